@@ -1,0 +1,2 @@
+// Public surface of src/density: filled as modules land.
+export {};

@@ -1,0 +1,2 @@
+// Public surface of src/detector: filled as modules land.
+export {};

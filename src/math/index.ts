@@ -1,0 +1,2 @@
+// Public surface of src/math: filled as modules land.
+export {};

@@ -1,0 +1,2 @@
+// Public surface of src/models: filled as modules land.
+export {};

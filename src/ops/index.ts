@@ -1,0 +1,2 @@
+// Public surface of src/ops: filled as modules land.
+export {};

@@ -1,0 +1,2 @@
+// Public surface of src/train: filled as modules land.
+export {};

@@ -1,0 +1,19 @@
+import { defineConfig, type Options } from 'tsup';
+
+const shared: Options = {
+  format: ['esm', 'cjs'],
+  dts: true,
+  sourcemap: true,
+  target: 'es2022',
+  splitting: false,
+  treeshake: true,
+  // tfjs is the host's (peer dependencies); runtime dependencies stay imports. `cutpaste/node`
+  // imports the core as `cutpaste` (tsconfig `paths` maps it to src/ while developing), so both
+  // entries share one copy of the core: one set of classes, one kernel registration.
+  external: [/^@tensorflow\//, 'ml-matrix', 'seedrandom', 'sharp', 'cli-progress', 'cutpaste'],
+};
+
+export default defineConfig([
+  { ...shared, entry: { index: 'src/index.ts' }, platform: 'neutral', clean: true },
+  { ...shared, entry: { 'node/index': 'src/node/index.ts' }, platform: 'node' },
+]);
