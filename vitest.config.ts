@@ -12,7 +12,7 @@ const tensorTests = ['test/**/*.test.ts'];
 const notTensor = ['test/math/**', 'test/package/**', 'test/kernels/**'];
 
 const backendProject = (backend: 'cpu' | 'wasm') => ({
-  extends: true,
+  extends: true as const,
   test: {
     name: backend,
     include: tensorTests,

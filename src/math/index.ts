@@ -1,2 +1,2 @@
-// Public surface of src/math: filled as modules land.
-export {};
+// Public surface of src/math: pure, tfjs-free numerics on typed arrays.
+export { createRng, uniform, randomInt, logUniform, shuffleInPlace, type Rng } from './random';
