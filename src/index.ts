@@ -8,8 +8,10 @@
  */
 export * from './math/index';
 export * from './density/index';
+export * from './data/index';
 export * from './ops/index';
 export * from './models/index';
 export * from './train/index';
 export * from './detector/index';
+export { AbortError, StateError, FormatError } from './errors';
 export { VERSION } from './version';

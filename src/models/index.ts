@@ -1,2 +1,1 @@
-// Public surface of src/models: filled as modules land.
-export {};
+export type { Encoder, Head } from './types';

@@ -1,2 +1,3 @@
-// Public surface of src/ops: filled as modules land.
+// Public surface of src/ops: tfjs ops (augmentations, patches, upsampling) and backend kernel fills.
+import './kernels/index';
 export {};

@@ -1,0 +1,2 @@
+// Public surface of src/data: synthetic MVTec-like images (pure, browser-safe).
+export {};

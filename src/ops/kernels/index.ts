@@ -1,0 +1,2 @@
+// Kernel fills for backends that lack kernels the library needs (registered on import).
+export {};
