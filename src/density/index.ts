@@ -1,2 +1,7 @@
-// Public surface of src/density: filled as modules land.
-export {};
+// Public surface of src/density: the Gaussian density estimator (GDE) that scores features.
+export { GaussianDensity, type GaussianDensityJSON } from './GaussianDensity';
+export {
+  GAUSSIAN_DENSITY_DEFAULTS,
+  resolveGaussianDensityOptions,
+  type GaussianDensityOptions,
+} from './gaussianDensityOptions';

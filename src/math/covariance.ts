@@ -1,4 +1,5 @@
 import { checkMatrix, checkNumberInRange, checkPositiveInteger, describeValue } from './validate';
+import { wasmKernels, type WasmKernels } from './wasmKernels';
 
 /** Rows processed per pass of the Gram kernel: a `[cols, CHUNK]` Float64 transpose buffer (≈1 MiB at 512 columns). */
 const CHUNK = 256;
@@ -16,8 +17,10 @@ export interface CentredScatter {
 /**
  * Mean and centred scatter `XcᵀXc` of a row-major `[rows, cols]` matrix, accumulated in Float64.
  * Cache-friendly: rows are centred and transposed in chunks of {@link CHUNK}, then 4×4 blocks of the
- * lower triangle are formed with 16 register accumulators (each loaded value feeds four products), and
- * the upper triangle is mirrored. No input validation (callers validate).
+ * lower triangle only are formed (each loaded value feeds four products) and the upper triangle is
+ * mirrored: ≈ rows·cols²/2 multiply-adds. Runs in the WebAssembly SIMD `gram` kernel where available
+ * (wasmKernels.ts), else in {@link accumulateLowerGram} (16 scalar register accumulators).
+ * No input validation (callers validate).
  */
 export function centredScatter(data: Float32Array | Float64Array, rows: number, cols: number): CentredScatter {
   const mean = new Float64Array(cols);
@@ -29,10 +32,40 @@ export function centredScatter(data: Float32Array | Float64Array, rows: number, 
 
   const padded = (cols + 3) & ~3; // pad to a multiple of 4 with zero columns
   const chunk = Math.min(CHUNK, rows);
+  const kernels = wasmKernels();
+  const { acc, sumSquaredRowNorms } = kernels
+    ? scatterWasm(kernels, data, rows, cols, mean, padded, chunk)
+    : scatterJs(data, rows, cols, mean, padded, chunk);
+
+  const scatter = new Float64Array(cols * cols);
+  for (let i = 0; i < cols; i++) {
+    for (let j = 0; j <= i; j++) {
+      const v = acc[i * padded + j]!;
+      scatter[i * cols + j] = v;
+      scatter[j * cols + i] = v;
+    }
+  }
+  return { mean, scatter, sumSquaredRowNorms };
+}
+
+interface Accumulated {
+  /** `[padded, padded]`: the scatter matrix on and below the diagonal (4×4 blocks). */
+  readonly acc: Float64Array;
+  readonly sumSquaredRowNorms: number;
+}
+
+/** Plain TypeScript: chunks transposed to `t[col][k]`, then {@link accumulateLowerGram}. */
+function scatterJs(
+  data: Float32Array | Float64Array,
+  rows: number,
+  cols: number,
+  mean: Float64Array,
+  padded: number,
+  chunk: number,
+): Accumulated {
   const t = new Float64Array(padded * chunk); // [padded, chunk]: column c of the chunk is row c of t
   const acc = new Float64Array(padded * padded);
   let sumSquaredRowNorms = 0;
-
   for (let k0 = 0; k0 < rows; k0 += chunk) {
     const kb = Math.min(chunk, rows - k0);
     for (let k = 0; k < kb; k++) {
@@ -45,19 +78,46 @@ export function centredScatter(data: Float32Array | Float64Array, rows: number, 
       }
       sumSquaredRowNorms += norm * norm;
     }
-    if (kb < chunk) for (let c = 0; c < cols; c++) t.fill(0, c * chunk + kb, (c + 1) * chunk);
     accumulateLowerGram(t, chunk, kb, padded, acc);
   }
+  return { acc, sumSquaredRowNorms };
+}
 
-  const scatter = new Float64Array(cols * cols);
-  for (let i = 0; i < cols; i++) {
-    for (let j = 0; j <= i; j++) {
-      const v = acc[i * padded + j]!;
-      scatter[i * cols + j] = v;
-      scatter[j * cols + i] = v;
+/**
+ * WebAssembly SIMD: chunks transposed into panels of 4 columns, `t[panel][k][4]`, in the module's
+ * memory, followed by the accumulator; the `gram` kernel adds each 4×4 block of the lower triangle.
+ */
+function scatterWasm(
+  kernels: WasmKernels,
+  data: Float32Array | Float64Array,
+  rows: number,
+  cols: number,
+  mean: Float64Array,
+  padded: number,
+  chunk: number,
+): Accumulated {
+  const panels = padded / 4;
+  const panelStride = chunk * 4; // doubles per panel
+  const tLength = panels * panelStride;
+  const accOffset = tLength; // in doubles
+  const memory = kernels.view((tLength + padded * padded) * 8);
+  memory.fill(0, 0, tLength + padded * padded);
+  let sumSquaredRowNorms = 0;
+  for (let k0 = 0; k0 < rows; k0 += chunk) {
+    const kb = Math.min(chunk, rows - k0);
+    for (let k = 0; k < kb; k++) {
+      const offset = (k0 + k) * cols;
+      let norm = 0;
+      for (let c = 0; c < cols; c++) {
+        const v = data[offset + c]! - mean[c]!;
+        memory[(c >> 2) * panelStride + k * 4 + (c & 3)] = v;
+        norm += v * v;
+      }
+      sumSquaredRowNorms += norm * norm;
     }
+    kernels.gram(0, kb, panels, panelStride * 8, accOffset * 8, padded);
   }
-  return { mean, scatter, sumSquaredRowNorms };
+  return { acc: memory.slice(accOffset, accOffset + padded * padded), sumSquaredRowNorms };
 }
 
 /** acc[i][j] += Σ_k t[i][k]·t[j][k] for the 4×4 blocks on and below the diagonal (k < kb). */

@@ -41,6 +41,17 @@ export function checkPositiveInteger(fn: string, arg: string, value: unknown): n
   return value;
 }
 
+/** Throws unless `value` is an integer ≥ 0 (a count that may be zero). */
+export function checkNonNegativeInteger(fn: string, arg: string, value: unknown): number {
+  if (typeof value !== 'number') {
+    throw new TypeError(`${fn}: ${arg} must be an integer >= 0, got ${describeValue(value)}`);
+  }
+  if (!Number.isInteger(value) || value < 0) {
+    throw new RangeError(`${fn}: ${arg} must be an integer >= 0, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
 /** Throws unless `value` is a finite number in [min, max] (both ends included unless told). */
 export function checkNumberInRange(
   fn: string,
