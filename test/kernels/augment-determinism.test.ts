@@ -1,4 +1,5 @@
-// Cross-backend check: the same seed gives the same augmentations on cpu and wasm (≤ 1e-5).
+// Cross-backend check: the same seed gives the same augmentations on cpu and wasm (≤ 1e-5), and both
+// equal the tfjs-free pixel functions bit for bit.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
@@ -6,6 +7,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../src/math/random';
 import {
   colorJitter,
+  colorJitterPixels,
+  cutPastePixelsWithMask,
+  cutPasteScarPixelsWithMask,
   cutPasteScarWithMask,
   cutPasteWithMask,
   cutoutWithMask,
@@ -13,17 +17,23 @@ import {
   randomCrops,
   randomTranslate,
   scarWithMask,
+  type PixelBatch,
 } from '../../src/ops/index';
 
 tf.env().set('IS_TEST', true);
 
 /** Runs `make` on each backend with fresh copies of the same input; returns the outputs' data. */
+/** The test input for a shape (the same numbers for every backend and for the pixel functions). */
+function inputData(shape: [number, number, number, number]): Float32Array {
+  const rng = createRng(`input-${shape.join('x')}`);
+  return Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng());
+}
+
 async function onBackends(
   shape: [number, number, number, number],
   make: (x: tf.Tensor4D) => tf.Tensor | tf.Tensor[],
 ): Promise<Record<'cpu' | 'wasm', Float32Array[]>> {
-  const rng = createRng(`input-${shape.join('x')}`);
-  const data = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng());
+  const data = inputData(shape);
   const out = {} as Record<'cpu' | 'wasm', Float32Array[]>;
   for (const backend of ['cpu', 'wasm'] as const) {
     await tf.setBackend(backend);
@@ -85,6 +95,22 @@ describe('augmentations give the same output on cpu and wasm for the same seed',
         randomTranslate(x, { border: 'edge', rng: createRng(6) }),
         randomCrops(x, [20, 30], createRng(7)),
       ]));
+    });
+    it(`cutPaste, cutPasteScar and colorJitter on ${name} equal the pixel functions bit for bit on both backends`, async () => {
+      const [batch, height, width, channels] = shape;
+      const pixels: PixelBatch = { data: inputData(shape), batch, height, width, channels };
+      const cp = cutPastePixelsWithMask(pixels, { rng: createRng(1) });
+      const cps = cutPasteScarPixelsWithMask(pixels, { scale: 1, rng: createRng(2) });
+      const jittered = colorJitterPixels(pixels, { brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.4, rng: createRng(5) });
+      const want = [cp.images.data, cp.masks.data, cps.images.data, cps.masks.data, jittered.data];
+      const out = await onBackends(shape, (x) => {
+        const a = cutPasteWithMask(x, { rng: createRng(1) });
+        const b = cutPasteScarWithMask(x, { scale: 1, rng: createRng(2) });
+        return [a.images, a.masks, b.images, b.masks, colorJitter(x, { brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.4, rng: createRng(5) })];
+      });
+      for (const backend of ['cpu', 'wasm'] as const) {
+        expectClose({ cpu: want, wasm: out[backend] }, 0);
+      }
     });
     it(`extractPatches on ${name}`, async () => {
       expectClose(await onBackends(shape, (x) => extractPatches(tf.slice(x, [0, 0, 0, 0], [1, -1, -1, -1]), [9, 13], [5, 4]).patches));

@@ -8,9 +8,11 @@ import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-layers';
 import { expect } from 'vitest';
 import { createRng } from '../../src/math/random';
-import '../../src/ops/kernels/index';
+import { restoreBackendKernels } from '../../src/ops/kernels/index';
 
 tf.env().set('IS_TEST', true);
+// The reference is the cpu backend's own kernels: undo the library's cpu override (Conv2DBackpropFilter).
+restoreBackendKernels('cpu');
 
 /** Deterministic values in [-1, 1) for a shape. */
 export function values(shape: number[], seed: number | string): Float32Array {

@@ -39,9 +39,13 @@ describe('registerKernelFills', () => {
 });
 
 describe('the wasm Conv2DBackpropInput override', () => {
-  it('is listed for wasm only', () => {
-    expect(KERNEL_OVERRIDES.map((o) => `${o.backendName}/${o.kernelName}`)).toEqual(['wasm/Conv2DBackpropInput']);
+  it('is listed for wasm only; cpu gets only a Conv2DBackpropFilter override (restored in this file)', () => {
+    expect(KERNEL_OVERRIDES.map((o) => `${o.backendName}/${o.kernelName}`)).toEqual([
+      'wasm/Conv2DBackpropInput',
+      'cpu/Conv2DBackpropFilter',
+    ]);
     expect(isKernelOverridden('Conv2DBackpropInput', 'cpu')).toBe(false);
+    expect(isKernelOverridden('Conv2DBackpropFilter', 'cpu')).toBe(false);
     expect(restoreBackendKernels('cpu')).toEqual([]);
   });
 

@@ -18,6 +18,21 @@ export type { KernelFill } from './kernelFills';
 export { KERNEL_OVERRIDES, isKernelOverridden, restoreBackendKernels, useKernelOverrides } from './kernelOverrides';
 export type { KernelOverride } from './kernelOverrides';
 
+/**
+ * Makes sure the current (or named) backend has the library's kernel fills and overrides: for a
+ * backend registered after `cutpaste` was imported under a name the import did not know. The trainer
+ * and the detector call it before they run; calling it again is cheap and changes nothing.
+ *
+ * @returns the kernel names registered or replaced by this call.
+ * @example
+ * tf.registerBackend('my-backend', factory); await tf.setBackend('my-backend');
+ * prepareBackend(); // fills for whatever my-backend lacks
+ */
+export function prepareBackend(backendName: string = tf.getBackend()): string[] {
+  const filled = registerKernelFills(backendName);
+  return [...filled, ...applyPendingKernelOverrides(backendName)];
+}
+
 function installKernelFills(): void {
   const names = new Set(['wasm', ...Object.keys(tf.engine().registryFactory)]);
   for (const name of names) {

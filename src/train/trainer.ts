@@ -1,0 +1,205 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { AbortError } from '../errors';
+import { createRng, shuffleInPlace, type Rng } from '../math/random';
+import type { Encoder, Head } from '../models/types';
+import { colorJitter, prepareBackend, randomCrops, randomTranslate } from '../ops/index';
+import { resolveTrainOptions, type TrainOptions, type TrainProgress } from './options';
+import { makePretextBatch, pretextClasses, pretextCopies } from './pretext';
+import { cosineSchedule } from './schedule';
+import { MomentumSGD } from './sgd';
+
+/** The networks stage 1 trains: encoder → projection head → linear classifier. */
+export interface PretextModel {
+  encoder: Encoder;
+  head: Head;
+  classifier: Head;
+}
+
+/** What a training run did. */
+export interface TrainReport {
+  /** Steps run. */
+  steps: number;
+  /** Mean loss of the last 10% of steps (at least one). */
+  finalLoss: number;
+  /** Mean pretext accuracy of the last 10% of steps, in [0, 1]. */
+  pretextAccuracy: number;
+  /** Wall-clock seconds. */
+  seconds: number;
+  /** Pretext images (originals and augmented copies) per second. */
+  imagesPerSecond: number;
+}
+
+/**
+ * Stage 1 of CutPaste: trains `model` to tell normal images from CutPaste-augmented ones
+ * (momentum SGD, one cosine cycle, weight decay; the paper's defaults, see `TrainOptions`).
+ *
+ * @param model Encoder, projection head and classifier (`classifier.outputDim` must equal the
+ *   variant's class count: 3 for `'3way'`, else 2). Updated in place.
+ * @param images `[count, height, width, channels]` float32 normal images in [0, 1], at training
+ *   resolution; not disposed. For `level: 'patch'` each step crops one random patch per image.
+ * @returns A report; throws `AbortError` if `options.signal` aborts (the model keeps the updates of
+ *   the steps that finished; nothing leaks).
+ * @example
+ * const report = await trainSelfSupervised({ encoder, head, classifier }, images, { steps: 200, seed: 1 });
+ */
+export async function trainSelfSupervised(
+  model: PretextModel,
+  images: tf.Tensor4D,
+  options: TrainOptions = {},
+): Promise<TrainReport> {
+  const o = resolveTrainOptions(options);
+  const { encoder, head, classifier } = model;
+  checkInputs(model, images, o.variant, o.level, o.patchSize);
+  prepareBackend();
+  const rng: Rng = o.rng ?? createRng(o.seed);
+  const sampler = new BatchSampler(images.shape[0], rng);
+  const perStep = o.batchSize * (1 + pretextCopies(o.variant));
+
+  const headVars = [...head.trainableVariables(), ...classifier.trainableVariables()];
+  const allVars = [...encoder.trainableVariables({ freezeBatchNorm: o.freezeBatchNorm }), ...headVars];
+  const headPhase = o.headOnlySteps;
+  const headSchedule = headPhase > 0 ? cosineSchedule({ learningRate: o.learningRate, steps: headPhase }) : undefined;
+  const mainSchedule = cosineSchedule({
+    learningRate: o.fineTuneLearningRate,
+    steps: o.steps - headPhase,
+    warmupSteps: o.warmupSteps,
+  });
+  const headSgd = headPhase > 0 ? new MomentumSGD(headVars, o) : undefined;
+  const sgd = new MomentumSGD(allVars, o);
+
+  const losses: number[] = [];
+  const accuracies: number[] = [];
+  const start = now();
+  try {
+    for (let step = 0; step < o.steps; step++) {
+      if (o.signal?.aborted) throw new AbortError(`training was aborted after ${step} of ${o.steps} steps`);
+      const inHeadPhase = step < headPhase;
+      const learningRate = inHeadPhase ? headSchedule!(step) : mainSchedule(step - headPhase);
+      const [lossT, accT] = tf.tidy(() => {
+        let x = tf.gather(images, sampler.next(o.batchSize)) as tf.Tensor4D;
+        if (o.level === 'patch') x = randomCrops(x, o.patchSize, rng);
+        if (o.translate > 0) x = randomTranslate(x, { maxShift: o.translate, rng });
+        if (o.colorJitter > 0) {
+          const j = o.colorJitter;
+          x = colorJitter(x, { brightness: j, contrast: j, saturation: j, hue: j, rng });
+        }
+        const batch = makePretextBatch(x, o.variant, rng);
+        const encoderTrains = !inHeadPhase && !o.freezeBatchNorm;
+        let logits: tf.Tensor2D | undefined;
+        const lossFn = () => {
+          const features = encoder.features(batch.images, encoderTrains);
+          logits = tf.keep(classifier.apply(head.apply(features, true), true)); // survives variableGrads' scope
+          return crossEntropy(logits, batch.labels, pretextClasses(o.variant));
+        };
+        const { value, grads } = tf.variableGrads(lossFn, inHeadPhase ? headVars : allVars);
+        (inHeadPhase ? headSgd! : sgd).step(grads, learningRate);
+        const accuracy = tf.mean(tf.cast(tf.equal(tf.argMax(logits!, 1), batch.labels), 'float32'));
+        logits!.dispose();
+        return [value, accuracy];
+      });
+      if (!inHeadPhase && !o.freezeBatchNorm) encoder.commitBatchNormStats();
+      head.commitBatchNormStats();
+      classifier.commitBatchNormStats();
+      const [loss, accuracy] = await Promise.all([lossT.data(), accT.data()]);
+      tf.dispose([lossT, accT]);
+      losses.push(loss[0]!);
+      accuracies.push(accuracy[0]!);
+      if (!Number.isFinite(loss[0]!)) {
+        throw new RangeError(`trainSelfSupervised: the loss became ${loss[0]} at step ${step + 1}; lower learningRate`);
+      }
+      if (o.onProgress) {
+        const elapsed = now() - start;
+        const done = step + 1;
+        o.onProgress({
+          step: done,
+          steps: o.steps,
+          phase: inHeadPhase ? 'head' : 'all',
+          loss: loss[0]!,
+          accuracy: accuracy[0]!,
+          learningRate,
+          imagesPerSecond: (done * perStep) / elapsed,
+          elapsedSeconds: elapsed,
+          etaSeconds: (elapsed / done) * (o.steps - done),
+        } satisfies TrainProgress);
+      }
+    }
+  } finally {
+    sgd.dispose();
+    headSgd?.dispose();
+  }
+  const seconds = now() - start;
+  const tail = Math.max(1, Math.round(o.steps / 10));
+  return {
+    steps: o.steps,
+    finalLoss: mean(losses.slice(-tail)),
+    pretextAccuracy: mean(accuracies.slice(-tail)),
+    seconds,
+    imagesPerSecond: (o.steps * perStep) / seconds,
+  };
+}
+
+/** Cycles through shuffled epochs of `count` indices, so every image is seen once per epoch. */
+class BatchSampler {
+  private order: number[] = [];
+  private position = 0;
+  constructor(private readonly count: number, private readonly rng: Rng) {}
+  next(size: number): tf.Tensor1D {
+    const out: number[] = [];
+    while (out.length < size) {
+      if (this.position >= this.order.length) {
+        this.order = shuffleInPlace(Array.from({ length: this.count }, (_, i) => i), this.rng);
+        this.position = 0;
+      }
+      out.push(this.order[this.position++]!);
+    }
+    return tf.tensor1d(out, 'int32');
+  }
+}
+
+function checkInputs(
+  model: PretextModel,
+  images: tf.Tensor4D,
+  variant: Parameters<typeof pretextClasses>[0],
+  level: 'image' | 'patch',
+  patch: readonly [number, number],
+): void {
+  if (!(images instanceof tf.Tensor) || images.rank !== 4) {
+    throw new TypeError(`trainSelfSupervised: images must be a tf.Tensor4D [count, height, width, channels], got rank ${(images as tf.Tensor)?.rank}`);
+  }
+  if (images.dtype !== 'float32') throw new TypeError(`trainSelfSupervised: images must be float32, got ${images.dtype}`);
+  if (images.shape[0] < 1) throw new RangeError('trainSelfSupervised: images must hold at least one image');
+  if (images.shape[3] !== model.encoder.inputChannels) {
+    throw new RangeError(`trainSelfSupervised: images have ${images.shape[3]} channels, the encoder expects ${model.encoder.inputChannels}`);
+  }
+  if (level === 'patch' && (patch[0] > images.shape[1] || patch[1] > images.shape[2])) {
+    throw new RangeError(`trainSelfSupervised: patchSize [${patch.join(', ')}] does not fit images of ${images.shape[1]}×${images.shape[2]}`);
+  }
+  const classes = pretextClasses(variant);
+  if (model.classifier.outputDim !== classes) {
+    throw new RangeError(`trainSelfSupervised: variant '${variant}' needs a classifier with ${classes} outputs, got ${model.classifier.outputDim}`);
+  }
+  if (model.head.inputDim !== model.encoder.featureDim || model.classifier.inputDim !== model.head.outputDim) {
+    throw new RangeError(
+      `trainSelfSupervised: dimensions do not chain: encoder ${model.encoder.featureDim} → head ${model.head.inputDim}→${model.head.outputDim} → classifier ${model.classifier.inputDim}`,
+    );
+  }
+}
+
+/**
+ * Mean softmax cross-entropy of integer `labels` under `logits` [batch, classes], as
+ * `logSumExp(logits) − logits[label]` (tf.losses.softmaxCrossEntropy trips tfjs's leak check under a
+ * gradient tape, and wasm's float32 OneHot is wrong in 4.22: the one-hot stays int32, then is cast).
+ */
+function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, classes: number): tf.Scalar {
+  const oneHot = tf.cast(tf.oneHot(labels, classes), 'float32');
+  const picked = tf.sum(tf.mul(oneHot, logits), 1);
+  return tf.mean(tf.sub(tf.logSumExp(logits, 1), picked)) as tf.Scalar;
+}
+
+function mean(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+}
+
+function now(): number {
+  return performance.now() / 1000;
+}
