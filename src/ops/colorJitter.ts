@@ -1,15 +1,7 @@
-import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '../math/random';
-import { jitterPixels, resolveJitter, sampleJitter, type JitterAmounts } from './jitter';
-import { checkImages, checkKeys, resolveRng } from './validate';
-
-/** Options of {@link colorJitter}: torchvision `ColorJitter(brightness, contrast, saturation, hue)`. */
-export interface ColorJitterOptions extends Partial<JitterAmounts> {
-  /** Uniform [0, 1) generator; default a fresh clock-seeded one per call (not reproducible). */
-  rng?: Rng;
-}
-
-const KEYS = ['brightness', 'contrast', 'saturation', 'hue', 'rng'] as const;
+import type * as tf from '@tensorflow/tfjs-core';
+import { checkImages, readPixels, upload } from './pixelTensors';
+import { applyColorJitter, COLOR_JITTER_KEYS, resolveColorJitter, type ColorJitterOptions } from './pixels/colorJitterPixels';
+import { checkKeys } from './validate';
 
 /**
  * Whole-image color jitter, applied before CutPaste (paper §2.1): torchvision `ColorJitter`
@@ -20,8 +12,12 @@ const KEYS = ['brightness', 'contrast', 'saturation', 'hue', 'rng'] as const;
  * (the strengths of the paper's patch jitter, also those of the reference PyTorch implementation).
  *
  * Random draws, image by image: 3 for the order, then the brightness, contrast, saturation and hue
- * factors (always 7 per image). The pixels are read back once (`dataSync`) and jittered in JS
- * (see `jitterPixels`: far faster than tensor ops on the cpu backend, identical on every backend).
+ * factors (always 7 per image).
+ *
+ * How it runs: the images are read back once (`dataSync`), jittered in JS by
+ * {@link colorJitterPixels} (bit-identical) and uploaded as one new tensor, on every backend. On GPU
+ * backends that is a download and an upload per call (webgpu's synchronous read is slow and warns):
+ * to train on a GPU, build batches with the pixel functions and upload once per step.
  *
  * @param images [batch, height, width, channels], float32 in [0, 1], 1 or 3 channels. Not disposed.
  * @returns a new tensor [batch, height, width, channels], values in [0, 1].
@@ -31,13 +27,9 @@ const KEYS = ['brightness', 'contrast', 'saturation', 'hue', 'rng'] as const;
 export function colorJitter(images: tf.Tensor4D, options: ColorJitterOptions = {}): tf.Tensor4D {
   const op = 'colorJitter';
   const shape = checkImages(op, images);
-  checkKeys(op, options, KEYS);
-  const { rng: rngOption, ...strengths } = options;
-  const amounts = resolveJitter(op, 'options', strengths);
-  const rng = resolveRng(op, rngOption);
-  const { batch, height, width, channels } = shape;
-  const params = Array.from({ length: batch }, () => sampleJitter(rng, amounts));
-  const pixels = (images.dataSync() as Float32Array).slice();
-  jitterPixels(pixels, [batch, height * width, channels], params);
-  return tf.tensor4d(pixels, [batch, height, width, channels]);
+  checkKeys(op, options, COLOR_JITTER_KEYS);
+  const settings = resolveColorJitter(op, options);
+  const out = readPixels(images, shape).data.slice();
+  applyColorJitter(settings, shape, out);
+  return upload(out, shape);
 }

@@ -1,33 +1,7 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { randomInt, uniform, type Rng } from '../math/random';
-import { pastePatches, planMasks, rectanglePixels, type AugmentResult, type PastePlan } from './pastePatches';
-import { resolveRectangle, sampleRectangle } from './rectangleShape';
-import { checkImages, checkKeys, checkRange, resolveRng, type Range } from './validate';
-
-/** Options of {@link cutout}. Every field is optional. */
-export interface CutoutOptions {
-  /** Rectangle area as a fraction of the image area, uniform in [min, max]. Default [0.02, 0.15] (as CutPaste). */
-  area?: Range;
-  /** Rectangle aspect ratio width / height, log-uniform in [min, max]. Default [0.3, 3.3] (as CutPaste). */
-  aspect?: Range;
-  /** Range of the fill color: each channel uniform in [min, max], within [0, 1]. Default [0, 1]. */
-  color?: Range;
-  /** Uniform [0, 1) generator; default a fresh clock-seeded one per call (not reproducible). */
-  rng?: Rng;
-}
-
-/** What {@link cutoutWithMask} drew for one image (pixels; top-left corner). */
-export interface CutoutPatch {
-  height: number;
-  width: number;
-  /** Where the rectangle was filled. */
-  target: { top: number; left: number };
-  /** The fill color, one value per channel. */
-  color: number[];
-}
-
-const KEYS = ['area', 'aspect', 'color', 'rng'] as const;
-const UNIT: Range = Object.freeze([0, 1] as const);
+import type * as tf from '@tensorflow/tfjs-core';
+import { checkImages, readPixels, upload, type AugmentResult } from './pixelTensors';
+import { applyCutout, CUTOUT_KEYS, resolveCutout, type CutoutOptions, type CutoutPatch } from './pixels/cutoutPixels';
+import { checkKeys } from './validate';
 
 /**
  * Cutout (DeVries & Taylor 2017), the paper's baseline: in every image, fill a random rectangle
@@ -35,13 +9,16 @@ const UNIT: Range = Object.freeze([0, 1] as const);
  *
  * Random draws, image by image: area fraction, aspect ratio, top, left, then one value per channel.
  *
+ * How it runs: read back once (`dataSync`), filled in JS by {@link cutoutPixels} (bit-identical) and
+ * uploaded as one new tensor, on every backend (on GPU backends: a download and an upload per call).
+ *
  * @param images [batch, height, width, channels], float32 in [0, 1], 1 or 3 channels. Not disposed.
  * @returns a new tensor [batch, height, width, channels]; pixels outside the rectangle are exact copies.
  * @example
  * const augmented = cutout(images, { rng: createRng(0) });
  */
 export function cutout(images: tf.Tensor4D, options: CutoutOptions = {}): tf.Tensor4D {
-  return run(images, options, false).images;
+  return run('cutout', images, options, false).images;
 }
 
 /**
@@ -52,30 +29,15 @@ export function cutout(images: tf.Tensor4D, options: CutoutOptions = {}): tf.Ten
  * const { images: augmented, masks, patches } = cutoutWithMask(images, { rng: createRng(0) });
  */
 export function cutoutWithMask(images: tf.Tensor4D, options: CutoutOptions = {}): AugmentResult<CutoutPatch> {
-  return run(images, options, true) as AugmentResult<CutoutPatch>;
+  return run('cutoutWithMask', images, options, true) as AugmentResult<CutoutPatch>;
 }
 
-function run(
-  images: tf.Tensor4D,
-  options: CutoutOptions,
-  withMask: boolean,
-): { images: tf.Tensor4D; masks?: tf.Tensor4D; patches: CutoutPatch[] } {
-  const op = withMask ? 'cutoutWithMask' : 'cutout';
+function run(op: string, images: tf.Tensor4D, options: CutoutOptions, withMask: boolean) {
   const shape = checkImages(op, images);
-  checkKeys(op, options, KEYS);
-  const rectangle = resolveRectangle(op, options);
-  const colorRange = options.color === undefined ? UNIT : checkRange(op, 'color', options.color, { min: 0, max: 1 });
-  const rng = resolveRng(op, options.rng);
-  const { height: H, width: W, channels } = shape;
-  const patches: CutoutPatch[] = [];
-  const plans: PastePlan[] = [];
-  for (let i = 0; i < shape.batch; i++) {
-    const { height, width } = sampleRectangle(rng, rectangle, H, W);
-    const target = { top: randomInt(rng, 0, H - height), left: randomInt(rng, 0, W - width) };
-    const color = Array.from({ length: channels }, () => uniform(rng, colorRange[0], colorRange[1]));
-    patches.push({ height, width, target, color });
-    plans.push({ target: rectanglePixels(target.top, target.left, height, width, W), color });
-  }
-  const out = tf.tidy(() => pastePatches(images, shape, plans));
-  return { images: out, masks: withMask ? planMasks(plans, shape) : undefined, patches };
+  checkKeys(op, options, CUTOUT_KEYS);
+  const settings = resolveCutout(op, options);
+  const out = readPixels(images, shape).data.slice();
+  const masks = withMask ? new Float32Array(shape.batch * shape.height * shape.width) : undefined;
+  const patches = applyCutout(settings, shape, out, masks);
+  return { images: upload(out, shape), masks: masks && upload(masks, shape, 1), patches };
 }

@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { gatherRows } from './gatherRows';
 import { checkSize } from './validate';
 
 /** The dense grid of patches of one image. */
@@ -14,8 +13,13 @@ export interface PatchGrid {
 
 /**
  * All patches of one image on a dense grid (the paper's patch-level scoring, §2.4): patch (r, c) has
- * its top-left corner at (r · strideRows, c · strideCols); patches come row by row. One gather
- * with an index map computed in JS.
+ * its top-left corner at (r · strideRows, c · strideCols); patches come row by row.
+ *
+ * A tensor op (the data stays on the backend): one `tf.gatherND` of the image's pixels with an index
+ * map computed in JS, the same ops on every backend. Of the generic constructions (`gather`,
+ * `gatherND`, two gathers and a transpose, strided slices) it was the fastest overall on tfjs 4.22
+ * (256 × 256 × 3 image, 32 px patches, stride 8: ~15–40 ms on wasm, ~0.8 s on the cpu backend,
+ * whose gathers walk element by element; `gather` took ~0.2 s on wasm and ~0.3 s on cpu).
  *
  * @param image [height, width, channels] or [1, height, width, channels], float32.
  * @param size patch size in pixels: one number for a square, or [height, width]; at most the image's.
@@ -58,14 +62,10 @@ export function extractPatches(
       }
     }
   }
-  const patches = tf.tidy(
-    () =>
-      tf.reshape(gatherRows(tf.reshape(image, [height * width, channels]), index), [
-        rows * cols,
-        ph,
-        pw,
-        channels,
-      ]) as tf.Tensor4D,
-  );
+  const patches = tf.tidy(() => {
+    const pixels = tf.reshape(image, [height * width, channels]);
+    const gathered = tf.gatherND(pixels, tf.tensor2d(index, [index.length, 1], 'int32'));
+    return tf.reshape(gathered, [rows * cols, ph, pw, channels]) as tf.Tensor4D;
+  });
   return { patches, rows, cols };
 }

@@ -1,48 +1,25 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { createRng, type Rng } from '../math/random';
 
 /** A closed interval `[min, max]` of an option (a sampling range). */
 export type Range = readonly [number, number];
 
-/** The shape of a validated image batch. */
-export interface ImageShape {
-  batch: number;
-  height: number;
-  width: number;
-  channels: number;
-}
+const isTensorLike = (value: object): value is { dtype: string; shape: number[] } =>
+  'dtype' in value && 'shape' in value && Array.isArray((value as { shape: unknown }).shape);
 
-const show = (value: unknown): string => {
+/** How error messages show a received value (tensors and typed arrays by type and size, not contents). */
+export function show(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(show).join(', ')}]`;
   if (typeof value === 'string') return JSON.stringify(value);
-  if (value instanceof tf.Tensor) return `a ${value.dtype} tensor of shape [${value.shape.join(', ')}]`;
+  if (ArrayBuffer.isView(value)) {
+    return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<number>).length ?? value.byteLength}`;
+  }
+  if (typeof value === 'object' && value !== null && isTensorLike(value)) {
+    return `a ${value.dtype} tensor of shape [${value.shape.join(', ')}]`;
+  }
+  if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+    return `an object with keys ${Object.keys(value).join(', ') || '(none)'}`;
+  }
   return String(value);
-};
-
-/**
- * Checks a batch of images: a float32 `tf.Tensor4D` [batch, height, width, channels] with 1 or 3
- * channels and no empty dimension. Pixel values are not checked (that would read the data back).
- */
-export function checkImages(op: string, images: unknown, name = 'images'): ImageShape {
-  if (!(images instanceof tf.Tensor)) {
-    throw new TypeError(`${op}: ${name} must be a tf.Tensor4D [batch, height, width, channels], got ${show(images)}`);
-  }
-  if (images.rank !== 4) {
-    throw new RangeError(
-      `${op}: ${name} must have rank 4 [batch, height, width, channels], got shape [${images.shape.join(', ')}]`,
-    );
-  }
-  if (images.dtype !== 'float32') {
-    throw new TypeError(`${op}: ${name} must be float32 (values in [0, 1]), got ${images.dtype}`);
-  }
-  const [batch, height, width, channels] = images.shape as [number, number, number, number];
-  if (channels !== 1 && channels !== 3) {
-    throw new RangeError(`${op}: ${name} must have 1 or 3 channels, got ${channels} (shape [${images.shape.join(', ')}])`);
-  }
-  if (batch < 1 || height < 1 || width < 1) {
-    throw new RangeError(`${op}: ${name} must not be empty, got shape [${images.shape.join(', ')}]`);
-  }
-  return { batch, height, width, channels };
 }
 
 /** Bounds for {@link checkRange}: the allowed interval and whether its ends are allowed. */

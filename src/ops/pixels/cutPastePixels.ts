@@ -1,0 +1,146 @@
+import { randomInt, type Rng } from '../../math/random';
+import { resolveJitter, sampleJitter, type JitterAmounts, type JitterOption, type JitterParams } from '../jitter';
+import { resolveRectangle, sampleRectangle, type RectangleShape } from '../rectangleShape';
+import { checkKeys, resolveRng, type Range } from '../validate';
+import { maskRectangle, pasteRectangle, pixelResult, type PixelAugmentResult } from './pastePixels';
+import { checkPixelBatch, outputArray, type ImageShape, type PixelBatch } from './pixelBatch';
+
+/** Options of `cutPaste` and {@link cutPastePixels}. Every field is optional; defaults are the paper's (appendix A.2). */
+export interface CutPasteOptions {
+  /** Patch area as a fraction of the image area, uniform in [min, max]. Default [0.02, 0.15]. */
+  area?: Range;
+  /** Patch aspect ratio width / height, log-uniform in [min, max]. Default [0.3, 3.3]. */
+  aspect?: Range;
+  /**
+   * Color jitter of the patch (torchvision `ColorJitter` semantics, random order per image): one
+   * strength in [0, 0.5] for all of brightness, contrast, saturation and hue, or an object with some
+   * of them (brightness, contrast, saturation in [0, 1], hue in [0, 0.5]; the others keep 0.1).
+   * Default 0.1 each; 0 copies the patch unchanged.
+   */
+  jitter?: JitterOption;
+  /**
+   * Uniform [0, 1) generator, e.g. `createRng(seed)`; the same seed gives the same output on every
+   * backend. Default: a fresh clock-seeded generator per call (not reproducible).
+   */
+  rng?: Rng;
+}
+
+/** Options of {@link cutPastePixels}: those of `cutPaste`, plus where to write. */
+export interface CutPastePixelsOptions extends CutPasteOptions {
+  /**
+   * Where to write the output (batch · height · width · channels values), e.g. a `subarray` of a
+   * larger batch; may be `images.data` itself (in place). Default: a new array.
+   */
+  out?: Float32Array;
+}
+
+/** What `cutPasteWithMask` / {@link cutPastePixelsWithMask} drew for one image (pixels; top-left corners). */
+export interface CutPastePatch {
+  height: number;
+  width: number;
+  /** Where the patch was cut. */
+  source: { top: number; left: number };
+  /** Where it was pasted. */
+  target: { top: number; left: number };
+  /** The patch's color jitter. */
+  jitter: JitterParams;
+}
+
+/** Option names of `cutPaste` (the tensor op). */
+export const CUT_PASTE_KEYS = ['area', 'aspect', 'jitter', 'rng'] as const;
+
+/** Validated options of the CutPaste family. Internal. */
+export interface CutPasteSettings {
+  readonly rectangle: RectangleShape;
+  readonly amounts: Readonly<JitterAmounts>;
+  readonly rng: Rng;
+}
+
+/** Validates CutPaste options (keys are checked by the caller) and fills the defaults. Internal. */
+export function resolveCutPaste(op: string, options: CutPasteOptions): CutPasteSettings {
+  return {
+    rectangle: resolveRectangle(op, options),
+    amounts: resolveJitter(op, 'options.jitter', options.jitter),
+    rng: resolveRng(op, options.rng),
+  };
+}
+
+/**
+ * CutPaste on `src` into `dst` (which already holds a copy of `src`, or is `src`): draws, image by
+ * image, then pastes; marks `masks` when given. Returns what was drawn. Internal.
+ */
+export function applyCutPaste(
+  settings: CutPasteSettings,
+  shape: ImageShape,
+  src: Float32Array,
+  dst: Float32Array,
+  masks?: Float32Array,
+): CutPastePatch[] {
+  const { rectangle, amounts, rng } = settings;
+  const { height: H, width: W } = shape;
+  const jitterOn = amounts.brightness > 0 || amounts.contrast > 0 || amounts.saturation > 0 || amounts.hue > 0;
+  const patches: CutPastePatch[] = [];
+  for (let i = 0; i < shape.batch; i++) {
+    const { height, width } = sampleRectangle(rng, rectangle, H, W);
+    const source = { top: randomInt(rng, 0, H - height), left: randomInt(rng, 0, W - width) };
+    const target = { top: randomInt(rng, 0, H - height), left: randomInt(rng, 0, W - width) };
+    const jitter = sampleJitter(rng, amounts);
+    patches.push({ height, width, source, target, jitter });
+    pasteRectangle(src, dst, shape, i, source, target, height, width, jitterOn ? jitter : undefined);
+    if (masks) maskRectangle(masks, shape, i, target, height, width);
+  }
+  return patches;
+}
+
+function run(op: string, images: PixelBatch, options: CutPastePixelsOptions, withMask: boolean) {
+  const shape = checkPixelBatch(op, images);
+  checkKeys(op, options, [...CUT_PASTE_KEYS, 'out']);
+  const settings = resolveCutPaste(op, options);
+  const out = outputArray(op, options.out, images.data.length, images.data, true);
+  if (out !== images.data) out.set(images.data);
+  const masks = withMask ? new Float32Array(shape.batch * shape.height * shape.width) : undefined;
+  const patches = applyCutPaste(settings, shape, images.data, out, masks);
+  return { out, masks, patches, shape };
+}
+
+/**
+ * CutPaste (Li et al. 2021) on a {@link PixelBatch}, in plain JS: in every image, cut a random
+ * rectangle, color-jitter it and paste it at another random location, fully inside the image.
+ * The same options and seed give bit-identical pixels to the tensor op `cutPaste`.
+ *
+ * Random draws, image by image in batch order: area fraction, aspect ratio (size =
+ * round(√(A·r)) × round(√(A/r)), clamped to the image), source top, source left, target top, target
+ * left (integers, uniform over the positions that keep the patch inside), then the jitter (3 draws
+ * for the order of brightness/contrast/saturation/hue, then their 4 factors; always drawn, even when
+ * the jitter is 0). The contrast step blends with the mean grey level of the patch. For 1-channel
+ * images saturation and hue do nothing (as in torchvision).
+ *
+ * @param images [batch, height, width, channels], values in [0, 1], 1 or 3 channels. Not modified
+ *   (unless `options.out` is `images.data`).
+ * @returns the augmented batch (its `data` is `options.out` when given); pixels outside the pasted
+ *   patch are exact copies.
+ * @example
+ * const augmented = cutPastePixels(originals, { rng: createRng(0) });
+ * // or straight into the second third of a 3-way pretext batch:
+ * cutPastePixels(originals, { rng, out: all.subarray(n, 2 * n) }); // n = originals.data.length
+ */
+export function cutPastePixels(images: PixelBatch, options: CutPastePixelsOptions = {}): PixelBatch {
+  const { out, shape } = run('cutPastePixels', images, options, false);
+  return { data: out, ...shape };
+}
+
+/**
+ * {@link cutPastePixels}, also returning the pasted regions' masks [batch, height, width, 1] and the
+ * parameters drawn per image. The same options and seed give the same images as `cutPastePixels`.
+ *
+ * @example
+ * const { images: augmented, masks, patches } = cutPastePixelsWithMask(originals, { rng: createRng(0) });
+ * // patches[0]: { height, width, source: { top, left }, target: { top, left }, jitter }
+ */
+export function cutPastePixelsWithMask(
+  images: PixelBatch,
+  options: CutPastePixelsOptions = {},
+): PixelAugmentResult<CutPastePatch> {
+  const { out, masks, patches, shape } = run('cutPastePixelsWithMask', images, options, true);
+  return pixelResult(shape, out, masks!, patches);
+}
