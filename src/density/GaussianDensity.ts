@@ -1,7 +1,5 @@
 import { choleskyUnchecked, type NotPositiveDefiniteError } from '../math/cholesky';
-import { centredScatter, shrinkInPlace } from '../math/covariance';
-import { ledoitWolfUnchecked } from '../math/ledoitWolf';
-import { rowNorm, squaredMahalanobisUnchecked } from '../math/mahalanobis';
+import { squaredMahalanobisUnchecked } from '../math/mahalanobis';
 import { rowsToMatrix } from '../math/rowsToMatrix';
 import {
   checkMatrix,
@@ -11,6 +9,7 @@ import {
   describeValue,
   isArrayLike,
 } from '../math/validate';
+import { estimateGaussian } from './estimateGaussian';
 import { resolveGaussianDensityOptions, type GaussianDensityOptions } from './gaussianDensityOptions';
 
 /** The JSON form of a {@link GaussianDensity} (`JSON.stringify` round-trips every number exactly). */
@@ -119,30 +118,14 @@ export class GaussianDensity {
     d: number,
     options: Readonly<Required<GaussianDensityOptions>>,
   ): GaussianDensity {
-    let x = data;
-    if (options.l2Normalize) {
-      const normalised = new Float64Array(n * d);
-      for (let r = 0; r < n; r++) {
-        const offset = r * d;
-        const norm = rowNorm(data, offset, d);
-        for (let c = 0; c < d; c++) normalised[offset + c] = data[offset + c]! / norm;
-      }
-      x = normalised;
-    }
-    if (options.shrinkage === 'ledoit-wolf') {
-      const { mean, covariance, shrinkage } = ledoitWolfUnchecked(x, n, d);
-      const hint = '; the rows have (almost) no spread, so no covariance can be estimated';
-      return new GaussianDensity(mean, covariance, shrinkage, 'ledoit-wolf', options.l2Normalize, fn, hint);
-    }
-    const { mean, scatter } = centredScatter(x, n, d);
-    for (let i = 0; i < scatter.length; i++) scatter[i]! /= n;
-    shrinkInPlace(scatter, d, options.shrinkage);
+    const { mean, covariance, shrinkage } = estimateGaussian(data, n, d, options);
+    const method = options.shrinkage === 'ledoit-wolf' ? 'ledoit-wolf' : 'fixed';
     const hint =
       options.shrinkage === 0
         ? `; the empirical covariance (shrinkage 0) of ${n} rows × ${d} features is singular ` +
           `whenever rows ≤ features or features are linearly dependent: use shrinkage 'ledoit-wolf' or a number in (0, 1]`
         : '; the rows have (almost) no spread, so no covariance can be estimated';
-    return new GaussianDensity(mean, scatter, options.shrinkage, 'fixed', options.l2Normalize, fn, hint);
+    return new GaussianDensity(mean, covariance, shrinkage, method, options.l2Normalize, fn, hint);
   }
 
   /** The mean μ (a copy), length d. */

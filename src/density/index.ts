@@ -1,5 +1,7 @@
-// Public surface of src/density: the Gaussian density estimator (GDE) that scores features.
+// Public surface of src/density: Gaussian density estimators on feature vectors (pure, tfjs-free).
 export { GaussianDensity, type GaussianDensityJSON } from './GaussianDensity';
+export { LocationDensity, type LocationDensityArrays } from './LocationDensity';
+export { estimateGaussian, type GaussianEstimate } from './estimateGaussian';
 export {
   GAUSSIAN_DENSITY_DEFAULTS,
   resolveGaussianDensityOptions,

@@ -11,3 +11,4 @@ export { auPro, AUPRO_DEFAULT_FPR_LIMIT, type AuProOptions } from './auPro';
 export { labelRegions, type Regions } from './labelRegions';
 export { gaussianKernel1d, gaussianBlur, GAUSSIAN_TRUNCATE } from './gaussianBlur';
 export { resizeBilinear } from './resizeBilinear';
+export { spreadScores, type PatchGridGeometry } from './spreadScores';

@@ -4,6 +4,15 @@ import '@tensorflow/tfjs-layers';
 
 export { cosineSchedule, type Schedule } from './schedule';
 export { MomentumSGD, type MomentumSGDOptions } from './sgd';
-export { makePretextBatch, pretextClasses, pretextCopies, PRETEXT_VARIANTS, type PretextBatch, type PretextVariant } from './pretext';
+export {
+  makePretextBatch,
+  pretextPixels,
+  pretextClasses,
+  pretextCopies,
+  PRETEXT_VARIANTS,
+  type PretextBatch,
+  type PretextPixels,
+  type PretextVariant,
+} from './pretext';
 export { DEFAULT_TRAIN_OPTIONS, resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions, type TrainProgress } from './options';
 export { trainSelfSupervised, type PretextModel, type TrainReport } from './trainer';

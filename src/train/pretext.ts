@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { shuffleInPlace, type Rng } from '../math/random';
-import { cutPaste, cutPasteScar } from '../ops/index';
+import { pixelsFromTensor } from '../ops/pixelTensors';
+import { cutPastePixels } from '../ops/pixels/cutPastePixels';
+import { cutPasteScarPixels } from '../ops/pixels/cutPasteScarPixels';
+import { gatherImages } from '../ops/pixels/gatherImages';
+import type { PixelBatch } from '../ops/pixels/pixelBatch';
 
 /**
  * The self-supervised pretext tasks of the paper (section 2.2):
@@ -24,7 +28,15 @@ export function pretextCopies(variant: PretextVariant): number {
   return variant === '3way' ? 2 : 1;
 }
 
-/** A pretext batch: the images and their integer class labels. */
+/** A pretext batch in JS memory: the images and their class labels (0 = normal). */
+export interface PretextPixels {
+  /** `batch × (1 + copies)` images: originals first, then each augmented set. */
+  images: PixelBatch;
+  /** One int label per image. */
+  labels: Int32Array;
+}
+
+/** A pretext batch as tensors. */
 export interface PretextBatch {
   /** `[batch × (1 + copies), height, width, channels]`: originals first, then each augmented set. */
   images: tf.Tensor4D;
@@ -33,49 +45,59 @@ export interface PretextBatch {
 }
 
 /**
- * Builds one pretext batch from `originals` (already whole-image augmented): the originals with
- * label 0, followed by their augmented copies. Random draws come from `rng` in a fixed order
- * (CutPaste parameters first, then Scar), so a seed reproduces the batch on any backend.
+ * Builds one pretext batch in JS memory from `originals` (already whole-image augmented): the
+ * originals with label 0, then their augmented copies. Random draws come from `rng` in a fixed order
+ * (CutPaste parameters first, then Scar; `union` first shuffles which half gets which), so a seed
+ * reproduces the batch exactly on any backend. `originals` is not modified.
+ *
+ * @example
+ * const { images, labels } = pretextPixels(batch, '3way', createRng(1));
+ */
+export function pretextPixels(originals: PixelBatch, variant: PretextVariant, rng: Rng): PretextPixels {
+  if (!PRETEXT_VARIANTS.includes(variant)) {
+    throw new RangeError(`pretextPixels: variant must be one of ${PRETEXT_VARIANTS.join(', ')}, got ${String(variant)}`);
+  }
+  const n = originals.batch;
+  const size = originals.data.length;
+  const copies = pretextCopies(variant);
+  const data = new Float32Array(size * (1 + copies));
+  const labels = new Int32Array(n * (1 + copies));
+  data.set(originals.data);
+  const part = (k: number) => data.subarray(k * size, (k + 1) * size);
+  if (variant === 'binary' || variant === '3way') {
+    cutPastePixels(originals, { rng, out: part(1) });
+    labels.fill(1, n, 2 * n);
+  }
+  if (variant === 'scar' || variant === '3way') {
+    const k = variant === '3way' ? 2 : 1;
+    cutPasteScarPixels(originals, { rng, out: part(k) });
+    labels.fill(k, k * n, (k + 1) * n);
+  }
+  if (variant === 'union') {
+    const order = shuffleInPlace(Array.from({ length: n }, (_, i) => i), rng);
+    const half = Math.ceil(n / 2);
+    const imageSize = size / n;
+    const target = part(1);
+    const cp = order.slice(0, half);
+    const sc = order.slice(half);
+    if (cp.length) cutPastePixels(gatherImages(originals, cp), { rng, out: target.subarray(0, cp.length * imageSize) });
+    if (sc.length) cutPasteScarPixels(gatherImages(originals, sc), { rng, out: target.subarray(cp.length * imageSize) });
+    labels.fill(1, n, 2 * n);
+  }
+  return { images: { ...originals, batch: n * (1 + copies), data }, labels };
+}
+
+/**
+ * `pretextPixels` on a tensor: reads `originals` once, builds the batch in JS, uploads it.
  *
  * @param originals `[batch, height, width, channels]`, float32 in [0, 1]; not disposed.
  * @example
  * const { images, labels } = makePretextBatch(x, '3way', createRng(1));
  */
 export function makePretextBatch(originals: tf.Tensor4D, variant: PretextVariant, rng: Rng): PretextBatch {
-  if (!PRETEXT_VARIANTS.includes(variant)) {
-    throw new RangeError(`makePretextBatch: variant must be one of ${PRETEXT_VARIANTS.join(', ')}, got ${String(variant)}`);
-  }
-  const n = originals.shape[0];
-  return tf.tidy(() => {
-    const parts: tf.Tensor4D[] = [originals];
-    const labels: number[] = new Array<number>(n).fill(0);
-    if (variant === 'binary' || variant === '3way') {
-      parts.push(cutPaste(originals, { rng }));
-      labels.push(...new Array<number>(n).fill(1));
-    }
-    if (variant === 'scar' || variant === '3way') {
-      parts.push(cutPasteScar(originals, { rng }));
-      labels.push(...new Array<number>(n).fill(variant === '3way' ? 2 : 1));
-    }
-    if (variant === 'union') {
-      // Half the copies get CutPaste, half CutPaste-Scar (which half: drawn from rng).
-      const order = shuffleInPlace(Array.from({ length: n }, (_, i) => i), rng);
-      const half = Math.ceil(n / 2);
-      const cpIdx = order.slice(0, half);
-      const scarIdx = order.slice(half);
-      const pieces: tf.Tensor4D[] = [];
-      const picked: number[] = [];
-      if (cpIdx.length) {
-        pieces.push(cutPaste(tf.gather(originals, cpIdx) as tf.Tensor4D, { rng }));
-        picked.push(...cpIdx);
-      }
-      if (scarIdx.length) {
-        pieces.push(cutPasteScar(tf.gather(originals, scarIdx) as tf.Tensor4D, { rng }));
-        picked.push(...scarIdx);
-      }
-      parts.push(pieces.length === 1 ? pieces[0]! : tf.concat(pieces, 0));
-      labels.push(...new Array<number>(picked.length).fill(1));
-    }
-    return { images: tf.concat(parts, 0), labels: tf.tensor1d(labels, 'int32') };
-  });
+  const { images, labels } = pretextPixels(pixelsFromTensor(originals), variant, rng);
+  return {
+    images: tf.tensor4d(images.data, [images.batch, images.height, images.width, images.channels]),
+    labels: tf.tensor1d(labels, 'int32'),
+  };
 }

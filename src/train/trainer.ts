@@ -2,9 +2,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { AbortError } from '../errors';
 import { createRng, shuffleInPlace, type Rng } from '../math/random';
 import type { Encoder, Head } from '../models/types';
-import { colorJitter, prepareBackend, randomCrops, randomTranslate } from '../ops/index';
+import { prepareBackend } from '../ops/kernels/index';
+import { pixelsFromTensor } from '../ops/pixelTensors';
+import { colorJitterPixels } from '../ops/pixels/colorJitterPixels';
+import { gatherImages } from '../ops/pixels/gatherImages';
+import type { PixelBatch } from '../ops/pixels/pixelBatch';
+import { randomCropsPixels } from '../ops/pixels/randomCropsPixels';
+import { randomTranslatePixels } from '../ops/pixels/randomTranslatePixels';
 import { resolveTrainOptions, type TrainOptions, type TrainProgress } from './options';
-import { makePretextBatch, pretextClasses, pretextCopies } from './pretext';
+import { pretextClasses, pretextCopies, pretextPixels } from './pretext';
 import { cosineSchedule } from './schedule';
 import { MomentumSGD } from './sgd';
 
@@ -53,6 +59,7 @@ export async function trainSelfSupervised(
   prepareBackend();
   const rng: Rng = o.rng ?? createRng(o.seed);
   const sampler = new BatchSampler(images.shape[0], rng);
+  const dataset = pixelsFromTensor(images); // the pipeline runs in JS memory: one upload per step
   const perStep = o.batchSize * (1 + pretextCopies(o.variant));
 
   const headVars = [...head.trainableVariables(), ...classifier.trainableVariables()];
@@ -75,26 +82,21 @@ export async function trainSelfSupervised(
       if (o.signal?.aborted) throw new AbortError(`training was aborted after ${step} of ${o.steps} steps`);
       const inHeadPhase = step < headPhase;
       const learningRate = inHeadPhase ? headSchedule!(step) : mainSchedule(step - headPhase);
-      const [lossT, accT] = tf.tidy(() => {
-        let x = tf.gather(images, sampler.next(o.batchSize)) as tf.Tensor4D;
-        if (o.level === 'patch') x = randomCrops(x, o.patchSize, rng);
-        if (o.translate > 0) x = randomTranslate(x, { maxShift: o.translate, rng });
-        if (o.colorJitter > 0) {
-          const j = o.colorJitter;
-          x = colorJitter(x, { brightness: j, contrast: j, saturation: j, hue: j, rng });
-        }
-        const batch = makePretextBatch(x, o.variant, rng);
+      const { images, labels } = nextBatch(dataset, sampler.next(o.batchSize), o, rng);
+      // `images`/`labels` are created outside the step's tidy: disposed inside it, or here if it throws.
+      const [lossT, accT] = tidyOrDispose([images, labels], () => {
         const encoderTrains = !inHeadPhase && !o.freezeBatchNorm;
         let logits: tf.Tensor2D | undefined;
         const lossFn = () => {
-          const features = encoder.features(batch.images, encoderTrains);
+          const features = encoder.features(images, encoderTrains);
           logits = tf.keep(classifier.apply(head.apply(features, true), true)); // survives variableGrads' scope
-          return crossEntropy(logits, batch.labels, pretextClasses(o.variant));
+          return crossEntropy(logits, labels, pretextClasses(o.variant));
         };
         const { value, grads } = tf.variableGrads(lossFn, inHeadPhase ? headVars : allVars);
         (inHeadPhase ? headSgd! : sgd).step(grads, learningRate);
-        const accuracy = tf.mean(tf.cast(tf.equal(tf.argMax(logits!, 1), batch.labels), 'float32'));
+        const accuracy = tf.mean(tf.cast(tf.equal(tf.argMax(logits!, 1), labels), 'float32'));
         logits!.dispose();
+        tf.dispose([images, labels]);
         return [value, accuracy];
       });
       if (!inHeadPhase && !o.freezeBatchNorm) encoder.commitBatchNormStats();
@@ -138,12 +140,21 @@ export async function trainSelfSupervised(
   };
 }
 
+function tidyOrDispose<T extends tf.TensorContainer>(owned: tf.Tensor[], fn: () => T): T {
+  try {
+    return tf.tidy(fn);
+  } catch (error) {
+    tf.dispose(owned.filter((t) => !t.isDisposed));
+    throw error;
+  }
+}
+
 /** Cycles through shuffled epochs of `count` indices, so every image is seen once per epoch. */
 class BatchSampler {
   private order: number[] = [];
   private position = 0;
   constructor(private readonly count: number, private readonly rng: Rng) {}
-  next(size: number): tf.Tensor1D {
+  next(size: number): number[] {
     const out: number[] = [];
     while (out.length < size) {
       if (this.position >= this.order.length) {
@@ -152,8 +163,32 @@ class BatchSampler {
       }
       out.push(this.order[this.position++]!);
     }
-    return tf.tensor1d(out, 'int32');
+    return out;
   }
+}
+
+/**
+ * One step's pretext batch, built in JS from the dataset (sample → crop → translate → jitter →
+ * CutPaste/Scar, rng draws in that order) and uploaded as one tensor.
+ */
+function nextBatch(
+  dataset: PixelBatch,
+  indices: number[],
+  o: ReturnType<typeof resolveTrainOptions>,
+  rng: Rng,
+): { images: tf.Tensor4D; labels: tf.Tensor1D } {
+  let x = gatherImages(dataset, indices);
+  if (o.level === 'patch') x = randomCropsPixels(x, o.patchSize, rng);
+  if (o.translate > 0) x = randomTranslatePixels(x, { maxShift: o.translate, rng });
+  if (o.colorJitter > 0) {
+    const j = o.colorJitter;
+    colorJitterPixels(x, { brightness: j, contrast: j, saturation: j, hue: j, rng, out: x.data });
+  }
+  const { images, labels } = pretextPixels(x, o.variant, rng);
+  return {
+    images: tf.tensor4d(images.data, [images.batch, images.height, images.width, images.channels]),
+    labels: tf.tensor1d(labels, 'int32'),
+  };
 }
 
 function checkInputs(
