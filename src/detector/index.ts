@@ -1,2 +1,24 @@
-// Public surface of src/detector: filled as modules land.
-export {};
+// Public surface of src/detector: the AnomalyDetector API and CutPasteDetector.
+export { CutPasteDetector } from './CutPasteDetector';
+export {
+  DETECTOR_PRESETS,
+  resolveCutPasteOptions,
+  type CutPasteOptions,
+  type DetectorPreset,
+  type PretrainedEncoderSpec,
+  type ResolvedCutPasteOptions,
+} from './options';
+export { DETECTOR_FORMAT, DETECTOR_FORMAT_VERSION, type DetectorDocument, type LoadOptions } from './persistence';
+export { toModelInput, type ImageInput, type ImagesInput, type ModelInput, type RawImage } from './input';
+export type { PatchLayout } from './embedding';
+export type { Threshold } from './thresholds';
+export type {
+  AnomalyDetector,
+  Evaluation,
+  FitOptions,
+  FitProgress,
+  FitReport,
+  Prediction,
+  ScoreMap,
+  TestSet,
+} from './types';

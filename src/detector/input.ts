@@ -50,12 +50,14 @@ export function countImages(input: ImagesInput, where: string): number {
  * The caller's tensors are never disposed.
  *
  * @param where Prefix of error messages (e.g. `CutPasteDetector.fit`).
+ * @param indexOffset Added to image indices in error messages (when `input` is a slice of a larger set).
  */
 export function toModelInput(
   input: ImagesInput,
   size: readonly [number, number],
   channels: number,
   where: string,
+  indexOffset = 0,
 ): ModelInput {
   const count = countImages(input, where);
   if (count === 0) throw new RangeError(`${where}: images is empty; at least one image is required`);
@@ -70,7 +72,8 @@ export function toModelInput(
   try {
     for (let i = 0; i < count; i++) {
       const image = (input as readonly ImageInput[])[i]!;
-      const tensor = image instanceof tf.Tensor ? checkTensor3D(image, where, i) : fromRaw(image, where, i);
+      const index = indexOffset + i;
+      const tensor = image instanceof tf.Tensor ? checkTensor3D(image, where, index) : fromRaw(image, where, index);
       sizes.push([tensor.shape[0], tensor.shape[1]]);
       parts.push(
         tf.tidy(() => {

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { checkImages, readPixels, upload, type AugmentResult } from './pixelTensors';
-import { applyCutPaste, CUT_PASTE_KEYS, resolveCutPaste, type CutPasteOptions, type CutPastePatch } from './pixels/cutPastePixels';
+import { applyCutPaste, CUT_PASTE_KEYS, resolveCutPaste, type CutPasteAugmentOptions, type CutPastePatch } from './pixels/cutPastePixels';
 import { checkKeys } from './validate';
 
 /**
@@ -25,7 +25,7 @@ import { checkKeys } from './validate';
  * @example
  * const augmented = cutPaste(images, { rng: createRng(0) });
  */
-export function cutPaste(images: tf.Tensor4D, options: CutPasteOptions = {}): tf.Tensor4D {
+export function cutPaste(images: tf.Tensor4D, options: CutPasteAugmentOptions = {}): tf.Tensor4D {
   return run('cutPaste', images, options, false).images;
 }
 
@@ -38,11 +38,11 @@ export function cutPaste(images: tf.Tensor4D, options: CutPasteOptions = {}): tf
  * const { images: augmented, masks, patches } = cutPasteWithMask(images, { rng: createRng(0), jitter: 0 });
  * // patches[0]: { height, width, source: { top, left }, target: { top, left }, jitter }
  */
-export function cutPasteWithMask(images: tf.Tensor4D, options: CutPasteOptions = {}): AugmentResult<CutPastePatch> {
+export function cutPasteWithMask(images: tf.Tensor4D, options: CutPasteAugmentOptions = {}): AugmentResult<CutPastePatch> {
   return run('cutPasteWithMask', images, options, true) as AugmentResult<CutPastePatch>;
 }
 
-function run(op: string, images: tf.Tensor4D, options: CutPasteOptions, withMask: boolean) {
+function run(op: string, images: tf.Tensor4D, options: CutPasteAugmentOptions, withMask: boolean) {
   const shape = checkImages(op, images);
   checkKeys(op, options, CUT_PASTE_KEYS);
   const settings = resolveCutPaste(op, options);

@@ -24,7 +24,7 @@ export type { PixelAugmentResult } from './pixels/pastePixels';
 export {
   cutPastePixels,
   cutPastePixelsWithMask,
-  type CutPasteOptions,
+  type CutPasteAugmentOptions,
   type CutPastePatch,
   type CutPastePixelsOptions,
 } from './pixels/cutPastePixels';

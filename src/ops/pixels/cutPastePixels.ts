@@ -6,7 +6,7 @@ import { maskRectangle, pasteRectangle, pixelResult, type PixelAugmentResult } f
 import { checkPixelBatch, outputArray, type ImageShape, type PixelBatch } from './pixelBatch';
 
 /** Options of `cutPaste` and {@link cutPastePixels}. Every field is optional; defaults are the paper's (appendix A.2). */
-export interface CutPasteOptions {
+export interface CutPasteAugmentOptions {
   /** Patch area as a fraction of the image area, uniform in [min, max]. Default [0.02, 0.15]. */
   area?: Range;
   /** Patch aspect ratio width / height, log-uniform in [min, max]. Default [0.3, 3.3]. */
@@ -26,7 +26,7 @@ export interface CutPasteOptions {
 }
 
 /** Options of {@link cutPastePixels}: those of `cutPaste`, plus where to write. */
-export interface CutPastePixelsOptions extends CutPasteOptions {
+export interface CutPastePixelsOptions extends CutPasteAugmentOptions {
   /**
    * Where to write the output (batch · height · width · channels values), e.g. a `subarray` of a
    * larger batch; may be `images.data` itself (in place). Default: a new array.
@@ -57,7 +57,7 @@ export interface CutPasteSettings {
 }
 
 /** Validates CutPaste options (keys are checked by the caller) and fills the defaults. Internal. */
-export function resolveCutPaste(op: string, options: CutPasteOptions): CutPasteSettings {
+export function resolveCutPaste(op: string, options: CutPasteAugmentOptions): CutPasteSettings {
   return {
     rectangle: resolveRectangle(op, options),
     amounts: resolveJitter(op, 'options.jitter', options.jitter),

@@ -17,7 +17,7 @@ export interface CutPasteScarOptions {
    * Multiplies width and height (then rounded, at least 1 px). Default min(image height, image width) / 256.
    */
   scale?: number;
-  /** Color jitter of the scar's content, as in `CutPasteOptions.jitter`. Default 0.1 each. */
+  /** Color jitter of the scar's content, as in `CutPasteAugmentOptions.jitter`. Default 0.1 each. */
   jitter?: JitterOption;
   /** Uniform [0, 1) generator; default a fresh clock-seeded one per call (not reproducible). */
   rng?: Rng;

@@ -1,0 +1,284 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { AbortError, StateError } from '../errors';
+import { f1Max } from '../math/f1Max';
+import { trainSelfSupervised } from '../train/trainer';
+import { forEachChunk } from './chunks';
+import { fitDensity, type DetectorDensity } from './densityStage';
+import { patchLayout, type PatchLayout } from './embedding';
+import { evaluateDetector } from './evaluate';
+import { toModelInput, type ImagesInput } from './input';
+import { buildNetworks, disposeNetworks, type Networks } from './networks';
+import { resolveCutPasteOptions, type CutPasteOptions, type ResolvedCutPasteOptions } from './options';
+import { loadDetectorState, saveDetectorState, type LoadOptions } from './persistence';
+import { embed, outOfFoldScores, resizeMap, scoreChunk, type ScoringState } from './scoring';
+import { quantile, type Threshold } from './thresholds';
+import type { AnomalyDetector, Evaluation, FitOptions, FitReport, Prediction, ScoreMap, TestSet } from './types';
+
+/**
+ * CutPaste (Li et al., CVPR 2021): learns normality from normal images only, then scores new images.
+ *
+ * Stage 1 trains a CNN to tell normal images (or patches) from CutPaste-augmented copies; stage 2 fits
+ * a Gaussian density to the CNN's features of the normal images. A **score** is the squared Mahalanobis
+ * distance of an image's features from that density — ≈ the feature dimension for typical normal
+ * images (a χ²-like scale), growing without bound for anomalies; it is raw and never normalised over a
+ * batch, so an image's score does not depend on the other images scored with it. Patch mode scores
+ * every patch and an image's score is the maximum of its score map.
+ *
+ * @example
+ * const detector = await CutPasteDetector.create({ preset: 'fast', mode: 'patch' });
+ * await detector.fit(normalImages, { onProgress: (p) => console.log(p) });
+ * const [verdict] = await detector.predict([image]); // { score, isAnomalous, map }
+ * await detector.save('indexeddb://my-detector');
+ * detector.dispose();
+ */
+export class CutPasteDetector implements AnomalyDetector {
+  /** The resolved options (preset values filled in). */
+  readonly options: ResolvedCutPasteOptions;
+  #networks: Networks;
+  #density: DetectorDensity | undefined;
+  #layout: PatchLayout | undefined;
+  #threshold: Threshold | undefined;
+  #report: FitReport | undefined;
+  #disposed = false;
+  #busy: string | undefined;
+
+  private constructor(options: ResolvedCutPasteOptions, networks: Networks) {
+    this.options = options;
+    this.#networks = networks;
+    const [h, w] = options.imageSize;
+    this.#layout = options.mode === 'patch' ? patchLayout(networks.encoder, h, w, options.patchSize, options.stride) : undefined;
+  }
+
+  /**
+   * A new, unfitted detector. Explicit options override the preset's; invalid ones throw a
+   * `RangeError` naming the option and the allowed values.
+   */
+  static async create(options: CutPasteOptions = {}): Promise<CutPasteDetector> {
+    const resolved = resolveCutPasteOptions(options);
+    return new CutPasteDetector(resolved, buildNetworks(resolved));
+  }
+
+  /**
+   * Reads a detector written by `save` from a tfjs IO handler or URL; nothing is half-loaded: any
+   * problem throws before a detector exists. A detector with a pretrained encoder needs that model
+   * again: `load(source, { encoderModel })`.
+   */
+  static async load(source: string | tf.io.IOHandler, options: LoadOptions = {}): Promise<CutPasteDetector> {
+    const state = await loadDetectorState(source, options);
+    const detector = new CutPasteDetector(state.options, state.networks);
+    detector.#density = state.density;
+    detector.#threshold = state.threshold;
+    detector.#report = state.report;
+    return detector;
+  }
+
+  /** Whether `fit` (or `load`) has given the detector a density to score with. */
+  get isFitted(): boolean {
+    return this.#density !== undefined;
+  }
+
+  /** The decision threshold and how it was set (`undefined` before `fit`). */
+  get threshold(): Threshold | undefined {
+    return this.#threshold && { ...this.#threshold };
+  }
+
+  /** Sets the decision threshold by hand: scores `>= value` are anomalous. */
+  setThreshold(value: number): void {
+    this.#check('setThreshold');
+    if (!Number.isFinite(value)) throw new RangeError(`CutPasteDetector.setThreshold: value must be a finite number, got ${value}`);
+    this.#threshold = { value, method: 'manual' };
+  }
+
+  /** The report of the last `fit` (kept through save/load). */
+  get fitReport(): FitReport | undefined {
+    return this.#report && { ...this.#report };
+  }
+
+  /** Patch mode: the scored grid (`rows × cols` patches of `patchHeight` px at `stride` on `imageSize`). */
+  get patchLayout(): PatchLayout | undefined {
+    return this.#layout && { ...this.#layout };
+  }
+
+  /**
+   * Trains stage 1 on `images` (normal only, ≥ 2; any size: resized to `imageSize`), then fits the
+   * density on their features and sets a provisional threshold: the 0.99 quantile of out-of-fold
+   * scores of the training images (replace it with `calibrate` on held-out normal images or
+   * `calibrateWithLabels`). Aborting through `options.signal` throws `AbortError` and leaves the
+   * detector as it was before the call. A detector can be fitted again (it then starts over).
+   */
+  async fit(images: ImagesInput, options: FitOptions = {}): Promise<FitReport> {
+    this.#check('fit');
+    return this.#exclusive('fit', async () => {
+      const start = performance.now();
+      const o = this.options;
+      const { encoder } = this.#networks;
+      const input = toModelInput(images, o.imageSize, encoder.inputChannels, 'CutPasteDetector.fit');
+      const count = input.images.shape[0];
+      const fresh = buildNetworks(o);
+      try {
+        if (count < 2) throw new RangeError(`CutPasteDetector.fit: images must hold at least 2 normal images, got ${count}`);
+        const train = await trainSelfSupervised(fresh, input.images, {
+          variant: o.variant, steps: o.steps, batchSize: o.batchSize, learningRate: o.learningRate, momentum: o.momentum,
+          weightDecay: o.weightDecay, colorJitter: o.colorJitter, translate: o.translate, headOnlySteps: o.headOnlySteps,
+          fineTuneLearningRate: o.fineTuneLearningRate, freezeBatchNorm: o.freezeBatchNorm, seed: `${o.seed}/train`,
+          level: o.mode === 'patch' ? 'patch' : 'image', patchSize: o.patchSize,
+          ...(options.signal ? { signal: options.signal } : {}),
+          onProgress: (p) => options.onProgress?.({ stage: 'train', ...p }),
+        });
+        const layout = this.#layout && patchLayout(fresh.encoder, o.imageSize[0], o.imageSize[1], o.patchSize, o.stride);
+        const features = await embed(fresh.encoder, input.images, layout, o.inferenceBatchSize, (done) => {
+          options.onProgress?.({ stage: 'embed', done, total: count });
+          if (options.signal?.aborted) throw new AbortError('fit was aborted while embedding');
+        });
+        const dimension = fresh.encoder.featureDim;
+        const locations = layout ? layout.rows * layout.cols : 1;
+        const kind = !layout ? 'image' : o.perLocation ? 'per-location' : 'shared';
+        const density = fitDensity(kind, features, count, locations, dimension, {
+          shrinkage: o.shrinkage, l2Normalize: o.l2Normalize, maxRows: o.densityMaxRows, seed: o.seed,
+        }, (done, total) => options.onProgress?.({ stage: 'density', done, total }));
+        const state: ScoringState = { encoder: fresh.encoder, density, options: o, ...(layout ? { layout } : {}) };
+        const oof = outOfFoldScores(state, features, count, dimension);
+        const report: FitReport = {
+          steps: train.steps, finalLoss: train.finalLoss, pretextAccuracy: train.pretextAccuracy,
+          seconds: (performance.now() - start) / 1000, trainSeconds: train.seconds, imagesPerSecond: train.imagesPerSecond,
+          images: count,
+        };
+        disposeNetworks(this.#networks);
+        this.#networks = fresh;
+        this.#layout = layout;
+        this.#density = density;
+        this.#threshold = oof && { value: quantile(oof, 0.99), method: 'fit', quantile: 0.99 };
+        this.#report = report;
+        return { ...report };
+      } catch (error) {
+        disposeNetworks(fresh);
+        throw error;
+      } finally {
+        input.images.dispose();
+      }
+    });
+  }
+
+  /**
+   * One anomaly score per image (higher = more anomalous): the squared Mahalanobis distance of its
+   * features (image mode) or the maximum of its patch score map (patch mode). Images are processed
+   * `inferenceBatchSize` at a time; a score never depends on the other images of the call.
+   */
+  async score(images: ImagesInput): Promise<Float32Array> {
+    const { scores } = await this.#run('score', images, false);
+    return scores;
+  }
+
+  /**
+   * One score map per image at that image's own resolution: patch mode spreads each patch's score
+   * over its pixels with a Gaussian (σ = `scoreSigma`); image mode gives GradCAM maps (coarser).
+   */
+  async scoreMaps(images: ImagesInput): Promise<ScoreMap[]> {
+    const { maps } = await this.#run('scoreMaps', images, true);
+    return maps!;
+  }
+
+  /**
+   * Scores with verdicts from the threshold (`score >= threshold.value`), and maps when the detector
+   * is in patch mode or `options.maps` is true.
+   */
+  async predict(images: ImagesInput, options: { maps?: boolean } = {}): Promise<Prediction[]> {
+    this.#check('predict');
+    const threshold = this.#threshold;
+    if (!threshold) {
+      throw new StateError('CutPasteDetector.predict: no threshold; fit with ≥ 4 images, or call calibrate(), calibrateWithLabels() or setThreshold()');
+    }
+    const withMaps = options.maps ?? this.options.mode === 'patch';
+    const { scores, maps } = await this.#run('predict', images, withMaps);
+    return Array.from(scores, (score, i) => ({
+      score,
+      isAnomalous: score >= threshold.value,
+      ...(maps ? { map: maps[i]! } : {}),
+    }));
+  }
+
+  /**
+   * Sets the threshold to the `quantile` (default 0.99) of the scores of `normalImages`: held-out normal
+   * images, not the training ones (whose scores are optimistic). Returns the threshold.
+   */
+  async calibrate(normalImages: ImagesInput, options: { quantile?: number } = {}): Promise<Threshold> {
+    const q = options.quantile ?? 0.99;
+    if (!(Number.isFinite(q) && q >= 0 && q <= 1)) throw new RangeError(`CutPasteDetector.calibrate: quantile must be in [0, 1], got ${q}`);
+    const scores = await this.score(normalImages);
+    this.#threshold = { value: quantile(scores, q), method: 'quantile', quantile: q };
+    return { ...this.#threshold };
+  }
+
+  /** Sets the threshold that maximises F1 on labelled images (1/true = defective). Returns it. */
+  async calibrateWithLabels(images: ImagesInput, labels: ArrayLike<number | boolean>): Promise<Threshold> {
+    const scores = await this.score(images);
+    const best = f1Max(scores, labels);
+    this.#threshold = { value: best.threshold, method: 'f1-max' };
+    return { ...this.#threshold };
+  }
+
+  /**
+   * Image AUROC, pixel AUROC and AUPRO (when masks are given) and the F1-max threshold on a labelled
+   * test set, or on an async iterable of such batches (streamed: scores are kept, images are not).
+   * Does not change the detector (the threshold included).
+   */
+  async evaluate(testSet: TestSet | AsyncIterable<TestSet>): Promise<Evaluation> {
+    this.#check('evaluate');
+    return evaluateDetector(testSet, (images, maps) => this.#run('evaluate', images, maps));
+  }
+
+  /**
+   * Writes the detector to a tfjs IO handler or URL string (`indexeddb://…`, `downloads://…`,
+   * `http(s)://…`; in Node, `cutpaste/node` adds `file://` folders): one `ModelArtifacts` with the
+   * weights and, in `userDefinedMetadata.cutpaste`, a JSON document (format version, options,
+   * architectures, density, threshold, fit report).
+   */
+  async save(target: string | tf.io.IOHandler): Promise<tf.io.SaveResult> {
+    this.#check('save');
+    if (!this.#density) throw new StateError('CutPasteDetector.save: the detector is not fitted; call fit() first');
+    return saveDetectorState(target, {
+      options: this.options, networks: this.#networks, density: this.#density, threshold: this.#threshold, report: this.#report,
+    });
+  }
+
+  /** Frees every tensor the detector owns (never a user-supplied pretrained model). Later calls throw. */
+  dispose(): void {
+    if (this.#disposed) return;
+    disposeNetworks(this.#networks);
+    this.#density = undefined;
+    this.#disposed = true;
+  }
+
+  async #run(where: string, images: ImagesInput, maps: boolean): Promise<{ scores: Float32Array; maps?: ScoreMap[] }> {
+    this.#check(where);
+    const density = this.#density;
+    if (!density) throw new StateError(`CutPasteDetector.${where}: the detector is not fitted; call fit() or load() first`);
+    const o = this.options;
+    const state: ScoringState = { encoder: this.#networks.encoder, density, options: o, ...(this.#layout ? { layout: this.#layout } : {}) };
+    const scores: number[] = [];
+    const out: ScoreMap[] = [];
+    await forEachChunk(images, o.inferenceBatchSize, o.imageSize, this.#networks.encoder.inputChannels, `CutPasteDetector.${where}`, async (x, sizes) => {
+      const chunk = await scoreChunk(state, x, maps);
+      scores.push(...chunk.scores);
+      chunk.maps?.forEach((m, i) => out.push(resizeMap(m, sizes[i]![0], sizes[i]![1])));
+    });
+    return { scores: Float32Array.from(scores), ...(maps ? { maps: out } : {}) };
+  }
+
+  #check(where: string): void {
+    if (this.#disposed) throw new StateError(`CutPasteDetector.${where}: the detector was disposed`);
+    if (this.#busy === 'fit' && where !== 'fit') {
+      throw new StateError(`CutPasteDetector.${where}: fit() is still running; await it first`);
+    }
+  }
+
+  async #exclusive<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    if (this.#busy) throw new StateError(`CutPasteDetector.${what}: ${this.#busy}() is still running; await it first`);
+    this.#busy = what;
+    try {
+      return await fn();
+    } finally {
+      this.#busy = undefined;
+    }
+  }
+}

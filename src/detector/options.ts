@@ -1,0 +1,231 @@
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { RESNET_PRESETS, type ResNetPresetName } from '../models/resnetPresets';
+import type { ResNetConfig } from '../models/resnetConfig';
+import type { GraphModelLike, PretrainedEncoderOptions } from '../models/pretrainedEncoder';
+import { PRETEXT_VARIANTS, type PretextVariant } from '../train/pretext';
+
+/** Named starting points for `CutPasteDetector.create`; explicit options override them. */
+export type DetectorPreset = 'fast' | 'paper';
+
+/** A user-supplied pretrained network used as the encoder (paper §4: transfer learning). */
+export interface PretrainedEncoderSpec extends PretrainedEncoderOptions {
+  /** A `tf.LayersModel`, or a GraphModel (frozen: only the head trains). Never disposed by the detector. */
+  model: tfl.LayersModel | GraphModelLike;
+}
+
+/** Options of `CutPasteDetector.create`. Every field is optional. */
+export interface CutPasteOptions {
+  /** `'fast'` (default): a CPU-sized setup that fits a category in minutes on 2 cores. `'paper'`: ResNet-18, 256 px, 3-way, the paper's schedule (65,536 steps: a GPU's job). */
+  preset?: DetectorPreset;
+  /** `'image'`: one embedding per image, GradCAM maps. `'patch'`: dense patch embeddings, localisation maps (paper §2.4). Preset default: `'patch'` for fast, `'image'` for paper. */
+  mode?: 'image' | 'patch';
+  /** Side (px) or `[height, width]` images are resized to. Preset: fast 256 (patch) / 128 (image); paper 256. */
+  imageSize?: number | readonly [number, number];
+  /** A ResNet preset name, a `ResNetConfig`, or a pretrained model. Preset: fast `patch32` (patch) / `resnet18-slim` (image); paper `resnet18`. */
+  encoder?: ResNetPresetName | ResNetConfig | PretrainedEncoderSpec;
+  /** Projection-head widths; the last is the head's output (default [512, 128]). */
+  headWidths?: readonly number[];
+  /** Pretext task (default `'3way'`). */
+  variant?: PretextVariant;
+  /** Training steps (preset: fast 1,000 (patch) / 1,500 (image); paper 65,536). */
+  steps?: number;
+  /** Original images (or patches) per step (default 32; the network sees 2× or 3× that). */
+  batchSize?: number;
+  /** Peak learning rate (default 0.03). */
+  learningRate?: number;
+  /** SGD momentum (default 0.9). */
+  momentum?: number;
+  /** Weight decay (default 3e-5). */
+  weightDecay?: number;
+  /** Whole-image colour jitter before CutPaste (default 0.1). */
+  colorJitter?: number;
+  /** Whole-image random translation before CutPaste, fraction of the size (default 0). */
+  translate?: number;
+  /** Pretrained recipe: head-only steps first (default 0; for a pretrained encoder 10% of `steps`). */
+  headOnlySteps?: number;
+  /** Learning rate after the head-only phase (default: `learningRate`; pretrained encoder: 1e-4). */
+  fineTuneLearningRate?: number;
+  /** Keep BatchNorm frozen while the encoder trains (default: false; pretrained encoder: true). */
+  freezeBatchNorm?: boolean;
+  /** Seed of every random draw (initialisation, batches, augmentations; default 0). */
+  seed?: number | string;
+  /** Patch side (px at `imageSize`) for patch mode (default 32). */
+  patchSize?: number;
+  /** Distance (px) between scored patches in patch mode (default 4: a 57×57 grid at 256 px). */
+  stride?: number;
+  /** Patch mode: one density per grid location (aligned objects) instead of one shared by all (textures). Default false. */
+  perLocation?: boolean;
+  /** L2-normalise features before the density (default true). */
+  l2Normalize?: boolean;
+  /** Covariance shrinkage: `'ledoit-wolf'` (default) or a fixed coefficient in [0, 1]. */
+  shrinkage?: 'ledoit-wolf' | number;
+  /** Gaussian σ (px at `imageSize`) spreading patch scores over pixels (default patchSize / 4). */
+  scoreSigma?: number;
+  /** Shared patch density: at most this many patch embeddings are used to fit it (default 100,000; a seeded subsample). */
+  densityMaxRows?: number;
+  /** Images per forward pass when embedding (default 16). */
+  inferenceBatchSize?: number;
+}
+
+/** `CutPasteOptions` with every default filled in and checked. */
+export interface ResolvedCutPasteOptions {
+  readonly preset: DetectorPreset;
+  readonly mode: 'image' | 'patch';
+  readonly imageSize: readonly [number, number];
+  readonly encoder: ResNetPresetName | ResNetConfig | PretrainedEncoderSpec;
+  readonly headWidths: readonly number[];
+  readonly variant: PretextVariant;
+  readonly steps: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly momentum: number;
+  readonly weightDecay: number;
+  readonly colorJitter: number;
+  readonly translate: number;
+  readonly headOnlySteps: number;
+  readonly fineTuneLearningRate: number;
+  readonly freezeBatchNorm: boolean;
+  readonly seed: number | string;
+  readonly patchSize: number;
+  readonly stride: number;
+  readonly perLocation: boolean;
+  readonly l2Normalize: boolean;
+  readonly shrinkage: 'ledoit-wolf' | number;
+  readonly scoreSigma: number;
+  readonly densityMaxRows: number;
+  readonly inferenceBatchSize: number;
+}
+
+type PresetValues = Omit<ResolvedCutPasteOptions, 'preset' | 'fineTuneLearningRate' | 'scoreSigma' | 'headOnlySteps' | 'freezeBatchNorm'>;
+
+const COMMON = {
+  headWidths: [512, 128],
+  variant: '3way' as PretextVariant,
+  batchSize: 32,
+  learningRate: 0.03,
+  momentum: 0.9,
+  weightDecay: 3e-5,
+  colorJitter: 0.1,
+  translate: 0,
+  seed: 0,
+  patchSize: 32,
+  stride: 4,
+  perLocation: false,
+  l2Normalize: true,
+  shrinkage: 'ledoit-wolf' as const,
+  densityMaxRows: 100_000,
+  inferenceBatchSize: 16,
+};
+
+/** The presets, by mode. */
+export const DETECTOR_PRESETS: Readonly<Record<DetectorPreset, Record<'image' | 'patch', PresetValues>>> = Object.freeze({
+  fast: {
+    image: { ...COMMON, mode: 'image', imageSize: [128, 128], encoder: 'resnet18-slim', steps: 1500 },
+    patch: { ...COMMON, mode: 'patch', imageSize: [256, 256], encoder: 'patch32', steps: 1000 },
+  },
+  paper: {
+    image: { ...COMMON, mode: 'image', imageSize: [256, 256], encoder: 'resnet18', steps: 65_536 },
+    patch: { ...COMMON, mode: 'patch', imageSize: [256, 256], encoder: 'resnet18', steps: 65_536 },
+  },
+});
+
+const DEFAULT_MODE: Record<DetectorPreset, 'image' | 'patch'> = { fast: 'patch', paper: 'image' };
+
+function fail(option: string, value: unknown, allowed: string): never {
+  throw new RangeError(`CutPasteDetector: option ${option} must be ${allowed}, got ${describe(value)}`);
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(describe).join(', ')}]`;
+  if (typeof value === 'object' && value !== null) return value.constructor?.name ?? 'an object';
+  return String(value);
+}
+
+const isInt = (v: unknown, min: number): v is number => Number.isInteger(v) && (v as number) >= min;
+const isNum = (v: unknown, min: number, max: number): v is number =>
+  typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
+
+/** Fills defaults (preset, then built-in) and validates every option; the result is frozen. */
+export function resolveCutPasteOptions(options: CutPasteOptions = {}): ResolvedCutPasteOptions {
+  if (typeof options !== 'object' || options === null) fail('options', options, 'an object');
+  const known = new Set<string>([
+    'preset', 'mode', 'imageSize', 'encoder', 'headWidths', 'variant', 'steps', 'batchSize', 'learningRate',
+    'momentum', 'weightDecay', 'colorJitter', 'translate', 'headOnlySteps', 'fineTuneLearningRate',
+    'freezeBatchNorm', 'seed', 'patchSize', 'stride', 'perLocation', 'l2Normalize', 'shrinkage',
+    'scoreSigma', 'densityMaxRows', 'inferenceBatchSize',
+  ]);
+  for (const key of Object.keys(options)) {
+    if (!known.has(key)) fail(key, (options as Record<string, unknown>)[key], `one of the known options (${[...known].join(', ')}); unknown option`);
+  }
+  const preset = options.preset ?? 'fast';
+  if (preset !== 'fast' && preset !== 'paper') fail('preset', preset, "'fast' or 'paper'");
+  const mode = options.mode ?? DEFAULT_MODE[preset];
+  if (mode !== 'image' && mode !== 'patch') fail('mode', mode, "'image' or 'patch'");
+  const base = DETECTOR_PRESETS[preset][mode];
+  const pick = <K extends keyof PresetValues>(k: K): PresetValues[K] =>
+    ((options as Record<string, unknown>)[k] ?? base[k]) as PresetValues[K];
+
+  const sizeIn = pick('imageSize') as number | readonly [number, number];
+  const imageSize: readonly [number, number] = typeof sizeIn === 'number' ? [sizeIn, sizeIn] : sizeIn;
+  if (!Array.isArray(imageSize) || imageSize.length !== 2 || !imageSize.every((v) => isInt(v, 16) && v <= 4096)) {
+    fail('imageSize', sizeIn, 'an integer in [16, 4096] or [height, width] of such');
+  }
+  const encoder = pick('encoder');
+  if (typeof encoder === 'string') {
+    if (!(encoder in RESNET_PRESETS)) fail('encoder', encoder, `one of ${Object.keys(RESNET_PRESETS).map((n) => `'${n}'`).join(', ')}, a ResNetConfig or { model, ... }`);
+  } else if (typeof encoder !== 'object' || encoder === null) {
+    fail('encoder', encoder, 'a ResNet preset name, a ResNetConfig or { model, ... }');
+  }
+  const pretrained = typeof encoder === 'object' && encoder !== null && 'model' in encoder;
+  const headWidths = pick('headWidths');
+  if (!Array.isArray(headWidths) || headWidths.length === 0 || !headWidths.every((w) => isInt(w, 1))) {
+    fail('headWidths', headWidths, 'a non-empty array of positive integers');
+  }
+  const variant = pick('variant');
+  if (!PRETEXT_VARIANTS.includes(variant)) fail('variant', variant, `one of ${PRETEXT_VARIANTS.map((v) => `'${v}'`).join(', ')}`);
+  const steps = pick('steps');
+  if (!isInt(steps, 1)) fail('steps', steps, 'an integer ≥ 1');
+  const batchSize = pick('batchSize');
+  if (!isInt(batchSize, 1)) fail('batchSize', batchSize, 'an integer ≥ 1');
+  const learningRate = pick('learningRate');
+  if (!isNum(learningRate, Number.MIN_VALUE, 10)) fail('learningRate', learningRate, 'a number in (0, 10]');
+  const momentum = pick('momentum');
+  if (!isNum(momentum, 0, 0.999999)) fail('momentum', momentum, 'a number in [0, 1)');
+  const weightDecay = pick('weightDecay');
+  if (!isNum(weightDecay, 0, 1)) fail('weightDecay', weightDecay, 'a number in [0, 1]');
+  const colorJitter = pick('colorJitter');
+  if (!isNum(colorJitter, 0, 0.5)) fail('colorJitter', colorJitter, 'a number in [0, 0.5]');
+  const translate = pick('translate');
+  if (!isNum(translate, 0, 0.5)) fail('translate', translate, 'a number in [0, 0.5]');
+  const headOnlySteps = options.headOnlySteps ?? (pretrained ? Math.floor(steps / 10) : 0);
+  if (!isInt(headOnlySteps, 0) || headOnlySteps >= steps) fail('headOnlySteps', headOnlySteps, `an integer in [0, steps = ${steps})`);
+  const fineTuneLearningRate = options.fineTuneLearningRate ?? (pretrained ? 1e-4 : learningRate);
+  if (!isNum(fineTuneLearningRate, Number.MIN_VALUE, 10)) fail('fineTuneLearningRate', fineTuneLearningRate, 'a number in (0, 10]');
+  const freezeBatchNorm = options.freezeBatchNorm ?? pretrained;
+  if (typeof freezeBatchNorm !== 'boolean') fail('freezeBatchNorm', freezeBatchNorm, 'a boolean');
+  const seed = pick('seed');
+  if (!(typeof seed === 'string' || (typeof seed === 'number' && Number.isFinite(seed)))) fail('seed', seed, 'a finite number or a string');
+  const patchSize = pick('patchSize');
+  if (!isInt(patchSize, 8) || patchSize > Math.min(...imageSize)) fail('patchSize', patchSize, `an integer in [8, ${Math.min(...imageSize)}] (the image size)`);
+  const stride = pick('stride');
+  if (!isInt(stride, 1) || stride > patchSize) fail('stride', stride, `an integer in [1, patchSize = ${patchSize}]`);
+  const perLocation = pick('perLocation');
+  if (typeof perLocation !== 'boolean') fail('perLocation', perLocation, 'a boolean');
+  const l2Normalize = pick('l2Normalize');
+  if (typeof l2Normalize !== 'boolean') fail('l2Normalize', l2Normalize, 'a boolean');
+  const shrinkage = pick('shrinkage');
+  if (shrinkage !== 'ledoit-wolf' && !isNum(shrinkage, 0, 1)) fail('shrinkage', shrinkage, "'ledoit-wolf' or a number in [0, 1]");
+  const scoreSigma = options.scoreSigma ?? patchSize / 4;
+  if (!isNum(scoreSigma, Number.MIN_VALUE, 1024)) fail('scoreSigma', scoreSigma, 'a number in (0, 1024]');
+  const densityMaxRows = pick('densityMaxRows');
+  if (!isInt(densityMaxRows, 2)) fail('densityMaxRows', densityMaxRows, 'an integer ≥ 2');
+  const inferenceBatchSize = pick('inferenceBatchSize');
+  if (!isInt(inferenceBatchSize, 1)) fail('inferenceBatchSize', inferenceBatchSize, 'an integer ≥ 1');
+
+  return Object.freeze({
+    preset, mode, imageSize, encoder, headWidths: [...headWidths], variant, steps, batchSize, learningRate, momentum,
+    weightDecay, colorJitter, translate, headOnlySteps, fineTuneLearningRate, freezeBatchNorm, seed, patchSize,
+    stride, perLocation, l2Normalize, shrinkage, scoreSigma, densityMaxRows, inferenceBatchSize,
+  });
+}

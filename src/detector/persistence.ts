@@ -1,0 +1,217 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { GaussianDensity } from '../density/GaussianDensity';
+import { LocationDensity } from '../density/LocationDensity';
+import { FormatError } from '../errors';
+import type { GraphModelLike } from '../models/pretrainedEncoder';
+import { VERSION } from '../version';
+import { densityToJSON, type DetectorDensity, type DetectorDensityJSON } from './densityStage';
+import { disposeNetworks, networksConfig, rebuildNetworks, type Networks, type NetworksConfig } from './networks';
+import { resolveCutPasteOptions, type CutPasteOptions, type ResolvedCutPasteOptions } from './options';
+import type { Threshold } from './thresholds';
+import type { FitReport } from './types';
+
+/** The document format written into `userDefinedMetadata.cutpaste`. */
+export const DETECTOR_FORMAT = 'cutpaste.detector';
+/** The current document version; `load` reads this version only and names it in its errors. */
+export const DETECTOR_FORMAT_VERSION = 1;
+
+/** Options of `CutPasteDetector.load`. */
+export interface LoadOptions {
+  /** The pretrained model a detector was created with (its weights are not part of the save). */
+  encoderModel?: tfl.LayersModel | GraphModelLike;
+}
+
+/** What a saved detector holds. */
+export interface DetectorState {
+  options: ResolvedCutPasteOptions;
+  networks: Networks;
+  density: DetectorDensity;
+  threshold: Threshold | undefined;
+  report: FitReport | undefined;
+}
+
+/** The JSON document of a saved detector. */
+export interface DetectorDocument {
+  format: typeof DETECTOR_FORMAT;
+  formatVersion: number;
+  library: string;
+  options: Omit<ResolvedCutPasteOptions, 'encoder'> & { encoder: unknown };
+  networks: NetworksConfig;
+  density: DetectorDensityJSON;
+  threshold: Threshold | null;
+  report: FitReport | null;
+}
+
+const DENSITY_WEIGHTS = ['density/means', 'density/factors', 'density/shrinkage'] as const;
+
+/** Writes `state` as one ModelArtifacts to `target` (see `CutPasteDetector.save`). */
+export async function saveDetectorState(target: string | tf.io.IOHandler, state: DetectorState): Promise<tf.io.SaveResult> {
+  const handler = saveHandlerFor(target);
+  const { networks, density } = state;
+  const weights: tf.NamedTensorMap = {
+    ...networks.encoder.getWeights(),
+    ...networks.head.getWeights(),
+    ...networks.classifier.getWeights(),
+  };
+  if (density.kind === 'per-location') {
+    const a = density.density.toArrays();
+    weights['density/means'] = tf.tensor1d(a.means);
+    weights['density/factors'] = tf.tensor1d(a.factors);
+    weights['density/shrinkage'] = tf.tensor1d(a.shrinkage);
+  }
+  let encoded: { data: ArrayBuffer; specs: tf.io.WeightsManifestEntry[] };
+  try {
+    encoded = await tf.io.encodeWeights(weights);
+  } finally {
+    tf.dispose(Object.values(weights));
+  }
+  const { model: _model, ...encoderOptions } = state.options.encoder as { model?: unknown };
+  const document: DetectorDocument = {
+    format: DETECTOR_FORMAT,
+    formatVersion: DETECTOR_FORMAT_VERSION,
+    library: VERSION,
+    options: { ...state.options, encoder: typeof state.options.encoder === 'string' ? state.options.encoder : encoderOptions },
+    networks: networksConfig(networks),
+    density: densityToJSON(density),
+    threshold: state.threshold ?? null,
+    report: state.report ?? null,
+  };
+  return handler.save!({
+    modelTopology: { format: DETECTOR_FORMAT, formatVersion: DETECTOR_FORMAT_VERSION },
+    format: 'cutpaste',
+    generatedBy: `cutpaste ${VERSION}`,
+    convertedBy: null,
+    weightSpecs: encoded.specs,
+    weightData: encoded.data,
+    userDefinedMetadata: { cutpaste: document as unknown as Record<string, unknown> },
+  });
+}
+
+/** Reads a detector state from `source`; throws `FormatError` (or the handler's error) before creating anything. */
+export async function loadDetectorState(source: string | tf.io.IOHandler, options: LoadOptions): Promise<DetectorState> {
+  const handler = loadHandlerFor(source);
+  const artifacts = await handler.load!();
+  const document = readDocument(artifacts);
+  const savedEncoder = document.options.encoder as { pretrained?: boolean } | string;
+  const pretrained = (document.networks.encoder as { kind?: string })?.kind === 'pretrained';
+  const optionsIn = {
+    ...document.options,
+    encoder: pretrained ? { ...(savedEncoder as object), model: options.encoderModel } : savedEncoder,
+  } as CutPasteOptions;
+  let resolved: ResolvedCutPasteOptions;
+  try {
+    resolved = resolveCutPasteOptions(optionsIn);
+  } catch (error) {
+    throw new FormatError(`CutPasteDetector.load: the saved options are invalid: ${(error as Error).message}`);
+  }
+  if (!artifacts.weightSpecs || !artifacts.weightData) throw new FormatError('CutPasteDetector.load: the artifacts have no weights');
+  let weights: tf.NamedTensorMap;
+  try {
+    weights = tf.io.decodeWeights(artifacts.weightData, artifacts.weightSpecs);
+  } catch (error) {
+    throw new FormatError(`CutPasteDetector.load: the weights cannot be decoded (a truncated or foreign file?): ${(error as Error).message}`);
+  }
+  let networks: Networks | undefined;
+  try {
+    networks = rebuildNetworks(document.networks, resolved, options.encoderModel);
+    for (const part of [networks.encoder, networks.head, networks.classifier]) {
+      try {
+        part.setWeights(weights);
+      } catch (error) {
+        throw new FormatError(`CutPasteDetector.load: the weights do not fit the saved architecture: ${(error as Error).message}`);
+      }
+    }
+    const density = readDensity(document.density, weights);
+    return {
+      options: resolved,
+      networks,
+      density,
+      threshold: document.threshold ?? undefined,
+      report: document.report ?? undefined,
+    };
+  } catch (error) {
+    if (networks) disposeNetworks(networks);
+    throw error;
+  } finally {
+    tf.dispose(Object.values(weights));
+  }
+}
+
+function readDocument(artifacts: tf.io.ModelArtifacts): DetectorDocument {
+  const doc = (artifacts.userDefinedMetadata as { cutpaste?: unknown } | undefined)?.cutpaste as Partial<DetectorDocument> | undefined;
+  if (!doc || typeof doc !== 'object') {
+    throw new FormatError('CutPasteDetector.load: these artifacts hold no cutpaste detector (userDefinedMetadata.cutpaste is missing)');
+  }
+  if (doc.format !== DETECTOR_FORMAT) {
+    throw new FormatError(`CutPasteDetector.load: userDefinedMetadata.cutpaste.format must be '${DETECTOR_FORMAT}', got ${JSON.stringify(doc.format)}`);
+  }
+  if (doc.formatVersion !== DETECTOR_FORMAT_VERSION) {
+    throw new FormatError(
+      `CutPasteDetector.load: format version ${JSON.stringify(doc.formatVersion)} is not supported; this library (cutpaste ${VERSION}) reads version ${DETECTOR_FORMAT_VERSION}`,
+    );
+  }
+  for (const field of ['options', 'networks', 'density'] as const) {
+    if (typeof doc[field] !== 'object' || doc[field] === null) {
+      throw new FormatError(`CutPasteDetector.load: the document has no valid '${field}' section`);
+    }
+  }
+  const t = doc.threshold;
+  if (t !== null && t !== undefined && !(typeof t === 'object' && Number.isFinite(t.value))) {
+    throw new FormatError(`CutPasteDetector.load: the saved threshold is invalid: ${JSON.stringify(t)}`);
+  }
+  return doc as DetectorDocument;
+}
+
+function readDensity(json: DetectorDensityJSON, weights: tf.NamedTensorMap): DetectorDensity {
+  try {
+    if (json.kind === 'per-location') {
+      const [means, factors, shrinkage] = DENSITY_WEIGHTS.map((name) => {
+        const t = weights[name];
+        if (!t) throw new FormatError(`the weight '${name}' is missing`);
+        return t.dataSync() as Float32Array;
+      });
+      const density = LocationDensity.fromArrays({
+        locations: json.locations, dimension: json.dimension, l2Normalize: json.l2Normalize,
+        means: means!, factors: factors!, shrinkage: shrinkage!,
+      });
+      return { kind: 'per-location', density };
+    }
+    if (json.kind !== 'image' && json.kind !== 'shared') throw new FormatError(`unknown density kind ${JSON.stringify((json as { kind: unknown }).kind)}`);
+    return { kind: json.kind, gde: GaussianDensity.fromJSON(json.gde) };
+  } catch (error) {
+    throw new FormatError(`CutPasteDetector.load: the saved density is invalid: ${(error as Error).message}`);
+  }
+}
+
+function saveHandlerFor(target: string | tf.io.IOHandler): tf.io.IOHandler {
+  if (typeof target === 'string') {
+    const handlers = tf.io.getSaveHandlers(target);
+    if (handlers.length === 0) {
+      throw new TypeError(
+        `CutPasteDetector.save: no tfjs save handler for ${JSON.stringify(target)}; use indexeddb://, localstorage://, downloads://, http(s):// (browser) or file:// (import 'cutpaste/node')`,
+      );
+    }
+    return handlers[0]!;
+  }
+  if (!target || typeof target.save !== 'function') {
+    throw new TypeError('CutPasteDetector.save: target must be a URL string or a tf.io.IOHandler with a save() method');
+  }
+  return target;
+}
+
+function loadHandlerFor(source: string | tf.io.IOHandler): tf.io.IOHandler {
+  if (typeof source === 'string') {
+    const handlers = tf.io.getLoadHandlers(source);
+    if (handlers.length === 0) {
+      throw new TypeError(
+        `CutPasteDetector.load: no tfjs load handler for ${JSON.stringify(source)}; use indexeddb://, localstorage://, http(s):// (browser) or file:// (import 'cutpaste/node')`,
+      );
+    }
+    return handlers[0]!;
+  }
+  if (!source || typeof source.load !== 'function') {
+    throw new TypeError('CutPasteDetector.load: source must be a URL string or a tf.io.IOHandler with a load() method');
+  }
+  return source;
+}

@@ -1,0 +1,116 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { resizeBilinear } from '../math/resizeBilinear';
+import { spreadScores } from '../math/spreadScores';
+import type { Encoder } from '../models/types';
+import { fitDensity, scoreDensity, type DetectorDensity } from './densityStage';
+import { embedImages, embedPatches, type PatchLayout } from './embedding';
+import { gradCamMaps } from './gradCam';
+import type { ResolvedCutPasteOptions } from './options';
+import type { ScoreMap } from './types';
+
+/** Everything a fitted detector scores with. */
+export interface ScoringState {
+  encoder: Encoder;
+  density: DetectorDensity;
+  /** Patch mode only. */
+  layout?: PatchLayout;
+  options: ResolvedCutPasteOptions;
+}
+
+/** Training-time features: `[count, dimension]` (image mode) or `[count, locations, dimension]` (patch mode). */
+export async function embed(
+  encoder: Encoder,
+  images: tf.Tensor4D,
+  layout: PatchLayout | undefined,
+  batch: number,
+  onImage?: (done: number) => void,
+): Promise<Float32Array> {
+  if (!layout) {
+    const out = await embedImages(encoder, images, batch);
+    onImage?.(images.shape[0]);
+    return out;
+  }
+  return embedPatches(encoder, images, layout, batch, onImage);
+}
+
+/** Patch mode: the model-resolution score maps (`imageSize`) of `count` images from their grid scores. */
+export function mapsFromGrid(grid: Float32Array, count: number, layout: PatchLayout, sigma: number): Float32Array[] {
+  const locations = layout.rows * layout.cols;
+  const maps: Float32Array[] = [];
+  for (let i = 0; i < count; i++) maps.push(spreadScores(grid.subarray(i * locations, (i + 1) * locations), layout, sigma));
+  return maps;
+}
+
+/** Image scores from features: the GDE score (image mode) or the maximum of the spread map (patch mode). */
+export function scoresFromFeatures(state: ScoringState, features: Float32Array, count: number, density = state.density): Float32Array {
+  const { layout } = state;
+  if (!layout) return scoreDensity(density, features, count, 1);
+  const grid = scoreDensity(density, features, count, layout.rows * layout.cols);
+  return Float32Array.from(mapsFromGrid(grid, count, layout, state.options.scoreSigma), maxOf);
+}
+
+/**
+ * Scores and maps of one chunk of images at model resolution: patch mode gives spread patch maps
+ * (`imageSize`), image mode GradCAM maps (feature-map resolution) when `maps` is asked.
+ */
+export async function scoreChunk(
+  state: ScoringState,
+  images: tf.Tensor4D,
+  maps: boolean,
+): Promise<{ scores: Float32Array; maps?: ScoreMap[] }> {
+  const count = images.shape[0];
+  const { encoder, density, layout, options } = state;
+  const features = await embed(encoder, images, layout, options.inferenceBatchSize);
+  if (layout) {
+    const grid = scoreDensity(density, features, count, layout.rows * layout.cols);
+    const m = mapsFromGrid(grid, count, layout, options.scoreSigma);
+    return { scores: Float32Array.from(m, maxOf), maps: m.map((data) => ({ data, height: layout.height, width: layout.width })) };
+  }
+  const scores = scoreDensity(density, features, count, 1);
+  if (!maps) return { scores };
+  if (density.kind === 'per-location') throw new Error('unreachable: image mode has one density');
+  const cam = await gradCamMaps(encoder, density.gde, images);
+  return { scores, maps: cam.maps.map((data) => ({ data, height: cam.height, width: cam.width })) };
+}
+
+/** A map resized (bilinear, half-pixel centres) to `height × width`; the same object when already that size. */
+export function resizeMap(map: ScoreMap, height: number, width: number): ScoreMap {
+  if (map.height === height && map.width === width) return map;
+  return { data: resizeBilinear(map.data, map.height, map.width, height, width), height, width };
+}
+
+/**
+ * Out-of-fold scores of the training images (k folds, k = min(5, count)): each image is scored by a
+ * density fitted without it. They estimate how normal images the detector has not seen will score;
+ * `fit` sets its provisional threshold from them. Needs at least 4 images (else `undefined`).
+ */
+export function outOfFoldScores(state: ScoringState, features: Float32Array, count: number, dimension: number): Float32Array | undefined {
+  if (count < 4) return undefined;
+  const { layout, options: o } = state;
+  const locations = layout ? layout.rows * layout.cols : 1;
+  const stride = locations * dimension;
+  const folds = Math.min(5, count);
+  const out = new Float32Array(count);
+  for (let f = 0; f < folds; f++) {
+    const held: number[] = [];
+    const kept: number[] = [];
+    for (let i = 0; i < count; i++) (i % folds === f ? held : kept).push(i);
+    const pick = (indices: number[]) => {
+      const rows = new Float32Array(indices.length * stride);
+      indices.forEach((i, j) => rows.set(features.subarray(i * stride, (i + 1) * stride), j * stride));
+      return rows;
+    };
+    const density = fitDensity(state.density.kind, pick(kept), kept.length, locations, dimension, {
+      shrinkage: o.shrinkage, l2Normalize: o.l2Normalize, maxRows: o.densityMaxRows, seed: `${o.seed}/fold${f}`,
+    });
+    const scores = scoresFromFeatures(state, pick(held), held.length, density);
+    held.forEach((i, j) => (out[i] = scores[j]!));
+  }
+  return out;
+}
+
+function maxOf(map: Float32Array): number {
+  let m = -Infinity;
+  for (let i = 0; i < map.length; i++) if (map[i]! > m) m = map[i]!;
+  return m;
+}

@@ -1,0 +1,99 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { ImagesInput } from './input';
+
+/** An anomaly score map at an image's own resolution, row-major; higher = more anomalous. */
+export interface ScoreMap {
+  data: Float32Array;
+  height: number;
+  width: number;
+}
+
+/** What `fit` reports. */
+export interface FitReport {
+  /** Training steps run (stage 1). */
+  steps: number;
+  /** Mean pretext loss over the last 10% of steps. */
+  finalLoss: number;
+  /** Mean pretext accuracy over the last 10% of steps, in [0, 1]. */
+  pretextAccuracy: number;
+  /** Wall-clock seconds of the whole fit (training, embedding, density). */
+  seconds: number;
+  /** Seconds spent in stage 1 training. */
+  trainSeconds: number;
+  /** Pretext images per second during training. */
+  imagesPerSecond: number;
+  /** Normal images the density was fitted on. */
+  images: number;
+}
+
+/** Progress of `fit`: training steps, then the density stage. */
+export type FitProgress =
+  | ({ stage: 'train' } & import('../train/options').TrainProgress)
+  | { stage: 'embed'; done: number; total: number }
+  | { stage: 'density'; done: number; total: number };
+
+/** Options of `fit`. */
+export interface FitOptions {
+  /** Called with training and density progress. */
+  onProgress?: (progress: FitProgress) => void;
+  /** Aborts the fit between steps; `fit` then throws `AbortError` and the detector stays unfitted. */
+  signal?: AbortSignal;
+}
+
+/** One verdict of `predict`. */
+export interface Prediction {
+  /** The anomaly score (squared Mahalanobis distance; see `CutPasteDetector.score`). */
+  score: number;
+  /** `score >= threshold`. */
+  isAnomalous: boolean;
+  /** The score map, when the detector produces maps (patch mode, or `maps: true`). */
+  map?: ScoreMap;
+}
+
+/** A labelled test set for `evaluate`. */
+export interface TestSet {
+  images: ImagesInput;
+  /** 1 / true = defective, 0 / false = normal; one per image. */
+  labels: ArrayLike<number | boolean>;
+  /**
+   * Ground-truth masks (row-major, > 0 = defect), one per image at that image's own resolution, or
+   * `null` for an image without one (normal images: all zero). Needed for pixel AUROC and AUPRO.
+   */
+  masks?: readonly (ArrayLike<number> | null)[];
+}
+
+/** What `evaluate` returns. */
+export interface Evaluation {
+  /** ROC AUC of the image scores. */
+  imageAuroc: number;
+  /** ROC AUC over every pixel of every image (when masks were given). */
+  pixelAuroc?: number;
+  /** MVTec AD AUPRO up to FPR 0.3, normalised to [0, 1] (when masks were given). */
+  auPro?: number;
+  /** The F1-maximising image threshold on this set, with its F1, precision and recall. */
+  f1Max: { threshold: number; f1: number; precision: number; recall: number };
+  /** The image scores, in input order. */
+  scores: Float32Array;
+  /** Seconds spent scoring. */
+  seconds: number;
+}
+
+/**
+ * What every detector of this library offers. Fitted on normal images only, it scores new images
+ * (higher = more anomalous), produces score maps that localise defects, and turns scores into
+ * verdicts with a threshold.
+ */
+export interface AnomalyDetector {
+  /** Learns normality from normal images. */
+  fit(images: ImagesInput, options?: FitOptions): Promise<FitReport>;
+  /** One score per image; a score never depends on the other images of the call. */
+  score(images: ImagesInput): Promise<Float32Array>;
+  /** One score map per image, at that image's own resolution. */
+  scoreMaps(images: ImagesInput): Promise<ScoreMap[]>;
+  /** Scores with verdicts from the detector's threshold. */
+  predict(images: ImagesInput): Promise<Prediction[]>;
+  /** Writes the whole detector to a tfjs IO handler or URL (`indexeddb://…`, `downloads://…`, `http(s)://…`). */
+  save(target: string | tf.io.IOHandler): Promise<tf.io.SaveResult>;
+  /** Frees every tensor the detector owns; later calls throw. */
+  dispose(): void;
+}
