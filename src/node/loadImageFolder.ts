@@ -1,0 +1,70 @@
+import { basename, join, resolve } from 'node:path';
+import { DatasetError } from './DatasetError';
+import { type ImageDataset, type ImageSample, createImageDataset } from './ImageDataset';
+import { resolveBatchSize, resolveChannels, resolveImageSize } from './imageOptions';
+import { DEFAULT_LOAD_BATCH_SIZE, type LoadImagesOptions, imagesIn } from './loadMvtecCategory';
+import { readFolder } from './readFolder';
+
+/** Options of {@link loadImageFolder}. */
+export interface ImageFolderOptions extends LoadImagesOptions {
+  /**
+   * Fraction of `good/` images held out of training and put in the test set (label 0), in [0, 1):
+   * evenly spaced in file-name order (no randomness), so the test set has normal images to compare
+   * against. Default 0 (every good image trains).
+   */
+  holdout?: number;
+}
+
+/**
+ * Lists a folder of your own images: `good/` holds normal images (required: they train the detector)
+ * and every other subfolder holds defective images of the type named by the folder (label 1). No
+ * masks (`hasMasks: false`). Returns the same lazy {@link ImageDataset} as `loadMvtecCategory`: train
+ * = `good/` (minus `holdout`), test = the held-out good images then each defect folder.
+ *
+ * @param dir a folder with `good/` and optional `<defect type>/` subfolders of PNG, JPEG, BMP, TIFF or WebP files
+ * @throws DatasetError (naming the path) when `good/` is missing or empty, or images lie outside subfolders
+ * @example
+ * const parts = await loadImageFolder('photos', { imageSize: 256, holdout: 0.2 });
+ * await detector.fit(await parts.loadTrain());
+ * const { images, labels } = await parts.loadTest();
+ * const report = await detector.evaluate({ images, labels });
+ */
+export async function loadImageFolder(dir: string, options: ImageFolderOptions = {}): Promise<ImageDataset> {
+  const fn = 'loadImageFolder';
+  if (typeof dir !== 'string' || dir.length === 0) throw new TypeError(`${fn}: dir must be a non-empty path string, got ${String(dir)}`);
+  const size = resolveImageSize(options.imageSize, fn, 'options.imageSize');
+  const channels = resolveChannels(options.channels, fn, 'options.channels');
+  const batchSize = resolveBatchSize(options.batchSize, fn, 'options.batchSize', DEFAULT_LOAD_BATCH_SIZE);
+  const holdout = options.holdout ?? 0;
+  if (typeof holdout !== 'number' || !(holdout >= 0 && holdout < 1)) {
+    throw new RangeError(`${fn}: options.holdout must be a number in [0, 1), got ${String(holdout)}`);
+  }
+  const root = resolve(dir);
+  const top = await readFolder(root, fn, 'image folder');
+  if (top.images.length > 0) {
+    const stray = join(root, top.images[0]!);
+    throw new DatasetError(`${fn}: unexpected image ${stray}: put normal images in good/ and defective ones in <defect type>/ folders`, stray);
+  }
+  const goodDir = join(root, 'good');
+  if (!top.folders.includes('good')) {
+    const found = top.folders.length > 0 ? ` (found ${top.folders.join(', ')})` : '';
+    throw new DatasetError(`${fn}: ${goodDir} is missing: normal images for training go in good/${found}`, goodDir);
+  }
+  const good = await imagesIn(goodDir, fn);
+  if (good.length === 0) throw new DatasetError(`${fn}: ${goodDir} holds no image files (PNG, JPEG, BMP, TIFF or WebP)`, goodDir);
+
+  const train: ImageSample[] = [];
+  const test: ImageSample[] = [];
+  good.forEach((path, i) => {
+    const heldOut = Math.floor((i + 1) * holdout) > Math.floor(i * holdout);
+    (heldOut ? test : train).push({ path, split: heldOut ? 'test' : 'train', defectType: 'good', label: 0, maskPath: null });
+  });
+  const defectTypes: string[] = [];
+  for (const type of top.folders.filter((f) => f !== 'good')) {
+    const images = await imagesIn(join(root, type), fn);
+    if (images.length === 0) continue;
+    defectTypes.push(type);
+    for (const path of images) test.push({ path, split: 'test', defectType: type, label: 1, maskPath: null });
+  }
+  return createImageDataset({ fn, dir: root, name: basename(root), hasMasks: false, defectTypes, train, test, size, channels, batchSize });
+}
