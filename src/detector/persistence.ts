@@ -106,6 +106,7 @@ export async function loadDetectorState(source: string | tf.io.IOHandler, option
     throw new FormatError(`CutPasteDetector.load: the saved options are invalid: ${(error as Error).message}`);
   }
   if (!artifacts.weightSpecs || !artifacts.weightData) throw new FormatError('CutPasteDetector.load: the artifacts have no weights');
+  checkWeightBytes(artifacts.weightData, artifacts.weightSpecs);
   let weights: tf.NamedTensorMap;
   try {
     weights = tf.io.decodeWeights(artifacts.weightData, artifacts.weightSpecs);
@@ -135,6 +136,29 @@ export async function loadDetectorState(source: string | tf.io.IOHandler, option
     throw error;
   } finally {
     tf.dispose(Object.values(weights));
+  }
+}
+
+/**
+ * Throws FormatError unless the weight data holds exactly the bytes the specs describe: checked before
+ * decoding, because tfjs's decodeWeights leaves the tensors it already made behind when it fails midway.
+ */
+function checkWeightBytes(data: tf.io.WeightData, specs: tf.io.WeightsManifestEntry[]): void {
+  const actual = Array.isArray(data) ? data.reduce((s, b) => s + b.byteLength, 0) : data.byteLength;
+  let expected = 0;
+  for (const spec of specs) {
+    const count = spec.shape.reduce((a, b) => a * b, 1);
+    const q = spec.quantization?.dtype;
+    const bytes = q === 'uint8' ? 1 : q === 'uint16' || q === 'float16' ? 2 : spec.dtype === 'bool' ? 1 : 4;
+    if (spec.dtype === 'string' || spec.dtype === 'complex64') {
+      throw new FormatError(`CutPasteDetector.load: weight '${spec.name}' has dtype ${spec.dtype}; a detector has float32 weights only`);
+    }
+    expected += count * bytes;
+  }
+  if (actual !== expected) {
+    throw new FormatError(
+      `CutPasteDetector.load: the weight data has ${actual} bytes but the weight specs describe ${expected} (a truncated or mismatched weights file?)`,
+    );
   }
 }
 
