@@ -18,3 +18,4 @@ export { renderHeatmap, type HeatmapOptions, type ScoreGrid, type RgbImage } fro
 export { writeHeatmap } from './writeHeatmap';
 export { fileSystemHandler, MODEL_JSON_FILE, WEIGHTS_FILE, type FileSystemIOHandler } from './fileSystemHandler';
 export { registerFileSystemRouter, FILE_SCHEME } from './fileSystemRouter';
+export { generateSyntheticCategory, type GenerateSyntheticOptions, type SyntheticCategorySummary } from './synthetic';
