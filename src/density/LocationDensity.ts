@@ -1,7 +1,7 @@
 import { choleskyUnchecked } from '../math/cholesky';
 import { squaredMahalanobisUnchecked } from '../math/mahalanobis';
 import { checkMatrix, checkPositiveInteger, describeValue } from '../math/validate';
-import { estimateGaussian } from './estimateGaussian';
+import { estimateGaussian, l2NormalizeRows } from './estimateGaussian';
 import { resolveGaussianDensityOptions, type GaussianDensityOptions } from './gaussianDensityOptions';
 
 /** The arrays that define a {@link LocationDensity} (what `toArrays` returns and `fromArrays` takes). */
@@ -49,6 +49,11 @@ export class LocationDensity {
   /**
    * Fits one density per location on `images` rows each (≥ 2 images).
    *
+   * Locations where normal images barely vary (a plain background) would get a near-singular
+   * covariance and flag every speck of noise: `options.ridge` (default 0.01) adds `ridge · v̄ · I` to
+   * every location's covariance, v̄ being the mean per-feature variance over all locations — PaDiM's
+   * regulariser, made scale-free. 0 turns it off.
+   *
    * @param data `[images, locations, dimension]` features of normal images.
    * @param onLocation called after each location is fitted (progress), with the count done.
    */
@@ -57,11 +62,16 @@ export class LocationDensity {
     images: number,
     locations: number,
     dimension: number,
-    options?: GaussianDensityOptions,
+    options?: GaussianDensityOptions & { ridge?: number },
     onLocation?: (done: number) => void,
   ): LocationDensity {
     const fn = 'LocationDensity.fit';
-    const o = resolveGaussianDensityOptions(options);
+    const { ridge: ridgeIn, ...gdeOptions } = options ?? {};
+    const o = resolveGaussianDensityOptions(gdeOptions);
+    const ridge = ridgeIn ?? 0.01;
+    if (!(typeof ridge === 'number' && Number.isFinite(ridge) && ridge >= 0)) {
+      throw new RangeError(`${fn}: options.ridge must be a finite number ≥ 0, got ${describeValue(ridge)}`);
+    }
     checkPositiveInteger(fn, 'images', images);
     checkPositiveInteger(fn, 'locations', locations);
     checkPositiveInteger(fn, 'dimension', dimension);
@@ -73,10 +83,16 @@ export class LocationDensity {
     const factors = new Float32Array(locations * packed);
     const shrinkage = new Float32Array(locations);
     const rows = new Float32Array(images * d);
-    for (let l = 0; l < locations; l++) {
+    const gather = (l: number) => {
       for (let i = 0; i < images; i++) rows.set(data.subarray((i * locations + l) * d, (i * locations + l + 1) * d), i * d);
-      const estimate = estimateGaussian(rows, images, d, o);
-      const lower = choleskyUnchecked(estimate.covariance, d, fn, ` (location ${l}: the features there have no spread; use a larger shrinkage)`);
+      return o.l2Normalize ? l2NormalizeRows(rows, images, d) : rows;
+    };
+    const floor = ridge > 0 ? ridge * meanVariance(locations, images, d, gather) : 0;
+    const raw = { ...o, l2Normalize: false };
+    for (let l = 0; l < locations; l++) {
+      const estimate = estimateGaussian(gather(l), images, d, raw);
+      for (let k = 0; k < d; k++) estimate.covariance[k * d + k]! += floor;
+      const lower = choleskyUnchecked(estimate.covariance, d, fn, ` (location ${l}: the features there have no spread; use options.ridge > 0)`);
       means.set(estimate.mean, l * d);
       packLower(lower, d, factors, l * packed);
       shrinkage[l] = estimate.shrinkage;
@@ -147,6 +163,25 @@ export class LocationDensity {
     expect('shrinkage', arrays.shrinkage, L);
     return new LocationDensity({ ...arrays, means: arrays.means.slice(), factors: arrays.factors.slice(), shrinkage: arrays.shrinkage.slice() });
   }
+}
+
+/** Mean over locations and features of the per-feature variance (biased), from rows gathered per location. */
+function meanVariance(locations: number, n: number, d: number, gather: (l: number) => Float32Array | Float64Array): number {
+  let total = 0;
+  for (let l = 0; l < locations; l++) {
+    const x = gather(l);
+    for (let k = 0; k < d; k++) {
+      let s = 0;
+      let s2 = 0;
+      for (let i = 0; i < n; i++) {
+        const v = x[i * d + k]!;
+        s += v;
+        s2 += v * v;
+      }
+      total += Math.max(0, s2 / n - (s / n) ** 2);
+    }
+  }
+  return total / (locations * d);
 }
 
 function packLower(lower: Float64Array, d: number, out: Float32Array, offset: number): void {
