@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AbortError } from '../errors';
 import { createRng, shuffleInPlace, type Rng } from '../math/random';
-import type { Encoder, Head } from '../models/types';
 import { prepareBackend } from '../ops/kernels/index';
 import { pixelsFromTensor } from '../ops/pixelTensors';
 import { colorJitterPixels } from '../ops/pixels/colorJitterPixels';
@@ -12,14 +11,8 @@ import { randomTranslatePixels } from '../ops/pixels/randomTranslatePixels';
 import { resolveTrainOptions, type TrainOptions, type TrainProgress } from './options';
 import { pretextClasses, pretextCopies, pretextPixels } from './pretext';
 import { cosineSchedule } from './schedule';
+import { trainStep, type PretextModel } from './step';
 import { MomentumSGD } from './sgd';
-
-/** The networks stage 1 trains: encoder → projection head → linear classifier. */
-export interface PretextModel {
-  encoder: Encoder;
-  head: Head;
-  classifier: Head;
-}
 
 /** What a training run did. */
 export interface TrainReport {
@@ -83,25 +76,13 @@ export async function trainSelfSupervised(
       const inHeadPhase = step < headPhase;
       const learningRate = inHeadPhase ? headSchedule!(step) : mainSchedule(step - headPhase);
       const { images, labels } = nextBatch(dataset, sampler.next(o.batchSize), o, rng);
-      // `images`/`labels` are created outside the step's tidy: disposed inside it, or here if it throws.
-      const [lossT, accT] = tidyOrDispose([images, labels], () => {
-        const encoderTrains = !inHeadPhase && !o.freezeBatchNorm;
-        let logits: tf.Tensor2D | undefined;
-        const lossFn = () => {
-          const features = encoder.features(images, encoderTrains);
-          logits = tf.keep(classifier.apply(head.apply(features, true), true)); // survives variableGrads' scope
-          return crossEntropy(logits, labels, pretextClasses(o.variant));
-        };
-        const { value, grads } = tf.variableGrads(lossFn, inHeadPhase ? headVars : allVars);
-        (inHeadPhase ? headSgd! : sgd).step(grads, learningRate);
-        const accuracy = tf.mean(tf.cast(tf.equal(tf.argMax(logits!, 1), labels), 'float32'));
-        logits!.dispose();
-        tf.dispose([images, labels]);
-        return [value, accuracy];
+      const [lossT, accT] = trainStep(model, images, labels, {
+        variables: inHeadPhase ? headVars : allVars,
+        optimizer: inHeadPhase ? headSgd! : sgd,
+        learningRate,
+        classes: pretextClasses(o.variant),
+        encoderTrains: !inHeadPhase && !o.freezeBatchNorm,
       });
-      if (!inHeadPhase && !o.freezeBatchNorm) encoder.commitBatchNormStats();
-      head.commitBatchNormStats();
-      classifier.commitBatchNormStats();
       const [loss, accuracy] = await Promise.all([lossT.data(), accT.data()]);
       tf.dispose([lossT, accT]);
       losses.push(loss[0]!);
@@ -138,15 +119,6 @@ export async function trainSelfSupervised(
     seconds,
     imagesPerSecond: (o.steps * perStep) / seconds,
   };
-}
-
-function tidyOrDispose<T extends tf.TensorContainer>(owned: tf.Tensor[], fn: () => T): T {
-  try {
-    return tf.tidy(fn);
-  } catch (error) {
-    tf.dispose(owned.filter((t) => !t.isDisposed));
-    throw error;
-  }
 }
 
 /** Cycles through shuffled epochs of `count` indices, so every image is seen once per epoch. */
@@ -218,17 +190,6 @@ function checkInputs(
       `trainSelfSupervised: dimensions do not chain: encoder ${model.encoder.featureDim} → head ${model.head.inputDim}→${model.head.outputDim} → classifier ${model.classifier.inputDim}`,
     );
   }
-}
-
-/**
- * Mean softmax cross-entropy of integer `labels` under `logits` [batch, classes], as
- * `logSumExp(logits) − logits[label]` (tf.losses.softmaxCrossEntropy trips tfjs's leak check under a
- * gradient tape, and wasm's float32 OneHot is wrong in 4.22: the one-hot stays int32, then is cast).
- */
-function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, classes: number): tf.Scalar {
-  const oneHot = tf.cast(tf.oneHot(labels, classes), 'float32');
-  const picked = tf.sum(tf.mul(oneHot, logits), 1);
-  return tf.mean(tf.sub(tf.logSumExp(logits, 1), picked)) as tf.Scalar;
 }
 
 function mean(values: number[]): number {
