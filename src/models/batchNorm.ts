@@ -51,10 +51,9 @@ export class BatchNorm {
         `BatchNorm: training needs more than 1 value per channel, got input shape [${x.shape.join(', ')}]`,
       );
     }
-    const axes = x.shape.slice(0, -1).map((_, i) => i);
-    const { mean, variance } = tf.moments(x, axes);
-    this.recorded.push({ mean: tf.keep(mean as tf.Tensor1D), variance: tf.keep(variance as tf.Tensor1D), count });
-    return tf.batchNorm(x, mean as tf.Tensor1D, variance as tf.Tensor1D, this.beta, this.gamma, this.settings.epsilon) as T;
+    return batchNormTraining(x, this.gamma, this.beta, this.settings.epsilon, (mean, variance) => {
+      this.recorded.push({ mean: tf.keep(mean), variance: tf.keep(variance), count });
+    });
   }
 
   /** Normalises with the running statistics (inference mode). */
@@ -117,4 +116,48 @@ export class BatchNorm {
     this.runningMean.dispose();
     this.runningVar.dispose();
   }
+}
+
+/**
+ * Training-mode batch normalisation over every axis but the last, with a hand-written gradient:
+ * `dx = γ/σ · (dy − mean(dy) − x̂·mean(dy·x̂))`, `dγ = Σ dy·x̂`, `dβ = Σ dy`, all with per-channel
+ * vectors broadcast. tfjs's own gradient of `batchNorm` + `moments` tiles the statistics to the full
+ * input shape several times (a third of a training step on wasm); this one needs no tile. The batch
+ * mean and biased variance are handed to `record` (e.g. to update running averages).
+ */
+export function batchNormTraining<T extends tf.Tensor>(
+  x: T,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  epsilon: number,
+  record: (mean: tf.Tensor1D, variance: tf.Tensor1D) => void,
+): T {
+  const axes = x.shape.slice(0, -1).map((_, i) => i);
+  // The statistics are computed outside the custom op, so for the gradient tape they lead nowhere
+  // (nothing flows back through them twice); the op receives them through its closure and saves what
+  // the backward pass needs.
+  const { mean, variance } = tf.moments(x, axes);
+  record(mean as tf.Tensor1D, variance as tf.Tensor1D);
+  const invStd = tf.rsqrt(tf.add(variance, epsilon)) as tf.Tensor1D;
+  const forward = (input: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+    // tidy: only what is returned or saved may outlive the op's scope (tfjs's leak check in test mode).
+    const [normalized, value] = tf.tidy(() => {
+      const xhat = tf.mul(tf.sub(input, mean), invStd);
+      return [xhat, tf.add(tf.mul(xhat, g), b)];
+    });
+    save([normalized!, g, invStd]); // saved, not closed over: a caller's tidy may free invStd before backprop
+    return {
+      value: value!,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xhat, gm, inv] = saved as [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
+        const dBeta = tf.sum(dy, axes);
+        const dGamma = tf.sum(tf.mul(dy, xhat), axes);
+        const n = dy.size / dBeta.size;
+        const centred = tf.sub(tf.sub(dy, tf.div(dBeta, n)), tf.mul(xhat, tf.div(dGamma, n)));
+        return [tf.mul(centred, tf.mul(gm, inv)), dGamma, dBeta];
+      },
+    };
+  };
+  const op = tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op(x, gamma, beta) as T;
 }

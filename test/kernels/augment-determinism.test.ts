@@ -20,7 +20,7 @@ import {
   type PixelBatch,
 } from '../../src/ops/index';
 
-tf.env().set('IS_TEST', true);
+tf.env().set('PROD', true);
 
 /** Runs `make` on each backend with fresh copies of the same input; returns the outputs' data. */
 /** The test input for a shape (the same numbers for every backend and for the pixel functions). */

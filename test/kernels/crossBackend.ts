@@ -10,7 +10,7 @@ import { expect } from 'vitest';
 import { createRng } from '../../src/math/random';
 import { restoreBackendKernels } from '../../src/ops/kernels/index';
 
-tf.env().set('IS_TEST', true);
+tf.env().set('PROD', true);
 // The reference is the cpu backend's own kernels: undo the library's cpu override (Conv2DBackpropFilter).
 restoreBackendKernels('cpu');
 
