@@ -16,4 +16,15 @@ const shared: Options = {
 export default defineConfig([
   { ...shared, entry: { index: 'src/index.ts' }, platform: 'neutral', clean: true },
   { ...shared, entry: { 'node/index': 'src/node/index.ts' }, platform: 'node' },
+  // The `cutpaste` bin: ESM only, no types; it imports the library as `cutpaste/node` (external), so it
+  // runs on the installed package's own copy.
+  {
+    ...shared,
+    entry: { 'node/cli': 'src/node/cli/main.ts' },
+    platform: 'node',
+    format: ['esm'],
+    dts: false,
+    banner: { js: '#!/usr/bin/env node' },
+    external: [...(shared.external ?? []), 'cutpaste/node'],
+  },
 ]);

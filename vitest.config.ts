@@ -24,7 +24,12 @@ const backendProject = (backend: 'cpu' | 'wasm') => ({
 
 export default defineConfig({
   // `cutpaste` (the node entry's import of the core) resolves to the sources while testing.
-  resolve: { alias: { cutpaste: fileURLToPath(new URL('./src/index.ts', import.meta.url)) } },
+  resolve: {
+    alias: [
+      { find: /^cutpaste\/node$/, replacement: fileURLToPath(new URL('./src/node/index.ts', import.meta.url)) },
+      { find: /^cutpaste$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+    ],
+  },
   test: {
     testTimeout: 120_000,
     hookTimeout: 120_000,

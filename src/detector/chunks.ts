@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { yieldToEventLoop } from '../train/trainer';
 import { countImages, toModelInput, type ImagesInput } from './input';
 
 /**
@@ -34,6 +35,7 @@ export async function forEachChunk(
       owned?.dispose();
       converted?.images.dispose();
     }
+    await yieldToEventLoop();
   }
   return count;
 }

@@ -3,6 +3,7 @@ import type { PatchGridGeometry } from '../math/spreadScores';
 import type { Encoder } from '../models/types';
 import type { ResNetEncoder } from '../models/resnet';
 import { extractPatches } from '../ops/extractPatches';
+import { yieldToEventLoop } from '../train/trainer';
 
 /** The patch grid a detector scores, and how its embeddings are computed. */
 export interface PatchLayout extends PatchGridGeometry {
@@ -41,6 +42,7 @@ export async function embedImages(encoder: Encoder, images: tf.Tensor4D, batch: 
     const features = tf.tidy(() => encoder.features(tf.slice(images, [start, 0, 0, 0], [size, -1, -1, -1]), false));
     out.set(await features.data(), start * encoder.featureDim);
     features.dispose();
+    await yieldToEventLoop();
   }
   return out;
 }
@@ -72,6 +74,7 @@ export async function embedPatches(
       out.set(await grid.data(), start * locations * d);
       grid.dispose();
       onImage?.(start + size);
+      await yieldToEventLoop();
     }
     return out;
   }
@@ -89,6 +92,7 @@ export async function embedPatches(
     }
     patches.dispose();
     onImage?.(i + 1);
+    await yieldToEventLoop();
   }
   return out;
 }

@@ -15,5 +15,5 @@ export {
   type PretextVariant,
 } from './pretext';
 export { DEFAULT_TRAIN_OPTIONS, resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions, type TrainProgress } from './options';
-export { trainSelfSupervised, type TrainReport } from './trainer';
+export { trainSelfSupervised, yieldToEventLoop, type TrainReport } from './trainer';
 export { trainStep, crossEntropy, type PretextModel, type StepSettings } from './step';

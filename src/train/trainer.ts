@@ -72,6 +72,9 @@ export async function trainSelfSupervised(
   const start = now();
   try {
     for (let step = 0; step < o.steps; step++) {
+      // Let timers, I/O and signal handlers run between steps (Ctrl-C, progress redraws, a page's UI):
+      // tfjs's reads resolve as microtasks, so without this the event loop would starve for the whole run.
+      if (step > 0) await yieldToEventLoop();
       if (o.signal?.aborted) throw new AbortError(`training was aborted after ${step} of ${o.steps} steps`);
       const inHeadPhase = step < headPhase;
       const learningRate = inHeadPhase ? headSchedule!(step) : mainSchedule(step - headPhase);
@@ -190,6 +193,11 @@ function checkInputs(
       `trainSelfSupervised: dimensions do not chain: encoder ${model.encoder.featureDim} → head ${model.head.inputDim}→${model.head.outputDim} → classifier ${model.classifier.inputDim}`,
     );
   }
+}
+
+/** Resolves on the next macrotask. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 function mean(values: number[]): number {

@@ -1,0 +1,257 @@
+/**
+ * Parses the `cutpaste` command line (with `node:util` `parseArgs` tokens) into typed arguments.
+ * Pure: no tfjs, no file system. Every problem is a {@link UsageError} naming the option and the value.
+ */
+import { parseArgs } from 'node:util';
+import { BACKENDS, COMMAND_NAMES, COMMANDS, TOOL_OPTIONS, type BackendName, type CommandName, type OptionSpec } from './commands';
+import { UsageError } from './UsageError';
+
+/** Options every command takes. */
+export interface CommonArgs {
+  /** tfjs backend (default `'wasm'`). */
+  readonly backend: BackendName;
+  /** No progress output on stderr. */
+  readonly quiet: boolean;
+  /** Stack traces on errors. */
+  readonly verbose: boolean;
+}
+
+/** Detector options of `fit` and `evaluate`; absent ones take the preset's value. */
+export interface DetectorArgs {
+  readonly preset?: 'fast' | 'paper';
+  readonly mode?: 'image' | 'patch';
+  readonly steps?: number;
+  readonly seed?: number | string;
+  /** `[height, width]` in px. */
+  readonly imageSize?: readonly [number, number];
+  readonly batchSize?: number;
+  readonly patchSize?: number;
+  readonly stride?: number;
+  /** `true`: `--per-location`; `false`: `--no-per-location`; absent: the command's default. */
+  readonly perLocation?: boolean;
+}
+
+/** `cutpaste fit`. */
+export interface FitArgs extends CommonArgs, DetectorArgs {
+  readonly data: string;
+  readonly out: string;
+  readonly force: boolean;
+  /** Fraction of the normal images kept out of training to set the threshold, in [0, 1). */
+  readonly holdout?: number;
+}
+
+/** `cutpaste score`. */
+export interface ScoreArgs extends CommonArgs {
+  readonly model: string;
+  /** Image files or folders, as given. */
+  readonly images: readonly string[];
+  readonly heatmaps?: string;
+  readonly json: boolean;
+}
+
+/** `cutpaste evaluate`. */
+export interface EvaluateArgs extends CommonArgs, DetectorArgs {
+  readonly data: string;
+  readonly categories?: readonly string[];
+  readonly out?: string;
+}
+
+/** What the command line asks for. */
+export type ParsedCommandLine =
+  | { readonly command: 'help'; readonly topic?: CommandName }
+  | { readonly command: 'version' }
+  | { readonly command: 'fit'; readonly args: FitArgs }
+  | { readonly command: 'score'; readonly args: ScoreArgs }
+  | { readonly command: 'evaluate'; readonly args: EvaluateArgs };
+
+type Raw = Map<string, string | true>;
+
+/**
+ * Reads the options of one command (or of the tool) strictly: unknown options, a missing value, a
+ * value given to a flag, a repeated option and stray positionals are errors.
+ */
+function tokenize(argv: readonly string[], specs: readonly OptionSpec[], command: CommandName | undefined, positionalsAllowed: boolean): { raw: Raw; positionals: string[] } {
+  const where = command ?? undefined;
+  const options = Object.fromEntries(specs.map((s) => [s.name, { type: s.type, ...(s.short ? { short: s.short } : {}) }]));
+  const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
+  const bySpec = new Map(specs.map((s) => [s.name, s]));
+  const raw: Raw = new Map();
+  const positionals: string[] = [];
+  for (const token of tokens) {
+    if (token.kind === 'option-terminator') continue;
+    if (token.kind === 'positional') {
+      if (!positionalsAllowed) {
+        const hint = command === undefined && !token.value.startsWith('-') ? ` (commands: ${COMMAND_NAMES.join(', ')})` : '';
+        throw new UsageError(`unexpected argument '${token.value}'${hint}`, where);
+      }
+      positionals.push(token.value);
+      continue;
+    }
+    const spec = bySpec.get(token.name);
+    if (!spec) throw new UsageError(`unknown option ${token.rawName}`, where);
+    const shown = `--${spec.name}`;
+    if (raw.has(spec.name)) throw new UsageError(`option ${shown} was given twice`, where);
+    if (spec.type === 'boolean') {
+      if (token.value !== undefined) throw new UsageError(`option ${shown} takes no value, got '${token.value}'`, where);
+      raw.set(spec.name, true);
+      continue;
+    }
+    if (token.value === undefined) throw new UsageError(`option ${shown} needs a value (${spec.metavar ?? 'VALUE'})`, where);
+    if (!token.inlineValue && /^-[^\d.]/.test(token.value)) { // `--steps -3` is a (bad) number, `--data --out` a missing value
+      throw new UsageError(`option ${shown} needs a value (${spec.metavar ?? 'VALUE'}), got the option ${token.value} (write ${shown}=${token.value} if that is the value)`, where);
+    }
+    if (token.value === '') throw new UsageError(`option ${shown} needs a non-empty value (${spec.metavar ?? 'VALUE'})`, where);
+    raw.set(spec.name, token.value);
+  }
+  return { raw, positionals };
+}
+
+const str = (raw: Raw, name: string): string | undefined => raw.get(name) as string | undefined;
+
+function required(raw: Raw, name: string, command: CommandName): string {
+  const value = str(raw, name);
+  if (value === undefined) throw new UsageError(`missing required option --${name}`, command);
+  return value;
+}
+
+/** An integer in [min, max] from `--name`. */
+export function parseInteger(value: string, name: string, min: number, max: number, command?: string): number {
+  const n = /^[+-]?\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer in [${min}, ${max}]`;
+    throw new UsageError(`option --${name} must be ${range}, got '${value}'`, command);
+  }
+  return n;
+}
+
+/** A number in [0, 1) from `--name`. */
+export function parseFraction(value: string, name: string, command?: string): number {
+  const n = /^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!(n >= 0 && n < 1)) throw new UsageError(`option --${name} must be a number in [0, 1), got '${value}'`, command);
+  return n;
+}
+
+/** `N` or `HxW` (also `H,W`) → `[height, width]`, each in [16, 4096]. */
+export function parseImageSize(value: string, command?: string): [number, number] {
+  const parts = value.toLowerCase().split(/[x×,]/);
+  if (parts.length > 2 || parts.some((p) => !/^\s*\d+\s*$/.test(p))) {
+    throw new UsageError(`option --image-size must be N or HEIGHTxWIDTH (e.g. 256 or 192x256), got '${value}'`, command);
+  }
+  const [h, w = h] = parts.map((p) => parseInteger(p, 'image-size', 16, 4096, command));
+  return [h!, w!];
+}
+
+function choice<T extends string>(raw: Raw, name: string, allowed: readonly T[], command?: string): T | undefined {
+  const value = str(raw, name);
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`option --${name} must be one of ${allowed.join(', ')}, got '${value}'`, command);
+  }
+  return value as T;
+}
+
+function common(raw: Raw, command: CommandName): CommonArgs {
+  return {
+    backend: choice(raw, 'backend', BACKENDS, command) ?? 'wasm',
+    quiet: raw.has('quiet'),
+    verbose: raw.has('verbose'),
+  };
+}
+
+function detector(raw: Raw, command: CommandName): DetectorArgs {
+  const out: { -readonly [K in keyof DetectorArgs]: DetectorArgs[K] } = {};
+  const preset = choice(raw, 'preset', ['fast', 'paper'] as const, command);
+  if (preset) out.preset = preset;
+  const mode = choice(raw, 'mode', ['patch', 'image'] as const, command);
+  if (mode) out.mode = mode;
+  const int = (name: string, min: number): number | undefined => {
+    const v = str(raw, name);
+    return v === undefined ? undefined : parseInteger(v, name, min, Number.MAX_SAFE_INTEGER, command);
+  };
+  const steps = int('steps', 1);
+  if (steps !== undefined) out.steps = steps;
+  const batchSize = int('batch-size', 1);
+  if (batchSize !== undefined) out.batchSize = batchSize;
+  const patchSize = int('patch-size', 8);
+  if (patchSize !== undefined) out.patchSize = patchSize;
+  const stride = int('stride', 1);
+  if (stride !== undefined) out.stride = stride;
+  const seed = str(raw, 'seed');
+  if (seed !== undefined) out.seed = /^[+-]?\d+$/.test(seed) && Number.isSafeInteger(Number(seed)) ? Number(seed) : seed;
+  const size = str(raw, 'image-size');
+  if (size !== undefined) out.imageSize = parseImageSize(size, command);
+  if (raw.has('per-location') && raw.has('no-per-location')) {
+    throw new UsageError('options --per-location and --no-per-location contradict each other; give one', command);
+  }
+  if (raw.has('per-location')) out.perLocation = true;
+  if (raw.has('no-per-location')) out.perLocation = false;
+  if (out.perLocation !== undefined && out.mode === 'image') {
+    throw new UsageError(`option --${out.perLocation ? '' : 'no-'}per-location applies to --mode patch only`, command);
+  }
+  return out;
+}
+
+/**
+ * Parses `argv` (the arguments after the program name).
+ *
+ * @throws UsageError naming the bad option, value or command
+ * @example
+ * parseCommandLine(['fit', '--data', 'mvtec/bottle', '--out', 'models/bottle', '--steps', '300']);
+ * // { command: 'fit', args: { data: 'mvtec/bottle', out: 'models/bottle', steps: 300, backend: 'wasm', … } }
+ */
+export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
+  const first = argv[0];
+  if (first === undefined) throw new UsageError(`missing command (${COMMAND_NAMES.join(', ')})`);
+  if (first === 'help') {
+    const topic = argv[1];
+    if (topic === undefined) return { command: 'help' };
+    if (!(COMMAND_NAMES as readonly string[]).includes(topic)) throw new UsageError(`unknown command '${topic}' (commands: ${COMMAND_NAMES.join(', ')})`);
+    if (argv.length > 2) throw new UsageError(`unexpected argument '${argv[2]}'`);
+    return { command: 'help', topic: topic as CommandName };
+  }
+  // --help wins over every other problem of the line (as in git and npm), up to a `--` terminator.
+  const end = argv.indexOf('--');
+  const beforeEnd = end === -1 ? argv : argv.slice(0, end);
+  if (beforeEnd.some((a) => a === '--help' || a === '-h')) {
+    const topic = beforeEnd.find((a): a is CommandName => (COMMAND_NAMES as readonly string[]).includes(a));
+    return topic ? { command: 'help', topic } : { command: 'help' };
+  }
+  if (first.startsWith('-')) {
+    tokenize(argv, TOOL_OPTIONS, undefined, false);
+    return { command: 'version' };
+  }
+  if (!(COMMAND_NAMES as readonly string[]).includes(first)) {
+    throw new UsageError(`unknown command '${first}' (commands: ${COMMAND_NAMES.join(', ')})`);
+  }
+  const command = first as CommandName;
+  const spec = COMMANDS[command];
+  const rest = argv.slice(1);
+  const { raw, positionals } = tokenize(rest, spec.options, command, spec.positionals !== undefined);
+
+  if (command === 'fit') {
+    const holdout = str(raw, 'holdout');
+    return {
+      command,
+      args: {
+        ...common(raw, command), ...detector(raw, command), data: required(raw, 'data', command), out: required(raw, 'out', command), force: raw.has('force'),
+        ...(holdout !== undefined ? { holdout: parseFraction(holdout, 'holdout', command) } : {}),
+      },
+    };
+  }
+  if (command === 'score') {
+    const model = required(raw, 'model', command);
+    if (positionals.length === 0) throw new UsageError('missing IMAGES: give at least one image file or folder to score', command);
+    const heatmaps = str(raw, 'heatmaps');
+    return { command, args: { ...common(raw, command), model, images: positionals, json: raw.has('json'), ...(heatmaps !== undefined ? { heatmaps } : {}) } };
+  }
+  const data = required(raw, 'data', command);
+  const list = str(raw, 'categories');
+  const categories = list?.split(',').map((c) => c.trim()).filter((c) => c.length > 0);
+  if (categories !== undefined && categories.length === 0) throw new UsageError(`option --categories must list category names separated by commas, got '${list}'`, command);
+  if (categories && new Set(categories).size !== categories.length) throw new UsageError(`option --categories names a category twice: '${list}'`, command);
+  const out = str(raw, 'out');
+  return {
+    command,
+    args: { ...common(raw, command), ...detector(raw, command), data, ...(categories ? { categories } : {}), ...(out !== undefined ? { out } : {}) },
+  };
+}

@@ -1,0 +1,196 @@
+/**
+ * The `cutpaste` command line as data: each command's options, their help and the help texts. Pure
+ * (no tfjs, no file system), so parsing can be tested on its own.
+ */
+
+/** The commands of the `cutpaste` tool. */
+export type CommandName = 'fit' | 'score' | 'evaluate';
+
+/** The command names, in help order. */
+export const COMMAND_NAMES: readonly CommandName[] = Object.freeze(['fit', 'score', 'evaluate']);
+
+/** One `--option` of a command. */
+export interface OptionSpec {
+  /** Long name without dashes (`image-size`). */
+  readonly name: string;
+  /** `'string'` options take a value (`--steps 300` or `--steps=300`); `'boolean'` ones do not. */
+  readonly type: 'string' | 'boolean';
+  /** One-letter alias (`h` for `-h`). */
+  readonly short?: string;
+  /** The value's placeholder in help (`N`, `DIR`). */
+  readonly metavar?: string;
+  /** Whether the command needs it. */
+  readonly required?: boolean;
+  /** One line of help. */
+  readonly help: string;
+}
+
+/** A command: its options, positional arguments and help text. */
+export interface CommandSpec {
+  readonly name: CommandName;
+  /** The usage line after `cutpaste `. */
+  readonly usage: string;
+  /** One-line summary (tool help). */
+  readonly summary: string;
+  /** Paragraphs printed between the usage line and the options. */
+  readonly description: string;
+  readonly options: readonly OptionSpec[];
+  /** Placeholder of positional arguments (`IMAGES...`), or undefined when none are allowed. */
+  readonly positionals?: string;
+  /** Example command lines. */
+  readonly examples: readonly string[];
+}
+
+/** Backends the CLI can select (`--backend`). */
+export const BACKENDS = Object.freeze(['wasm', 'cpu', 'tensorflow'] as const);
+export type BackendName = (typeof BACKENDS)[number];
+
+const COMMON: readonly OptionSpec[] = [
+  { name: 'backend', type: 'string', metavar: 'NAME', help: 'tfjs backend: wasm (default), cpu, or tensorflow (needs @tensorflow/tfjs-node)' },
+  { name: 'quiet', type: 'boolean', short: 'q', help: 'no progress bars or notes on stderr' },
+  { name: 'verbose', type: 'boolean', help: 'print stack traces of errors' },
+  { name: 'help', type: 'boolean', short: 'h', help: 'show this help' },
+];
+
+const DETECTOR: readonly OptionSpec[] = [
+  { name: 'preset', type: 'string', metavar: 'NAME', help: "fast (default: CPU-sized, minutes) or paper (ResNet-18, 65,536 steps: a GPU's job)" },
+  { name: 'mode', type: 'string', metavar: 'MODE', help: 'patch (default for fast: localisation maps) or image (one embedding per image, GradCAM maps)' },
+  { name: 'steps', type: 'string', metavar: 'N', help: 'training steps (preset: fast 1,000 patch / 1,500 image)' },
+  { name: 'seed', type: 'string', metavar: 'S', help: 'seed of every random draw, a number or a word (default 0)' },
+  { name: 'image-size', type: 'string', metavar: 'N|HxW', help: 'size images are resized to, e.g. 256 or 192x256 (preset default)' },
+  { name: 'batch-size', type: 'string', metavar: 'N', help: 'original images or patches per training step (default 32)' },
+  { name: 'patch-size', type: 'string', metavar: 'N', help: 'patch mode: patch side in px at the image size (default 32)' },
+  { name: 'stride', type: 'string', metavar: 'N', help: 'patch mode: distance between scored patches in px (default 4)' },
+  { name: 'per-location', type: 'boolean', help: 'patch mode: one density per grid location (aligned objects)' },
+  { name: 'no-per-location', type: 'boolean', help: 'patch mode: one density shared by all locations (textures)' },
+];
+
+/** The three commands. */
+export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = Object.freeze({
+  fit: {
+    name: 'fit',
+    usage: 'fit --data DIR --out MODEL_DIR [options]',
+    summary: 'train a detector on normal images and save it',
+    description: [
+      'Trains a CutPaste detector on the normal images of DIR and saves it to MODEL_DIR (model.json and',
+      'weights.bin, written atomically). DIR is an MVTec AD category (train/good/*.png) or a folder whose',
+      'good/ subfolder holds the normal images. The decision threshold saved with the model is the 0.99',
+      'quantile of out-of-fold scores of the training images, or with --holdout F of the scores of the',
+      'normal images held out of training (evenly spaced in name order; recommended: it is less',
+      'conservative). Ctrl-C stops training and writes nothing.',
+      'Without --per-location/--no-per-location the density is shared by all locations (textures).',
+    ].join('\n'),
+    options: [
+      { name: 'data', type: 'string', metavar: 'DIR', required: true, help: 'MVTec AD category or folder with good/' },
+      { name: 'out', type: 'string', metavar: 'MODEL_DIR', required: true, help: 'folder to save the model to (created)' },
+      { name: 'force', type: 'boolean', help: 'replace a model already saved in MODEL_DIR' },
+      { name: 'holdout', type: 'string', metavar: 'F', help: 'keep this fraction of the normal images out of training and set the threshold on them (e.g. 0.2)' },
+      ...DETECTOR,
+      ...COMMON,
+    ],
+    examples: [
+      'cutpaste fit --data mvtec/bottle --out models/bottle --per-location',
+      'cutpaste fit --data photos --out models/parts --holdout 0.2 --steps 500 --image-size 192x256',
+    ],
+  },
+  score: {
+    name: 'score',
+    usage: 'score --model MODEL_DIR IMAGES... [options]',
+    summary: 'score image files with a saved detector',
+    description: [
+      'Scores each image file (any size; folders give the image files in them and their subfolders) and prints',
+      'file, score, verdict and threshold. A verdict is "anomalous" when score >= the threshold saved',
+      'with the model. --heatmaps writes one PNG overlay per image; in patch mode colours span the fixed',
+      'range [threshold / 2, 1.5 × threshold], so the threshold sits mid-scale (green in turbo) and',
+      'colours compare across images; image-mode GradCAM maps are normalised per image.',
+    ].join('\n'),
+    options: [
+      { name: 'model', type: 'string', metavar: 'MODEL_DIR', required: true, help: 'a folder written by `cutpaste fit`' },
+      { name: 'heatmaps', type: 'string', metavar: 'OUT_DIR', help: 'write a heatmap overlay PNG per image to OUT_DIR' },
+      { name: 'json', type: 'boolean', help: 'print JSON instead of a table' },
+      ...COMMON,
+    ],
+    positionals: 'IMAGES...',
+    examples: [
+      'cutpaste score --model models/bottle mvtec/bottle/test/broken_large/000.png',
+      'cutpaste score --model models/parts new-photos/ --heatmaps heatmaps --json',
+    ],
+  },
+  evaluate: {
+    name: 'evaluate',
+    usage: 'evaluate --data MVTEC_ROOT [options]',
+    summary: 'fit and evaluate every category of an MVTec AD root',
+    description: [
+      'For each category under MVTEC_ROOT (every folder with train/good, or those named by --categories),',
+      'fits a detector on train/good and evaluates it on test/ (streamed in batches): image AUROC, pixel',
+      'AUROC and AUPRO (with ground_truth masks), fit and evaluation seconds, and a mean row. Writes',
+      'results.md, results.json and results.csv to --out, or prints the Markdown table to stdout.',
+      "Patch mode uses a density per location for the paper's aligned objects (bottle, cable, capsule,",
+      'metal_nut, pill, toothbrush, transistor, zipper) and a shared one otherwise, unless',
+      '--per-location or --no-per-location says otherwise.',
+    ].join('\n'),
+    options: [
+      { name: 'data', type: 'string', metavar: 'MVTEC_ROOT', required: true, help: 'folder holding MVTec AD categories' },
+      { name: 'categories', type: 'string', metavar: 'A,B', help: 'comma-separated categories (default: every one present)' },
+      { name: 'out', type: 'string', metavar: 'DIR', help: 'write results.md, results.json and results.csv here' },
+      ...DETECTOR,
+      ...COMMON,
+    ],
+    examples: [
+      'cutpaste evaluate --data mvtec --categories bottle,carpet --out results',
+      'cutpaste evaluate --data mvtec --mode image --steps 500',
+    ],
+  },
+});
+
+/** Options of the tool itself (`cutpaste --help`, `cutpaste --version`). */
+export const TOOL_OPTIONS: readonly OptionSpec[] = Object.freeze([
+  { name: 'help', type: 'boolean', short: 'h', help: 'show this help (or `cutpaste COMMAND --help`)' },
+  { name: 'version', type: 'boolean', short: 'V', help: 'print the version' },
+]);
+
+function optionLines(options: readonly OptionSpec[]): string[] {
+  const left = options.map((o) => `${o.short ? `-${o.short}, ` : '    '}--${o.name}${o.metavar ? ` ${o.metavar}` : ''}`);
+  const width = Math.max(...left.map((l) => l.length)) + 2;
+  return options.map((o, i) => `  ${left[i]!.padEnd(width)}${o.help}${o.required ? ' (required)' : ''}`);
+}
+
+/**
+ * The help text of a command, or of the tool when `command` is undefined.
+ *
+ * @example
+ * process.stdout.write(helpText('fit'));
+ */
+export function helpText(command?: CommandName): string {
+  if (command === undefined) {
+    const width = Math.max(...COMMAND_NAMES.map((c) => c.length)) + 2;
+    return [
+      'Usage: cutpaste COMMAND [options]',
+      '',
+      'CutPaste anomaly detection (Li et al., CVPR 2021): learn what normal images look like, then',
+      'score new ones and show where they differ.',
+      '',
+      'Commands:',
+      ...COMMAND_NAMES.map((c) => `  ${c.padEnd(width)}${COMMANDS[c].summary}`),
+      '',
+      'Options:',
+      ...optionLines(TOOL_OPTIONS),
+      '',
+      "Run 'cutpaste COMMAND --help' for a command's options.",
+      '',
+    ].join('\n');
+  }
+  const spec = COMMANDS[command];
+  return [
+    `Usage: cutpaste ${spec.usage}`,
+    '',
+    spec.description,
+    '',
+    'Options:',
+    ...optionLines(spec.options),
+    '',
+    'Examples:',
+    ...spec.examples.map((e) => `  ${e}`),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,107 @@
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { EvaluateArgs } from './args';
+import { selectBackend } from './backend';
+import type { CliContext } from './context';
+import { toDetectorOptions } from './detectorOptions';
+import { type CategoryResult, evaluateCategory } from './evaluateCategory';
+import { formatSeconds } from './format';
+import { onInterrupt } from './interrupt';
+import { loadLibrary } from './library';
+import { existingFolder, listCategories } from './paths';
+import { csvTable, jsonResults, markdownTable, percent } from './resultsTable';
+import { UsageError } from './UsageError';
+
+/** The files `evaluate --out DIR` writes. */
+export const RESULT_FILES = Object.freeze({ markdown: 'results.md', json: 'results.json', csv: 'results.csv' });
+
+/**
+ * The categories to evaluate: `--categories` (each must exist), else every folder with `train/good`
+ * under the root, else the root itself when it is one category.
+ *
+ * @returns absolute category folders
+ * @throws UsageError naming what is missing and what was found
+ */
+export async function resolveCategories(root: string, wanted: readonly string[] | undefined, command = 'evaluate'): Promise<string[]> {
+  const found = await listCategories(root);
+  if (wanted) {
+    const missing = wanted.filter((c) => !found.includes(c));
+    if (missing.length > 0) {
+      const have = found.length > 0 ? `found: ${found.join(', ')}` : 'no category (folder with train/good) is there';
+      throw new UsageError(`--categories: ${missing.join(', ')} not found under ${root} (${have})`, command);
+    }
+    return wanted.map((c) => join(root, c));
+  }
+  if (found.length > 0) return found.map((c) => join(root, c));
+  const single = await stat(join(root, 'train', 'good')).then((s) => s.isDirectory(), () => false);
+  if (single) return [root];
+  throw new UsageError(`--data ${root}: no MVTec AD category found (expected folders like bottle/ holding train/good/ and test/)`, command);
+}
+
+/** Writes a file atomically (temporary sibling, then rename). */
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, text);
+  await rename(temp, path);
+}
+
+/**
+ * `cutpaste evaluate`: fits and evaluates each category, printing a line per category as it finishes
+ * and the Markdown table at the end (stdout). With `--out DIR`, results.md, results.json and
+ * results.csv are rewritten after each category, so an interrupted run keeps the finished ones.
+ *
+ * @returns the exit code (0)
+ */
+export async function evaluateCommand(args: EvaluateArgs, context: CliContext): Promise<number> {
+  const command = 'evaluate';
+  const root = await existingFolder(args.data, '--data', command);
+  const categories = await resolveCategories(root, args.categories, command);
+  const outDir = args.out === undefined ? undefined : resolve(args.out);
+  if (outDir) {
+    const info = await stat(outDir).catch(() => null);
+    if (info && !info.isDirectory()) throw new UsageError(`--out ${args.out}: is a file, expected a folder for the result files`, command);
+  }
+  const backend = await selectBackend(args.backend);
+  const lib = await loadLibrary();
+  const detector = toDetectorOptions(args);
+  try {
+    lib.resolveCutPasteOptions(detector);
+  } catch (error) {
+    if (error instanceof RangeError) throw new UsageError(error.message, command);
+    throw error;
+  }
+  const { display } = context;
+  const interrupt = onInterrupt(() => display.note('stopping… (finished categories are kept; Ctrl-C again to quit at once)'));
+  const results: CategoryResult[] = [];
+  const meta = { tool: `cutpaste ${lib.VERSION}`, backend, root, options: detector, date: new Date().toISOString() };
+  const save = async (): Promise<void> => {
+    if (!outDir || results.length === 0) return;
+    await mkdir(outDir, { recursive: true });
+    await writeAtomically(join(outDir, RESULT_FILES.markdown), markdownTable(results));
+    await writeAtomically(join(outDir, RESULT_FILES.json), jsonResults(results, meta));
+    await writeAtomically(join(outDir, RESULT_FILES.csv), csvTable(results));
+  };
+  try {
+    for (const dir of categories) {
+      const { result } = await evaluateCategory(lib, dir, { detector, display, signal: interrupt.signal });
+      results.push(result);
+      display.note(
+        `${result.category}: image AUROC ${percent(result.imageAuroc)}, pixel AUROC ${percent(result.pixelAuroc)}, AUPRO ${percent(result.auPro)} (fit ${formatSeconds(result.fitSeconds)}, evaluate ${formatSeconds(result.evaluateSeconds)})`,
+      );
+      await save();
+    }
+  } catch (error) {
+    if (error instanceof lib.AbortError || interrupt.signal.aborted) {
+      display.stop();
+      await save();
+      const kept = results.length > 0 && outDir ? `; results of ${results.map((r) => r.category).join(', ')} are in ${outDir}` : '';
+      throw new lib.AbortError(`interrupted after ${results.length} of ${categories.length} categories${kept}`);
+    }
+    throw error;
+  } finally {
+    interrupt.dispose();
+  }
+  context.stdout.write(markdownTable(results));
+  if (outDir) display.note(`wrote ${Object.values(RESULT_FILES).map((f) => join(outDir, f)).join(', ')}`);
+  return 0;
+}

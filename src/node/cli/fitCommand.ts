@@ -1,0 +1,110 @@
+import { relative } from 'node:path';
+import type { CutPasteDetector } from 'cutpaste/node';
+import type { FitArgs } from './args';
+import { selectBackend } from './backend';
+import type { CliContext } from './context';
+import { toDetectorOptions } from './detectorOptions';
+import { onInterrupt, turnEventLoop } from './interrupt';
+import { loadLibrary } from './library';
+import { checkModelTarget, detectLayout, existingFolder } from './paths';
+import { formatScore, formatSeconds } from './format';
+import { fitProgress } from './progress';
+import { UsageError } from './UsageError';
+
+/**
+ * `cutpaste fit`: trains a detector on the normal images of `--data` and saves it to `--out`.
+ * Everything that can be checked before training is (folders, options), so a bad line fails in a
+ * second, not after the fit. Ctrl-C aborts the fit through its AbortSignal and nothing is saved; the
+ * save itself is atomic (`fileSystemHandler`), so no half-written model folder can remain.
+ *
+ * @returns the exit code (0)
+ * @throws UsageError for bad folders or options; AbortError when interrupted; the library's errors
+ */
+export async function fitCommand(args: FitArgs, context: CliContext): Promise<number> {
+  const command = 'fit';
+  const dataDir = await existingFolder(args.data, '--data', command);
+  const layout = await detectLayout(dataDir, '--data', command);
+  const out = await checkModelTarget(args.out, args.force, command);
+
+  const backend = await selectBackend(args.backend);
+  const lib = await loadLibrary();
+  let detector: CutPasteDetector;
+  try {
+    detector = await lib.CutPasteDetector.create(toDetectorOptions(args));
+  } catch (error) {
+    if (error instanceof RangeError) throw new UsageError(error.message.replace(/^CutPasteDetector: option (\w+)/, (_, name: string) => `option ${flagName(name)}`), command);
+    throw error;
+  }
+  const { display } = context;
+  const interrupt = onInterrupt(() => display.note('stopping… (no model will be written; Ctrl-C again to quit at once)'));
+  try {
+    const o = detector.options;
+    const options = { imageSize: o.imageSize };
+    const dataset = layout === 'mvtec' ? await lib.loadMvtecCategory(dataDir, options) : await lib.loadImageFolder(dataDir, options);
+    const heldOut = holdoutIndices(dataset.train.length, args.holdout ?? 0);
+    const trainCount = dataset.train.length - heldOut.size;
+    if (args.holdout !== undefined && args.holdout > 0 && (heldOut.size === 0 || trainCount < 2)) {
+      throw new UsageError(`option --holdout ${args.holdout} leaves ${trainCount} of ${dataset.train.length} normal images to train on and ${heldOut.size} to set the threshold; both need at least ${heldOut.size === 0 ? 1 : 2}`, command);
+    }
+    display.note(
+      `fitting on ${trainCount} normal images of ${dataset.dir}${heldOut.size > 0 ? ` (${heldOut.size} held out for the threshold)` : ''}: ${o.preset} preset, ${o.mode} mode${o.mode === 'patch' ? ` (${o.perLocation ? 'per-location' : 'shared'} density)` : ''}, ${o.steps} steps at ${o.imageSize[0]}×${o.imageSize[1]}, ${backend} backend`,
+    );
+    const all = await dataset.loadTrain();
+    const images = all.filter((_, i) => !heldOut.has(i));
+    let stepsDone = 0;
+    const progress = fitProgress(display);
+    const report = await detector.fit(images, {
+      signal: interrupt.signal,
+      onProgress: (p) => {
+        if (p.stage === 'train') stepsDone = p.step;
+        progress(p);
+      },
+    }).catch((error: unknown) => {
+      display.stop();
+      if (error instanceof lib.AbortError || interrupt.signal.aborted) {
+        throw new lib.AbortError(`interrupted after ${stepsDone} of ${o.steps} training steps; no model was written to ${out}`);
+      }
+      throw error;
+    });
+    display.stop();
+    if (heldOut.size > 0) await detector.calibrate(all.filter((_, i) => heldOut.has(i)), { quantile: 0.99 });
+    await turnEventLoop(); // a Ctrl-C that arrived while tfjs kept the loop busy is handled now, before saving
+    if (interrupt.signal.aborted) throw new lib.AbortError(`interrupted after training; no model was written to ${out}`);
+    await detector.save(lib.fileSystemHandler(out));
+    const threshold = detector.threshold;
+    const shown = relative(process.cwd(), out) || '.';
+    context.stdout.write(
+      [
+        `saved ${shown} (${report.images} images, ${report.steps} steps in ${formatSeconds(report.seconds)})`,
+        `  pretext: loss ${report.finalLoss.toFixed(3)}, accuracy ${(report.pretextAccuracy * 100).toFixed(1)}%`,
+        threshold
+          ? `  threshold: ${formatScore(threshold.value)} (${threshold.method === 'fit' ? `${threshold.quantile} quantile of out-of-fold training scores` : `${threshold.quantile} quantile of ${heldOut.size} held-out normal images`})`
+          : '  threshold: none (fewer than 4 training images); set one before scoring verdicts',
+        `  score images: cutpaste score --model ${shown} IMAGES...`,
+        '',
+      ].join('\n'),
+    );
+    return 0;
+  } finally {
+    interrupt.dispose();
+    detector.dispose();
+  }
+}
+
+/** `patchSize` → `--patch-size`. */
+export function flagName(option: string): string {
+  return `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/**
+ * The images kept out of training by `--holdout fraction`: evenly spaced in name order (no
+ * randomness), as `loadImageFolder`'s `holdout` picks them; `floor(count × fraction)` of them.
+ *
+ * @example
+ * holdoutIndices(10, 0.2); // Set { 4, 9 }
+ */
+export function holdoutIndices(count: number, fraction: number): Set<number> {
+  const out = new Set<number>();
+  for (let i = 0; i < count; i++) if (Math.floor((i + 1) * fraction) > Math.floor(i * fraction)) out.add(i);
+  return out;
+}

@@ -1,0 +1,99 @@
+/**
+ * The per-category results table of `cutpaste evaluate` and `examples/mvtec.ts`, as Markdown, CSV
+ * and JSON. Pure: no tfjs, no file system.
+ */
+import type { CategoryResult } from './evaluateCategory';
+
+/** The mean row: metric means over the categories that have them, seconds summed. */
+export interface MeanRow {
+  readonly categories: number;
+  readonly imageAuroc: number;
+  readonly pixelAuroc: number | null;
+  readonly auPro: number | null;
+  /** Total seconds over all categories. */
+  readonly fitSeconds: number;
+  readonly evaluateSeconds: number;
+}
+
+const meanOf = (values: (number | null)[]): number | null => {
+  const present = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  return present.length === 0 ? null : present.reduce((a, b) => a + b, 0) / present.length;
+};
+
+/**
+ * Means of the metrics (over the categories that have each) and total seconds.
+ *
+ * @throws RangeError when `results` is empty
+ * @example
+ * meanRow(results).imageAuroc; // 0.95
+ */
+export function meanRow(results: readonly CategoryResult[]): MeanRow {
+  if (results.length === 0) throw new RangeError('meanRow: results must hold at least one category');
+  return {
+    categories: results.length,
+    imageAuroc: meanOf(results.map((r) => r.imageAuroc))!,
+    pixelAuroc: meanOf(results.map((r) => r.pixelAuroc)),
+    auPro: meanOf(results.map((r) => r.auPro)),
+    fitSeconds: results.reduce((a, r) => a + r.fitSeconds, 0),
+    evaluateSeconds: results.reduce((a, r) => a + r.evaluateSeconds, 0),
+  };
+}
+
+/** A fraction as a percentage with one decimal (`0.9834` → `98.3`); `–` for null. */
+export const percent = (v: number | null): string => (v === null ? '–' : (v * 100).toFixed(1));
+const seconds = (v: number): string => v.toFixed(1);
+
+/**
+ * A Markdown table: one row per category (image AUROC, pixel AUROC, AUPRO in %, fit and evaluate
+ * seconds) and a mean row (seconds: totals).
+ *
+ * @example
+ * console.log(markdownTable(results));
+ * // | category | image AUROC | pixel AUROC | AUPRO | fit s | evaluate s |
+ */
+export function markdownTable(results: readonly CategoryResult[]): string {
+  const mean = meanRow(results);
+  const rows = [
+    ['category', 'image AUROC', 'pixel AUROC', 'AUPRO', 'fit s', 'evaluate s'],
+    ...results.map((r) => [r.category, percent(r.imageAuroc), percent(r.pixelAuroc), percent(r.auPro), seconds(r.fitSeconds), seconds(r.evaluateSeconds)]),
+    [`**mean** (${mean.categories})`, percent(mean.imageAuroc), percent(mean.pixelAuroc), percent(mean.auPro), seconds(mean.fitSeconds), seconds(mean.evaluateSeconds)],
+  ];
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const line = (r: string[]): string => `| ${r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(' | ')} |`;
+  const rule = `|${widths.map((w, c) => (c === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+  return [line(rows[0]!), rule, ...rows.slice(1).map(line)].join('\n') + '\n';
+}
+
+const csvCell = (v: string | number | null): string => {
+  if (v === null) return '';
+  const s = String(v);
+  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+};
+
+/**
+ * CSV with full precision: fractions in [0, 1] (not percentages), empty cells for missing metrics,
+ * and a final `mean` row.
+ *
+ * @example
+ * writeFileSync('results.csv', csvTable(results));
+ */
+export function csvTable(results: readonly CategoryResult[]): string {
+  const mean = meanRow(results);
+  const header = ['category', 'image_auroc', 'pixel_auroc', 'aupro', 'fit_seconds', 'evaluate_seconds', 'f1_threshold', 'f1', 'train_images', 'test_images', 'mode', 'steps', 'per_location', 'image_size'];
+  const rows = results.map((r) => [
+    r.category, r.imageAuroc, r.pixelAuroc, r.auPro, r.fitSeconds, r.evaluateSeconds, r.f1Threshold, r.f1,
+    r.trainImages, r.testImages, r.mode, r.steps, r.perLocation ? 'true' : 'false', `${r.imageSize[0]}x${r.imageSize[1]}`,
+  ]);
+  rows.push(['mean', mean.imageAuroc, mean.pixelAuroc, mean.auPro, mean.fitSeconds, mean.evaluateSeconds, null, null, null, null, null, null, null, null]);
+  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+}
+
+/**
+ * The JSON document: `{ categories: CategoryResult[], mean: MeanRow, ...meta }`.
+ *
+ * @example
+ * writeFileSync('results.json', jsonResults(results, { preset: 'fast', backend: 'wasm' }));
+ */
+export function jsonResults(results: readonly CategoryResult[], meta: Record<string, unknown> = {}): string {
+  return `${JSON.stringify({ ...meta, categories: results, mean: meanRow(results) }, null, 2)}\n`;
+}

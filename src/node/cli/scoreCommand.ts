@@ -1,0 +1,93 @@
+import { existsSync } from 'node:fs';
+import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import type { ScoreArgs } from './args';
+import { selectBackend } from './backend';
+import type { CliContext } from './context';
+import { type ScoredImage, formatScore, scoreTable } from './format';
+import { heatmapRange } from './heatmapRange';
+import { loadLibrary } from './library';
+import { existingFolder, expandImagePaths } from './paths';
+import { UsageError } from './UsageError';
+
+/** Images read and scored at once (native size: large photos are big). */
+const CHUNK = 8;
+
+/** The deepest folder holding every path. */
+function commonFolder(paths: readonly string[]): string {
+  const parts = paths.map((p) => dirname(p).split(sep));
+  const first = parts[0]!;
+  let n = first.length;
+  for (const p of parts) {
+    let i = 0;
+    while (i < n && i < p.length && p[i] === first[i]) i++;
+    n = i;
+  }
+  return first.slice(0, n).join(sep) || sep;
+}
+
+/**
+ * `cutpaste score`: loads a model saved by `fit`, scores each image file (read at its own size) and
+ * prints a table (file, score, verdict, threshold) or JSON. With `--heatmaps OUT_DIR` writes one
+ * overlay PNG per image, mirroring the images' folders below their common folder (so
+ * `test/crack/000.png` and `test/good/000.png` do not collide).
+ *
+ * @returns the exit code (0)
+ */
+export async function scoreCommand(args: ScoreArgs, context: CliContext): Promise<number> {
+  const command = 'score';
+  const modelDir = await existingFolder(args.model, '--model', command);
+  if (!existsSync(join(modelDir, 'model.json'))) {
+    throw new UsageError(`--model ${args.model}: no model.json there; expected a folder written by 'cutpaste fit'`, command);
+  }
+  const files = await expandImagePaths(args.images, command);
+  const heatmapDir = args.heatmaps === undefined ? undefined : resolve(args.heatmaps);
+
+  await selectBackend(args.backend);
+  const lib = await loadLibrary();
+  const detector = await lib.CutPasteDetector.load(lib.fileSystemHandler(modelDir));
+  try {
+    const threshold = detector.threshold?.value;
+    const patch = detector.options.mode === 'patch';
+    const range = patch ? heatmapRange(threshold) : undefined;
+    const base = commonFolder(files);
+    const results: ScoredImage[] = [];
+    const task = context.display.start('score', files.length, 'images');
+    for (let start = 0; start < files.length; start += CHUNK) {
+      const chunk = files.slice(start, start + CHUNK);
+      const images = await Promise.all(chunk.map((file) => lib.readImage(file)));
+      const withMaps = heatmapDir !== undefined;
+      const scores = threshold === undefined ? await detector.score(images) : undefined;
+      const predictions = threshold !== undefined ? await detector.predict(images, { maps: withMaps }) : undefined;
+      const maps = withMaps ? predictions?.map((p) => p.map!) ?? (await detector.scoreMaps(images)) : undefined;
+      for (let i = 0; i < chunk.length; i++) {
+        const file = chunk[i]!;
+        const score = predictions ? predictions[i]!.score : scores![i]!;
+        let heatmap: string | undefined;
+        if (heatmapDir !== undefined) {
+          const rel = relative(base, file);
+          heatmap = join(heatmapDir, `${rel.slice(0, rel.length - extname(rel).length)}.png`);
+          await lib.writeHeatmap(heatmap, images[i]!, maps![i]!, { colormap: 'turbo', alpha: 0.5, ...(range ? { range } : {}) });
+        }
+        results.push({ file: shownPath(file), score, anomalous: predictions ? predictions[i]!.isAnomalous : null, ...(heatmap ? { heatmap: shownPath(heatmap) } : {}) });
+      }
+      task.update(Math.min(files.length, start + CHUNK));
+    }
+    task.done();
+    if (args.json) {
+      const doc = { model: shownPath(modelDir), threshold: threshold ?? null, mode: detector.options.mode, heatmapRange: range ?? null, images: results };
+      context.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    } else {
+      context.stdout.write(scoreTable(results, threshold));
+      if (heatmapDir !== undefined) context.display.note(`heatmaps written to ${shownPath(heatmapDir)}${range ? ` (colours span scores ${formatScore(range[0])}–${formatScore(range[1])}; threshold ${formatScore(threshold!)} mid-scale)` : ' (colours normalised per image)'}`);
+    }
+    return 0;
+  } finally {
+    detector.dispose();
+  }
+}
+
+/** A path relative to the working folder when it is below it, else absolute. */
+function shownPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith('..') || rel === '' ? path : rel;
+}
