@@ -9,7 +9,7 @@ import { defineConfig } from 'vitest/config';
  * - `kernels`: cross-backend checks (e.g. the wasm gradient fills against the cpu backend).
  */
 const tensorTests = ['test/**/*.test.ts'];
-const notTensor = ['test/math/**', 'test/package/**', 'test/kernels/**'];
+const notTensor = ['test/math/**', 'test/package/**', 'test/kernels/**', 'test/browser/**'];
 
 const backendProject = (backend: 'cpu' | 'wasm') => ({
   extends: true as const,

@@ -112,7 +112,7 @@ export class CutPasteDetector implements AnomalyDetector {
       const start = performance.now();
       const o = this.options;
       const { encoder } = this.#networks;
-      const input = toModelInput(images, o.imageSize, encoder.inputChannels, 'CutPasteDetector.fit');
+      const input = await toModelInput(images, o.imageSize, encoder.inputChannels, 'CutPasteDetector.fit');
       const count = input.images.shape[0];
       const fresh = buildNetworks(o);
       try {

@@ -27,9 +27,9 @@ export async function forEachChunk(
     } else {
       part = (input as readonly unknown[]).slice(start, end) as ImagesInput;
     }
-    let converted: ReturnType<typeof toModelInput> | undefined;
+    let converted: Awaited<ReturnType<typeof toModelInput>> | undefined;
     try {
-      converted = toModelInput(part, size, channels, where, start);
+      converted = await toModelInput(part, size, channels, where, start);
       await fn(converted.images, converted.sizes, start);
     } finally {
       owned?.dispose();

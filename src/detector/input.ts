@@ -52,18 +52,18 @@ export function countImages(input: ImagesInput, where: string): number {
  * @param where Prefix of error messages (e.g. `CutPasteDetector.fit`).
  * @param indexOffset Added to image indices in error messages (when `input` is a slice of a larger set).
  */
-export function toModelInput(
+export async function toModelInput(
   input: ImagesInput,
   size: readonly [number, number],
   channels: number,
   where: string,
   indexOffset = 0,
-): ModelInput {
+): Promise<ModelInput> {
   const count = countImages(input, where);
   if (count === 0) throw new RangeError(`${where}: images is empty; at least one image is required`);
   if (input instanceof tf.Tensor) {
     checkChannels(input.shape[3], where, 'images');
-    checkFinite(input, where, 'images');
+    await checkFinite(input, where, 'images');
     const images = tf.tidy(() => resizeTo(toFloat(input as tf.Tensor4D), size, channels));
     return { images, sizes: new Array(count).fill([input.shape[1], input.shape[2]]) };
   }
@@ -73,7 +73,7 @@ export function toModelInput(
     for (let i = 0; i < count; i++) {
       const image = (input as readonly ImageInput[])[i]!;
       const index = indexOffset + i;
-      const tensor = image instanceof tf.Tensor ? checkTensor3D(image, where, index) : fromRaw(image, where, index);
+      const tensor = image instanceof tf.Tensor ? await checkTensor3D(image, where, index) : fromRaw(image, where, index);
       sizes.push([tensor.shape[0], tensor.shape[1]]);
       parts.push(
         tf.tidy(() => {
@@ -92,12 +92,12 @@ export function toModelInput(
   }
 }
 
-function checkTensor3D(image: tf.Tensor, where: string, index: number): tf.Tensor3D {
+async function checkTensor3D(image: tf.Tensor, where: string, index: number): Promise<tf.Tensor3D> {
   if (image.rank !== 3) {
     throw new TypeError(`${where}: images[${index}] must be a tf.Tensor3D [height, width, channels], got rank ${image.rank}`);
   }
   checkChannels(image.shape[2]!, where, `images[${index}]`);
-  checkFinite(image, where, `images[${index}]`);
+  await checkFinite(image, where, `images[${index}]`);
   return image as tf.Tensor3D;
 }
 
@@ -143,9 +143,11 @@ function checkChannels(channels: number, where: string, name: string): void {
   }
 }
 
-function checkFinite(t: tf.Tensor, where: string, name: string): void {
+async function checkFinite(t: tf.Tensor, where: string, name: string): Promise<void> {
   if (t.dtype !== 'float32') return;
-  const ok = tf.tidy(() => tf.all(tf.isFinite(t)).dataSync()[0]);
+  const flag = tf.tidy(() => tf.all(tf.isFinite(t)));
+  const ok = (await flag.data())[0];
+  flag.dispose();
   if (!ok) throw new RangeError(`${where}: ${name} contains NaN or Infinity; pixels must be finite`);
 }
 

@@ -123,7 +123,7 @@ export async function loadDetectorState(source: string | tf.io.IOHandler, option
         throw new FormatError(`CutPasteDetector.load: the weights do not fit the saved architecture: ${(error as Error).message}`);
       }
     }
-    const density = readDensity(document.density, weights);
+    const density = await readDensity(document.density, weights);
     return {
       options: resolved,
       networks,
@@ -187,14 +187,16 @@ function readDocument(artifacts: tf.io.ModelArtifacts): DetectorDocument {
   return doc as DetectorDocument;
 }
 
-function readDensity(json: DetectorDensityJSON, weights: tf.NamedTensorMap): DetectorDensity {
+async function readDensity(json: DetectorDensityJSON, weights: tf.NamedTensorMap): Promise<DetectorDensity> {
   try {
     if (json.kind === 'per-location') {
-      const [means, factors, shrinkage] = DENSITY_WEIGHTS.map((name) => {
-        const t = weights[name];
-        if (!t) throw new FormatError(`the weight '${name}' is missing`);
-        return t.dataSync() as Float32Array;
-      });
+      const [means, factors, shrinkage] = await Promise.all(
+        DENSITY_WEIGHTS.map(async (name) => {
+          const t = weights[name];
+          if (!t) throw new FormatError(`the weight '${name}' is missing`);
+          return (await t.data()) as Float32Array; // async: webgpu has no dependable synchronous read
+        }),
+      );
       const density = LocationDensity.fromArrays({
         locations: json.locations, dimension: json.dimension, l2Normalize: json.l2Normalize,
         means: means!, factors: factors!, shrinkage: shrinkage!,

@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { AbortError } from '../errors';
 import { createRng, shuffleInPlace, type Rng } from '../math/random';
 import { prepareBackend } from '../ops/kernels/index';
-import { pixelsFromTensor } from '../ops/pixelTensors';
 import { colorJitterPixels } from '../ops/pixels/colorJitterPixels';
 import { gatherImages } from '../ops/pixels/gatherImages';
 import type { PixelBatch } from '../ops/pixels/pixelBatch';
@@ -52,7 +51,10 @@ export async function trainSelfSupervised(
   prepareBackend();
   const rng: Rng = o.rng ?? createRng(o.seed);
   const sampler = new BatchSampler(images.shape[0], rng);
-  const dataset = pixelsFromTensor(images); // the pipeline runs in JS memory: one upload per step
+  // Read asynchronously: webgpu's synchronous read (dataSync) is a slow canvas round trip that, in
+  // Chromium 156 on SwiftShader, returns zeros and loses the device.
+  const [batch, height, width, channels] = images.shape;
+  const dataset: PixelBatch = { data: Float32Array.from(await images.data()), batch, height, width, channels };
   const perStep = o.batchSize * (1 + pretextCopies(o.variant));
 
   const headVars = [...head.trainableVariables(), ...classifier.trainableVariables()];
