@@ -32,7 +32,8 @@ import { ProgressDisplay } from '../src/node/cli/progress';
 // fit, evaluation and report together). Measured with this setup: 3m01s in all (training 2m43s at
 // ≈ 0.41 s a step on wasm), image AUROC 81.0 %, pixel AUROC 94.6 %, AUPRO 74.9 % on the default pill
 // data (2 cores shared with another process). Training time grows linearly with `steps` (and
-// `batchSize`); `perLocation` is used for object kinds (pill) and turned off for textures.
+// `batchSize`); the density (one per location for objects, one shared for textures) is the library's
+// automatic choice (`perLocation: 'auto'`).
 // ─────────────────────────────────────────────────────────────────────────────────────────────────
 export const DEMO_DETECTOR: CutPasteOptions = Object.freeze({
   preset: 'fast',
@@ -40,7 +41,6 @@ export const DEMO_DETECTOR: CutPasteOptions = Object.freeze({
   imageSize: 128,
   patchSize: 32,
   stride: 4,
-  perLocation: true,
   steps: 400,
   seed: 0,
 });
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
 
   const out = resolve(values.out);
   const display = new ProgressDisplay({ quiet: values.quiet });
-  const detectorOptions: CutPasteOptions = { ...DEMO_DETECTOR, perLocation: kind.category === 'object' && DEMO_DETECTOR.perLocation === true };
+  const detectorOptions: CutPasteOptions = { ...DEMO_DETECTOR };
 
   // 1. Data.
   const dataDir = join(out, 'data', kind.kind);
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
     const roc = lib.rocCurve(evaluation.scores, labels);
     const totalSeconds = (performance.now() - started) / 1000;
     const o = detector!.options;
-    const setup = `${o.preset} preset, ${o.mode} mode, ${o.imageSize[0]}×${o.imageSize[1]} px, patch ${o.patchSize} px / stride ${o.stride}, ${o.perLocation ? 'per-location' : 'shared'} density, ${o.steps} steps`;
+    const setup = `${o.preset} preset, ${o.mode} mode, ${o.imageSize[0]}×${o.imageSize[1]} px, patch ${o.patchSize} px / stride ${o.stride}, density ${o.perLocation === 'auto' ? 'auto' : o.perLocation ? 'per location' : 'shared'}, ${o.steps} steps`;
     const rows: [string, string][] = [
       ['image AUROC', `${(result.imageAuroc * 100).toFixed(1)} %`],
       ['pixel AUROC', `${(result.pixelAuroc! * 100).toFixed(1)} %`],

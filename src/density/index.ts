@@ -7,3 +7,4 @@ export {
   resolveGaussianDensityOptions,
   type GaussianDensityOptions,
 } from './gaussianDensityOptions';
+export { locationAlignment } from './locationAlignment';

@@ -8,7 +8,8 @@ import { patchLayout, type PatchLayout } from './embedding';
 import { evaluateDetector } from './evaluate';
 import { toModelInput, type ImagesInput } from './input';
 import { buildNetworks, disposeNetworks, type Networks } from './networks';
-import { resolveCutPasteOptions, type CutPasteOptions, type ResolvedCutPasteOptions } from './options';
+import { ALIGNMENT_THRESHOLD, resolveCutPasteOptions, type CutPasteOptions, type ResolvedCutPasteOptions } from './options';
+import { locationAlignment } from '../density/locationAlignment';
 import { loadDetectorState, saveDetectorState, type LoadOptions } from './persistence';
 import { embed, outOfFoldScores, resizeMap, scoreChunk, type ScoringState } from './scoring';
 import { quantile, type Threshold } from './thresholds';
@@ -132,7 +133,9 @@ export class CutPasteDetector implements AnomalyDetector {
         });
         const dimension = fresh.encoder.featureDim;
         const locations = layout ? layout.rows * layout.cols : 1;
-        const kind = !layout ? 'image' : o.perLocation ? 'per-location' : 'shared';
+        const alignment = layout ? locationAlignment(features, count, locations, dimension, o.l2Normalize) : undefined;
+        const perLocation = o.perLocation === 'auto' ? alignment! >= ALIGNMENT_THRESHOLD : o.perLocation;
+        const kind = !layout ? 'image' : perLocation ? 'per-location' : 'shared';
         const density = fitDensity(kind, features, count, locations, dimension, {
           shrinkage: o.shrinkage, l2Normalize: o.l2Normalize, maxRows: o.densityMaxRows, seed: o.seed,
         }, (done, total) => options.onProgress?.({ stage: 'density', done, total }));
@@ -142,6 +145,8 @@ export class CutPasteDetector implements AnomalyDetector {
           steps: train.steps, finalLoss: train.finalLoss, pretextAccuracy: train.pretextAccuracy,
           seconds: (performance.now() - start) / 1000, trainSeconds: train.seconds, imagesPerSecond: train.imagesPerSecond,
           images: count,
+          density: kind,
+          ...(alignment !== undefined ? { alignment } : {}),
         };
         disposeNetworks(this.#networks);
         this.#networks = fresh;

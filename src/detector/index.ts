@@ -1,6 +1,7 @@
 // Public surface of src/detector: the AnomalyDetector API and CutPasteDetector.
 export { CutPasteDetector } from './CutPasteDetector';
 export {
+  ALIGNMENT_THRESHOLD,
   DETECTOR_PRESETS,
   resolveCutPasteOptions,
   type CutPasteOptions,

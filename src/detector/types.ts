@@ -24,6 +24,10 @@ export interface FitReport {
   imagesPerSecond: number;
   /** Normal images the density was fitted on. */
   images: number;
+  /** The density fitted: one GDE over image features, one shared by every patch location, or one per location. */
+  density: 'image' | 'shared' | 'per-location';
+  /** Patch mode: the training features' location alignment (see `locationAlignment`), which `perLocation: 'auto'` uses. */
+  alignment?: number;
 }
 
 /** Progress of `fit`: training steps, then the density stage. */

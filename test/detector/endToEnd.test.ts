@@ -41,6 +41,18 @@ const cases: [string, keyof typeof data, CutPasteOptions, { image: number; pixel
 ];
 
 describe('CutPasteDetector end to end on generated images', () => {
+  it("chooses one density per location for aligned objects and one shared density for textures (perLocation: 'auto')", async () => {
+    const chosen: Record<string, string> = {};
+    for (const set of ['texture', 'object'] as const) {
+      const detector = await CutPasteDetector.create({ mode: 'patch', encoder: 'patch32', imageSize: [H, W], steps: 1, batchSize: 4, stride: 8 });
+      const report = await detector.fit(data[set].train);
+      chosen[set] = `${report.density} (alignment ${report.alignment!.toFixed(3)})`;
+      detector.dispose();
+    }
+    expect(chosen.texture).toMatch(/^shared/);
+    expect(chosen.object).toMatch(/^per-location/);
+  });
+
   for (const [name, set, options, floor] of cases) {
     it(`finds blobs, scratches, holes and missing pieces: ${name}`, async () => {
       const { train, test, masks } = data[set];
@@ -48,6 +60,7 @@ describe('CutPasteDetector end to end on generated images', () => {
       try {
         const report = await detector.fit(train);
         expect(report).toMatchObject({ steps: 6, images: 16 });
+        if (options.mode === 'patch') expect(report.alignment).toBeGreaterThanOrEqual(0);
         expect(report.seconds).toBeGreaterThan(0);
         const result = await detector.evaluate({ images: test, labels: LABELS, masks });
         expect(result.imageAuroc).toBeGreaterThanOrEqual(floor.image);

@@ -47,3 +47,19 @@ describe('LocationDensity', () => {
     expect(() => LocationDensity.fit(features(n, L, d, 1), n, L, d, { ridge: -1 })).toThrow(/ridge/);
   });
 });
+
+describe('locationAlignment', () => {
+  it('is the between-location share of the variance: 0 when every location has the same distribution, near 1 when locations differ', async () => {
+    const { locationAlignment } = await import('../../src/index');
+    const [n, L, d] = [40, 6, 3];
+    const rng = createRng(9);
+    const stationary = new Float32Array(n * L * d).map(() => rng());
+    const aligned = stationary.map((v, i) => v * 0.01 + Math.floor(i / d) % L); // location l sits around l
+    expect(locationAlignment(stationary, n, L, d, false)).toBeLessThan(0.05);
+    expect(locationAlignment(aligned, n, L, d, false)).toBeGreaterThan(0.99);
+    // By hand, d = 1, two locations, two images: values (0, 2) at location 0 and (4, 6) at location 1.
+    const hand = new Float32Array([0, 4, 2, 6]); // [image][location]
+    // grand mean 3; total variance (9 + 1 + 1 + 9) / 4 = 5; location means 1 and 5 → between (4 + 4) / 2 = 4.
+    expect(locationAlignment(hand, 2, 2, 1, false)).toBeCloseTo(0.8, 12);
+  });
+});

@@ -81,9 +81,9 @@ describe('cutpaste fit, score and evaluate', () => {
     expect(result.stdout).toMatch(/^\| category +\| image AUROC \| pixel AUROC \| AUPRO \| fit s \| evaluate s \|\n/);
     expect(result.stdout).toMatch(/\n\| pill +\| +[\d.]+ \| +[\d.]+ \| +[\d.]+ \| +[\d.]+ \| +[\d.]+ \|\n\| \*\*mean\*\* \(1\) /);
     expect(readdirSync(out).sort()).toEqual(['results.csv', 'results.json', 'results.md']);
-    const doc = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { categories: { category: string; imageAuroc: number; pixelAuroc: number; auPro: number; perLocation: boolean; testImages: number }[] };
+    const doc = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { categories: { category: string; imageAuroc: number; pixelAuroc: number; auPro: number; density: string; testImages: number }[] };
     const [pill] = doc.categories;
-    expect(pill).toMatchObject({ category: 'pill', perLocation: true, testImages: 6 }); // the paper's rule: pill is an aligned object
+    expect(pill).toMatchObject({ category: 'pill', density: 'per-location', testImages: 6 }); // perLocation 'auto': the pill is an aligned object
     for (const v of [pill!.imageAuroc, pill!.pixelAuroc, pill!.auPro]) expect(v).toBeGreaterThanOrEqual(0), expect(v).toBeLessThanOrEqual(1);
     expect(readFileSync(join(out, 'results.csv'), 'utf8').split('\n')[1]).toMatch(/^pill,/);
     expect(readFileSync(join(out, 'results.md'), 'utf8')).toBe(result.stdout);

@@ -7,7 +7,7 @@ import { csvTable, jsonResults, markdownTable, meanRow } from '../../src/node/cl
 
 const row = (category: string, imageAuroc: number, pixelAuroc: number | null, auPro: number | null, fitSeconds: number): CategoryResult => ({
   category, trainImages: 209, testImages: 83, imageAuroc, pixelAuroc, auPro, f1Threshold: 301.5, f1: 0.95,
-  fitSeconds, evaluateSeconds: 12.34, mode: 'patch', steps: 1000, perLocation: true, imageSize: [256, 256],
+  fitSeconds, evaluateSeconds: 12.34, mode: 'patch', steps: 1000, density: 'per-location', imageSize: [256, 256],
 });
 const results = [row('bottle', 0.9834, 0.976, 0.9012, 300), row('carpet', 0.931, null, null, 200.25)];
 
@@ -36,9 +36,9 @@ describe('results table', () => {
 
   it('writes CSV with fractions at full precision, empty cells for missing metrics and a mean row', () => {
     const lines = csvTable(results).trimEnd().split('\n');
-    expect(lines[0]).toBe('category,image_auroc,pixel_auroc,aupro,fit_seconds,evaluate_seconds,f1_threshold,f1,train_images,test_images,mode,steps,per_location,image_size');
-    expect(lines[1]).toBe('bottle,0.9834,0.976,0.9012,300,12.34,301.5,0.95,209,83,patch,1000,true,256x256');
-    expect(lines[2]).toBe('carpet,0.931,,,200.25,12.34,301.5,0.95,209,83,patch,1000,true,256x256');
+    expect(lines[0]).toBe('category,image_auroc,pixel_auroc,aupro,fit_seconds,evaluate_seconds,f1_threshold,f1,train_images,test_images,mode,steps,density,image_size');
+    expect(lines[1]).toBe('bottle,0.9834,0.976,0.9012,300,12.34,301.5,0.95,209,83,patch,1000,per-location,256x256');
+    expect(lines[2]).toBe('carpet,0.931,,,200.25,12.34,301.5,0.95,209,83,patch,1000,per-location,256x256');
     expect(lines[3]!.startsWith('mean,0.9572,0.976,0.9012,500.25,24.68,')).toBe(true);
     expect(lines).toHaveLength(4);
   });

@@ -7,7 +7,6 @@ import { type ProgressDisplay, fitProgress } from './progress';
  * MVTec AD categories the paper scores with one density per grid location (aligned objects, §4.2);
  * textures, hazelnut and screw share one density.
  */
-export const ALIGNED_CATEGORIES: readonly string[] = Object.freeze(['bottle', 'cable', 'capsule', 'metal_nut', 'pill', 'toothbrush', 'transistor', 'zipper']);
 
 /** One row of the results table. Metrics are fractions in [0, 1]; null when not measurable. */
 export interface CategoryResult {
@@ -29,13 +28,14 @@ export interface CategoryResult {
   /** The detector setup that produced the row. */
   readonly mode: 'image' | 'patch';
   readonly steps: number;
-  readonly perLocation: boolean;
+  /** The density fitted (patch mode: chosen by `perLocation`, `'auto'` by default). */
+  readonly density: 'image' | 'shared' | 'per-location';
   readonly imageSize: readonly [number, number];
 }
 
 /** Options of {@link evaluateCategory}. */
 export interface EvaluateCategoryOptions {
-  /** Detector options. `perLocation` undefined → the paper's rule ({@link ALIGNED_CATEGORIES}) in patch mode. */
+  /** Detector options (in patch mode `perLocation` defaults to the library's `'auto'` choice). */
   readonly detector: CutPasteOptions;
   /** Progress output (fit stages, then scoring). */
   readonly display?: ProgressDisplay;
@@ -87,9 +87,7 @@ async function* testSet(dataset: ImageDataset, batchSize: number, onBatch: (coun
  */
 export async function evaluateCategory(lib: Library, dir: string, options: EvaluateCategoryOptions): Promise<CategoryEvaluation> {
   const category = dir.split(/[\\/]/).filter(Boolean).pop() ?? dir;
-  const base = lib.resolveCutPasteOptions({ ...options.detector, perLocation: options.detector.perLocation ?? false });
-  const perLocation = base.mode === 'patch' ? options.detector.perLocation ?? ALIGNED_CATEGORIES.includes(category) : false;
-  const detector = await lib.CutPasteDetector.create({ ...options.detector, perLocation });
+  const detector = await lib.CutPasteDetector.create(options.detector);
   const o = detector.options;
   let keep = false;
   try {
@@ -99,7 +97,7 @@ export async function evaluateCategory(lib: Library, dir: string, options: Evalu
       throw new RangeError(`evaluateCategory: ${dataset.dir}/test needs normal (test/good) and defective images to compute AUROC; found ${dataset.test.length} test images${labels.size === 1 ? ` all ${labels.has(0) ? 'normal' : 'defective'}` : ''}`);
     }
     const display = options.display;
-    display?.note(`${category}: ${dataset.train.length} training images, ${dataset.test.length} test images, ${o.mode} mode${o.mode === 'patch' ? `, ${perLocation ? 'per-location' : 'shared'} density` : ''}, ${o.steps} steps at ${o.imageSize[0]}×${o.imageSize[1]}`);
+    display?.note(`${category}: ${dataset.train.length} training images, ${dataset.test.length} test images, ${o.mode} mode${o.mode === 'patch' ? `, density ${o.perLocation === 'auto' ? 'per location or shared (auto)' : o.perLocation ? 'per location' : 'shared'}` : ''}, ${o.steps} steps at ${o.imageSize[0]}×${o.imageSize[1]}`);
     const train = await dataset.loadTrain();
     const fitReport = await detector.fit(train, { ...(options.signal ? { signal: options.signal } : {}), ...(display ? { onProgress: fitProgress(display) } : {}) });
     display?.stop();
@@ -129,7 +127,7 @@ export async function evaluateCategory(lib: Library, dir: string, options: Evalu
       evaluateSeconds,
       mode: o.mode,
       steps: o.steps,
-      perLocation: o.perLocation,
+      density: fitReport.density,
       imageSize: o.imageSize,
     };
     keep = options.keepDetector ?? false;

@@ -47,7 +47,7 @@ export async function fitCommand(args: FitArgs, context: CliContext): Promise<nu
       throw new UsageError(`option --holdout ${args.holdout} leaves ${trainCount} of ${dataset.train.length} normal images to train on and ${heldOut.size} to set the threshold; both need at least ${heldOut.size === 0 ? 1 : 2}`, command);
     }
     display.note(
-      `fitting on ${trainCount} normal images of ${dataset.dir}${heldOut.size > 0 ? ` (${heldOut.size} held out for the threshold)` : ''}: ${o.preset} preset, ${o.mode} mode${o.mode === 'patch' ? ` (${o.perLocation ? 'per-location' : 'shared'} density)` : ''}, ${o.steps} steps at ${o.imageSize[0]}×${o.imageSize[1]}, ${backend} backend`,
+      `fitting on ${trainCount} normal images of ${dataset.dir}${heldOut.size > 0 ? ` (${heldOut.size} held out for the threshold)` : ''}: ${o.preset} preset, ${o.mode} mode${o.mode === 'patch' ? ` (density: ${o.perLocation === 'auto' ? 'auto' : o.perLocation ? 'per location' : 'shared'})` : ''}, ${o.steps} steps at ${o.imageSize[0]}×${o.imageSize[1]}, ${backend} backend`,
     );
     const all = await dataset.loadTrain();
     const images = all.filter((_, i) => !heldOut.has(i));

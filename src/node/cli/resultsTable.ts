@@ -79,10 +79,10 @@ const csvCell = (v: string | number | null): string => {
  */
 export function csvTable(results: readonly CategoryResult[]): string {
   const mean = meanRow(results);
-  const header = ['category', 'image_auroc', 'pixel_auroc', 'aupro', 'fit_seconds', 'evaluate_seconds', 'f1_threshold', 'f1', 'train_images', 'test_images', 'mode', 'steps', 'per_location', 'image_size'];
+  const header = ['category', 'image_auroc', 'pixel_auroc', 'aupro', 'fit_seconds', 'evaluate_seconds', 'f1_threshold', 'f1', 'train_images', 'test_images', 'mode', 'steps', 'density', 'image_size'];
   const rows = results.map((r) => [
     r.category, r.imageAuroc, r.pixelAuroc, r.auPro, r.fitSeconds, r.evaluateSeconds, r.f1Threshold, r.f1,
-    r.trainImages, r.testImages, r.mode, r.steps, r.perLocation ? 'true' : 'false', `${r.imageSize[0]}x${r.imageSize[1]}`,
+    r.trainImages, r.testImages, r.mode, r.steps, r.density, `${r.imageSize[0]}x${r.imageSize[1]}`,
   ]);
   rows.push(['mean', mean.imageAuroc, mean.pixelAuroc, mean.auPro, mean.fitSeconds, mean.evaluateSeconds, null, null, null, null, null, null, null, null]);
   return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
