@@ -58,7 +58,7 @@ export interface CutPasteOptions {
   seed?: number | string;
   /** Patch side (px at `imageSize`) for patch mode (default 32). */
   patchSize?: number;
-  /** Distance (px) between scored patches in patch mode (default 4: a 57×57 grid at 256 px). */
+  /** Distance (px) between scored patches in patch mode. Preset: fast 8 (a 29×29 grid at 256 px: as accurate as 4 in our measurements, 4× less density work), paper 4 (57×57). */
   stride?: number;
   /**
    * Patch mode: one density per grid location (aligned objects) or one shared by every location
@@ -132,7 +132,7 @@ const COMMON = {
 export const DETECTOR_PRESETS: Readonly<Record<DetectorPreset, Record<'image' | 'patch', PresetValues>>> = Object.freeze({
   fast: {
     image: { ...COMMON, mode: 'image', imageSize: [128, 128], encoder: 'resnet18-slim', steps: 1500 },
-    patch: { ...COMMON, mode: 'patch', imageSize: [256, 256], encoder: 'patch32', steps: 1000 },
+    patch: { ...COMMON, mode: 'patch', imageSize: [256, 256], encoder: 'patch32', steps: 1000, stride: 8 },
   },
   paper: {
     image: { ...COMMON, mode: 'image', imageSize: [256, 256], encoder: 'resnet18', steps: 65_536 },

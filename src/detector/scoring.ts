@@ -80,8 +80,9 @@ export function resizeMap(map: ScoreMap, height: number, width: number): ScoreMa
 }
 
 /**
- * Out-of-fold scores of the training images (k folds, k = min(5, count)): each image is scored by a
- * density fitted without it. They estimate how normal images the detector has not seen will score;
+ * Out-of-fold scores of the training images (k folds, k = min(10, count)): each image is scored by a
+ * density fitted without it (on 90% of the images: the fewer left out, the closer the fold densities
+ * are to the final one, whose held-out scores these estimate). They estimate how normal images the detector has not seen will score;
  * `fit` sets its provisional threshold from them. Needs at least 4 images (else `undefined`).
  */
 export function outOfFoldScores(state: ScoringState, features: Float32Array, count: number, dimension: number): Float32Array | undefined {
@@ -89,7 +90,7 @@ export function outOfFoldScores(state: ScoringState, features: Float32Array, cou
   const { layout, options: o } = state;
   const locations = layout ? layout.rows * layout.cols : 1;
   const stride = locations * dimension;
-  const folds = Math.min(5, count);
+  const folds = Math.min(10, count);
   const out = new Float32Array(count);
   for (let f = 0; f < folds; f++) {
     const held: number[] = [];

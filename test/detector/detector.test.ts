@@ -27,8 +27,8 @@ afterAll(() => {
 describe('CutPasteDetector options', () => {
   it('fills the fast preset in patch mode and the paper preset in image mode', async () => {
     const fast = await CutPasteDetector.create();
-    expect(fast.options).toMatchObject({ preset: 'fast', mode: 'patch', encoder: 'patch32', imageSize: [256, 256], patchSize: 32, stride: 4, variant: '3way' });
-    expect(fast.patchLayout).toMatchObject({ rows: 57, cols: 57, dense: true, subsample: 1 });
+    expect(fast.options).toMatchObject({ preset: 'fast', mode: 'patch', encoder: 'patch32', imageSize: [256, 256], patchSize: 32, stride: 8, variant: '3way' });
+    expect(fast.patchLayout).toMatchObject({ rows: 29, cols: 29, dense: true, subsample: 2 });
     fast.dispose();
     const paper = await CutPasteDetector.create({ preset: 'paper', imageSize: [64, 96] });
     expect(paper.options).toMatchObject({ mode: 'image', encoder: 'resnet18', steps: 65_536, batchSize: 32, learningRate: 0.03, imageSize: [64, 96] });
