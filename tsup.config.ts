@@ -15,7 +15,11 @@ const shared: Options = {
 
 export default defineConfig([
   { ...shared, entry: { index: 'src/index.ts' }, platform: 'neutral', clean: true },
-  { ...shared, entry: { 'node/index': 'src/node/index.ts' }, platform: 'node' },
+  // shims: the CJS build gets `import.meta.url` (the gradient-worker provider finds gradientWorker.js by it).
+  { ...shared, entry: { 'node/index': 'src/node/index.ts' }, platform: 'node', shims: true },
+  // The gradient worker thread's entry (spawned by `threadGradientWorkers`, next to node/index): ESM only,
+  // no types; it imports the core as `cutpaste`, like node/index.
+  { ...shared, entry: { 'node/gradientWorker': 'src/node/parallel/gradientWorker.ts' }, platform: 'node', format: ['esm'], dts: false },
   // The `cutpaste` bin: ESM only, no types; it imports the library as `cutpaste/node` (external), so it
   // runs on the installed package's own copy.
   {

@@ -33,6 +33,9 @@ export function resolveGaussianDensityOptions(options: GaussianDensityOptions = 
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`${fn}: options must be an object, got ${describeValue(options)}`);
   }
+  for (const key of Object.keys(options)) {
+    if (key !== 'shrinkage' && key !== 'l2Normalize') throw new TypeError(`${fn}: unknown option "${key}"; allowed: shrinkage, l2Normalize`);
+  }
   const shrinkage = options.shrinkage ?? GAUSSIAN_DENSITY_DEFAULTS.shrinkage;
   if (shrinkage !== 'ledoit-wolf') {
     if (typeof shrinkage !== 'number') {

@@ -1,3 +1,5 @@
+import { checkMatrix, checkPositiveInteger, describeValue } from '../math/validate';
+
 /**
  * How much features depend on where they are: the between-location share of the total variance,
  * `mean_l ‖μ_l − μ‖² / mean_{i,l} ‖x_il − μ‖²`, on L2-normalised rows when `l2Normalize`. About 0 for
@@ -7,6 +9,8 @@
  *
  * @param data `[images, locations, dimension]` features, row-major.
  * @returns a share in [0, 1].
+ * @throws TypeError/RangeError naming the argument for sizes that are not positive integers, data of
+ *   the wrong length or with non-finite values
  * @example
  * locationAlignment(features, 209, 57 * 57, 128, true); // 0.65 on MVTec bottle, 0.006 on a carpet texture
  */
@@ -17,6 +21,12 @@ export function locationAlignment(
   dimension: number,
   l2Normalize: boolean,
 ): number {
+  const fn = 'locationAlignment';
+  checkPositiveInteger(fn, 'images', images);
+  checkPositiveInteger(fn, 'locations', locations);
+  checkPositiveInteger(fn, 'dimension', dimension);
+  checkMatrix(fn, 'data', data, images * locations, dimension);
+  if (typeof l2Normalize !== 'boolean') throw new TypeError(`${fn}: l2Normalize must be a boolean, got ${describeValue(l2Normalize)}`);
   const d = dimension;
   const means = new Float64Array(locations * d);
   const grand = new Float64Array(d);

@@ -6,7 +6,7 @@ import { forEachChunk } from './chunks';
 import { fitDensity, type DetectorDensity } from './densityStage';
 import { patchLayout, type PatchLayout } from './embedding';
 import { evaluateDetector } from './evaluate';
-import { toModelInput, type ImagesInput } from './input';
+import { countImages, toModelInput, type ImagesInput } from './input';
 import { buildNetworks, disposeNetworks, type Networks } from './networks';
 import { ALIGNMENT_THRESHOLD, resolveCutPasteOptions, type CutPasteOptions, type ResolvedCutPasteOptions } from './options';
 import { locationAlignment } from '../density/locationAlignment';
@@ -109,6 +109,7 @@ export class CutPasteDetector implements AnomalyDetector {
    */
   async fit(images: ImagesInput, options: FitOptions = {}): Promise<FitReport> {
     this.#check('fit');
+    checkFitOptions(options);
     return this.#exclusive('fit', async () => {
       const start = performance.now();
       const o = this.options;
@@ -124,6 +125,7 @@ export class CutPasteDetector implements AnomalyDetector {
           fineTuneLearningRate: o.fineTuneLearningRate, freezeBatchNorm: o.freezeBatchNorm, seed: `${o.seed}/train`,
           level: o.mode === 'patch' ? 'patch' : 'image', patchSize: o.patchSize,
           ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.workers !== undefined ? { workers: options.workers } : {}),
           onProgress: (p) => options.onProgress?.({ stage: 'train', ...p }),
         });
         const layout = this.#layout && patchLayout(fresh.encoder, o.imageSize[0], o.imageSize[1], o.patchSize, o.stride);
@@ -189,9 +191,13 @@ export class CutPasteDetector implements AnomalyDetector {
    */
   async predict(images: ImagesInput, options: { maps?: boolean } = {}): Promise<Prediction[]> {
     this.#check('predict');
+    if (!this.#density) throw new StateError('CutPasteDetector.predict: the detector is not fitted; call fit() or load() first');
     const threshold = this.#threshold;
     if (!threshold) {
       throw new StateError('CutPasteDetector.predict: no threshold; fit with ≥ 4 images, or call calibrate(), calibrateWithLabels() or setThreshold()');
+    }
+    if (options.maps !== undefined && typeof options.maps !== 'boolean') {
+      throw new TypeError(`CutPasteDetector.predict: options.maps must be a boolean, got ${String(options.maps)}`);
     }
     const withMaps = options.maps ?? this.options.mode === 'patch';
     const { scores, maps } = await this.#run('predict', images, withMaps);
@@ -209,14 +215,20 @@ export class CutPasteDetector implements AnomalyDetector {
   async calibrate(normalImages: ImagesInput, options: { quantile?: number } = {}): Promise<Threshold> {
     const q = options.quantile ?? 0.99;
     if (!(Number.isFinite(q) && q >= 0 && q <= 1)) throw new RangeError(`CutPasteDetector.calibrate: quantile must be in [0, 1], got ${q}`);
-    const scores = await this.score(normalImages);
+    const { scores } = await this.#run('calibrate', normalImages, false);
     this.#threshold = { value: quantile(scores, q), method: 'quantile', quantile: q };
     return { ...this.#threshold };
   }
 
   /** Sets the threshold that maximises F1 on labelled images (1/true = defective). Returns it. */
   async calibrateWithLabels(images: ImagesInput, labels: ArrayLike<number | boolean>): Promise<Threshold> {
-    const scores = await this.score(images);
+    const where = 'calibrateWithLabels';
+    this.#check(where);
+    const count = countImages(images, `CutPasteDetector.${where}`);
+    if (labels?.length !== count) {
+      throw new RangeError(`CutPasteDetector.${where}: labels must have one entry per image (${count}), got ${labels?.length}`);
+    }
+    const { scores } = await this.#run(where, images, false);
     const best = f1Max(scores, labels);
     this.#threshold = { value: best.threshold, method: 'f1-max' };
     return { ...this.#threshold };
@@ -285,5 +297,22 @@ export class CutPasteDetector implements AnomalyDetector {
     } finally {
       this.#busy = undefined;
     }
+  }
+}
+
+/** Rejects `fit` options of the wrong kind before any work starts. */
+function checkFitOptions(options: FitOptions): void {
+  const fn = 'CutPasteDetector.fit';
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${fn}: options must be an object, got ${String(options)}`);
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
+    throw new TypeError(`${fn}: options.onProgress must be a function, got ${String(options.onProgress)}`);
+  }
+  const signal = options.signal as unknown;
+  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof (signal as AbortSignal).aborted !== 'boolean')) {
+    throw new TypeError(`${fn}: options.signal must be an AbortSignal (e.g. new AbortController().signal), got ${String(signal)}`);
+  }
+  const workers = options.workers as unknown;
+  if (workers !== undefined && workers !== 'auto' && !(Number.isInteger(workers) && (workers as number) >= 0 && (workers as number) <= 64)) {
+    throw new RangeError(`${fn}: options.workers must be 'auto' or an integer in [0, 64], got ${String(workers)}`);
   }
 }

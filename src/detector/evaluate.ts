@@ -60,6 +60,13 @@ export async function evaluateDetector(testSet: TestSet | AsyncIterable<TestSet>
     }
   }
   if (scores.length === 0) throw new RangeError(`${fn}: the test set is empty`);
+  const defective = labels.reduce((n, l) => n + l, 0);
+  if (defective === 0 || defective === labels.length) {
+    throw new RangeError(`${fn}: labels must contain both normal (0) and defective (1) images for AUROC, got only ${defective === 0 ? 0 : 1} (${labels.length} images)`);
+  }
+  if (withMasks && !masks.some((m) => m.includes(1))) {
+    throw new RangeError(`${fn}: masks must mark at least one defect pixel (value > 0) for pixel AUROC and AUPRO, got none in ${masks.length} masks`);
+  }
   const imageScores = Float32Array.from(scores);
   const evaluation: Evaluation = {
     imageAuroc: rocAuc(imageScores, labels),

@@ -46,7 +46,7 @@ export function countImages(input: ImagesInput, where: string): number {
 /**
  * Converts user images to one float32 batch `[count, size[0], size[1], channels]` in [0, 1]:
  * uint8 scaled by 1/255, RGBA → RGB, gray ↔ RGB (luma BT.601 for RGB → gray), bilinear resize
- * (half-pixel centres). Checks ranks, channel counts, sizes and that every pixel is finite.
+ * (half-pixel centres). Checks ranks, dtypes (float32 or int32), channel counts, sizes and that every pixel is finite.
  * The caller's tensors are never disposed.
  *
  * @param where Prefix of error messages (e.g. `CutPasteDetector.fit`).
@@ -62,6 +62,7 @@ export async function toModelInput(
   const count = countImages(input, where);
   if (count === 0) throw new RangeError(`${where}: images is empty; at least one image is required`);
   if (input instanceof tf.Tensor) {
+    checkDtype(input, where, 'images');
     checkChannels(input.shape[3], where, 'images');
     await checkFinite(input, where, 'images');
     const images = tf.tidy(() => resizeTo(toFloat(input as tf.Tensor4D), size, channels));
@@ -96,6 +97,7 @@ async function checkTensor3D(image: tf.Tensor, where: string, index: number): Pr
   if (image.rank !== 3) {
     throw new TypeError(`${where}: images[${index}] must be a tf.Tensor3D [height, width, channels], got rank ${image.rank}`);
   }
+  checkDtype(image, where, `images[${index}]`);
   checkChannels(image.shape[2]!, where, `images[${index}]`);
   await checkFinite(image, where, `images[${index}]`);
   return image as tf.Tensor3D;
@@ -116,6 +118,9 @@ function fromRaw(image: RawImage, where: string, index: number): tf.Tensor3D {
     }
   }
   const channels = image.channels ?? data.length / (width * height);
+  if (image.channels === undefined && !Number.isInteger(channels)) {
+    throw new RangeError(`${where}: ${name}.data has length ${data.length}, which is not height × width × channels for ${height}×${width} with 1, 3 or 4 channels`);
+  }
   if (channels !== 1 && channels !== 3 && channels !== 4) {
     throw new RangeError(`${where}: ${name} has ${channels} channels (data.length ${data.length} for ${width}×${height}); allowed: 1, 3 or 4`);
   }
@@ -135,6 +140,12 @@ function fromRaw(image: RawImage, where: string, index: number): tf.Tensor3D {
       : tf.tensor3d(Int32Array.from(data), [height, width, channels], 'int32');
     return channels === 4 ? (tf.slice(t, [0, 0, 0], [height, width, 3]) as tf.Tensor3D) : t;
   });
+}
+
+function checkDtype(t: tf.Tensor, where: string, name: string): void {
+  if (t.dtype !== 'float32' && t.dtype !== 'int32') {
+    throw new TypeError(`${where}: ${name} must be float32 (values in [0, 1]) or int32 (0–255), got ${t.dtype}`);
+  }
 }
 
 function checkChannels(channels: number, where: string, name: string): void {

@@ -34,7 +34,7 @@ export interface CutPasteOptions {
   headWidths?: readonly number[];
   /** Pretext task (default `'3way'`). */
   variant?: PretextVariant;
-  /** Training steps (preset: fast 1,000 (patch) / 1,500 (image); paper 65,536). */
+  /** Training steps (preset: fast 1,000 (patch) / 300 (image); paper 65,536). */
   steps?: number;
   /** Original images (or patches) per step (default 32; the network sees 2× or 3× that). */
   batchSize?: number;
@@ -131,7 +131,7 @@ const COMMON = {
 /** The presets, by mode. */
 export const DETECTOR_PRESETS: Readonly<Record<DetectorPreset, Record<'image' | 'patch', PresetValues>>> = Object.freeze({
   fast: {
-    image: { ...COMMON, mode: 'image', imageSize: [128, 128], encoder: 'resnet18-slim', steps: 1500 },
+    image: { ...COMMON, mode: 'image', imageSize: [64, 64], encoder: 'resnet18-slim', steps: 300 },
     patch: { ...COMMON, mode: 'patch', imageSize: [256, 256], encoder: 'patch32', steps: 1000, stride: 8 },
   },
   paper: {

@@ -42,6 +42,15 @@ export interface FitOptions {
   onProgress?: (progress: FitProgress) => void;
   /** Aborts the fit between steps; `fit` then throws `AbortError` and the detector stays unfitted. */
   signal?: AbortSignal;
+  /**
+   * Gradient worker threads helping to train (stage 1), see `TrainOptions.workers`. Default `'auto'`:
+   * with `cutpaste/node` imported, on the wasm or cpu backend, with a ResNet encoder (not a pretrained
+   * model) and at least `AUTO_WORKERS_MIN_STEPS` steps, one worker per spare core (at most 1); else none.
+   * 0 = off (everything on the calling thread). The same seed and the same `workers` give the same
+   * detector; different `workers` give slightly different ones (BatchNorm statistics are per thread).
+   * `'auto'` depends on the machine (one core: none); pass a number for results that do not.
+   */
+  workers?: number | 'auto';
 }
 
 /** One verdict of `predict`. */

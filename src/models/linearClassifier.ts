@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { StateError } from '../errors';
 import { createRng } from '../math/random';
 import { Dense } from './dense';
 import { assignWeights, snapshotWeights } from './namedWeights';
@@ -51,7 +52,7 @@ class Linear implements Head {
   }
 
   private assertUsable(): void {
-    if (this.disposed) throw new Error('linearClassifier: the classifier was disposed');
+    if (this.disposed) throw new StateError('linearClassifier: the classifier was disposed');
   }
 
   apply(x: tf.Tensor2D, training: boolean): tf.Tensor2D {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { StateError } from '../errors';
 import type { Encoder } from './types';
 
 /**
@@ -113,7 +114,7 @@ export abstract class AdapterBase implements Encoder {
   protected abstract run(x: tf.Tensor4D, training: boolean): tf.Tensor;
 
   protected assertUsable(): void {
-    if (this.disposed) throw new Error(`${this.name}: the encoder was disposed`);
+    if (this.disposed) throw new StateError(`${this.name}: the encoder was disposed`);
   }
 
   protected checkImages(images: tf.Tensor4D): void {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { StateError } from '../errors';
 import { createRng, type Rng } from '../math/random';
 import { DEFAULT_BATCH_NORM, type BatchNormSettings } from './batchNorm';
 import { Dense } from './dense';
@@ -93,7 +94,7 @@ class Mlp implements ProjectionHead {
   }
 
   private assertUsable(): void {
-    if (this.disposed) throw new Error('projectionHead: the head was disposed');
+    if (this.disposed) throw new StateError('projectionHead: the head was disposed');
   }
 
   apply(x: tf.Tensor2D, training: boolean): tf.Tensor2D {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { StateError } from '../errors';
 import { createRng, type Rng } from '../math/random';
 import { BasicBlock } from './basicBlock';
 import { ConvBn, type ForwardMode } from './convBn';
@@ -132,7 +133,7 @@ class ResNet implements ResNetEncoder {
   }
 
   private assertUsable(): void {
-    if (this.disposed) throw new Error(`${this.name}: the encoder was disposed`);
+    if (this.disposed) throw new StateError(`${this.name}: the encoder was disposed`);
   }
 
   featureSize(height: number, width: number): [number, number] {

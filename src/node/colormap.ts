@@ -19,6 +19,7 @@ const decoded = new Map<ColormapName, Uint8Array>();
 
 /** The 256 × RGB table of a colour map (decoded once). */
 export function colormapTable(name: ColormapName): Uint8Array {
+  resolveColormap(name ?? 'undefined', 'colormapTable', 'name'); // throws for an unknown name (no default here)
   let table = decoded.get(name);
   if (!table) {
     const hex = COLORMAP_TABLES[name];

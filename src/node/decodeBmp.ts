@@ -28,6 +28,7 @@ const COMPRESSION_NAMES: Record<number, string> = { 1: 'RLE8', 2: 'RLE4', 4: 'JP
  * const { data, width, height, channels } = decodeBmp(await readFile('scan.bmp'), 'scan.bmp');
  */
 export function decodeBmp(bytes: Uint8Array, source = 'BMP data'): DecodedBmp {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError(`decodeBmp: bytes must be a Uint8Array (or a Buffer), got ${Object.prototype.toString.call(bytes)}`);
   const fail = (what: string): never => {
     throw new DatasetError(`decodeBmp: ${source} ${what}`, source);
   };

@@ -1,8 +1,12 @@
 /**
  * `cutpaste/node`: Node-only helpers (file system, image files, heatmap PNGs, `file://` model IO).
  * Re-exports the whole browser-safe core, so Node users can import everything from here.
- * Importing this module registers tfjs `file://` save/load routers (unless tfjs-node already has).
+ * Importing this module registers tfjs `file://` save/load routers (unless tfjs-node already has) and
+ * the `worker_threads` gradient-worker provider that makes training use a spare core
+ * (`TrainOptions.workers`, `FitOptions.workers`; unless another provider is registered).
  */
+import { registerThreadGradientWorkers } from './parallel/threadGradientWorkers';
+
 export * from 'cutpaste';
 export { loadMvtecCategory, DEFAULT_LOAD_BATCH_SIZE, type LoadImagesOptions } from './loadMvtecCategory';
 export { loadImageFolder, type ImageFolderOptions } from './loadImageFolder';
@@ -19,3 +23,6 @@ export { writeHeatmap } from './writeHeatmap';
 export { fileSystemHandler, MODEL_JSON_FILE, WEIGHTS_FILE, type FileSystemIOHandler } from './fileSystemHandler';
 export { registerFileSystemRouter, FILE_SCHEME } from './fileSystemRouter';
 export { generateSyntheticCategory, type GenerateSyntheticOptions, type SyntheticCategorySummary } from './synthetic';
+export { threadGradientWorkers, registerThreadGradientWorkers } from './parallel/threadGradientWorkers';
+
+registerThreadGradientWorkers();

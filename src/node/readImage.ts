@@ -89,6 +89,7 @@ async function readBytes(path: string, fn: string): Promise<Buffer> {
 /** Decodes an image file at `size` (null = native) with its native channels (1 or 3). */
 export async function decodeImageFile(path: string, size: [number, number] | null, fn: string): Promise<DecodedFile> {
   const bytes = await readBytes(path, fn);
+  if (bytes.length === 0) throw new DatasetError(`${fn}: ${path} is empty (0 bytes), not an image`, path);
   const sharp = await importSharp(fn);
   if (bytes[0] === 0x42 && bytes[1] === 0x4d) {
     const bmp = decodeBmp(bytes, path);

@@ -70,8 +70,9 @@ export function renderHeatmap(image: RawImage, map: ScoreGrid, options: HeatmapO
   }
 
   const scores = map.height === height && map.width === width ? map.data : resizeBilinear(map.data, map.height, map.width, height, width);
-  const range = resolveRange(map.data, options.range, fn, 'options.range');
-  const colours = applyColormap(scores, { range, colormap });
+  const [low, high] = resolveRange(map.data, options.range, fn, 'options.range');
+  // A constant map (no range given) takes the colour map's low end, as applyColormap does.
+  const colours = applyColormap(scores, { range: high > low ? [low, high] : [low, low + 1], colormap });
   const scale = data instanceof Float32Array ? 255 : 1;
   const out = new Uint8Array(pixels * 3);
   for (let i = 0; i < pixels; i++) {

@@ -29,7 +29,7 @@ export function colorJitter(images: tf.Tensor4D, options: ColorJitterOptions = {
   const shape = checkImages(op, images);
   checkKeys(op, options, COLOR_JITTER_KEYS);
   const settings = resolveColorJitter(op, options);
-  const out = readPixels(images, shape).data.slice();
+  const out = readPixels(op, images, shape).data.slice();
   applyColorJitter(settings, shape, out);
   return upload(out, shape);
 }

@@ -46,7 +46,7 @@ function run(op: string, images: tf.Tensor4D, options: CutPasteAugmentOptions, w
   const shape = checkImages(op, images);
   checkKeys(op, options, CUT_PASTE_KEYS);
   const settings = resolveCutPaste(op, options);
-  const src = readPixels(images, shape).data;
+  const src = readPixels(op, images, shape).data;
   const out = src.slice();
   const masks = withMask ? new Float32Array(shape.batch * shape.height * shape.width) : undefined;
   const patches = applyCutPaste(settings, shape, src, out, masks);

@@ -51,7 +51,7 @@ function run(op: string, images: tf.Tensor4D, options: CutPasteScarOptions, with
   const shape = checkImages(op, images);
   checkKeys(op, options, CUT_PASTE_SCAR_KEYS);
   const settings = resolveCutPasteScar(op, options, shape);
-  const src = readPixels(images, shape).data;
+  const src = readPixels(op, images, shape).data;
   const out = src.slice();
   const masks = withMask ? new Float32Array(shape.batch * shape.height * shape.width) : undefined;
   const patches = applyCutPasteScar(settings, shape, src, out, masks);

@@ -36,7 +36,7 @@ function run(op: string, images: tf.Tensor4D, options: CutoutOptions, withMask: 
   const shape = checkImages(op, images);
   checkKeys(op, options, CUTOUT_KEYS);
   const settings = resolveCutout(op, options);
-  const out = readPixels(images, shape).data.slice();
+  const out = readPixels(op, images, shape).data.slice();
   const masks = withMask ? new Float32Array(shape.batch * shape.height * shape.width) : undefined;
   const patches = applyCutout(settings, shape, out, masks);
   return { images: upload(out, shape), masks: masks && upload(masks, shape, 1), patches };

@@ -14,7 +14,7 @@ export interface AugmentResult<P> {
 
 /**
  * Checks a batch of images: a float32 `tf.Tensor4D` [batch, height, width, channels] with 1 or 3
- * channels and no empty dimension. Pixel values are not checked (that would read the data back). Internal.
+ * channels and no empty dimension. Pixel values are checked by {@link readPixels}, which reads them. Internal.
  */
 export function checkImages(op: string, images: unknown, name = 'images'): ImageShape {
   if (!(images instanceof tf.Tensor)) {
@@ -39,11 +39,16 @@ export function checkImages(op: string, images: unknown, name = 'images'): Image
 }
 
 /**
- * The pixels of a checked image tensor, read once with `dataSync`. The array may be the backend's
- * own storage (cpu) or its cache (webgl): read only. Internal.
+ * The pixels of a checked image tensor, read once with `dataSync`, checked to be finite (NaN or
+ * Infinity throws a RangeError naming `op`). The array may be the backend's own storage (cpu) or its
+ * cache (webgl): read only. Internal.
  */
-export function readPixels(images: tf.Tensor4D, shape: ImageShape): PixelBatch {
-  return { data: images.dataSync() as Float32Array, ...shape };
+export function readPixels(op: string, images: tf.Tensor4D, shape: ImageShape): PixelBatch {
+  const data = images.dataSync() as Float32Array;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i]!)) throw new RangeError(`${op}: images must hold finite pixels, got ${data[i]} at index ${i}`);
+  }
+  return { data, ...shape };
 }
 
 /**

@@ -25,6 +25,6 @@ export function randomCrops(images: tf.Tensor4D, size: number | readonly [number
   const shape = checkImages(op, images);
   const [cropHeight, cropWidth] = resolveRandomCrops(op, shape, size, rng);
   const out = new Float32Array(shape.batch * cropHeight * cropWidth * shape.channels);
-  applyRandomCrops(shape, [cropHeight, cropWidth], rng, readPixels(images, shape).data, out);
+  applyRandomCrops(shape, [cropHeight, cropWidth], rng, readPixels(op, images, shape).data, out);
   return upload(out, { ...shape, height: cropHeight, width: cropWidth });
 }

@@ -28,7 +28,7 @@ export function randomTranslate(images: tf.Tensor4D, options: RandomTranslateOpt
   const shape = checkImages(op, images);
   checkKeys(op, options, RANDOM_TRANSLATE_KEYS);
   const settings = resolveRandomTranslate(op, options);
-  const src = readPixels(images, shape).data;
+  const src = readPixels(op, images, shape).data;
   const out = new Float32Array(src.length);
   applyRandomTranslate(settings, shape, src, out);
   return upload(out, shape);

@@ -37,7 +37,7 @@ function run(op: string, images: tf.Tensor4D, options: ScarOptions, withMask: bo
   const shape = checkImages(op, images);
   checkKeys(op, options, SCAR_KEYS);
   const settings = resolveScarOptions(op, options, shape);
-  const out = readPixels(images, shape).data.slice();
+  const out = readPixels(op, images, shape).data.slice();
   const masks = withMask ? new Float32Array(shape.batch * shape.height * shape.width) : undefined;
   const patches = applyScar(settings, shape, out, masks);
   return { images: upload(out, shape), masks: masks && upload(masks, shape, 1), patches };

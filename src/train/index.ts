@@ -14,6 +14,32 @@ export {
   type PretextPixels,
   type PretextVariant,
 } from './pretext';
-export { DEFAULT_TRAIN_OPTIONS, resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions, type TrainProgress } from './options';
+export {
+  AUTO_WORKERS_MIN_STEPS,
+  DEFAULT_TRAIN_OPTIONS,
+  resolveTrainOptions,
+  type ResolvedTrainOptions,
+  type TrainOptions,
+  type TrainProgress,
+} from './options';
 export { trainSelfSupervised, yieldToEventLoop, type TrainReport } from './trainer';
-export { trainStep, crossEntropy, type PretextModel, type StepSettings } from './step';
+export {
+  trainStep,
+  stepGradients,
+  crossEntropy,
+  type GradientSettings,
+  type PretextModel,
+  type StepGradients,
+  type StepSettings,
+} from './step';
+export {
+  registerGradientWorkerProvider,
+  registeredGradientWorkerProvider,
+  type GradientRequest,
+  type GradientResult,
+  type GradientWorkerProvider,
+  type GradientWorkers,
+  type ReplicaSpec,
+  type WeightArray,
+} from './gradientWorkers';
+export { gradientReplica, type GradientReplica } from './replica';

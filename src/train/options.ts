@@ -1,4 +1,5 @@
 import type { Rng } from '../math/random';
+import type { GradientWorkerProvider } from './gradientWorkers';
 import { PRETEXT_VARIANTS, type PretextVariant } from './pretext';
 
 /** One progress report of the trainer, emitted after each step. */
@@ -68,7 +69,30 @@ export interface TrainOptions {
   onProgress?: (progress: TrainProgress) => void;
   /** Stops the run between steps; the trainer then throws `AbortError`. */
   signal?: AbortSignal;
+  /**
+   * Helper threads computing gradients next to the calling thread (data-parallel training; needs a
+   * `GradientWorkerProvider`: importing `cutpaste/node` registers one built on `worker_threads`).
+   * `'auto'` (default): the provider's choice for the active backend (in Node on wasm or cpu, one per
+   * spare core, at most 1) when one is registered, the model is a `resnet` with a `projectionHead` and a
+   * `linearClassifier`, and the run has at least `AUTO_WORKERS_MIN_STEPS` steps; else 0. 0 = off:
+   * everything runs on the calling thread. Each step's batch is split into `workers + 1` class-balanced
+   * parts whose gradients are averaged before one update; BatchNorm normalises each part with its own
+   * statistics, so results differ slightly from a single-thread run, but the same seed and the same
+   * `workers` give the same results (`'auto'` depends on the machine and the backend: pass a number for
+   * results that do not).
+   */
+  workers?: number | 'auto';
+  /** The provider of `workers` (default: the registered one, see `registerGradientWorkerProvider`). */
+  workerProvider?: GradientWorkerProvider;
 }
+
+/**
+ * `workers: 'auto'` uses no workers for runs shorter than this: starting a worker (loading tfjs and its
+ * backend in a new thread) costs about a second, more than a few steps save.
+ * @example
+ * await trainSelfSupervised(model, images, { steps: AUTO_WORKERS_MIN_STEPS }); // the shortest run 'auto' parallelises
+ */
+export const AUTO_WORKERS_MIN_STEPS = 20;
 
 /** The defaults of `TrainOptions` (the paper's where it gives one). */
 export const DEFAULT_TRAIN_OPTIONS = Object.freeze({
@@ -86,16 +110,18 @@ export const DEFAULT_TRAIN_OPTIONS = Object.freeze({
   headOnlySteps: 0,
   freezeBatchNorm: false,
   seed: 0 as number | string,
+  workers: 'auto' as number | 'auto',
 });
 
 /** `TrainOptions` with every default filled in and every value checked. */
 export type ResolvedTrainOptions = Readonly<
-  Required<Omit<TrainOptions, 'rng' | 'onProgress' | 'signal' | 'fineTuneLearningRate' | 'patchSize'>> & {
+  Required<Omit<TrainOptions, 'rng' | 'onProgress' | 'signal' | 'fineTuneLearningRate' | 'patchSize' | 'workerProvider'>> & {
     patchSize: readonly [number, number];
     fineTuneLearningRate: number;
     rng?: Rng;
     onProgress?: (progress: TrainProgress) => void;
     signal?: AbortSignal;
+    workerProvider?: GradientWorkerProvider;
   }
 >;
 
@@ -128,6 +154,14 @@ export function resolveTrainOptions(options: TrainOptions = {}): ResolvedTrainOp
   const fineTune = options.fineTuneLearningRate ?? o.learningRate;
   check(Number.isFinite(fineTune) && fineTune > 0, 'fineTuneLearningRate', fineTune, 'a number > 0');
   check(o.warmupSteps < o.steps - o.headOnlySteps, 'warmupSteps', o.warmupSteps, 'smaller than the all-layers steps');
+  check(o.workers === 'auto' || (Number.isInteger(o.workers) && o.workers >= 0 && o.workers <= 64), 'workers', o.workers, "'auto' or an integer in [0, 64]");
+  const provider = o.workerProvider as unknown;
+  check(
+    provider === undefined ||
+      (typeof provider === 'object' && provider !== null &&
+        typeof (provider as GradientWorkerProvider).start === 'function' && typeof (provider as GradientWorkerProvider).autoWorkers === 'function'),
+    'workerProvider', provider, 'a GradientWorkerProvider ({ autoWorkers, start })',
+  );
   return Object.freeze({ ...o, patchSize: patch, fineTuneLearningRate: fineTune });
 }
 

@@ -4,7 +4,7 @@ import { pixelsFromTensor } from '../ops/pixelTensors';
 import { cutPastePixels } from '../ops/pixels/cutPastePixels';
 import { cutPasteScarPixels } from '../ops/pixels/cutPasteScarPixels';
 import { gatherImages } from '../ops/pixels/gatherImages';
-import type { PixelBatch } from '../ops/pixels/pixelBatch';
+import { checkPixelBatch, type PixelBatch } from '../ops/pixels/pixelBatch';
 
 /**
  * The self-supervised pretext tasks of the paper (section 2.2):
@@ -20,12 +20,20 @@ export const PRETEXT_VARIANTS: readonly PretextVariant[] = ['binary', 'scar', '3
 
 /** Number of classes of a variant's classifier. */
 export function pretextClasses(variant: PretextVariant): number {
+  checkVariant('pretextClasses', variant);
   return variant === '3way' ? 3 : 2;
 }
 
 /** How many augmented copies of each original a batch holds (1 for two-class variants, 2 for 3-way). */
 export function pretextCopies(variant: PretextVariant): number {
+  checkVariant('pretextCopies', variant);
   return variant === '3way' ? 2 : 1;
+}
+
+function checkVariant(fn: string, variant: unknown): void {
+  if (!PRETEXT_VARIANTS.includes(variant as PretextVariant)) {
+    throw new RangeError(`${fn}: variant must be one of ${PRETEXT_VARIANTS.join(', ')}, got ${String(variant)}`);
+  }
 }
 
 /** A pretext batch in JS memory: the images and their class labels (0 = normal). */
@@ -54,9 +62,8 @@ export interface PretextBatch {
  * const { images, labels } = pretextPixels(batch, '3way', createRng(1));
  */
 export function pretextPixels(originals: PixelBatch, variant: PretextVariant, rng: Rng): PretextPixels {
-  if (!PRETEXT_VARIANTS.includes(variant)) {
-    throw new RangeError(`pretextPixels: variant must be one of ${PRETEXT_VARIANTS.join(', ')}, got ${String(variant)}`);
-  }
+  checkVariant('pretextPixels', variant);
+  checkPixelBatch('pretextPixels', originals, 'originals');
   const n = originals.batch;
   const size = originals.data.length;
   const copies = pretextCopies(variant);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { StateError } from '../errors';
 
 /** Settings of `MomentumSGD`. */
 export interface MomentumSGDOptions {
@@ -48,7 +49,7 @@ export class MomentumSGD {
    * variables without a gradient are left alone. The caller keeps ownership of `grads`.
    */
   step(grads: tf.NamedTensorMap, learningRate: number): void {
-    if (this.disposed) throw new Error('MomentumSGD: step() after dispose()');
+    if (this.disposed) throw new StateError('MomentumSGD.step: the optimizer was disposed');
     if (!(Number.isFinite(learningRate) && learningRate >= 0)) {
       throw new RangeError(`MomentumSGD.step: learningRate must be a finite number ≥ 0, got ${learningRate}`);
     }

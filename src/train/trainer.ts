@@ -7,8 +7,11 @@ import { gatherImages } from '../ops/pixels/gatherImages';
 import type { PixelBatch } from '../ops/pixels/pixelBatch';
 import { randomCropsPixels } from '../ops/pixels/randomCropsPixels';
 import { randomTranslatePixels } from '../ops/pixels/randomTranslatePixels';
-import { resolveTrainOptions, type TrainOptions, type TrainProgress } from './options';
-import { pretextClasses, pretextCopies, pretextPixels } from './pretext';
+import { registeredGradientWorkerProvider, type GradientWorkers } from './gradientWorkers';
+import { AUTO_WORKERS_MIN_STEPS, resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions, type TrainProgress } from './options';
+import { parallelStep, splitPretext } from './parallelStep';
+import { pretextClasses, pretextCopies, pretextPixels, type PretextPixels } from './pretext';
+import { phaseVariables, replicaArchitecture, replicaSpec } from './replica';
 import { cosineSchedule } from './schedule';
 import { trainStep, type PretextModel } from './step';
 import { MomentumSGD } from './sgd';
@@ -25,6 +28,8 @@ export interface TrainReport {
   seconds: number;
   /** Pretext images (originals and augmented copies) per second. */
   imagesPerSecond: number;
+  /** Gradient workers that helped (0: the calling thread did everything; see `TrainOptions.workers`). */
+  workers: number;
 }
 
 /**
@@ -36,7 +41,7 @@ export interface TrainReport {
  * @param images `[count, height, width, channels]` float32 normal images in [0, 1], at training
  *   resolution; not disposed. For `level: 'patch'` each step crops one random patch per image.
  * @returns A report; throws `AbortError` if `options.signal` aborts (the model keeps the updates of
- *   the steps that finished; nothing leaks).
+ *   the steps that finished; nothing leaks; gradient workers are stopped, also on any other error).
  * @example
  * const report = await trainSelfSupervised({ encoder, head, classifier }, images, { steps: 200, seed: 1 });
  */
@@ -46,7 +51,6 @@ export async function trainSelfSupervised(
   options: TrainOptions = {},
 ): Promise<TrainReport> {
   const o = resolveTrainOptions(options);
-  const { encoder, head, classifier } = model;
   checkInputs(model, images, o.variant, o.level, o.patchSize);
   prepareBackend();
   const rng: Rng = o.rng ?? createRng(o.seed);
@@ -55,10 +59,13 @@ export async function trainSelfSupervised(
   // Chromium 156 on SwiftShader, returns zeros and loses the device.
   const [batch, height, width, channels] = images.shape;
   const dataset: PixelBatch = { data: Float32Array.from(await images.data()), batch, height, width, channels };
+  const bad = dataset.data.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new RangeError(`trainSelfSupervised: images must hold finite pixels, got ${dataset.data[bad]} at index ${bad}`);
   const perStep = o.batchSize * (1 + pretextCopies(o.variant));
 
-  const headVars = [...head.trainableVariables(), ...classifier.trainableVariables()];
-  const allVars = [...encoder.trainableVariables({ freezeBatchNorm: o.freezeBatchNorm }), ...headVars];
+  const workerCount = plannedWorkers(model, o);
+  const headVars = phaseVariables(model, 'head', o.freezeBatchNorm);
+  const allVars = phaseVariables(model, 'all', o.freezeBatchNorm);
   const headPhase = o.headOnlySteps;
   const headSchedule = headPhase > 0 ? cosineSchedule({ learningRate: o.learningRate, steps: headPhase }) : undefined;
   const mainSchedule = cosineSchedule({
@@ -71,8 +78,13 @@ export async function trainSelfSupervised(
 
   const losses: number[] = [];
   const accuracies: number[] = [];
-  const start = now();
+  let workers: GradientWorkers | undefined;
+  let start = now();
   try {
+    if (workerCount > 0) {
+      workers = await startWorkers(model, o, workerCount);
+      start = now(); // the rate is the training's, not the workers' start-up
+    }
     for (let step = 0; step < o.steps; step++) {
       // Let timers, I/O and signal handlers run between steps (Ctrl-C, progress redraws, a page's UI):
       // tfjs's reads resolve as microtasks, so without this the event loop would starve for the whole run.
@@ -80,16 +92,26 @@ export async function trainSelfSupervised(
       if (o.signal?.aborted) throw new AbortError(`training was aborted after ${step} of ${o.steps} steps`);
       const inHeadPhase = step < headPhase;
       const learningRate = inHeadPhase ? headSchedule!(step) : mainSchedule(step - headPhase);
-      const { images, labels } = nextBatch(dataset, sampler.next(o.batchSize), o, rng);
-      const [lossT, accT] = trainStep(model, images, labels, {
+      const pixels = nextBatch(dataset, sampler.next(o.batchSize), o, rng);
+      const settings = {
         variables: inHeadPhase ? headVars : allVars,
         optimizer: inHeadPhase ? headSgd! : sgd,
         learningRate,
         classes: pretextClasses(o.variant),
         encoderTrains: !inHeadPhase && !o.freezeBatchNorm,
-      });
-      const [loss, accuracy] = await Promise.all([lossT.data(), accT.data()]);
-      tf.dispose([lossT, accT]);
+      };
+      let loss: ArrayLike<number>;
+      let accuracy: ArrayLike<number>;
+      if (workers) {
+        const parts = splitPretext(pixels, o.batchSize, workers.size + 1);
+        const result = await parallelStep(model, parts, workers, { ...settings, phase: inHeadPhase ? 'head' : 'all' });
+        [loss, accuracy] = [[result.loss], [result.accuracy]];
+      } else {
+        const images = tf.tensor4d(pixels.images.data, [pixels.images.batch, pixels.images.height, pixels.images.width, pixels.images.channels]);
+        const [lossT, accT] = trainStep(model, images, tf.tensor1d(pixels.labels, 'int32'), settings);
+        [loss, accuracy] = await Promise.all([lossT.data(), accT.data()]);
+        tf.dispose([lossT, accT]);
+      }
       losses.push(loss[0]!);
       accuracies.push(accuracy[0]!);
       if (!Number.isFinite(loss[0]!)) {
@@ -114,6 +136,7 @@ export async function trainSelfSupervised(
   } finally {
     sgd.dispose();
     headSgd?.dispose();
+    await workers?.dispose();
   }
   const seconds = now() - start;
   const tail = Math.max(1, Math.round(o.steps / 10));
@@ -123,7 +146,46 @@ export async function trainSelfSupervised(
     pretextAccuracy: mean(accuracies.slice(-tail)),
     seconds,
     imagesPerSecond: (o.steps * perStep) / seconds,
+    workers: workers?.size ?? 0,
   };
+}
+
+/**
+ * How many gradient workers the run uses (`TrainOptions.workers`); throws `RangeError` when an
+ * explicit count cannot be honoured.
+ */
+function plannedWorkers(model: PretextModel, o: ResolvedTrainOptions): number {
+  const provider = o.workerProvider ?? registeredGradientWorkerProvider();
+  const replicable = replicaArchitecture(model) !== undefined;
+  if (o.workers === 'auto') {
+    if (!provider || !replicable || o.steps < AUTO_WORKERS_MIN_STEPS) return 0;
+    const auto = provider.autoWorkers(tf.getBackend());
+    return Number.isInteger(auto) && auto > 0 ? Math.min(auto, o.batchSize - 1) : 0;
+  }
+  const n = o.workers;
+  if (n === 0) return 0;
+  const fn = 'trainSelfSupervised';
+  if (!provider) {
+    throw new RangeError(`${fn}: option workers ${n} needs a gradient-worker provider: import 'cutpaste/node' (Node), pass workerProvider, or use workers: 0`);
+  }
+  if (!replicable) {
+    throw new RangeError(`${fn}: option workers ${n} needs networks a worker can rebuild (a resnet encoder, a projectionHead and a linearClassifier); use workers: 0`);
+  }
+  if (n > o.batchSize - 1) {
+    throw new RangeError(`${fn}: option workers must be smaller than batchSize (${o.batchSize}): each thread needs at least one original image per step, got ${n}`);
+  }
+  return n;
+}
+
+async function startWorkers(model: PretextModel, o: ResolvedTrainOptions, count: number): Promise<GradientWorkers> {
+  const provider = (o.workerProvider ?? registeredGradientWorkerProvider())!;
+  const spec = await replicaSpec(model, replicaArchitecture(model)!, pretextClasses(o.variant), o.freezeBatchNorm);
+  const workers = await provider.start(count, spec, tf.getBackend());
+  if (workers.size !== count) {
+    await workers.dispose();
+    throw new Error(`trainSelfSupervised: the gradient-worker provider started ${workers.size} workers, ${count} were asked for`);
+  }
+  return workers;
 }
 
 /** Cycles through shuffled epochs of `count` indices, so every image is seen once per epoch. */
@@ -146,14 +208,9 @@ class BatchSampler {
 
 /**
  * One step's pretext batch, built in JS from the dataset (sample → crop → translate → jitter →
- * CutPaste/Scar, rng draws in that order) and uploaded as one tensor.
+ * CutPaste/Scar, rng draws in that order), to be uploaded as one tensor (or split between threads).
  */
-function nextBatch(
-  dataset: PixelBatch,
-  indices: number[],
-  o: ReturnType<typeof resolveTrainOptions>,
-  rng: Rng,
-): { images: tf.Tensor4D; labels: tf.Tensor1D } {
+function nextBatch(dataset: PixelBatch, indices: number[], o: ResolvedTrainOptions, rng: Rng): PretextPixels {
   let x = gatherImages(dataset, indices);
   if (o.level === 'patch') x = randomCropsPixels(x, o.patchSize, rng);
   if (o.translate > 0) x = randomTranslatePixels(x, { maxShift: o.translate, rng });
@@ -161,11 +218,7 @@ function nextBatch(
     const j = o.colorJitter;
     colorJitterPixels(x, { brightness: j, contrast: j, saturation: j, hue: j, rng, out: x.data });
   }
-  const { images, labels } = pretextPixels(x, o.variant, rng);
-  return {
-    images: tf.tensor4d(images.data, [images.batch, images.height, images.width, images.channels]),
-    labels: tf.tensor1d(labels, 'int32'),
-  };
+  return pretextPixels(x, o.variant, rng);
 }
 
 function checkInputs(

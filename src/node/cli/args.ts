@@ -29,6 +29,8 @@ export interface DetectorArgs {
   readonly stride?: number;
   /** `true`: `--per-location`; `false`: `--no-per-location`; absent: the command's default. */
   readonly perLocation?: boolean;
+  /** `--workers`: gradient worker threads for training (`FitOptions.workers`); absent: `'auto'`. */
+  readonly workers?: number | 'auto';
 }
 
 /** `cutpaste fit`. */
@@ -187,6 +189,12 @@ function detector(raw: Raw, command: CommandName): DetectorArgs {
   if (raw.has('no-per-location')) out.perLocation = false;
   if (out.perLocation !== undefined && out.mode === 'image') {
     throw new UsageError(`option --${out.perLocation ? '' : 'no-'}per-location applies to --mode patch only`, command);
+  }
+  const workers = str(raw, 'workers');
+  if (workers !== undefined) {
+    const n = /^\d+$/.test(workers.trim()) ? Number(workers) : Number.NaN;
+    if (workers !== 'auto' && !(Number.isSafeInteger(n) && n <= 64)) throw new UsageError(`option --workers must be auto or an integer in [0, 64], got '${workers}'`, command);
+    out.workers = workers === 'auto' ? 'auto' : n;
   }
   return out;
 }

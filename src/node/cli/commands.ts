@@ -55,14 +55,15 @@ const COMMON: readonly OptionSpec[] = [
 const DETECTOR: readonly OptionSpec[] = [
   { name: 'preset', type: 'string', metavar: 'NAME', help: "fast (default: CPU-sized, minutes) or paper (ResNet-18, 65,536 steps: a GPU's job)" },
   { name: 'mode', type: 'string', metavar: 'MODE', help: 'patch (default for fast: localisation maps) or image (one embedding per image, GradCAM maps)' },
-  { name: 'steps', type: 'string', metavar: 'N', help: 'training steps (preset: fast 1,000 patch / 1,500 image)' },
+  { name: 'steps', type: 'string', metavar: 'N', help: 'training steps (preset: fast 1,000 patch / 300 image)' },
   { name: 'seed', type: 'string', metavar: 'S', help: 'seed of every random draw, a number or a word (default 0)' },
   { name: 'image-size', type: 'string', metavar: 'N|HxW', help: 'size images are resized to, e.g. 256 or 192x256 (preset default)' },
   { name: 'batch-size', type: 'string', metavar: 'N', help: 'original images or patches per training step (default 32)' },
   { name: 'patch-size', type: 'string', metavar: 'N', help: 'patch mode: patch side in px at the image size (default 32)' },
-  { name: 'stride', type: 'string', metavar: 'N', help: 'patch mode: distance between scored patches in px (default 4)' },
+  { name: 'stride', type: 'string', metavar: 'N', help: 'patch mode: distance between scored patches in px (default 8)' },
   { name: 'per-location', type: 'boolean', help: 'patch mode: one density per grid location (aligned objects)' },
   { name: 'no-per-location', type: 'boolean', help: 'patch mode: one density shared by all locations (textures)' },
+  { name: 'workers', type: 'string', metavar: 'N', help: 'threads helping to train besides the main one (wasm, cpu): auto (default: 1 with a spare core) or a number; 0 = off' },
 ];
 
 /** The three commands. */
@@ -78,7 +79,8 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = Object.freez
       'quantile of out-of-fold scores of the training images, or with --holdout F of the scores of the',
       'normal images held out of training (evenly spaced in name order; recommended: it is less',
       'conservative). Ctrl-C stops training and writes nothing.',
-      'Without --per-location/--no-per-location the density is shared by all locations (textures).',
+      'Without --per-location/--no-per-location patch mode chooses from the training features: one density',
+      'per location when they line up across images (aligned objects), one shared density otherwise (textures).',
     ].join('\n'),
     options: [
       { name: 'data', type: 'string', metavar: 'DIR', required: true, help: 'MVTec AD category or folder with good/' },
@@ -125,9 +127,9 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = Object.freez
       'fits a detector on train/good and evaluates it on test/ (streamed in batches): image AUROC, pixel',
       'AUROC and AUPRO (with ground_truth masks), fit and evaluation seconds, and a mean row. Writes',
       'results.md, results.json and results.csv to --out, or prints the Markdown table to stdout.',
-      "Patch mode uses a density per location for the paper's aligned objects (bottle, cable, capsule,",
-      'metal_nut, pill, toothbrush, transistor, zipper) and a shared one otherwise, unless',
-      '--per-location or --no-per-location says otherwise.',
+      'Patch mode fits one density per grid location when the training features line up across images',
+      '(aligned objects such as bottle or pill) and one shared density otherwise (textures), unless',
+      '--per-location or --no-per-location says which.',
     ].join('\n'),
     options: [
       { name: 'data', type: 'string', metavar: 'MVTEC_ROOT', required: true, help: 'folder holding MVTec AD categories' },

@@ -21,3 +21,13 @@ export function toDetectorOptions(args: DetectorArgs): CutPasteOptions {
   if (args.perLocation !== undefined) o.perLocation = args.perLocation;
   return o;
 }
+
+/**
+ * The fit options a command line asked for besides the detector's (`--workers`).
+ *
+ * @example
+ * toFitOptions({ workers: 0 }); // { workers: 0 }
+ */
+export function toFitOptions(args: DetectorArgs): { workers?: number | 'auto' } {
+  return args.workers !== undefined ? { workers: args.workers } : {};
+}

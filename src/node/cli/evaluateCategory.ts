@@ -3,11 +3,6 @@ import { turnEventLoop } from './interrupt';
 import type { Library } from './library';
 import { type ProgressDisplay, fitProgress } from './progress';
 
-/**
- * MVTec AD categories the paper scores with one density per grid location (aligned objects, §4.2);
- * textures, hazelnut and screw share one density.
- */
-
 /** One row of the results table. Metrics are fractions in [0, 1]; null when not measurable. */
 export interface CategoryResult {
   readonly category: string;
@@ -41,6 +36,8 @@ export interface EvaluateCategoryOptions {
   readonly display?: ProgressDisplay;
   /** Stops fit or scoring (AbortError). */
   readonly signal?: AbortSignal;
+  /** Gradient worker threads for training (`FitOptions.workers`). Default `'auto'`. */
+  readonly workers?: number | 'auto';
   /** Test images per streamed batch. Default 16. */
   readonly batchSize?: number;
   /**
@@ -99,7 +96,11 @@ export async function evaluateCategory(lib: Library, dir: string, options: Evalu
     const display = options.display;
     display?.note(`${category}: ${dataset.train.length} training images, ${dataset.test.length} test images, ${o.mode} mode${o.mode === 'patch' ? `, density ${o.perLocation === 'auto' ? 'per location or shared (auto)' : o.perLocation ? 'per location' : 'shared'}` : ''}, ${o.steps} steps at ${o.imageSize[0]}×${o.imageSize[1]}`);
     const train = await dataset.loadTrain();
-    const fitReport = await detector.fit(train, { ...(options.signal ? { signal: options.signal } : {}), ...(display ? { onProgress: fitProgress(display) } : {}) });
+    const fitReport = await detector.fit(train, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(display ? { onProgress: fitProgress(display) } : {}),
+      ...(options.workers !== undefined ? { workers: options.workers } : {}),
+    });
     display?.stop();
     await turnEventLoop();
     if (options.signal?.aborted) throw new lib.AbortError(`evaluating ${category} was aborted after fitting`);

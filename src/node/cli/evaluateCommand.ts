@@ -3,8 +3,9 @@ import { join, resolve } from 'node:path';
 import type { EvaluateArgs } from './args';
 import { selectBackend } from './backend';
 import type { CliContext } from './context';
-import { toDetectorOptions } from './detectorOptions';
+import { toDetectorOptions, toFitOptions } from './detectorOptions';
 import { type CategoryResult, evaluateCategory } from './evaluateCategory';
+import { flagName } from './fitCommand';
 import { formatSeconds } from './format';
 import { onInterrupt } from './interrupt';
 import { loadLibrary } from './library';
@@ -67,7 +68,7 @@ export async function evaluateCommand(args: EvaluateArgs, context: CliContext): 
   try {
     lib.resolveCutPasteOptions(detector);
   } catch (error) {
-    if (error instanceof RangeError) throw new UsageError(error.message, command);
+    if (error instanceof RangeError) throw new UsageError(error.message.replace(/^CutPasteDetector: option (\w+)/, (_, name: string) => `option ${flagName(name)}`), command);
     throw error;
   }
   const { display } = context;
@@ -83,7 +84,7 @@ export async function evaluateCommand(args: EvaluateArgs, context: CliContext): 
   };
   try {
     for (const dir of categories) {
-      const { result } = await evaluateCategory(lib, dir, { detector, display, signal: interrupt.signal });
+      const { result } = await evaluateCategory(lib, dir, { detector, display, signal: interrupt.signal, ...toFitOptions(args) });
       results.push(result);
       display.note(
         `${result.category}: image AUROC ${percent(result.imageAuroc)}, pixel AUROC ${percent(result.pixelAuroc)}, AUPRO ${percent(result.auPro)} (fit ${formatSeconds(result.fitSeconds)}, evaluate ${formatSeconds(result.evaluateSeconds)})`,

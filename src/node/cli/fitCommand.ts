@@ -3,7 +3,7 @@ import type { CutPasteDetector } from 'cutpaste/node';
 import type { FitArgs } from './args';
 import { selectBackend } from './backend';
 import type { CliContext } from './context';
-import { toDetectorOptions } from './detectorOptions';
+import { toDetectorOptions, toFitOptions } from './detectorOptions';
 import { onInterrupt, turnEventLoop } from './interrupt';
 import { loadLibrary } from './library';
 import { checkModelTarget, detectLayout, existingFolder } from './paths';
@@ -54,6 +54,7 @@ export async function fitCommand(args: FitArgs, context: CliContext): Promise<nu
     let stepsDone = 0;
     const progress = fitProgress(display);
     const report = await detector.fit(images, {
+      ...toFitOptions(args),
       signal: interrupt.signal,
       onProgress: (p) => {
         if (p.stage === 'train') stepsDone = p.step;

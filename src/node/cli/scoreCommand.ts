@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { ScoreArgs } from './args';
 import { selectBackend } from './backend';
@@ -41,6 +42,9 @@ export async function scoreCommand(args: ScoreArgs, context: CliContext): Promis
   }
   const files = await expandImagePaths(args.images, command);
   const heatmapDir = args.heatmaps === undefined ? undefined : resolve(args.heatmaps);
+  if (heatmapDir !== undefined && (await stat(heatmapDir).catch(() => null))?.isDirectory() === false) {
+    throw new UsageError(`--heatmaps ${args.heatmaps}: is a file, expected a folder for the heatmap PNGs`, command);
+  }
 
   await selectBackend(args.backend);
   const lib = await loadLibrary();
