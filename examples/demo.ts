@@ -29,10 +29,10 @@ import { ProgressDisplay } from '../src/node/cli/progress';
 // ─────────────────────────────────────────────────────────────────────────────────────────────────
 // THE DEMO'S DETECTOR SETUP: the one place to change what `npm run demo` trains. Not final: it follows
 // the `fast` preset's recipe as that is tuned. It must finish in ≤ 5 minutes on 2 CPU cores (data,
-// fit, evaluation and report together). Measured with this setup: 3m01s in all (training 2m43s at
-// ≈ 0.41 s a step on wasm), image AUROC 81.0 %, pixel AUROC 94.6 %, AUPRO 74.9 % on the default pill
-// data (2 cores shared with another process). Training time grows linearly with `steps` (and
-// `batchSize`); the density (one per location for objects, one shared for textures) is the library's
+// fit, evaluation and report together). Measured with this setup: 1m56s in all (training 1m37s with
+// one gradient worker thread on the second core, wasm), image AUROC 83.8 %, pixel AUROC 94.7 %, AUPRO
+// 75.2 % on the default pill data (quiet 2-core machine, 2026-11-29). Training time grows linearly
+// with `steps` (and `batchSize`); the density (one per location for objects, one shared for textures) is the library's
 // automatic choice (`perLocation: 'auto'`).
 // ─────────────────────────────────────────────────────────────────────────────────────────────────
 export const DEMO_DETECTOR: CutPasteOptions = Object.freeze({
