@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CutPasteDetector, DETECTOR_FORMAT_VERSION, FormatError, type CutPasteOptions } from '../../src/index';
+import { saveToMemory } from '../helpers/artifacts';
 import { expectNoLeak } from '../helpers/tensors';
 import { objectImages } from '../helpers/textures';
 
@@ -16,14 +17,6 @@ beforeAll(() => {
 });
 afterAll(() => tf.dispose([train, test]));
 
-async function saveToMemory(detector: CutPasteDetector): Promise<tf.io.ModelArtifacts> {
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await detector.save(tf.io.withSaveHandler(async (a) => {
-    artifacts = a;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
-  return artifacts!;
-}
 
 const kinds: [string, CutPasteOptions][] = [
   ['image mode', { mode: 'image', encoder: TINY_RESNET, headWidths: [8] }],

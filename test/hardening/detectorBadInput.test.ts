@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AbortError, CutPasteDetector, resolveCutPasteOptions, StateError, type ImagesInput } from '../../src/index';
 import { objectImages } from '../helpers/textures';
-import { editDocument, saveToMemory } from './artifacts';
+import { editDocument, saveToMemory } from '../helpers/artifacts';
 import { expectRefusal, type ErrorClass, type Refusal } from './refusal';
 
 const H = 40;

@@ -20,7 +20,7 @@ import {
   VERSION,
 } from '../../src/node/index';
 import { objectImages } from '../helpers/textures';
-import { editDocument, saveToMemory } from './artifacts';
+import { editDocument, saveToMemory } from '../helpers/artifacts';
 import { expectRefusal, type Refusal } from './refusal';
 
 const H = 32;

@@ -10,6 +10,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { CutPasteDetector } from '../../src/index';
+import { saveToMemory } from '../helpers/artifacts';
 import { objectImages } from '../helpers/textures';
 import { TINY_DETECTORS, TINY_SIZE } from '../helpers/tinyDetectors';
 
@@ -68,12 +69,8 @@ async function fitOn(backend: 'cpu' | 'wasm', mode: 'image' | 'patch'): Promise<
   const detector = await CutPasteDetector.create({ ...TINY_DETECTORS[mode], seed: 7 });
   try {
     await detector.fit(train);
-    let artifacts: tf.io.ModelArtifacts | undefined;
-    await detector.save(tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
-    return { ...(await scoreAll(detector)), artifacts: artifacts! };
+    const artifacts = await saveToMemory(detector);
+    return { ...(await scoreAll(detector)), artifacts };
   } finally {
     detector.dispose();
     train.dispose();

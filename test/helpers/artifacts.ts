@@ -1,4 +1,4 @@
-/** Helpers of the hardening tests: a detector's save as in-memory artifacts, and edits of its document. */
+/** Test helpers: a detector's save captured as in-memory artifacts, and edits of its document. */
 import * as tf from '@tensorflow/tfjs-core';
 import type { CutPasteDetector } from '../../src/index';
 
