@@ -18,10 +18,11 @@ import '@tensorflow/tfjs-backend-wasm';
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { linearClassifier, projectionHead, resnet, resnetPreset, trainSelfSupervised, type ResNetPresetName } from '../src/index';
-import { threadGradientWorkers } from '../src/node/index';
+import { threadGradientWorkers, useThreadedWasm } from '../src/node/index';
 
 const { values } = parseArgs({
   options: {
+    threads: { type: 'string' },
     backend: { type: 'string', default: 'wasm' },
     workers: { type: 'string', default: '0,1' },
     steps: { type: 'string', default: '40' },
@@ -32,6 +33,7 @@ const { values } = parseArgs({
 const steps = Number(values.steps);
 const patch = Number(values.size);
 tf.enableProdMode();
+if (values.threads !== undefined) await useThreadedWasm({ threads: Number(values.threads) });
 await tf.setBackend(values.backend!);
 await tf.ready();
 

@@ -20,9 +20,11 @@ import { parseArgs } from 'node:util';
 import {
   linearClassifier, MomentumSGD, projectionHead, resnet, resnetPreset, trainStep, type ResNetPresetName,
 } from '../src/index';
+import { useThreadedWasm } from '../src/node/threadedWasm';
 
 const { values } = parseArgs({
   options: {
+    threads: { type: 'string' },
     backends: { type: 'string', default: 'wasm,cpu' },
     budget: { type: 'string', default: '10' },
     cases: { type: 'string', default: 'resnet18@64,resnet18-slim@128,patch32@32' },
@@ -90,6 +92,7 @@ function torch(list: Case[]): { train: number; infer: number }[] {
 }
 
 tf.env().set('PROD', true);
+if (values.threads !== undefined) await useThreadedWasm({ threads: Number(values.threads) });
 await tf.setBackend('cpu');
 const reference = torch(cases);
 const rows: string[] = [];

@@ -145,7 +145,7 @@ export class CutPasteDetector implements AnomalyDetector {
         const oof = outOfFoldScores(state, features, count, dimension);
         const report: FitReport = {
           steps: train.steps, finalLoss: train.finalLoss, pretextAccuracy: train.pretextAccuracy,
-          seconds: (performance.now() - start) / 1000, trainSeconds: train.seconds, imagesPerSecond: train.imagesPerSecond,
+          seconds: (performance.now() - start) / 1000, trainSeconds: train.seconds, imagesPerSecond: train.imagesPerSecond, workers: train.workers,
           images: count,
           density: kind,
           ...(alignment !== undefined ? { alignment } : {}),

@@ -22,6 +22,8 @@ export interface FitReport {
   trainSeconds: number;
   /** Pretext images per second during training. */
   imagesPerSecond: number;
+  /** Gradient worker threads that helped train (`FitOptions.workers`; 0: the calling thread alone). */
+  workers: number;
   /** Normal images the density was fitted on. */
   images: number;
   /** The density fitted: one GDE over image features, one shared by every patch location, or one per location. */

@@ -24,5 +24,6 @@ export { fileSystemHandler, MODEL_JSON_FILE, WEIGHTS_FILE, type FileSystemIOHand
 export { registerFileSystemRouter, FILE_SCHEME } from './fileSystemRouter';
 export { generateSyntheticCategory, type GenerateSyntheticOptions, type SyntheticCategorySummary } from './synthetic';
 export { threadGradientWorkers, registerThreadGradientWorkers } from './parallel/threadGradientWorkers';
+export { useThreadedWasm, threadedWasmThreads, type ThreadedWasmOptions, type ThreadedWasmInfo } from './threadedWasm';
 
 registerThreadGradientWorkers();

@@ -117,3 +117,32 @@ export function rawResnetLoss(spec: RawResnetSpec, vars: Vars, images: tf.Tensor
   const logProbs = tf.sub(logits, tf.logSumExp(logits, 1, true));
   return tf.neg(tf.mean(tf.sum(tf.mul(targets, logProbs), 1))) as tf.Scalar;
 }
+
+type Gradients = Parameters<tf.MomentumOptimizer['applyGradients']>[0];
+
+/**
+ * A training computation for `runOn`: from fixed initial weights (seed 3), images (`imageShape`,
+ * values seeded 'images') and labels, returns the loss, every gradient, then every variable after two
+ * momentum-SGD steps.
+ */
+export function rawResnetTrainingStep(spec: RawResnetSpec, imageShape: [number, number, number, number], labelValues: number[]): () => tf.Tensor[] {
+  const init = rawResnetInit(spec, 3);
+  const params = rawResnetParams(spec);
+  const rng = createRng('images');
+  const imageValues = Float32Array.from({ length: imageShape.reduce((a, b) => a * b, 1) }, () => 2 * rng() - 1);
+  return () => {
+    const vars: Record<string, tf.Variable> = {};
+    for (const p of params) vars[p.name] = tf.variable(tf.tensor(init.get(p.name)!, p.shape));
+    const images = tf.tensor4d(imageValues, imageShape);
+    const labels = tf.tensor1d(labelValues, 'int32');
+    const lossFn = () => rawResnetLoss(spec, vars, images, labels);
+    const { value, grads } = tf.variableGrads(lossFn, Object.values(vars));
+    const optimizer = tf.train.momentum(0.03, 0.9);
+    optimizer.applyGradients(grads as Gradients);
+    optimizer.applyGradients(tf.variableGrads(lossFn, Object.values(vars)).grads as Gradients);
+    const out = [value, ...params.map((p) => grads[vars[p.name]!.name]!), ...params.map((p) => tf.clone(vars[p.name]!))];
+    optimizer.dispose();
+    tf.dispose(Object.values(vars));
+    return out;
+  };
+}

@@ -2,34 +2,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { expectNoLeak } from '../helpers/tensors';
-import { relativeError, runOn, values } from './crossBackend';
-import { rawResnetInit, rawResnetLoss, rawResnetParams, type RawResnetSpec } from './rawResnet';
+import { relativeError, runOn } from './crossBackend';
+import { rawResnetParams, rawResnetTrainingStep, type RawResnetSpec } from './rawResnet';
 
 const spec: RawResnetSpec = { inChannels: 3, stemWidth: 8, stemKernel: 7, widths: [8, 16], blocks: [1, 1], classes: 3 };
-const imageShape: [number, number, number, number] = [4, 22, 18, 3]; // non-square
-const init = rawResnetInit(spec, 3);
 const params = rawResnetParams(spec);
-const imageValues = values(imageShape, 'images');
-const labelValues = [0, 2, 1, 2];
-
-type Gradients = Parameters<tf.MomentumOptimizer['applyGradients']>[0];
-
-/** Loss, every gradient, then every variable after two momentum-SGD steps. */
-function trainingStep(): tf.Tensor[] {
-  const vars: Record<string, tf.Variable> = {};
-  for (const p of params) vars[p.name] = tf.variable(tf.tensor(init.get(p.name)!, p.shape));
-  const images = tf.tensor4d(imageValues, imageShape);
-  const labels = tf.tensor1d(labelValues, 'int32');
-  const lossFn = () => rawResnetLoss(spec, vars, images, labels);
-  const { value, grads } = tf.variableGrads(lossFn, Object.values(vars));
-  const optimizer = tf.train.momentum(0.03, 0.9);
-  optimizer.applyGradients(grads as Gradients);
-  optimizer.applyGradients(tf.variableGrads(lossFn, Object.values(vars)).grads as Gradients);
-  const out = [value, ...params.map((p) => grads[vars[p.name]!.name]!), ...params.map((p) => tf.clone(vars[p.name]!))];
-  optimizer.dispose();
-  tf.dispose(Object.values(vars));
-  return out;
-}
+const trainingStep = rawResnetTrainingStep(spec, [4, 22, 18, 3], [0, 2, 1, 2]); // non-square
 
 describe('a raw-op ResNet training step', () => {
   it('runs on wasm and gives the cpu backend’s loss, gradients and updated weights to 1e-4', async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { availableParallelism } from 'node:os';
 import { parseCommandLine, parseFraction, parseImageSize, parseInteger } from '../../src/node/cli/args';
+import { wasmThreads } from '../../src/node/cli/backend';
 import { holdoutIndices } from '../../src/node/cli/fitCommand';
 import { COMMAND_NAMES, COMMANDS, helpText } from '../../src/node/cli/commands';
 import { UsageError } from '../../src/node/cli/UsageError';
@@ -29,6 +31,12 @@ describe('parseCommandLine', () => {
         batchSize: 16, patchSize: 24, stride: 8, perLocation: true, backend: 'cpu', quiet: true, verbose: false, force: true, holdout: 0.2,
       },
     });
+  });
+
+  it('reads --threads (a number or auto) and --workers', () => {
+    expect(parseCommandLine(['score', '--model', 'm', 'a.png', '--threads', '2'])).toMatchObject({ args: { threads: 2 } });
+    expect(parseCommandLine(['fit', '--data', 'd', '--out', 'm', '--threads', 'auto', '--workers', '0'])).toMatchObject({ args: { threads: 'auto', workers: 0 } });
+    expect(parseCommandLine(['evaluate', '--data', 'd'])).not.toHaveProperty('args.threads');
   });
 
   it('fills the defaults of fit: wasm backend, no flags, preset values left to the detector', () => {
@@ -113,6 +121,10 @@ describe('parseCommandLine errors', () => {
     ['empty categories', ['evaluate', '--data', 'd', '--categories', ' , '], /^option --categories must list category names/, 'evaluate'],
     ['a category named twice', ['evaluate', '--data', 'd', '--categories', 'bottle,bottle'], /names a category twice/, 'evaluate'],
     ['help on an unknown command', ['help', 'train'], /^unknown command 'train'/, undefined],
+    ['zero threads', ['score', '--model', 'm', 'a.png', '--threads', '0'], /^option --threads must be auto or an integer in \[1, 8\], got '0'$/, 'score'],
+    ['more threads than the threaded build has', ['fit', '--data', 'd', '--out', 'm', '--threads', '9'], /^option --threads must be auto or an integer in \[1, 8\], got '9'$/, 'fit'],
+    ['a word for threads', ['evaluate', '--data', 'd', '--threads', 'all'], /^option --threads must be auto or an integer in \[1, 8\], got 'all'$/, 'evaluate'],
+    ['threads on the cpu backend', ['score', '--model', 'm', 'a.png', '--backend', 'cpu', '--threads', '2'], /^option --threads applies to --backend wasm only, not cpu$/, 'score'],
   ];
   for (const [what, argv, message, command] of cases) {
     it(`rejects ${what} with a message naming the problem`, () => {
@@ -183,5 +195,21 @@ describe('helpText', () => {
 
   it('documents the heatmap colour range on score', () => {
     expect(helpText('score')).toContain('[threshold / 2, 1.5 × threshold]');
+  });
+});
+
+describe('wasmThreads (what --threads gives the wasm backend)', () => {
+  const cores = Math.max(1, Math.min(8, availableParallelism()));
+  const base = { backend: 'wasm', quiet: false, verbose: false } as const;
+  it('auto: every core (at most 8) for inference, 1 when training on a gradient worker, every core with --workers 0', () => {
+    expect(wasmThreads(base, { trains: false })).toBe(cores);
+    expect(wasmThreads(base, { trains: true })).toBe(1);
+    expect(wasmThreads({ ...base, workers: 'auto' }, { trains: true })).toBe(1);
+    expect(wasmThreads({ ...base, workers: 0 }, { trains: true })).toBe(cores);
+    expect(wasmThreads({ ...base, threads: 'auto' }, { trains: false })).toBe(cores);
+  });
+  it('takes an explicit count as given, and is 1 on other backends', () => {
+    expect(wasmThreads({ ...base, threads: 3 }, { trains: true })).toBe(3);
+    expect(wasmThreads({ ...base, backend: 'cpu' }, { trains: false })).toBe(1);
   });
 });

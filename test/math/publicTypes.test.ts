@@ -88,6 +88,7 @@ describe('CutPasteDetector types', () => {
       seconds: number;
       trainSeconds: number;
       imagesPerSecond: number;
+      workers: number;
       images: number;
       density: 'image' | 'shared' | 'per-location';
       alignment?: number;

@@ -10,6 +10,8 @@ import { UsageError } from './UsageError';
 export interface CommonArgs {
   /** tfjs backend (default `'wasm'`). */
   readonly backend: BackendName;
+  /** `--threads`: XNNPACK threads of the wasm backend (`useThreadedWasm`); absent: `'auto'`. */
+  readonly threads?: number | 'auto';
   /** No progress output on stderr. */
   readonly quiet: boolean;
   /** Stack traces on errors. */
@@ -152,9 +154,21 @@ function choice<T extends string>(raw: Raw, name: string, allowed: readonly T[],
   return value as T;
 }
 
+/** `--threads`: `auto` or an integer in [1, 8] (the threaded wasm build's pthreads). */
+function parseThreads(value: string, command: CommandName): number | 'auto' {
+  if (value === 'auto') return 'auto';
+  const n = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!(Number.isSafeInteger(n) && n >= 1 && n <= 8)) throw new UsageError(`option --threads must be auto or an integer in [1, 8], got '${value}'`, command);
+  return n;
+}
+
 function common(raw: Raw, command: CommandName): CommonArgs {
+  const backend = choice(raw, 'backend', BACKENDS, command) ?? 'wasm';
+  const threads = str(raw, 'threads');
+  if (threads !== undefined && backend !== 'wasm') throw new UsageError(`option --threads applies to --backend wasm only, not ${backend}`, command);
   return {
-    backend: choice(raw, 'backend', BACKENDS, command) ?? 'wasm',
+    backend,
+    ...(threads === undefined ? {} : { threads: parseThreads(threads, command) }),
     quiet: raw.has('quiet'),
     verbose: raw.has('verbose'),
   };

@@ -1,4 +1,7 @@
+import { availableParallelism } from 'node:os';
+import type { CommonArgs } from './args';
 import type { BackendName } from './commands';
+import { loadLibrary } from './library';
 
 /** The npm package that provides each backend the CLI can use. */
 export const BACKEND_PACKAGES: Readonly<Record<BackendName, string>> = Object.freeze({
@@ -17,17 +20,34 @@ function isMissing(error: unknown, pkg: string): boolean {
 const importPackage = (name: string): Promise<unknown> => import(name);
 
 /**
+ * The XNNPACK threads a command gives the wasm backend (`--threads`). `auto`: every core (at most 8)
+ * when the command only infers (`score`) or trains without gradient workers (`--workers 0`); 1 when
+ * it trains on a gradient worker, which uses the other core better (patch32 steps: 1.6× against 1.1–1.2×
+ * for two XNNPACK threads; bench/parallel.ts).
+ *
+ * @example
+ * wasmThreads({ backend: 'wasm', quiet: false, verbose: false }, { trains: false }); // e.g. 2
+ */
+export function wasmThreads(args: CommonArgs & { readonly workers?: number | 'auto' }, use: { trains: boolean }): number {
+  if (args.backend !== 'wasm') return 1;
+  if (typeof args.threads === 'number') return args.threads;
+  const cores = Math.max(1, Math.min(8, availableParallelism()));
+  return use.trains && args.workers !== 0 ? 1 : cores;
+}
+
+/**
  * Loads tfjs-core and tfjs-layers (the library's peer dependencies), imports the package of
  * `backend` and makes it tfjs's backend. The backend packages are optional peer dependencies of
  * `cutpaste`: a missing one is an error that says which `npm install` to run. Turns on tfjs's
  * production mode (no debug checks, no "install tfjs-node" banner in the middle of progress bars).
+ * With `threads` > 1 the wasm backend is the multi-threaded build (`useThreadedWasm`).
  *
  * @returns the name tfjs reports for the active backend
  * @throws Error naming the package to install, or why the backend could not start
  * @example
  * await selectBackend('wasm'); // 'wasm'
  */
-export async function selectBackend(backend: BackendName): Promise<string> {
+export async function selectBackend(backend: BackendName, threads = 1): Promise<string> {
   const tf = await import('@tensorflow/tfjs-core').catch((error: unknown) => {
     throw new Error("the peer dependencies of cutpaste are missing: run `npm install @tensorflow/tfjs-core @tensorflow/tfjs-layers`", { cause: error });
   });
@@ -46,6 +66,7 @@ export async function selectBackend(backend: BackendName): Promise<string> {
       `--backend ${backend}: ${pkg} registered its backend with another copy of @tensorflow/tfjs-core than cutpaste uses; install versions that match (\`npm ls @tensorflow/tfjs-core\`)`,
     );
   }
+  if (backend === 'wasm' && threads > 1) await (await loadLibrary()).useThreadedWasm({ threads });
   tf.enableProdMode();
   if (!(await tf.setBackend(backend))) throw new Error(`--backend ${backend}: the backend failed to initialise`);
   await tf.ready();

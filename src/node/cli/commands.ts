@@ -47,6 +47,7 @@ export type BackendName = (typeof BACKENDS)[number];
 
 const COMMON: readonly OptionSpec[] = [
   { name: 'backend', type: 'string', metavar: 'NAME', help: 'tfjs backend: wasm (default), cpu, or tensorflow (needs @tensorflow/tfjs-node)' },
+  { name: 'threads', type: 'string', metavar: 'N', help: 'wasm: threads of its convolutions, auto (default: every core for score; 1 for fit and evaluate, which train on --workers instead) or 1–8' },
   { name: 'quiet', type: 'boolean', short: 'q', help: 'no progress bars or notes on stderr' },
   { name: 'verbose', type: 'boolean', help: 'print stack traces of errors' },
   { name: 'help', type: 'boolean', short: 'h', help: 'show this help' },

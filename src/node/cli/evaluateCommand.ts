@@ -1,7 +1,7 @@
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { EvaluateArgs } from './args';
-import { selectBackend } from './backend';
+import { selectBackend, wasmThreads } from './backend';
 import type { CliContext } from './context';
 import { toDetectorOptions, toFitOptions } from './detectorOptions';
 import { type CategoryResult, evaluateCategory } from './evaluateCategory';
@@ -62,7 +62,7 @@ export async function evaluateCommand(args: EvaluateArgs, context: CliContext): 
     const info = await stat(outDir).catch(() => null);
     if (info && !info.isDirectory()) throw new UsageError(`--out ${args.out}: is a file, expected a folder for the result files`, command);
   }
-  const backend = await selectBackend(args.backend);
+  const backend = await selectBackend(args.backend, wasmThreads(args, { trains: true }));
   const lib = await loadLibrary();
   const detector = toDetectorOptions(args);
   try {

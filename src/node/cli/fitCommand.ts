@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import type { CutPasteDetector } from 'cutpaste/node';
 import type { FitArgs } from './args';
-import { selectBackend } from './backend';
+import { selectBackend, wasmThreads } from './backend';
 import type { CliContext } from './context';
 import { toDetectorOptions, toFitOptions } from './detectorOptions';
 import { onInterrupt, turnEventLoop } from './interrupt';
@@ -26,7 +26,7 @@ export async function fitCommand(args: FitArgs, context: CliContext): Promise<nu
   const layout = await detectLayout(dataDir, '--data', command);
   const out = await checkModelTarget(args.out, args.force, command);
 
-  const backend = await selectBackend(args.backend);
+  const backend = await selectBackend(args.backend, wasmThreads(args, { trains: true }));
   const lib = await loadLibrary();
   let detector: CutPasteDetector;
   try {
@@ -78,6 +78,7 @@ export async function fitCommand(args: FitArgs, context: CliContext): Promise<nu
       [
         `saved ${shown} (${report.images} images, ${report.steps} steps in ${formatSeconds(report.seconds)})`,
         `  pretext: loss ${report.finalLoss.toFixed(3)}, accuracy ${(report.pretextAccuracy * 100).toFixed(1)}%`,
+        `  training: ${report.imagesPerSecond.toFixed(0)} img/s on ${backend}${threadNote(lib.threadedWasmThreads(), report.workers)}`,
         threshold
           ? `  threshold: ${formatScore(threshold.value)} (${threshold.method === 'fit' ? `${threshold.quantile} quantile of out-of-fold training scores` : `${threshold.quantile} quantile of ${heldOut.size} held-out normal images`})`
           : '  threshold: none (fewer than 4 training images); set one before scoring verdicts',
@@ -90,6 +91,14 @@ export async function fitCommand(args: FitArgs, context: CliContext): Promise<nu
     interrupt.dispose();
     detector.dispose();
   }
+}
+
+/** How many threads trained: ` (2 XNNPACK threads)`, ` (+1 gradient worker)` or nothing. */
+function threadNote(threads: number, workers: number): string {
+  const notes: string[] = [];
+  if (threads > 1) notes.push(`${threads} XNNPACK threads`);
+  if (workers > 0) notes.push(`+${workers} gradient worker${workers > 1 ? 's' : ''}`);
+  return notes.length ? ` (${notes.join(', ')})` : '';
 }
 
 /** `patchSize` → `--patch-size`. */

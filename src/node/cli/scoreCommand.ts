@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { ScoreArgs } from './args';
-import { selectBackend } from './backend';
+import { selectBackend, wasmThreads } from './backend';
 import type { CliContext } from './context';
 import { type ScoredImage, formatScore, scoreTable } from './format';
 import { heatmapRange } from './heatmapRange';
@@ -46,7 +46,7 @@ export async function scoreCommand(args: ScoreArgs, context: CliContext): Promis
     throw new UsageError(`--heatmaps ${args.heatmaps}: is a file, expected a folder for the heatmap PNGs`, command);
   }
 
-  await selectBackend(args.backend);
+  await selectBackend(args.backend, wasmThreads(args, { trains: false }));
   const lib = await loadLibrary();
   const detector = await lib.CutPasteDetector.load(lib.fileSystemHandler(modelDir));
   try {

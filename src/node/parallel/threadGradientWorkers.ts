@@ -9,6 +9,7 @@ import {
   type GradientWorkers,
   type ReplicaSpec,
 } from 'cutpaste';
+import { threadedWasmThreads } from '../threadedWasm';
 import { WORKER_BACKENDS, type FromWorker, type ToWorker } from './protocol';
 
 /** The most workers `'auto'` starts (one spare core is used; more split each batch further). */
@@ -23,14 +24,17 @@ const live = new Set<Worker>();
  * core), holding a replica of the networks. Weights go to the workers and gradients come back as
  * copied typed arrays each step (≈ 1 MB each way for `patch32`).
  *
- * `autoWorkers`: `min(1, os.availableParallelism() − 1)` on wasm and cpu, 0 on other backends
- * (tfjs-node already uses every core).
+ * `autoWorkers`: `min(1, os.availableParallelism() − threads)` on wasm and cpu, where `threads` is 1
+ * or the XNNPACK threads of a wasm backend made by `useThreadedWasm`; 0 on other backends (tfjs-node
+ * already uses every core).
  * @example
  * await trainSelfSupervised(model, images, { workers: 1, workerProvider: threadGradientWorkers });
  */
 export const threadGradientWorkers: GradientWorkerProvider = Object.freeze({
   autoWorkers(backend: string): number {
-    return backend in WORKER_BACKENDS ? Math.max(0, Math.min(AUTO_MAX, availableParallelism() - 1)) : 0;
+    if (!(backend in WORKER_BACKENDS)) return 0;
+    const busy = backend === 'wasm' ? threadedWasmThreads() : 1; // a threaded wasm backend already uses cores
+    return Math.max(0, Math.min(AUTO_MAX, availableParallelism() - busy));
   },
   async start(count: number, spec: ReplicaSpec, backend: string): Promise<GradientWorkers> {
     if (!(Number.isInteger(count) && count >= 1)) throw new RangeError(`threadGradientWorkers.start: count must be an integer ≥ 1, got ${count}`);
