@@ -43,6 +43,8 @@ export interface ParallelStepSettings extends StepSettings {
  * give the full batch's mean gradient, except that BatchNorm normalises each part with its own
  * statistics, as PyTorch's DistributedDataParallel without SyncBatchNorm), and the optimizer applies
  * them once. BatchNorm running statistics are updated from `parts[0]`. Nothing leaks, also on failure.
+ * `whileWaiting` runs on this thread once its own part is computed, while the workers still compute
+ * theirs (the trainer builds the next step's batch there).
  *
  * @returns the mean loss and the accuracy over all parts.
  */
@@ -51,6 +53,7 @@ export async function parallelStep(
   parts: readonly PretextPixels[],
   workers: GradientWorkers,
   settings: ParallelStepSettings,
+  whileWaiting?: () => void,
 ): Promise<{ loss: number; accuracy: number }> {
   const { variables } = settings;
   const read = await Promise.all(variables.map((v) => v.data() as Promise<Float32Array>));
@@ -65,6 +68,7 @@ export async function parallelStep(
   let mine: ReturnType<typeof stepGradients> | undefined;
   try {
     mine = stepGradients(model, images, labels, settings);
+    whileWaiting?.();
     const results = await pending;
     const counts = parts.map((p) => p.labels.length);
     const total = counts.reduce((a, b) => a + b, 0);

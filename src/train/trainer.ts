@@ -79,6 +79,7 @@ export async function trainSelfSupervised(
   const losses: number[] = [];
   const accuracies: number[] = [];
   let workers: GradientWorkers | undefined;
+  let prefetched: PretextPixels | undefined;
   let start = now();
   try {
     if (workerCount > 0) {
@@ -92,7 +93,8 @@ export async function trainSelfSupervised(
       if (o.signal?.aborted) throw new AbortError(`training was aborted after ${step} of ${o.steps} steps`);
       const inHeadPhase = step < headPhase;
       const learningRate = inHeadPhase ? headSchedule!(step) : mainSchedule(step - headPhase);
-      const pixels = nextBatch(dataset, sampler.next(o.batchSize), o, rng);
+      const pixels = prefetched ?? nextBatch(dataset, sampler.next(o.batchSize), o, rng);
+      prefetched = undefined;
       const settings = {
         variables: inHeadPhase ? headVars : allVars,
         optimizer: inHeadPhase ? headSgd! : sgd,
@@ -104,7 +106,10 @@ export async function trainSelfSupervised(
       let accuracy: ArrayLike<number>;
       if (workers) {
         const parts = splitPretext(pixels, o.batchSize, workers.size + 1);
-        const result = await parallelStep(model, parts, workers, { ...settings, phase: inHeadPhase ? 'head' : 'all' });
+        // The next step's batch is built while the workers compute: the same rng draws in the same
+        // order as one batch per step, so the run is the same, only the main thread idles less.
+        const prefetch = step + 1 < o.steps ? () => { prefetched = nextBatch(dataset, sampler.next(o.batchSize), o, rng); } : undefined;
+        const result = await parallelStep(model, parts, workers, { ...settings, phase: inHeadPhase ? 'head' : 'all' }, prefetch);
         [loss, accuracy] = [[result.loss], [result.accuracy]];
       } else {
         const images = tf.tensor4d(pixels.images.data, [pixels.images.batch, pixels.images.height, pixels.images.width, pixels.images.channels]);
