@@ -1,12 +1,15 @@
 /**
  * Forward (inference) throughput of the ResNet presets, batch 32, at 64 and 128 px, on the wasm and
  * cpu backends, plus multiply-adds per image and a patch32 dense pass over one 256 px image.
- * Run: node --import tsx bench/models-forward.ts [wasm|cpu ...]
+ * Run: node --import tsx bench/models-forward.ts [wasm|cpu ...] [--threads N]
+ * (`--threads N`: the wasm backend is the multi-threaded build with N XNNPACK threads, `useThreadedWasm`).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { parseArgs } from 'node:util';
 import { resnet, resnetPreset, type ResNetPresetName, type ResolvedResNetConfig } from '../src/models/index';
+import { useThreadedWasm } from '../src/node/threadedWasm';
 
 tf.env().set('IS_TEST', false);
 
@@ -46,7 +49,9 @@ async function time(fn: () => tf.Tensor, reps: number): Promise<number> {
   return (performance.now() - t0) / reps / 1000;
 }
 
-const backends = process.argv.slice(2).length ? process.argv.slice(2) : ['wasm', 'cpu'];
+const { values, positionals } = parseArgs({ options: { threads: { type: 'string' } }, allowPositionals: true });
+const backends = positionals.length ? positionals : ['wasm', 'cpu'];
+if (values.threads !== undefined) await useThreadedWasm({ threads: Number(values.threads) });
 const presets: ResNetPresetName[] = ['resnet18', 'resnet18-slim', 'patch32'];
 console.log('| backend | preset | params | px | GMAC/img | img/s (batch 32) |');
 console.log('|---|---|---|---|---|---|');

@@ -68,7 +68,9 @@ export async function embedPatches(
       const grid = tf.tidy(() => {
         const map = encoder.featureMap(tf.slice(images, [start, 0, 0, 0], [size, -1, -1, -1]), false);
         const k = layout.subsample;
-        const sub = k === 1 ? map : tf.stridedSlice(map, [0, 0, 0, 0], [size, layout.rows * k, layout.cols * k, d], [1, k, k, 1]);
+        // Every k-th row and column. A 1 × 1 max pool with stride k is exactly that subsampling and is
+        // ~80× faster on wasm than stridedSlice (0.15 against 12 ms for a 57 × 57 × 128 map).
+        const sub = k === 1 ? map : tf.maxPool(map, 1, k, 'valid');
         return tf.slice(sub, [0, 0, 0, 0], [size, layout.rows, layout.cols, d]);
       });
       out.set(await grid.data(), start * locations * d);
