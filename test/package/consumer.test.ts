@@ -88,6 +88,30 @@ describe('the packed npm package', () => {
     expect(out.node).toBeGreaterThanOrEqual(out.cjs.length);
   });
 
+  it('runs the multi-threaded wasm build from the installed package, from ESM and from CommonJS', () => {
+    const body = `await useThreadedWasm({ threads: 2 });
+       await tf.setBackend('wasm');
+       const y = tf.conv2d(tf.ones([1, 6, 6, 2]), tf.ones([3, 3, 2, 1]), 1, 'valid');
+       console.log(JSON.stringify({ threads: threadedWasmThreads(), sum: (await tf.sum(y).data())[0] }));`;
+    writeFileSync(
+      join(project, 'threads.mjs'),
+      `import * as tf from '@tensorflow/tfjs-core';
+       import { useThreadedWasm, threadedWasmThreads } from 'cutpaste/node';
+       ${body}`,
+    );
+    writeFileSync(
+      join(project, 'threads.cjs'),
+      `const tf = require('@tensorflow/tfjs-core');
+       const { useThreadedWasm, threadedWasmThreads } = require('cutpaste/node');
+       (async () => { ${body} })();`,
+    );
+    for (const file of ['threads.mjs', 'threads.cjs']) {
+      // exits by itself: the pthreads must not hold the process
+      const out = JSON.parse(execFileSync('node', [file], { cwd: project, encoding: 'utf8', timeout: 60_000 }).trim().split('\n').at(-1)!);
+      expect(out, file).toEqual({ threads: 2, sum: 16 * 18 });
+    }
+  });
+
   it('type-checks a TypeScript consumer under both node16 and bundler module resolution', () => {
     writeFileSync(
       join(project, 'consumer.ts'),
