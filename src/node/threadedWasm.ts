@@ -115,7 +115,10 @@ export async function useThreadedWasm(options: ThreadedWasmOptions = {}): Promis
   const registered = tf.registerBackend(
     'wasm',
     async () => {
-      const module = await factory({
+      // A failed instantiation must fail the factory (setBackend then answers false), not leave it pending.
+      let fail: (error: Error) => void = () => undefined;
+      const failed = new Promise<never>((_, reject) => (fail = reject));
+      const module = await Promise.race([failed, factory({
         locateFile: (path: string) => (path.endsWith('.worker.js') ? pthreadScript(wasmWorkerContents) : join(dir, path)),
         mainScriptUrlOrBlob: join(dir, `${BUILD}.js`),
         // tfjs's C side caps its thread pool at half the logical cores it is told of (for hyper-threads)
@@ -124,11 +127,11 @@ export async function useThreadedWasm(options: ThreadedWasmOptions = {}): Promis
           const env = { ...info.env, emscripten_num_logical_cores: () => 2 * threads };
           WebAssembly.instantiate(binary, { ...info, env, wasi_snapshot_preview1: env }).then(
             (result) => receive(result.instance, result.module),
-            (error: unknown) => console.error(`useThreadedWasm: instantiating the threaded wasm build failed: ${String(error)}`),
+            (error: unknown) => fail(new Error(`useThreadedWasm: instantiating the threaded wasm build failed: ${String(error)}`, { cause: error })),
           );
           return {};
         },
-      });
+      })]);
       module.tfjs = {
         init: module.cwrap('init', null, []),
         initWithThreadsCount: module.cwrap('init_with_threads_count', null, ['number']),
