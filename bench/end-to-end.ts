@@ -59,7 +59,7 @@ if (values.child !== undefined) {
   if (setup === 'threads') await lib.useThreadedWasm();
   tf.enableProdMode();
   await tf.setBackend('wasm');
-  const { result, fitReport } = await evaluateCategory(lib as never, join(values.data!, category), {
+  const { result, fitReport } = await evaluateCategory(lib, join(values.data!, category), {
     detector: { preset: 'fast', mode },
     workers: setup === 'worker' ? 'auto' : 0,
   });
