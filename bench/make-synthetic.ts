@@ -5,8 +5,8 @@
  *   npx tsx bench/make-synthetic.ts OUT_DIR [--kinds pill,carpet] [--train 200] [--test 100] [--difficulty 0.5] [--seed 7]
  *   npx tsx src/node/cli/main.ts evaluate --data OUT_DIR --out results
  *
- * 256 px, seed 7, 200 normal training images and 100 test images (half defective, with masks) per
- * kind by default. Deterministic for a seed.
+ * Each kind at its default size (256 px; ceramic 256 × 320), seed 7, 200 normal training images and
+ * 100 test images (half defective, with masks) per kind by default. Deterministic for a seed.
  */
 import { parseArgs } from 'node:util';
 import { listSyntheticKinds, type SyntheticKind } from '../src/index';
@@ -31,7 +31,7 @@ const kinds = values.kinds ? (values.kinds.split(',') as SyntheticKind[]) : list
 for (const kind of kinds) {
   const summary = await generateSyntheticCategory(`${out}/${kind}`, {
     kind, seed: Number(values.seed), trainCount: Number(values.train), testCount: Number(values.test),
-    imageSize: 256, difficulty: Number(values.difficulty), overwrite: true,
+    difficulty: Number(values.difficulty), overwrite: true,
   });
   console.log(`${kind}: ${Number(values.train)} train, ${Number(values.test)} test, ${summary.seconds.toFixed(1)} s`);
 }

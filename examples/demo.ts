@@ -9,7 +9,7 @@
  * 4. prints a results table and writes demo-output/report.html (summary, ROC curve, every test image's
  *    heatmap with its score and verdict), demo-output/heatmaps/*.png and demo-output/results.json.
  *
- *   npm run demo [-- --kind pill|carpet|grid|leather|tile|wood] [--difficulty 0.5] [--seed 0]
+ *   npm run demo [-- --kind pill|carpet|grid|leather|tile|wood|bolt|board|ceramic] [--difficulty 0.5] [--seed 0]
  *                   [--out demo-output] [--backend wasm|cpu|tensorflow] [--quiet]
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';

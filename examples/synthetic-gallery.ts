@@ -4,6 +4,8 @@
  *
  *   npx tsx examples/synthetic-gallery.ts [--out DIR] [--kinds carpet,wood] [--size 256] [--seed 0] [--columns 6] [--plain]
  *
+ * Without `--size` every kind is drawn at its own default size (256 px; `ceramic` 256 × 320).
+ *
  * Writes DIR/<kind>.png (default DIR: examples/output/synthetic-gallery) and prints the time per image.
  */
 import { mkdirSync } from 'node:fs';
@@ -16,13 +18,12 @@ const { values } = parseArgs({
   options: {
     out: { type: 'string', default: resolve(import.meta.dirname, 'output/synthetic-gallery') },
     kinds: { type: 'string' },
-    size: { type: 'string', default: '256' },
+    size: { type: 'string' },
     seed: { type: 'string', default: '0' },
     columns: { type: 'string', default: '6' },
     plain: { type: 'boolean', default: false },
   },
 });
-const size = Number(values.size);
 const columns = Number(values.columns);
 const out = resolve(values.out);
 mkdirSync(out, { recursive: true });
@@ -34,7 +35,7 @@ for (const info of kinds) {
   const category = createSyntheticCategory({
     kind: info.kind,
     seed: values.seed,
-    imageSize: size,
+    imageSize: values.size === undefined ? info.defaultSize : Number(values.size),
     trainCount: columns,
     testCount: columns * types.length,
     defectFraction: 1,
@@ -45,14 +46,15 @@ for (const info of kinds) {
   const seconds = (performance.now() - started) / 1000;
   const count = columns * (1 + types.length);
 
-  const sheetWidth = columns * (size + 4);
-  const sheetHeight = rows.length * (size + 4);
+  const { height, width } = category.options;
+  const sheetWidth = columns * (width + 4);
+  const sheetHeight = rows.length * (height + 4);
   const sheet = new Uint8Array(sheetWidth * sheetHeight * 3).fill(255);
   rows.forEach((row, r) =>
     row.forEach((tile, c) => {
       const { image, mask } = tile;
-      const x0 = c * (size + 4) + 2;
-      const y0 = r * (size + 4) + 2;
+      const x0 = c * (width + 4) + 2;
+      const y0 = r * (height + 4) + 2;
       for (let y = 0; y < image.height; y++) {
         for (let x = 0; x < image.width; x++) {
           const i = y * image.width + x;

@@ -1,4 +1,4 @@
-import type { FloatImage } from './canvas';
+import type { Alpha, FloatImage } from './canvas';
 
 /**
  * The visibility threshold of the ground truth: a pixel belongs to a defect when some channel changed by
@@ -19,12 +19,13 @@ export const MASK_EXTENT_THRESHOLD = 2 / 255;
  * changed by at least {@link MASK_EXTENT_THRESHOLD} and is 8-connected to a seed through such pixels
  * (hysteresis, so one mark is marked whole), then closed (dilate + erode, `closeRadius` px: fills
  * pin-holes inside one defect) and dilated by `dilateRadius` px (covers the blurred rim). Both images
- * are the renders before lighting and sensor noise, so the mask is exact for every defect.
+ * are the renders before lighting and sensor noise, so the mask is exact for every defect. Pixels where
+ * `region` (optional, `[height, width]` coverage) is ≥ 0.5 are seeds whether they changed or not.
  *
  * @example
  * const mask = defectMask(clean, withScratch, 2, 1); // Uint8Array(height * width) of 0/255
  */
-export function defectMask(clean: FloatImage, defective: FloatImage, closeRadius: number, dilateRadius: number): Uint8Array {
+export function defectMask(clean: FloatImage, defective: FloatImage, closeRadius: number, dilateRadius: number, region?: Alpha): Uint8Array {
   const { height, width, channels } = clean;
   const a = clean.data;
   const b = defective.data;
@@ -35,7 +36,7 @@ export function defectMask(clean: FloatImage, defective: FloatImage, closeRadius
   for (let i = 0; i < n; i++) {
     let d = 0;
     for (let c = 0; c < channels; c++) d = Math.max(d, Math.abs(a[i * channels + c]! - b[i * channels + c]!));
-    if (d >= MASK_THRESHOLD) {
+    if (d >= MASK_THRESHOLD || (region !== undefined && region[i]! >= 0.5)) {
       level[i] = 2;
       stack.push(i);
     } else if (d >= MASK_EXTENT_THRESHOLD) {

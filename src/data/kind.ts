@@ -1,5 +1,5 @@
 import type { Rng } from '../math/random';
-import type { FloatImage } from './canvas';
+import type { Alpha, FloatImage } from './canvas';
 
 /**
  * How a synthetic kind plugs into the generator. A kind is created once per category from the category
@@ -12,8 +12,10 @@ export interface KindDefinition {
   readonly name: string;
   /** 3 for RGB kinds, 1 for grayscale kinds. */
   readonly channels: 1 | 3;
-  /** `'texture'` (defects anywhere) or `'object'` (one aligned object on a background). */
+  /** `'texture'` (defects anywhere) or `'object'` (one object on a background, aligned unless its doc says otherwise). */
   readonly category: 'texture' | 'object';
+  /** The size used when no `imageSize` is given, `[height, width]` in pixels. Default 256 × 256. */
+  readonly defaultSize?: readonly [number, number];
   /** The defect folders this kind produces, in a fixed order. */
   readonly defectTypes: readonly string[];
   /** Standard deviation of the additive sensor noise, in intensity units ([0, 1] scale). */
@@ -36,7 +38,18 @@ export interface RenderedSample {
   readonly image: FloatImage;
   /**
    * A new image: the clean render with one defect of `defectType` drawn from `rng`. `severity` multiplies
-   * the defect's size (1: the default range; > 1 larger, < 1 smaller).
+   * the defect's size (1: the default range; > 1 larger, < 1 smaller). A {@link DrawnDefect} when the
+   * ground truth covers more than the pixels that changed.
    */
-  defect(defectType: string, rng: Rng, severity: number): FloatImage;
+  defect(defectType: string, rng: Rng, severity: number): FloatImage | DrawnDefect;
+}
+
+/**
+ * A defect whose ground truth is more than its changed pixels: a misplaced part is marked where it should
+ * be and where it is (as MVTec AD does), even where both look alike.
+ */
+export interface DrawnDefect {
+  readonly image: FloatImage;
+  /** `[height, width]` coverage in [0, 1]; pixels at ≥ 0.5 belong to the defect whether they changed or not. */
+  readonly region: Alpha;
 }

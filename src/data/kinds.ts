@@ -1,4 +1,7 @@
+import { board } from './board';
+import { bolt } from './bolt';
 import { carpet } from './carpet';
+import { ceramic } from './ceramic';
 import { grid } from './grid';
 import type { KindDefinition } from './kind';
 import { leather } from './leather';
@@ -14,4 +17,7 @@ export const KIND_DEFINITIONS = {
   tile,
   wood,
   pill,
+  bolt,
+  board,
+  ceramic,
 } as const satisfies Record<string, KindDefinition>;

@@ -109,13 +109,14 @@ export function createSyntheticCategory(options: SyntheticCategoryOptions): Synt
       // Redraw (from the same stream) until the defect is visible; deterministic for the seed.
       const rng = createRng(`${base}/defect`);
       for (let attempt = 0; ; attempt++) {
-        const defective = sample.defect(entry.defectType, rng, severity);
+        const drawn = sample.defect(entry.defectType, rng, severity);
+        const defective = 'region' in drawn ? drawn.image : drawn;
         if (fade < 1) {
           const clean = sample.image.data;
           const out = defective.data;
           for (let i = 0; i < out.length; i++) out[i] = clean[i]! + fade * (out[i]! - clean[i]!);
         }
-        const candidate = defectMask(sample.image, defective, closeRadius, dilateRadius);
+        const candidate = defectMask(sample.image, defective, closeRadius, dilateRadius, 'region' in drawn ? drawn.region : undefined);
         if (maskArea(candidate) >= minArea) {
           image = defective;
           mask = candidate;

@@ -14,7 +14,10 @@ export interface SyntheticCategoryOptions {
   readonly trainCount?: number;
   /** Number of test images, normal and defective together. Integer ≥ 0. Default 40. */
   readonly testCount?: number;
-  /** Image size in pixels: one number (square) or `[height, width]`, each an integer in [32, 4096]. Default 256. */
+  /**
+   * Image size in pixels: one number (square) or `[height, width]`, each an integer in [32, 4096]. Default: the
+   * kind's own size (`defaultSize` of {@link listSyntheticKinds}): 256 × 256, `ceramic` 256 × 320.
+   */
   readonly imageSize?: number | readonly [number, number];
   /** Fraction of the test images that carry a defect, in [0, 1]; rounded to a count. Default 0.5. */
   readonly defectFraction?: number;
@@ -54,12 +57,14 @@ export const SYNTHETIC_DEFAULTS = Object.freeze({
 /** Smallest and largest allowed image side, in pixels. */
 export const SYNTHETIC_SIZE_RANGE = Object.freeze([32, 4096] as const);
 
-/** A kind as listed to users: name, channels, texture or object, defect types. */
+/** A kind as listed to users: name, channels, texture or object, defect types, default size. */
 export interface SyntheticKindInfo {
   readonly kind: SyntheticKind;
   readonly channels: 1 | 3;
   readonly category: 'texture' | 'object';
   readonly defectTypes: readonly string[];
+  /** The size used when no `imageSize` is given, `[height, width]` in pixels. */
+  readonly defaultSize: readonly [number, number];
 }
 
 /**
@@ -71,7 +76,9 @@ export interface SyntheticKindInfo {
 export function listSyntheticKinds(): SyntheticKindInfo[] {
   return (Object.keys(KIND_DEFINITIONS) as SyntheticKind[]).map((kind) => {
     const d = KIND_DEFINITIONS[kind];
-    return { kind, channels: d.channels, category: d.category, defectTypes: [...d.defectTypes] };
+    const side = SYNTHETIC_DEFAULTS.imageSize;
+    const defaultSize: readonly [number, number] = d.defaultSize ?? [side, side];
+    return { kind, channels: d.channels, category: d.category, defectTypes: [...d.defectTypes], defaultSize };
   });
 }
 
@@ -97,7 +104,7 @@ export function resolveSyntheticOptions(options: SyntheticCategoryOptions, fn = 
   }
   const trainCount = count(fn, 'trainCount', options.trainCount ?? SYNTHETIC_DEFAULTS.trainCount);
   const testCount = count(fn, 'testCount', options.testCount ?? SYNTHETIC_DEFAULTS.testCount);
-  const [height, width] = size(fn, options.imageSize ?? SYNTHETIC_DEFAULTS.imageSize);
+  const [height, width] = size(fn, options.imageSize ?? KIND_DEFINITIONS[kind].defaultSize ?? SYNTHETIC_DEFAULTS.imageSize);
   const defectFraction = options.defectFraction ?? SYNTHETIC_DEFAULTS.defectFraction;
   if (typeof defectFraction !== 'number' || !(defectFraction >= 0 && defectFraction <= 1)) {
     throw new RangeError(`${fn}: options.defectFraction must be a number in [0, 1], got ${describeValue(defectFraction)}`);

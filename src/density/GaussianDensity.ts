@@ -9,7 +9,7 @@ import {
   describeValue,
   isArrayLike,
 } from '../math/validate';
-import { estimateGaussian } from './estimateGaussian';
+import { estimateGaussian, singularCovarianceHint } from './estimateGaussian';
 import { resolveGaussianDensityOptions, type GaussianDensityOptions } from './gaussianDensityOptions';
 
 /** The JSON form of a {@link GaussianDensity} (`JSON.stringify` round-trips every number exactly). */
@@ -77,7 +77,8 @@ export class GaussianDensity {
   }
 
   /**
-   * Fits the density to rows of features `[n, d]` (n ≥ 2).
+   * Fits the density to rows of features `[n, d]` (n ≥ 2). With `'ledoit-wolf'`, two rows (where
+   * Ledoit-Wolf's shrinkage is 0 and its covariance singular) get shrinkage 1: see `estimateGaussian`.
    *
    * @throws RangeError (a {@link NotPositiveDefiniteError}) when the covariance is not positive definite,
    *   e.g. `shrinkage: 0` with n ≤ d
@@ -118,14 +119,10 @@ export class GaussianDensity {
     d: number,
     options: Readonly<Required<GaussianDensityOptions>>,
   ): GaussianDensity {
-    const { mean, covariance, shrinkage } = estimateGaussian(data, n, d, options);
+    const estimate = estimateGaussian(data, n, d, options);
     const method = options.shrinkage === 'ledoit-wolf' ? 'ledoit-wolf' : 'fixed';
-    const hint =
-      options.shrinkage === 0
-        ? `; the empirical covariance (shrinkage 0) of ${n} rows × ${d} features is singular ` +
-          `whenever rows ≤ features or features are linearly dependent: use shrinkage 'ledoit-wolf' or a number in (0, 1]`
-        : '; the rows have (almost) no spread, so no covariance can be estimated';
-    return new GaussianDensity(mean, covariance, shrinkage, method, options.l2Normalize, fn, hint);
+    const hint = singularCovarianceHint(estimate, n, d, options.shrinkage);
+    return new GaussianDensity(estimate.mean, estimate.covariance, estimate.shrinkage, method, options.l2Normalize, fn, hint);
   }
 
   /** The mean μ (a copy), length d. */

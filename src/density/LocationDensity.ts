@@ -1,7 +1,7 @@
 import { choleskyUnchecked } from '../math/cholesky';
 import { squaredMahalanobisUnchecked } from '../math/mahalanobis';
 import { checkMatrix, checkPositiveInteger, describeValue } from '../math/validate';
-import { estimateGaussian, l2NormalizeRows } from './estimateGaussian';
+import { estimateGaussian, l2NormalizeRows, singularCovarianceHint } from './estimateGaussian';
 import { resolveGaussianDensityOptions, type GaussianDensityOptions } from './gaussianDensityOptions';
 
 /** The arrays that define a {@link LocationDensity} (what `toArrays` returns and `fromArrays` takes). */
@@ -92,7 +92,8 @@ export class LocationDensity {
     for (let l = 0; l < locations; l++) {
       const estimate = estimateGaussian(gather(l), images, d, raw);
       for (let k = 0; k < d; k++) estimate.covariance[k * d + k]! += floor;
-      const lower = choleskyUnchecked(estimate.covariance, d, fn, ` (location ${l}: the features there have no spread; use options.ridge > 0)`);
+      const hint = ` (location ${l})${singularCovarianceHint(estimate, images, d, o.shrinkage)}${floor > 0 ? '' : '; use options.ridge > 0'}`;
+      const lower = choleskyUnchecked(estimate.covariance, d, fn, hint);
       means.set(estimate.mean, l * d);
       packLower(lower, d, factors, l * packed);
       shrinkage[l] = estimate.shrinkage;

@@ -4,7 +4,8 @@ import { checkNumberInRange, describeValue } from '../math/validate';
 export interface GaussianDensityOptions {
   /**
    * Covariance shrinkage. `'ledoit-wolf'` (default): the Ledoit-Wolf coefficient, as scikit-learn's
-   * `LedoitWolf`. A number s in [0, 1]: scikit-learn's `ShrunkCovariance(shrinkage=s)`,
+   * `LedoitWolf`, except where that covariance is singular (two rows: shrinkage 0), which gets
+   * shrinkage 1. A number s in [0, 1]: scikit-learn's `ShrunkCovariance(shrinkage=s)`,
    * `(1 − s)·Σ + s·(trace(Σ)/d)·I`; 0 is the empirical covariance, which must then be positive definite
    * (it is not when rows ≤ features).
    */

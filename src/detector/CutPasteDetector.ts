@@ -2,7 +2,9 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { AbortError, StateError } from '../errors';
 import { f1Max } from '../math/f1Max';
 import { trainSelfSupervised } from '../train/trainer';
+import { CallGate } from './callGate';
 import { forEachChunk } from './chunks';
+import { CHOICE_MIN_IMAGES, chooseDensityKind } from './densityChoice';
 import { fitDensity, type DetectorDensity } from './densityStage';
 import { patchLayout, type PatchLayout } from './embedding';
 import { evaluateDetector } from './evaluate';
@@ -13,7 +15,7 @@ import { locationAlignment } from '../density/locationAlignment';
 import { loadDetectorState, saveDetectorState, type LoadOptions } from './persistence';
 import { embed, outOfFoldScores, resizeMap, scoreChunk, type ScoringState } from './scoring';
 import { quantile, type Threshold } from './thresholds';
-import type { AnomalyDetector, Evaluation, FitOptions, FitReport, Prediction, ScoreMap, TestSet } from './types';
+import type { AnomalyDetector, Evaluation, FitOptions, FitProgress, FitReport, Prediction, ScoreMap, TestSet } from './types';
 
 /**
  * CutPaste (Li et al., CVPR 2021): learns normality from normal images only, then scores new images.
@@ -24,6 +26,14 @@ import type { AnomalyDetector, Evaluation, FitOptions, FitReport, Prediction, Sc
  * images (a χ²-like scale), growing without bound for anomalies; it is raw and never normalised over a
  * batch, so an image's score does not depend on the other images scored with it. Patch mode scores
  * every patch and an image's score is the maximum of its score map.
+ *
+ * **Concurrency.** Scoring calls (`score`, `scoreMaps`, `predict`, `calibrate`, `calibrateWithLabels`,
+ * `evaluate`) and `save` may run together. `fit` may start while they run: it trains alongside them and
+ * swaps in its model only once they have settled, so each call finishes on the model it started with
+ * (a `calibrate` started before `fit` sets its threshold on the old model, which `fit` then replaces).
+ * While `fit` runs, every other call (a second `fit` too) is refused with `StateError`. `dispose()`
+ * may be called at any time: later calls throw `StateError`, running ones reject with `AbortError`, and
+ * every tensor is freed once they have settled.
  *
  * @example
  * const detector = await CutPasteDetector.create({ preset: 'fast', mode: 'patch' });
@@ -40,14 +50,20 @@ export class CutPasteDetector implements AnomalyDetector {
   #layout: PatchLayout | undefined;
   #threshold: Threshold | undefined;
   #report: FitReport | undefined;
-  #disposed = false;
-  #busy: string | undefined;
+  /** Bumped by every model swap (fit): a call commits results only to the model it started with. */
+  #generation = 0;
+  readonly #gate = new CallGate('CutPasteDetector', () => disposeNetworks(this.#networks));
 
   private constructor(options: ResolvedCutPasteOptions, networks: Networks) {
     this.options = options;
     this.#networks = networks;
     const [h, w] = options.imageSize;
-    this.#layout = options.mode === 'patch' ? patchLayout(networks.encoder, h, w, options.patchSize, options.stride) : undefined;
+    try {
+      this.#layout = options.mode === 'patch' ? patchLayout(networks.encoder, h, w, options.patchSize, options.stride) : undefined;
+    } catch (error) {
+      disposeNetworks(networks); // a patch the encoder cannot take: no detector, no tensors left
+      throw error;
+    }
   }
 
   /**
@@ -62,7 +78,9 @@ export class CutPasteDetector implements AnomalyDetector {
   /**
    * Reads a detector written by `save` from a tfjs IO handler or URL; nothing is half-loaded: any
    * problem throws before a detector exists. A detector with a pretrained encoder needs that model
-   * again: `load(source, { encoderModel })`.
+   * again: `load(source, { encoderModel })`. An `http(s)://` URL loads only weight files below the
+   * model's URL folder (a manifest path with another origin, `/…`, `.`/`..` or their percent-encodings
+   * is a `FormatError`, before anything is fetched); `file://` folders apply the same rule on disk.
    */
   static async load(source: string | tf.io.IOHandler, options: LoadOptions = {}): Promise<CutPasteDetector> {
     const state = await loadDetectorState(source, options);
@@ -85,7 +103,7 @@ export class CutPasteDetector implements AnomalyDetector {
 
   /** Sets the decision threshold by hand: scores `>= value` are anomalous. */
   setThreshold(value: number): void {
-    this.#check('setThreshold');
+    this.#gate.check('setThreshold');
     if (!Number.isFinite(value)) throw new RangeError(`CutPasteDetector.setThreshold: value must be a finite number, got ${value}`);
     this.#threshold = { value, method: 'manual' };
   }
@@ -105,19 +123,25 @@ export class CutPasteDetector implements AnomalyDetector {
    * density on their features and sets a provisional threshold: the 0.99 quantile of out-of-fold
    * scores of the training images (replace it with `calibrate` on held-out normal images or
    * `calibrateWithLabels`). Aborting through `options.signal` throws `AbortError` and leaves the
-   * detector as it was before the call. A detector can be fitted again (it then starts over).
+   * detector as it was before the call; so does `dispose()` (and the detector is then disposed). A
+   * detector can be fitted again (it then starts over), also while scoring calls run (see the class).
    */
   async fit(images: ImagesInput, options: FitOptions = {}): Promise<FitReport> {
-    this.#check('fit');
+    this.#gate.check('fit');
     checkFitOptions(options);
-    return this.#exclusive('fit', async () => {
+    return this.#gate.write('fit', async () => {
       const start = performance.now();
+      const progress = (p: FitProgress): void => {
+        this.#gate.stopIfDisposed('fit');
+        options.onProgress?.(p);
+      };
       const o = this.options;
       const { encoder } = this.#networks;
       const input = await toModelInput(images, o.imageSize, encoder.inputChannels, 'CutPasteDetector.fit');
       const count = input.images.shape[0];
       const fresh = buildNetworks(o);
       try {
+        this.#gate.stopIfDisposed('fit');
         if (count < 2) throw new RangeError(`CutPasteDetector.fit: images must hold at least 2 normal images, got ${count}`);
         const train = await trainSelfSupervised(fresh, input.images, {
           variant: o.variant, steps: o.steps, batchSize: o.batchSize, learningRate: o.learningRate, momentum: o.momentum,
@@ -126,31 +150,39 @@ export class CutPasteDetector implements AnomalyDetector {
           level: o.mode === 'patch' ? 'patch' : 'image', patchSize: o.patchSize,
           ...(options.signal ? { signal: options.signal } : {}),
           ...(options.workers !== undefined ? { workers: options.workers } : {}),
-          onProgress: (p) => options.onProgress?.({ stage: 'train', ...p }),
+          onProgress: (p) => progress({ stage: 'train', ...p }),
         });
         const layout = this.#layout && patchLayout(fresh.encoder, o.imageSize[0], o.imageSize[1], o.patchSize, o.stride);
         const features = await embed(fresh.encoder, input.images, layout, o.inferenceBatchSize, (done) => {
-          options.onProgress?.({ stage: 'embed', done, total: count });
+          progress({ stage: 'embed', done, total: count });
           if (options.signal?.aborted) throw new AbortError('fit was aborted while embedding');
         });
         const dimension = fresh.encoder.featureDim;
         const locations = layout ? layout.rows * layout.cols : 1;
         const alignment = layout ? locationAlignment(features, count, locations, dimension, o.l2Normalize) : undefined;
-        const perLocation = o.perLocation === 'auto' ? alignment! >= ALIGNMENT_THRESHOLD : o.perLocation;
+        const choice = layout && o.perLocation === 'auto' && count >= CHOICE_MIN_IMAGES
+          ? await chooseDensityKind(fresh.encoder, input.images, features, layout, o)
+          : undefined;
+        const perLocation = o.perLocation === 'auto' ? (choice ? choice.kind === 'per-location' : alignment! >= ALIGNMENT_THRESHOLD) : o.perLocation;
         const kind = !layout ? 'image' : perLocation ? 'per-location' : 'shared';
         const density = fitDensity(kind, features, count, locations, dimension, {
           shrinkage: o.shrinkage, l2Normalize: o.l2Normalize, maxRows: o.densityMaxRows, seed: o.seed,
-        }, (done, total) => options.onProgress?.({ stage: 'density', done, total }));
+        }, (done, total) => progress({ stage: 'density', done, total }));
         const state: ScoringState = { encoder: fresh.encoder, density, options: o, ...(layout ? { layout } : {}) };
         const oof = outOfFoldScores(state, features, count, dimension);
         const report: FitReport = {
           steps: train.steps, finalLoss: train.finalLoss, pretextAccuracy: train.pretextAccuracy,
+          ...(train.heldOut ? { heldOutPretext: train.heldOut } : {}),
           seconds: (performance.now() - start) / 1000, trainSeconds: train.seconds, imagesPerSecond: train.imagesPerSecond, workers: train.workers,
           images: count,
           density: kind,
           ...(alignment !== undefined ? { alignment } : {}),
+          ...(choice ? { densityChoice: choice } : {}),
         };
+        await this.#gate.idle(); // calls started before this fit finish on the old model first
+        this.#gate.stopIfDisposed('fit');
         disposeNetworks(this.#networks);
+        this.#generation++;
         this.#networks = fresh;
         this.#layout = layout;
         this.#density = density;
@@ -172,8 +204,7 @@ export class CutPasteDetector implements AnomalyDetector {
    * `inferenceBatchSize` at a time; a score never depends on the other images of the call.
    */
   async score(images: ImagesInput): Promise<Float32Array> {
-    const { scores } = await this.#run('score', images, false);
-    return scores;
+    return this.#read('score', async (model) => (await this.#run('score', model, images, false)).scores);
   }
 
   /**
@@ -181,8 +212,7 @@ export class CutPasteDetector implements AnomalyDetector {
    * over its pixels with a Gaussian (σ = `scoreSigma`); image mode gives GradCAM maps (coarser).
    */
   async scoreMaps(images: ImagesInput): Promise<ScoreMap[]> {
-    const { maps } = await this.#run('scoreMaps', images, true);
-    return maps!;
+    return this.#read('scoreMaps', async (model) => (await this.#run('scoreMaps', model, images, true)).maps!);
   }
 
   /**
@@ -190,22 +220,22 @@ export class CutPasteDetector implements AnomalyDetector {
    * is in patch mode or `options.maps` is true.
    */
   async predict(images: ImagesInput, options: { maps?: boolean } = {}): Promise<Prediction[]> {
-    this.#check('predict');
-    if (!this.#density) throw new StateError('CutPasteDetector.predict: the detector is not fitted; call fit() or load() first');
-    const threshold = this.#threshold;
-    if (!threshold) {
-      throw new StateError('CutPasteDetector.predict: no threshold; fit with ≥ 4 images, or call calibrate(), calibrateWithLabels() or setThreshold()');
-    }
-    if (options.maps !== undefined && typeof options.maps !== 'boolean') {
-      throw new TypeError(`CutPasteDetector.predict: options.maps must be a boolean, got ${String(options.maps)}`);
-    }
-    const withMaps = options.maps ?? this.options.mode === 'patch';
-    const { scores, maps } = await this.#run('predict', images, withMaps);
-    return Array.from(scores, (score, i) => ({
-      score,
-      isAnomalous: score >= threshold.value,
-      ...(maps ? { map: maps[i]! } : {}),
-    }));
+    return this.#read('predict', async (model) => {
+      const threshold = this.#threshold;
+      if (!threshold) {
+        throw new StateError('CutPasteDetector.predict: no threshold; fit with ≥ 4 images, or call calibrate(), calibrateWithLabels() or setThreshold()');
+      }
+      if (options.maps !== undefined && typeof options.maps !== 'boolean') {
+        throw new TypeError(`CutPasteDetector.predict: options.maps must be a boolean, got ${String(options.maps)}`);
+      }
+      const withMaps = options.maps ?? this.options.mode === 'patch';
+      const { scores, maps } = await this.#run('predict', model, images, withMaps);
+      return Array.from(scores, (score, i) => ({
+        score,
+        isAnomalous: score >= threshold.value,
+        ...(maps ? { map: maps[i]! } : {}),
+      }));
+    });
   }
 
   /**
@@ -215,23 +245,24 @@ export class CutPasteDetector implements AnomalyDetector {
   async calibrate(normalImages: ImagesInput, options: { quantile?: number } = {}): Promise<Threshold> {
     const q = options.quantile ?? 0.99;
     if (!(Number.isFinite(q) && q >= 0 && q <= 1)) throw new RangeError(`CutPasteDetector.calibrate: quantile must be in [0, 1], got ${q}`);
-    const { scores } = await this.#run('calibrate', normalImages, false);
-    this.#threshold = { value: quantile(scores, q), method: 'quantile', quantile: q };
-    return { ...this.#threshold };
+    return this.#read('calibrate', async (model) => {
+      const { scores } = await this.#run('calibrate', model, normalImages, false);
+      return this.#commitThreshold('calibrate', model, { value: quantile(scores, q), method: 'quantile', quantile: q });
+    });
   }
 
   /** Sets the threshold that maximises F1 on labelled images (1/true = defective). Returns it. */
   async calibrateWithLabels(images: ImagesInput, labels: ArrayLike<number | boolean>): Promise<Threshold> {
     const where = 'calibrateWithLabels';
-    this.#check(where);
+    this.#gate.check(where);
     const count = countImages(images, `CutPasteDetector.${where}`);
     if (labels?.length !== count) {
       throw new RangeError(`CutPasteDetector.${where}: labels must have one entry per image (${count}), got ${labels?.length}`);
     }
-    const { scores } = await this.#run(where, images, false);
-    const best = f1Max(scores, labels);
-    this.#threshold = { value: best.threshold, method: 'f1-max' };
-    return { ...this.#threshold };
+    return this.#read(where, async (model) => {
+      const { scores } = await this.#run(where, model, images, false);
+      return this.#commitThreshold(where, model, { value: f1Max(scores, labels).threshold, method: 'f1-max' });
+    });
   }
 
   /**
@@ -240,8 +271,7 @@ export class CutPasteDetector implements AnomalyDetector {
    * Does not change the detector (the threshold included).
    */
   async evaluate(testSet: TestSet | AsyncIterable<TestSet>): Promise<Evaluation> {
-    this.#check('evaluate');
-    return evaluateDetector(testSet, (images, maps) => this.#run('evaluate', images, maps));
+    return this.#read('evaluate', (model) => evaluateDetector(testSet, (images, maps) => this.#run('evaluate', model, images, maps)));
   }
 
   /**
@@ -251,54 +281,64 @@ export class CutPasteDetector implements AnomalyDetector {
    * architectures, density, threshold, fit report).
    */
   async save(target: string | tf.io.IOHandler): Promise<tf.io.SaveResult> {
-    this.#check('save');
+    this.#gate.check('save');
     if (!this.#density) throw new StateError('CutPasteDetector.save: the detector is not fitted; call fit() first');
-    return saveDetectorState(target, {
-      options: this.options, networks: this.#networks, density: this.#density, threshold: this.#threshold, report: this.#report,
+    return this.#read('save', (model) => saveDetectorState(target, {
+      options: this.options, networks: model.networks, density: model.density, threshold: this.#threshold, report: this.#report,
+    }));
+  }
+
+  /**
+   * Frees every tensor the detector owns (never a user-supplied pretrained model). Later calls throw
+   * `StateError`; calls still running reject with `AbortError` (a scoring call at its next batch, `fit`
+   * before it would swap in its model), and the model is freed once the last of them settles.
+   */
+  dispose(): void {
+    this.#density = undefined;
+    this.#gate.dispose();
+  }
+
+  /**
+   * Runs a call that reads the fitted model (`CallGate.read`): `fn` gets the model as it is now, and
+   * a `fit` swaps in a new one only after `fn` settles, so no call mixes two models.
+   */
+  #read<T>(where: string, fn: (model: Model) => Promise<T>): Promise<T> {
+    return this.#gate.read(where, () => {
+      const density = this.#density;
+      if (!density) throw new StateError(`CutPasteDetector.${where}: the detector is not fitted; call fit() or load() first`);
+      const networks = this.#networks;
+      const layout = this.#layout;
+      return fn({ generation: this.#generation, networks, encoder: networks.encoder, density, options: this.options, ...(layout ? { layout } : {}) });
     });
   }
 
-  /** Frees every tensor the detector owns (never a user-supplied pretrained model). Later calls throw. */
-  dispose(): void {
-    if (this.#disposed) return;
-    disposeNetworks(this.#networks);
-    this.#density = undefined;
-    this.#disposed = true;
+  /** Sets a threshold that `where` computed with `model`, never on another model. Returns a copy. */
+  #commitThreshold(where: string, model: Model, threshold: Threshold): Threshold {
+    if (model.generation !== this.#generation) {
+      throw new StateError(`CutPasteDetector.${where}: fit() replaced the model while ${where}() was running; the threshold was not set`);
+    }
+    this.#threshold = threshold;
+    return { ...threshold };
   }
 
-  async #run(where: string, images: ImagesInput, maps: boolean): Promise<{ scores: Float32Array; maps?: ScoreMap[] }> {
-    this.#check(where);
-    const density = this.#density;
-    if (!density) throw new StateError(`CutPasteDetector.${where}: the detector is not fitted; call fit() or load() first`);
+  /** Scores `images` with `model`, `inferenceBatchSize` at a time; stops with `AbortError` after `dispose()`. */
+  async #run(where: string, model: Model, images: ImagesInput, maps: boolean): Promise<{ scores: Float32Array; maps?: ScoreMap[] }> {
     const o = this.options;
-    const state: ScoringState = { encoder: this.#networks.encoder, density, options: o, ...(this.#layout ? { layout: this.#layout } : {}) };
     const scores: number[] = [];
     const out: ScoreMap[] = [];
-    await forEachChunk(images, o.inferenceBatchSize, o.imageSize, this.#networks.encoder.inputChannels, `CutPasteDetector.${where}`, async (x, sizes) => {
-      const chunk = await scoreChunk(state, x, maps);
+    await forEachChunk(images, o.inferenceBatchSize, o.imageSize, model.encoder.inputChannels, `CutPasteDetector.${where}`, async (x, sizes) => {
+      this.#gate.stopIfDisposed(where);
+      const chunk = await scoreChunk(model, x, maps);
       scores.push(...chunk.scores);
       chunk.maps?.forEach((m, i) => out.push(resizeMap(m, sizes[i]![0], sizes[i]![1])));
     });
+    this.#gate.stopIfDisposed(where);
     return { scores: Float32Array.from(scores), ...(maps ? { maps: out } : {}) };
   }
-
-  #check(where: string): void {
-    if (this.#disposed) throw new StateError(`CutPasteDetector.${where}: the detector was disposed`);
-    if (this.#busy === 'fit' && where !== 'fit') {
-      throw new StateError(`CutPasteDetector.${where}: fit() is still running; await it first`);
-    }
-  }
-
-  async #exclusive<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    if (this.#busy) throw new StateError(`CutPasteDetector.${what}: ${this.#busy}() is still running; await it first`);
-    this.#busy = what;
-    try {
-      return await fn();
-    } finally {
-      this.#busy = undefined;
-    }
-  }
 }
+
+/** The fitted model as a call found it when it started: what it scores with, and which fit made it. */
+type Model = ScoringState & { generation: number; networks: Networks };
 
 /** Rejects `fit` options of the wrong kind before any work starts. */
 function checkFitOptions(options: FitOptions): void {

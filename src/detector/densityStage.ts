@@ -2,6 +2,9 @@ import { GaussianDensity, type GaussianDensityJSON } from '../density/GaussianDe
 import { LocationDensity } from '../density/LocationDensity';
 import type { GaussianDensityOptions } from '../density/gaussianDensityOptions';
 import { createRng, shuffleInPlace } from '../math/random';
+import type { Encoder } from '../models/types';
+import { patchLayout } from './embedding';
+import type { ResolvedCutPasteOptions } from './options';
 
 /**
  * The fitted density of a detector:
@@ -78,4 +81,38 @@ export function densityToJSON(density: DetectorDensity): DetectorDensityJSON {
     return { kind: 'per-location', locations, dimension, l2Normalize };
   }
   return { kind: density.kind, gde: density.gde.toJSON() };
+}
+
+/**
+ * Throws (a plain Error, which `load` wraps in a FormatError) unless `density` can score what the
+ * detector's `encoder` and `options` produce: its kind fits `options.mode` and `options.perLocation`
+ * (and the saved report's `density`, when there is one), its dimension is the encoder's feature
+ * dimension, and a density per location has one density per location of the patch grid.
+ */
+export function checkDensityFits(
+  density: DetectorDensity,
+  options: ResolvedCutPasteOptions,
+  encoder: Encoder,
+  reported?: DetectorDensity['kind'],
+): void {
+  const { kind } = density;
+  const modeKinds = options.mode === 'image' ? ['image'] : options.perLocation === 'auto' ? ['shared', 'per-location'] : [options.perLocation ? 'per-location' : 'shared'];
+  if (!modeKinds.includes(kind)) {
+    throw new Error(`density.kind '${kind}' does not fit options.mode '${options.mode}' with perLocation ${String(options.perLocation)} (allowed: ${modeKinds.join(', ')})`);
+  }
+  if (reported !== undefined && reported !== kind) throw new Error(`density.kind '${kind}' differs from report.density '${reported}'`);
+  const dimension = kind === 'per-location' ? density.density.dimension : density.gde.dimension;
+  if (dimension !== encoder.featureDim) {
+    throw new Error(`the density's dimension ${dimension} differs from the encoder's feature dimension ${encoder.featureDim}`);
+  }
+  if (kind === 'per-location') {
+    const [height, width] = options.imageSize;
+    const grid = patchLayout(encoder, height, width, options.patchSize, options.stride);
+    const locations = grid.rows * grid.cols;
+    if (density.density.locations !== locations) {
+      throw new Error(
+        `density.locations is ${density.density.locations} but options.imageSize ${height}×${width}, patchSize ${options.patchSize} and stride ${options.stride} give a ${grid.rows}×${grid.cols} grid of ${locations} locations`,
+      );
+    }
+  }
 }

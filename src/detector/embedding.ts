@@ -17,11 +17,21 @@ export interface PatchLayout extends PatchGridGeometry {
   subsample: number;
 }
 
-/** The patch layout for `patchSize`/`stride` patches on `height × width` images with `encoder`. */
+/**
+ * The patch layout for `patchSize`/`stride` patches on `height × width` images with `encoder`.
+ *
+ * @throws RangeError (option `patchSize`) when a patch is smaller than the encoder's smallest input
+ *   (a `'valid'`-padded ResNet needs its receptive field), so the problem shows at `create`, not in `fit`
+ */
 export function patchLayout(encoder: Encoder, height: number, width: number, patchSize: number, stride: number): PatchLayout {
   const rows = Math.floor((height - patchSize) / stride) + 1;
   const cols = Math.floor((width - patchSize) / stride) + 1;
   const r = encoder as Partial<ResNetEncoder>;
+  if (r.featureSize && r.featureSize(patchSize, patchSize)[0] < 1) {
+    let least = patchSize + 1;
+    while (least < 4096 && r.featureSize(least, least)[0] < 1) least++;
+    throw new RangeError(`CutPasteDetector: option patchSize must be at least ${least} px, the smallest input of the encoder ${encoder.name}, got ${patchSize}`);
+  }
   const dense =
     r.receptiveField === patchSize &&
     r.config?.padding === 'valid' &&

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { StateError } from '../errors';
+import { capText } from '../math/validate';
 
 /**
  * One image as plain pixels, row-major `height × width × channels`. `Uint8Array`/`Uint8ClampedArray`
@@ -32,6 +34,7 @@ export interface ModelInput {
 /** Number of images in an `ImagesInput`, validating its outer shape. */
 export function countImages(input: ImagesInput, where: string): number {
   if (input instanceof tf.Tensor) {
+    checkNotDisposed(input, where, 'images');
     if (input.rank !== 4) {
       throw new TypeError(`${where}: images must be a tf.Tensor4D [count, height, width, channels] or an array of images, got a tensor of rank ${input.rank}`);
     }
@@ -64,6 +67,7 @@ export async function toModelInput(
   if (input instanceof tf.Tensor) {
     checkDtype(input, where, 'images');
     checkChannels(input.shape[3], where, 'images');
+    checkNotEmpty(input, where, 'images');
     await checkFinite(input, where, 'images');
     const images = tf.tidy(() => resizeTo(toFloat(input as tf.Tensor4D), size, channels));
     return { images, sizes: new Array(count).fill([input.shape[1], input.shape[2]]) };
@@ -94,11 +98,13 @@ export async function toModelInput(
 }
 
 async function checkTensor3D(image: tf.Tensor, where: string, index: number): Promise<tf.Tensor3D> {
+  checkNotDisposed(image, where, `images[${index}]`);
   if (image.rank !== 3) {
     throw new TypeError(`${where}: images[${index}] must be a tf.Tensor3D [height, width, channels], got rank ${image.rank}`);
   }
   checkDtype(image, where, `images[${index}]`);
   checkChannels(image.shape[2]!, where, `images[${index}]`);
+  checkNotEmpty(image, where, `images[${index}]`);
   await checkFinite(image, where, `images[${index}]`);
   return image as tf.Tensor3D;
 }
@@ -140,6 +146,19 @@ function fromRaw(image: RawImage, where: string, index: number): tf.Tensor3D {
       : tf.tensor3d(Int32Array.from(data), [height, width, channels], 'int32');
     return channels === 4 ? (tf.slice(t, [0, 0, 0], [height, width, 3]) as tf.Tensor3D) : t;
   });
+}
+
+/** A disposed tensor keeps its shape but not its data: refused by name before anything reads it. */
+function checkNotDisposed(t: tf.Tensor, where: string, name: string): void {
+  if (t.isDisposed) throw new StateError(`${where}: ${name} is a disposed tensor; pass images that are not disposed before the call returns`);
+}
+
+/** A height or width of 0 (the batch size is checked by the callers, as "images is empty"). */
+function checkNotEmpty(t: tf.Tensor, where: string, name: string): void {
+  const [height, width] = t.shape.slice(-3, -1) as [number, number];
+  if (height === 0 || width === 0) {
+    throw new RangeError(`${where}: ${name} has ${height === 0 ? 'height' : 'width'} 0 (shape [${t.shape.join(', ')}]); height and width must be ≥ 1`);
+  }
 }
 
 function checkDtype(t: tf.Tensor, where: string, name: string): void {
@@ -190,5 +209,5 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (typeof value === 'object') return (value as object).constructor?.name ?? 'an object';
-  return `${typeof value} ${String(value)}`;
+  return capText(`${typeof value} ${String(value)}`);
 }

@@ -2,19 +2,19 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { GaussianDensity } from '../density/GaussianDensity';
 import { LocationDensity } from '../density/LocationDensity';
-import { FormatError } from '../errors';
+import { FormatError, StateError } from '../errors';
+import { capText } from '../math/validate';
 import type { GraphModelLike } from '../models/pretrainedEncoder';
 import { VERSION } from '../version';
-import { densityToJSON, type DetectorDensity, type DetectorDensityJSON } from './densityStage';
+import { checkDensityFits, densityToJSON, type DetectorDensity, type DetectorDensityJSON } from './densityStage';
+import { DETECTOR_FORMAT, DETECTOR_FORMAT_VERSION, readDocument, type DetectorDocument } from './detectorDocument';
 import { disposeNetworks, networksConfig, rebuildNetworks, type Networks, type NetworksConfig } from './networks';
 import { resolveCutPasteOptions, type CutPasteOptions, type ResolvedCutPasteOptions } from './options';
 import type { Threshold } from './thresholds';
 import type { FitReport } from './types';
+import { httpLoadHandler, isHttpUrl } from './weightUrl';
 
-/** The document format written into `userDefinedMetadata.cutpaste`. */
-export const DETECTOR_FORMAT = 'cutpaste.detector';
-/** The current document version; `load` reads this version only and names it in its errors. */
-export const DETECTOR_FORMAT_VERSION = 1;
+export { DETECTOR_FORMAT, DETECTOR_FORMAT_VERSION, type DetectorDocument } from './detectorDocument';
 
 /** Options of `CutPasteDetector.load`. */
 export interface LoadOptions {
@@ -29,18 +29,6 @@ export interface DetectorState {
   density: DetectorDensity;
   threshold: Threshold | undefined;
   report: FitReport | undefined;
-}
-
-/** The JSON document of a saved detector. */
-export interface DetectorDocument {
-  format: typeof DETECTOR_FORMAT;
-  formatVersion: number;
-  library: string;
-  options: Omit<ResolvedCutPasteOptions, 'encoder'> & { encoder: unknown };
-  networks: NetworksConfig;
-  density: DetectorDensityJSON;
-  threshold: Threshold | null;
-  report: FitReport | null;
 }
 
 const DENSITY_WEIGHTS = ['density/means', 'density/factors', 'density/shrinkage'] as const;
@@ -91,6 +79,7 @@ export async function saveDetectorState(target: string | tf.io.IOHandler, state:
 /** Reads a detector state from `source`; throws `FormatError` (or the handler's error) before creating anything. */
 export async function loadDetectorState(source: string | tf.io.IOHandler, options: LoadOptions): Promise<DetectorState> {
   const handler = loadHandlerFor(source);
+  checkBackendReady();
   const artifacts = await handler.load!();
   const document = readDocument(artifacts);
   const savedEncoder = document.options.encoder as { pretrained?: boolean } | string;
@@ -123,7 +112,13 @@ export async function loadDetectorState(source: string | tf.io.IOHandler, option
         throw new FormatError(`CutPasteDetector.load: the weights do not fit the saved architecture: ${(error as Error).message}`);
       }
     }
+    checkHeads(document.networks, networksConfig(networks));
     const density = await readDensity(document.density, weights);
+    try {
+      checkDensityFits(density, resolved, networks.encoder, document.report?.density);
+    } catch (error) {
+      throw new FormatError(`CutPasteDetector.load: the saved density does not fit the detector: ${(error as Error).message}`);
+    }
     return {
       options: resolved,
       networks,
@@ -162,31 +157,6 @@ function checkWeightBytes(data: tf.io.WeightData, specs: tf.io.WeightsManifestEn
   }
 }
 
-function readDocument(artifacts: tf.io.ModelArtifacts): DetectorDocument {
-  const doc = (artifacts.userDefinedMetadata as { cutpaste?: unknown } | undefined)?.cutpaste as Partial<DetectorDocument> | undefined;
-  if (!doc || typeof doc !== 'object') {
-    throw new FormatError('CutPasteDetector.load: these artifacts hold no cutpaste detector (userDefinedMetadata.cutpaste is missing)');
-  }
-  if (doc.format !== DETECTOR_FORMAT) {
-    throw new FormatError(`CutPasteDetector.load: userDefinedMetadata.cutpaste.format must be '${DETECTOR_FORMAT}', got ${JSON.stringify(doc.format)}`);
-  }
-  if (doc.formatVersion !== DETECTOR_FORMAT_VERSION) {
-    throw new FormatError(
-      `CutPasteDetector.load: format version ${JSON.stringify(doc.formatVersion)} is not supported; this library (cutpaste ${VERSION}) reads version ${DETECTOR_FORMAT_VERSION}`,
-    );
-  }
-  for (const field of ['options', 'networks', 'density'] as const) {
-    if (typeof doc[field] !== 'object' || doc[field] === null) {
-      throw new FormatError(`CutPasteDetector.load: the document has no valid '${field}' section`);
-    }
-  }
-  const t = doc.threshold;
-  if (t !== null && t !== undefined && !(typeof t === 'object' && Number.isFinite(t.value))) {
-    throw new FormatError(`CutPasteDetector.load: the saved threshold is invalid: ${JSON.stringify(t)}`);
-  }
-  return doc as DetectorDocument;
-}
-
 async function readDensity(json: DetectorDensityJSON, weights: tf.NamedTensorMap): Promise<DetectorDensity> {
   try {
     if (json.kind === 'per-location') {
@@ -210,12 +180,34 @@ async function readDensity(json: DetectorDensityJSON, weights: tf.NamedTensorMap
   }
 }
 
+/** The saved head and classifier configs must be those the saved options build (they are rebuilt from the options). */
+function checkHeads(saved: NetworksConfig, rebuilt: NetworksConfig): void {
+  for (const part of ['head', 'classifier'] as const) {
+    const [was, is] = [JSON.stringify(saved[part]) ?? 'nothing', JSON.stringify(rebuilt[part])];
+    if (was !== is) throw new FormatError(`CutPasteDetector.load: networks.${part} is ${capText(was)} but the saved options and encoder give ${is}`);
+  }
+}
+
+/**
+ * Throws StateError while the tfjs backend is still initialising (or none can be): decoding the
+ * weights would fail then, and the file is not at fault.
+ */
+function checkBackendReady(): void {
+  try {
+    void tf.engine().backend; // throws until `setBackend`'s or `ready`'s promise has resolved
+  } catch (error) {
+    throw new StateError(
+      `CutPasteDetector.load: the tfjs backend is not ready (${capText((error as Error).message)}); await tf.ready() or await tf.setBackend(name) before loading`,
+    );
+  }
+}
+
 function saveHandlerFor(target: string | tf.io.IOHandler): tf.io.IOHandler {
   if (typeof target === 'string') {
     const handlers = tf.io.getSaveHandlers(target);
     if (handlers.length === 0) {
       throw new TypeError(
-        `CutPasteDetector.save: no tfjs save handler for ${JSON.stringify(target)}; use indexeddb://, localstorage://, downloads://, http(s):// (browser) or file:// (import 'cutpaste/node')`,
+        `CutPasteDetector.save: no tfjs save handler for ${capText(JSON.stringify(target))}; use indexeddb://, localstorage://, downloads://, http(s):// (browser) or file:// (import 'cutpaste/node')`,
       );
     }
     return handlers[0]!;
@@ -231,10 +223,11 @@ function loadHandlerFor(source: string | tf.io.IOHandler): tf.io.IOHandler {
     const handlers = tf.io.getLoadHandlers(source);
     if (handlers.length === 0) {
       throw new TypeError(
-        `CutPasteDetector.load: no tfjs load handler for ${JSON.stringify(source)}; use indexeddb://, localstorage://, http(s):// (browser) or file:// (import 'cutpaste/node')`,
+        `CutPasteDetector.load: no tfjs load handler for ${capText(JSON.stringify(source))}; use indexeddb://, localstorage://, http(s):// (browser) or file:// (import 'cutpaste/node')`,
       );
     }
-    return handlers[0]!;
+    // tfjs's own http(s) handler would fetch any weight path (`../x`, another origin): ours checks each first.
+    return isHttpUrl(source) ? httpLoadHandler(source) : handlers[0]!;
   }
   if (!source || typeof source.load !== 'function') {
     throw new TypeError('CutPasteDetector.load: source must be a URL string or a tf.io.IOHandler with a load() method');

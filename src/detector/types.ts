@@ -1,4 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { PretextProbe } from '../train/pretextProbe';
+import type { DensityChoice } from './densityChoice';
 import type { ImagesInput } from './input';
 
 /** An anomaly score map at an image's own resolution, row-major; higher = more anomalous. */
@@ -14,22 +16,33 @@ export interface FitReport {
   steps: number;
   /** Mean pretext loss over the last 10% of steps. */
   finalLoss: number;
-  /** Mean pretext accuracy over the last 10% of steps, in [0, 1]. */
+  /** Mean pretext accuracy over the last 10% of steps (on the training batches), in [0, 1]. */
   pretextAccuracy: number;
+  /**
+   * The pretext task on fresh batches after training (new crops and augmentations): accuracy, accuracy
+   * on the copies that differ visibly, that fraction, and whether it stayed near chance.
+   */
+  heldOutPretext?: PretextProbe;
   /** Wall-clock seconds of the whole fit (training, embedding, density). */
   seconds: number;
   /** Seconds spent in stage 1 training. */
   trainSeconds: number;
   /** Pretext images per second during training. */
   imagesPerSecond: number;
-  /** Gradient worker threads that helped train (`FitOptions.workers`; 0: the calling thread alone). */
+  /**
+   * Gradient worker threads that helped train (`FitOptions.workers`; 0: the calling thread alone). Part
+   * of what makes a fit reproducible (with the seed and the backend), so it is saved with the model;
+   * absent from reports of models saved by cutpaste 0.1.0, before it was recorded.
+   */
   workers: number;
   /** Normal images the density was fitted on. */
   images: number;
   /** The density fitted: one GDE over image features, one shared by every patch location, or one per location. */
   density: 'image' | 'shared' | 'per-location';
-  /** Patch mode: the training features' location alignment (see `locationAlignment`), which `perLocation: 'auto'` uses. */
+  /** Patch mode: the training features' location alignment (see `locationAlignment`); `perLocation: 'auto'` uses it below `CHOICE_MIN_IMAGES` images. */
   alignment?: number;
+  /** Patch mode with `perLocation: 'auto'` (≥ `CHOICE_MIN_IMAGES` images): how the density was chosen, by validation on synthetic defects. */
+  densityChoice?: DensityChoice;
 }
 
 /** Progress of `fit`: training steps, then the density stage. */

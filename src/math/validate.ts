@@ -5,6 +5,21 @@
  * Nothing is clipped or coerced silently.
  */
 
+/** The most characters of a received value that an error message repeats (see {@link capText}). */
+export const MAX_ECHO = 200;
+
+/**
+ * `text` cut to at most `max` characters (default {@link MAX_ECHO}), ending with `…` and the full length
+ * when cut: every error message that repeats a value it received goes through this (or
+ * {@link describeValue}), so a 20 MB field never becomes a 20 MB message.
+ *
+ * @example
+ * capText('x'.repeat(1000), 5); // 'xxxxx… (1000 characters)'
+ */
+export function capText(text: string, max = MAX_ECHO): string {
+  return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
+}
+
 /** Formats a received value for an error message: numbers as written, strings quoted, arrays by length. */
 export function describeValue(value: unknown): string {
   if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);

@@ -11,6 +11,7 @@ export {
   type ResolvedResNetConfig,
 } from './resnetConfig';
 export { RESNET_PRESETS, resnetPreset, type ResNetPresetName } from './resnetPresets';
+export { PATCH_ENCODER_SIZES, patchEncoderConfig } from './patchEncoder';
 export type { BatchNormSettings } from './batchNorm';
 export {
   projectionHead,

@@ -1,3 +1,4 @@
+import { capText, describeValue } from '../math/validate';
 import { DEFAULT_BATCH_NORM, type BatchNormSettings } from './batchNorm';
 
 /** The stem: one conv (+ BatchNorm + ReLU), optionally followed by a max-pool. */
@@ -78,7 +79,13 @@ export const GRAY_STD: readonly number[] = Object.freeze([0.226]);
 const TORCHVISION_MAX_POOL = Object.freeze({ kernel: 3, stride: 2 });
 
 function fail(field: string, value: unknown, allowed: string): never {
-  throw new RangeError(`resnet: config.${field} must be ${allowed}, got ${JSON.stringify(value)}`);
+  let shown: string;
+  try {
+    shown = capText(JSON.stringify(value) ?? String(value));
+  } catch {
+    shown = describeValue(value); // a cyclic or very deep value
+  }
+  throw new RangeError(`resnet: config.${field} must be ${allowed}, got ${shown}`);
 }
 
 function isPositiveInt(v: unknown): v is number {

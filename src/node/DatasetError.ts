@@ -11,7 +11,7 @@
  * }
  */
 export class DatasetError extends Error {
-  override readonly name = 'DatasetError';
+  override readonly name: string = 'DatasetError';
   /** The file or folder at fault (absolute). */
   readonly path: string;
 

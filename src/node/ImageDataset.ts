@@ -81,6 +81,8 @@ export interface DatasetSpec {
   size: [number, number] | null;
   channels: 1 | 3 | null;
   batchSize: number;
+  /** Largest accepted file in pixels (a resolved `maxPixels`). */
+  maxPixels: number;
 }
 
 /** Files decoded at once (sharp decodes on libuv's thread pool). */
@@ -102,15 +104,15 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
 
 /** Builds the lazy dataset object over listed samples. */
 export function createImageDataset(spec: DatasetSpec): ImageDataset {
-  const { fn, size, channels, hasMasks } = spec;
+  const { fn, size, channels, hasMasks, maxPixels } = spec;
   const freeze = (s: ImageSample): ImageSample => Object.freeze({ ...s });
   const train = Object.freeze(spec.train.map(freeze));
   const test = Object.freeze(spec.test.map(freeze));
 
   const loadSample = async (sample: ImageSample): Promise<{ image: LoadedImage; mask: Uint8Array | null }> => {
     const [decoded, rawMask] = await Promise.all([
-      decodeImageFile(sample.path, size, fn),
-      sample.maskPath ? decodeMaskFile(sample.maskPath, fn) : Promise.resolve(null),
+      decodeImageFile(sample.path, size, fn, maxPixels),
+      sample.maskPath ? decodeMaskFile(sample.maskPath, fn, maxPixels) : Promise.resolve(null),
     ]);
     const image = convertChannels(decoded.image, channels);
     if (!hasMasks) return { image, mask: null };
@@ -159,7 +161,7 @@ export function createImageDataset(spec: DatasetSpec): ImageDataset {
     train,
     test,
     imageSize: size ? (Object.freeze([size[0], size[1]]) as readonly [number, number]) : null,
-    loadTrain: () => mapLimit(train, CONCURRENCY, async (s) => convertChannels((await decodeImageFile(s.path, size, fn)).image, channels)),
+    loadTrain: () => mapLimit(train, CONCURRENCY, async (s) => convertChannels((await decodeImageFile(s.path, size, fn, maxPixels)).image, channels)),
     loadTest: () => loadBatch(test),
     testBatches: (options?: BatchOptions) => batches(test, batchSizeOf(options, 'testBatches')),
     trainBatches: (options?: BatchOptions) => batches(train, batchSizeOf(options, 'trainBatches')),

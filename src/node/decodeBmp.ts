@@ -1,4 +1,6 @@
 import { DatasetError } from './DatasetError';
+import { resolveMaxPixels } from './imageOptions';
+import { ImageTooLargeError } from './ImageTooLargeError';
 
 /** Pixels decoded from a BMP file, row-major `height × width × channels`, 0–255, top row first. */
 export interface DecodedBmp {
@@ -14,21 +16,25 @@ const BI_BITFIELDS = 3;
 const BI_ALPHABITFIELDS = 6;
 const COMPRESSION_NAMES: Record<number, string> = { 1: 'RLE8', 2: 'RLE4', 4: 'JPEG', 5: 'PNG' };
 
+/** The fields of a BMP header that decoding needs. */
+interface BmpHeader {
+  pixelOffset: number;
+  headerSize: number;
+  /** A 12-byte `BITMAPCOREHEADER`. */
+  core: boolean;
+  width: number;
+  height: number;
+  topDown: boolean;
+  bpp: number;
+  compression: number;
+}
+
 /**
- * Decodes a Windows BMP (sharp's libvips cannot read BMP): 1-, 4- and 8-bit palettes, 16-bit (5-5-5 or
- * bit fields), 24-bit and 32-bit (BGRX or bit fields), bottom-up or top-down, with any header from
- * `BITMAPCOREHEADER` to `BITMAPV5HEADER`. RLE-compressed and embedded JPEG/PNG BMPs are not supported
- * (a `DatasetError` says so). An all-gray palette gives a 1-channel image; alpha is dropped; n-bit
- * fields of 16/32-bit files scale to 8 bits as `floor(v · 255 / (2ⁿ − 1))`, as Pillow does.
+ * Reads and checks a BMP header (no pixels are touched).
  *
- * @param bytes the whole file
- * @param source named in error messages (usually the file path); default `'BMP data'`
- * @throws DatasetError for a truncated, corrupt or unsupported file
- * @example
- * const { data, width, height, channels } = decodeBmp(await readFile('scan.bmp'), 'scan.bmp');
+ * @throws DatasetError (`decodeBmp: <source> …`) when it is not a BMP, or is truncated or unsupported
  */
-export function decodeBmp(bytes: Uint8Array, source = 'BMP data'): DecodedBmp {
-  if (!(bytes instanceof Uint8Array)) throw new TypeError(`decodeBmp: bytes must be a Uint8Array (or a Buffer), got ${Object.prototype.toString.call(bytes)}`);
+export function readBmpHeader(bytes: Uint8Array, source: string): BmpHeader {
   const fail = (what: string): never => {
     throw new DatasetError(`decodeBmp: ${source} ${what}`, source);
   };
@@ -43,9 +49,36 @@ export function decodeBmp(bytes: Uint8Array, source = 'BMP data'): DecodedBmp {
   const rawHeight = core ? view.getInt16(20, true) : view.getInt32(22, true);
   const bpp = core ? view.getUint16(24, true) : view.getUint16(28, true);
   const compression = core ? BI_RGB : view.getUint32(30, true);
-  const topDown = rawHeight < 0;
   const height = Math.abs(rawHeight);
   if (width < 1 || height < 1) fail(`has an invalid size ${width}×${rawHeight}`);
+  return { pixelOffset, headerSize, core, width, height, topDown: rawHeight < 0, bpp, compression };
+}
+
+/**
+ * Decodes a Windows BMP (sharp's libvips cannot read BMP): 1-, 4- and 8-bit palettes, 16-bit (5-5-5 or
+ * bit fields), 24-bit and 32-bit (BGRX or bit fields), bottom-up or top-down, with any header from
+ * `BITMAPCOREHEADER` to `BITMAPV5HEADER`. RLE-compressed and embedded JPEG/PNG BMPs are not supported
+ * (a `DatasetError` says so). An all-gray palette gives a 1-channel image; alpha is dropped; n-bit
+ * fields of 16/32-bit files scale to 8 bits as `floor(v · 255 / (2ⁿ − 1))`, as Pillow does.
+ *
+ * @param bytes the whole file
+ * @param source named in error messages (usually the file path); default `'BMP data'`
+ * @param options `maxPixels`: largest accepted width × height, checked from the header before any
+ *   allocation (default {@link DEFAULT_MAX_PIXELS}; at most 2²⁸ in any case)
+ * @throws DatasetError for a truncated, corrupt or unsupported file; ImageTooLargeError (a DatasetError)
+ *   over `maxPixels`
+ * @example
+ * const { data, width, height, channels } = decodeBmp(await readFile('scan.bmp'), 'scan.bmp');
+ */
+export function decodeBmp(bytes: Uint8Array, source = 'BMP data', options: { maxPixels?: number } = {}): DecodedBmp {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError(`decodeBmp: bytes must be a Uint8Array (or a Buffer), got ${Object.prototype.toString.call(bytes)}`);
+  const maxPixels = resolveMaxPixels(options?.maxPixels, 'decodeBmp', 'options.maxPixels');
+  const fail = (what: string): never => {
+    throw new DatasetError(`decodeBmp: ${source} ${what}`, source);
+  };
+  const { pixelOffset, headerSize, core, width, height, topDown, bpp, compression } = readBmpHeader(bytes, source);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (width * height > maxPixels) throw new ImageTooLargeError('decodeBmp', source, width, height, maxPixels);
   if (width * height > 1 << 28) fail(`is too large (${width}×${height})`);
   if (![1, 4, 8, 16, 24, 32].includes(bpp)) fail(`has an unsupported bit depth ${bpp} (allowed: 1, 4, 8, 16, 24, 32)`);
   if (compression in COMPRESSION_NAMES) fail(`uses ${COMPRESSION_NAMES[compression]} compression, which is not supported; re-save it uncompressed or as PNG`);

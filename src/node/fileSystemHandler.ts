@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { FormatError } from 'cutpaste';
-import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, open, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { MODEL_JSON_FILE, SAVED_BY, SAVED_BY_FIELD, WEIGHTS_FILE, readModelJson, readWeightFiles, replaceableFolder } from './modelFiles';
 
-/** File names of a saved model, as tfjs-node's `file://` handler writes them. */
-export const MODEL_JSON_FILE = 'model.json';
-export const WEIGHTS_FILE = 'weights.bin';
+export { MODEL_JSON_FILE, WEIGHTS_FILE } from './modelFiles';
 
 let saveCounter = 0;
 
@@ -19,17 +18,27 @@ export interface FileSystemIOHandler extends tf.io.IOHandler {
  * A tfjs `IOHandler` that saves a model to a folder and loads it back, without `@tensorflow/tfjs-node`.
  * The folder is interchangeable with tfjs-node's `file://` folders: `model.json` (`modelTopology`,
  * `weightsManifest: [{ paths: ['weights.bin'], weights }]`, `format`, `generatedBy`, `convertedBy`,
- * `userDefinedMetadata`, …) and `weights.bin`.
+ * `userDefinedMetadata`, …) and `weights.bin`; `model.json` also carries `"savedBy": "cutpaste"`, a field
+ * tfjs ignores.
  *
  * Saving is atomic: both files are written (and flushed) into a temporary sibling folder, which then
- * replaces `path`, so an interrupted or failed save leaves the previous model (or no model), never a
- * half-written one. Saving into a folder that holds other files than a model's is refused, since the
- * folder is replaced as a whole. Loading accepts the folder or its `model.json`, reads every weight
- * file of the manifest (tfjs-converter shards too) and checks their total size against the manifest.
+ * becomes `path`, so an interrupted or failed save leaves the previous model (or no model), never a
+ * half-written one. Saving deletes nothing it cannot prove it wrote: `path` may not exist, be an empty
+ * folder (the files are moved into it) or be a folder this handler saved before (its `model.json` has the
+ * `savedBy` marker and nothing else is there but `weights.bin`): that folder is swapped for the new one,
+ * and then only its `model.json` and `weights.bin` are deleted. Any other folder (a foreign file, a dotfile,
+ * a subfolder, a `model.json` without the marker) is refused untouched.
+ *
+ * Loading accepts the folder or its `model.json` and reads only what the model may name: `model.json` must
+ * be a regular file of at most 64 MiB; the manifest may list at most 1024 weight files and 65,536 weights;
+ * every weight path must resolve (symlinks followed) to a regular file inside the folder, and the files'
+ * total size must match the manifest before any of them is read. Pipes, devices and folders are refused
+ * without being opened for a blocking read.
  *
  * @param path the model folder (created on save, with its parents)
- * @throws on save: Error when `path` is a file or holds unrelated files; on load: Error when no model
- *   is there, `FormatError` for a malformed `model.json`, a missing weight file or weights of the wrong size
+ * @throws on save: Error when `path` is a file or a folder this handler cannot prove it wrote; on load:
+ *   Error when no model is there, `FormatError` for a malformed or oversized `model.json`, a weight path
+ *   outside the folder, a weight file that is missing or not a regular file, or weights of the wrong size
  * @example
  * await detector.save(fileSystemHandler('models/bottle'));
  * const again = await CutPasteDetector.load(fileSystemHandler('models/bottle'));
@@ -51,9 +60,11 @@ async function saveModel(dir: string, artifacts: tf.io.ModelArtifacts): Promise<
   if (artifacts.modelTopology instanceof ArrayBuffer) {
     throw new TypeError(`${fn}: binary model topologies (GraphDef) cannot be saved to ${dir}; only JSON topologies`);
   }
-  const existing = await stat(dir).catch(() => null);
-  if (existing && !existing.isDirectory()) throw new Error(`${fn}: ${dir} exists and is a file; the path must be a folder or not exist`);
-  if (existing) await checkReplaceable(dir, fn);
+  const existing = await lstat(dir).catch(() => null);
+  if (existing && !existing.isDirectory()) {
+    throw new Error(`${fn}: ${dir} exists and is ${existing.isSymbolicLink() ? 'a symbolic link' : 'a file'}; the path must be a folder or not exist`);
+  }
+  const state = existing ? await replaceableFolder(dir, fn) : 'absent';
 
   const buffers = artifacts.weightData === undefined ? [] : Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData];
   const modelJson: tf.io.ModelJSON = {
@@ -78,19 +89,44 @@ async function saveModel(dir: string, artifacts: tf.io.ModelArtifacts): Promise<
   try {
     await mkdir(temp);
     await writeDurably(join(temp, WEIGHTS_FILE), buffers.map((b) => new Uint8Array(b)));
-    await writeDurably(join(temp, MODEL_JSON_FILE), [Buffer.from(JSON.stringify(modelJson), 'utf8')]);
-    if (existing) {
-      await rename(dir, old);
-      moved = true;
+    await writeDurably(join(temp, MODEL_JSON_FILE), [Buffer.from(JSON.stringify({ ...modelJson, [SAVED_BY_FIELD]: SAVED_BY }), 'utf8')]);
+    if (state === 'empty') {
+      await moveInto(temp, dir);
+    } else {
+      if (state === 'ours') {
+        await rename(dir, old);
+        moved = true;
+      }
+      await rename(temp, dir);
     }
-    await rename(temp, dir);
   } catch (error) {
     if (moved) await rename(old, dir).catch(() => undefined); // put the previous model back
-    await rm(temp, { recursive: true, force: true }).catch(() => undefined);
+    await removeSavedFolder(temp);
     throw error;
   }
-  if (moved) await rm(old, { recursive: true, force: true });
+  if (moved) await removeSavedFolder(old);
   return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+}
+
+/** Moves the saved files of `temp` into the empty folder `dir`, `model.json` last (no model until then). */
+async function moveInto(temp: string, dir: string): Promise<void> {
+  await rename(join(temp, WEIGHTS_FILE), join(dir, WEIGHTS_FILE));
+  try {
+    await rename(join(temp, MODEL_JSON_FILE), join(dir, MODEL_JSON_FILE));
+  } catch (error) {
+    await unlink(join(dir, WEIGHTS_FILE)).catch(() => undefined); // the folder was empty: this one is ours
+    throw error;
+  }
+  await rmdir(temp);
+}
+
+/**
+ * Deletes a folder this handler wrote: its `model.json` and `weights.bin`, then the folder if it is empty.
+ * Never recursive: anything else found there is left where it is.
+ */
+async function removeSavedFolder(dir: string): Promise<void> {
+  for (const name of [WEIGHTS_FILE, MODEL_JSON_FILE]) await unlink(join(dir, name)).catch(() => undefined);
+  await rmdir(dir).catch(() => undefined);
 }
 
 /** Writes chunks to a new file and flushes it to disk before closing. */
@@ -107,57 +143,15 @@ async function writeDurably(path: string, chunks: Uint8Array[]): Promise<void> {
   }
 }
 
-/** Refuses to replace a folder holding anything but a saved model (model.json and its weight files). */
-async function checkReplaceable(dir: string, fn: string): Promise<void> {
-  const entries = await readdir(dir);
-  const allowed = new Set([MODEL_JSON_FILE, WEIGHTS_FILE]);
-  if (entries.includes(MODEL_JSON_FILE)) {
-    try {
-      const json = JSON.parse(await readFile(join(dir, MODEL_JSON_FILE), 'utf8')) as { weightsManifest?: { paths?: unknown }[] };
-      for (const group of json.weightsManifest ?? []) {
-        if (Array.isArray(group.paths)) for (const p of group.paths) if (typeof p === 'string') allowed.add(p);
-      }
-    } catch {
-      // a broken model.json: only the standard names count as model files
-    }
-  }
-  const foreign = entries.filter((e) => !allowed.has(e));
-  if (foreign.length > 0) {
-    throw new Error(
-      `${fn}: refusing to replace ${dir}: it holds files that are not part of a saved model (${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''}); save into an empty or new folder`,
-    );
-  }
-}
-
-const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8, uint8: 1, uint16: 2, float16: 2 };
-
-/** Bytes the manifest's weights need, or null when it cannot be known (string tensors). */
-function expectedBytes(specs: tf.io.WeightsManifestEntry[]): number | null {
-  let total = 0;
-  for (const spec of specs) {
-    const dtype = spec.quantization?.dtype ?? spec.dtype;
-    const size = DTYPE_BYTES[dtype];
-    if (size === undefined) return null;
-    total += spec.shape.reduce((a, b) => a * b, 1) * size;
-  }
-  return total;
-}
-
 async function loadModel(path: string): Promise<tf.io.ModelArtifacts> {
   const fn = 'fileSystemHandler.load';
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
     throw new Error(`${fn}: no model at ${path}: ${error.code === 'ENOENT' ? 'the path does not exist' : error.message}`, { cause: error });
   });
   const jsonPath = info.isDirectory() ? join(path, MODEL_JSON_FILE) : path;
-  const text = await readFile(jsonPath, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new Error(`${fn}: no model at ${path}: ${error.code === 'ENOENT' ? `${jsonPath} does not exist` : error.message}`, { cause: error });
-  });
-  let json: tf.io.ModelJSON;
-  try {
-    json = JSON.parse(text) as tf.io.ModelJSON;
-  } catch (error) {
-    throw new FormatError(`${fn}: ${jsonPath} is not valid JSON (${(error as Error).message}); the file is corrupt or truncated`);
-  }
+  const json = (await readModelJson(jsonPath, fn, (error) =>
+    new Error(`${fn}: no model at ${path}: ${error.code === 'ENOENT' ? `${jsonPath} does not exist` : error.message}`, { cause: error }),
+  )) as tf.io.ModelJSON;
   if (json === null || typeof json !== 'object' || Array.isArray(json) || (json.modelTopology == null && json.weightsManifest == null)) {
     throw new FormatError(`${fn}: ${jsonPath} is not a tfjs model.json: it needs modelTopology and/or weightsManifest`);
   }
@@ -169,27 +163,7 @@ async function loadModel(path: string): Promise<tf.io.ModelArtifacts> {
     throw new FormatError(`${fn}: ${jsonPath} has a malformed weightsManifest: expected [{ paths: string[], weights: [{ name, shape, dtype }] }]`);
   }
   return tf.io.getModelArtifactsForJSON(json, async (groups) => {
-    const specs = groups.flatMap((g) => g.weights);
-    const files: Uint8Array[] = [];
-    for (const file of groups.flatMap((g) => g.paths)) {
-      const filePath = join(dirname(jsonPath), file);
-      files.push(await readFile(filePath).catch((error: NodeJS.ErrnoException) => {
-        throw new FormatError(`${fn}: the weights file ${filePath} listed in ${jsonPath} ${error.code === 'ENOENT' ? 'does not exist' : `cannot be read (${error.message})`}`);
-      }));
-    }
-    const total = files.reduce((sum, f) => sum + f.length, 0);
-    const expected = expectedBytes(specs);
-    if (expected !== null && expected !== total) {
-      throw new FormatError(
-        `${fn}: the weights of ${jsonPath} hold ${total} bytes but its manifest's ${specs.length} tensors need ${expected}; the files are truncated or belong to another model`,
-      );
-    }
-    const data = new Uint8Array(total);
-    let offset = 0;
-    for (const f of files) {
-      data.set(f, offset);
-      offset += f.length;
-    }
-    return [specs, data.buffer];
+    const { specs, data } = await readWeightFiles(dirname(jsonPath), groups, jsonPath, fn);
+    return [specs, data.buffer as ArrayBuffer];
   });
 }

@@ -22,6 +22,24 @@ export function resolveImageSize(value: unknown, fn: string, name: string): [num
   throw new error(`${fn}: ${name} must be an integer in [1, 65535] or [height, width] of such integers, got ${shown}`);
 }
 
+/**
+ * Default largest image the readers decode, in pixels (width × height from the file's header):
+ * 2²⁵ = 33,554,432, e.g. 8192 × 4096 or 5792 × 5792. That is twice a 4096 × 4096 industrial camera
+ * image and 32 times an MVTec AD image (at most 1024 × 1024), while a file whose header claims, say,
+ * 8000 × 8000 (a 64-megapixel "decompression bomb" can be a 60 KB PNG) is refused before decoding.
+ * An RGB image at this size takes 100 MB when read at its own size; read at a model size (`size`,
+ * `imageSize`) it is resized while it is decoded and never held at full size.
+ */
+export const DEFAULT_MAX_PIXELS = 2 ** 25;
+
+/** Validates `maxPixels` (an integer ≥ 1); `undefined` means {@link DEFAULT_MAX_PIXELS}. */
+export function resolveMaxPixels(value: unknown, fn: string, name: string): number {
+  if (value === undefined) return DEFAULT_MAX_PIXELS;
+  if (typeof value !== 'number') throw new TypeError(`${fn}: ${name} must be a number (an integer ≥ 1), got ${typeof value} ${String(value)}`);
+  if (Number.isSafeInteger(value) && value >= 1) return value;
+  throw new RangeError(`${fn}: ${name} must be an integer in [1, ${Number.MAX_SAFE_INTEGER}] (pixels, width × height), got ${String(value)}`);
+}
+
 /** Validates a channel count (1 or 3); `undefined` keeps each file's own (gray → 1, colour → 3). */
 export function resolveChannels(value: unknown, fn: string, name: string): 1 | 3 | null {
   if (value === undefined) return null;

@@ -1,7 +1,7 @@
 import { basename, join, resolve } from 'node:path';
 import { DatasetError } from './DatasetError';
 import { type ImageDataset, type ImageSample, createImageDataset } from './ImageDataset';
-import { resolveBatchSize, resolveChannels, resolveImageSize } from './imageOptions';
+import { resolveBatchSize, resolveChannels, resolveImageSize, resolveMaxPixels } from './imageOptions';
 import { DEFAULT_LOAD_BATCH_SIZE, type LoadImagesOptions, imagesIn } from './loadMvtecCategory';
 import { readFolder } from './readFolder';
 
@@ -35,6 +35,7 @@ export async function loadImageFolder(dir: string, options: ImageFolderOptions =
   const size = resolveImageSize(options.imageSize, fn, 'options.imageSize');
   const channels = resolveChannels(options.channels, fn, 'options.channels');
   const batchSize = resolveBatchSize(options.batchSize, fn, 'options.batchSize', DEFAULT_LOAD_BATCH_SIZE);
+  const maxPixels = resolveMaxPixels(options.maxPixels, fn, 'options.maxPixels');
   const holdout = options.holdout ?? 0;
   if (typeof holdout !== 'number' || !(holdout >= 0 && holdout < 1)) {
     throw new RangeError(`${fn}: options.holdout must be a number in [0, 1), got ${String(holdout)}`);
@@ -66,5 +67,5 @@ export async function loadImageFolder(dir: string, options: ImageFolderOptions =
     defectTypes.push(type);
     for (const path of images) test.push({ path, split: 'test', defectType: type, label: 1, maskPath: null });
   }
-  return createImageDataset({ fn, dir: root, name: basename(root), hasMasks: false, defectTypes, train, test, size, channels, batchSize });
+  return createImageDataset({ fn, dir: root, name: basename(root), hasMasks: false, defectTypes, train, test, size, channels, batchSize, maxPixels });
 }

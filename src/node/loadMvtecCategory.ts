@@ -1,7 +1,7 @@
 import { basename, extname, join, resolve } from 'node:path';
 import { DatasetError } from './DatasetError';
 import { type ImageDataset, type ImageSample, createImageDataset } from './ImageDataset';
-import { type ImageSize, resolveBatchSize, resolveChannels, resolveImageSize } from './imageOptions';
+import { type ImageSize, resolveBatchSize, resolveChannels, resolveImageSize, resolveMaxPixels } from './imageOptions';
 import { readFolder } from './readFolder';
 
 /** Options of {@link loadMvtecCategory} and {@link loadImageFolder}. */
@@ -15,6 +15,13 @@ export interface LoadImagesOptions {
   channels?: 1 | 3;
   /** Default images per batch of `testBatches()`/`trainBatches()`. Default 32. */
   batchSize?: number;
+  /**
+   * Largest accepted image or mask file, in pixels (width × height from its header, checked before
+   * decoding); a larger file throws `ImageTooLargeError` when it is read. Default
+   * {@link DEFAULT_MAX_PIXELS} (2²⁵ = 33,554,432). With `imageSize` images are resized while they are
+   * decoded, so large files cost little memory; masks are always read at their own size.
+   */
+  maxPixels?: number;
 }
 
 /** Default of `LoadImagesOptions.batchSize`. */
@@ -49,6 +56,7 @@ export async function loadMvtecCategory(dir: string, options: LoadImagesOptions 
   const size = resolveImageSize(options.imageSize, fn, 'options.imageSize');
   const channels = resolveChannels(options.channels, fn, 'options.channels');
   const batchSize = resolveBatchSize(options.batchSize, fn, 'options.batchSize', DEFAULT_LOAD_BATCH_SIZE);
+  const maxPixels = resolveMaxPixels(options.maxPixels, fn, 'options.maxPixels');
   const root = resolve(dir);
   const top = await readFolder(root, fn, 'category folder');
 
@@ -82,12 +90,12 @@ export async function loadMvtecCategory(dir: string, options: LoadImagesOptions 
   const hasMasks = top.folders.includes('ground_truth');
   const testDir = join(root, 'test');
   const gtDir = join(root, 'ground_truth');
-  const testEntries = top.folders.includes('test') ? await readFolder(testDir, fn, 'folder') : { folders: [], images: [], others: [] };
+  const testEntries = top.folders.includes('test') ? await readFolder(testDir, fn, 'folder') : { folders: [], images: [], others: [], skipped: [] };
   if (testEntries.images.length > 0) {
     const stray = join(testDir, testEntries.images[0]!);
     throw new DatasetError(`${fn}: unexpected image ${stray}: test images belong in test/good or test/<defect type>`, stray);
   }
-  const gtEntries = hasMasks ? await readFolder(gtDir, fn, 'folder') : { folders: [], images: [], others: [] };
+  const gtEntries = hasMasks ? await readFolder(gtDir, fn, 'folder') : { folders: [], images: [], others: [], skipped: [] };
   if (gtEntries.images.length > 0) {
     const stray = join(gtDir, gtEntries.images[0]!);
     throw new DatasetError(`${fn}: unexpected image ${stray}: masks belong in ground_truth/<defect type>/<name>_mask.png`, stray);
@@ -111,15 +119,20 @@ export async function loadMvtecCategory(dir: string, options: LoadImagesOptions 
     images.forEach((path, i) => test.push({ path, split: 'test', defectType: type, label: 1, maskPath: masks?.[i] ?? null }));
   }
 
-  return createImageDataset({ fn, dir: root, name: basename(root), hasMasks, defectTypes, train, test, size, channels, batchSize });
+  return createImageDataset({ fn, dir: root, name: basename(root), hasMasks, defectTypes, train, test, size, channels, batchSize, maxPixels });
 }
 
-/** Absolute paths of the image files of a folder (no subfolders allowed). */
+/** Absolute paths of the image files of a folder (no subfolders, no image-named entries that are not files). */
 export async function imagesIn(dir: string, fn: string): Promise<string[]> {
   const entries = await readFolder(dir, fn, 'folder');
   if (entries.folders.length > 0) {
     const nested = join(dir, entries.folders[0]!);
     throw new DatasetError(`${fn}: unexpected folder ${nested}: image folders must hold image files only`, nested);
+  }
+  const [unreadable] = entries.skipped;
+  if (unreadable) {
+    const path = join(dir, unreadable.name);
+    throw new DatasetError(`${fn}: ${path} is ${unreadable.reason}, not an image file`, path);
   }
   return entries.images.map((name) => join(dir, name));
 }

@@ -1,16 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DatasetError } from './DatasetError';
-import { decodeBmp } from './decodeBmp';
+import { decodeBmp, readBmpHeader } from './decodeBmp';
 import {
   type ImageSize,
   type LoadedImage,
   convertChannels,
   resolveChannels,
   resolveImageSize,
+  resolveMaxPixels,
 } from './imageOptions';
+import { ImageTooLargeError } from './ImageTooLargeError';
 import { resizeBox } from './resizeBox';
-import { type SharpPipeline, importSharp } from './sharp';
+import { type Sharp, type SharpMetadata, type SharpPipeline, importSharp } from './sharp';
 
 /** Options of {@link readImage}. */
 export interface ReadImageOptions {
@@ -18,12 +20,19 @@ export interface ReadImageOptions {
   size?: ImageSize;
   /** 1 (gray) or 3 (RGB). Default: the file's own (gray files → 1, colour → 3). */
   channels?: 1 | 3;
+  /**
+   * Largest accepted file, in pixels (width × height as its header declares them, checked before
+   * decoding); larger files throw {@link ImageTooLargeError}. Default {@link DEFAULT_MAX_PIXELS} (2²⁵).
+   */
+  maxPixels?: number;
 }
 
 /** Options of {@link readMask}. */
 export interface ReadMaskOptions {
   /** Output size (`n` = n × n, or `[height, width]`); area average then threshold 128. Default: the file's own size. */
   size?: ImageSize;
+  /** Largest accepted file in pixels, as {@link ReadImageOptions.maxPixels}. Default {@link DEFAULT_MAX_PIXELS}. */
+  maxPixels?: number;
 }
 
 /** A decoded file and the size it had before resizing (after EXIF orientation). */
@@ -38,10 +47,13 @@ export interface DecodedFile {
  * BMP through a built-in decoder. 16-bit files are reduced to 8 bits (`round(v / 257)`); alpha is
  * dropped (RGBA → RGB, gray+alpha → gray); CMYK becomes RGB; JPEG EXIF orientation is applied. Resizing
  * uses Lanczos-3 (as `PIL.Image.LANCZOS`, which made MVTec AD's common 256 px copies; mean difference
- * to PIL about 0.16 gray levels) and does not keep the aspect ratio.
+ * to PIL about 0.16 gray levels) and does not keep the aspect ratio. With `size` the file is resized
+ * while it is decoded (BMP excepted), so a large photo is never held at full size in memory. Files over
+ * `maxPixels` are refused from their header, before decoding.
  *
  * @returns `{ data, width, height, channels }`, row-major `height × width × channels`, 0–255
- * @throws DatasetError naming the path when the file is missing, unreadable, truncated or corrupt
+ * @throws DatasetError naming the path when the file is missing, unreadable, truncated or corrupt;
+ *   ImageTooLargeError (a DatasetError) when it has more than `maxPixels` pixels
  * @example
  * const image = await readImage('photos/part-17.jpg', { size: 256, channels: 3 });
  * const [score] = await detector.score([image]);
@@ -50,7 +62,8 @@ export async function readImage(path: string, options: ReadImageOptions = {}): P
   const fn = 'readImage';
   const size = resolveImageSize(options.size, fn, 'options.size');
   const channels = resolveChannels(options.channels, fn, 'options.channels');
-  const { image } = await decodeImageFile(checkPath(path, fn), size, fn);
+  const maxPixels = resolveMaxPixels(options.maxPixels, fn, 'options.maxPixels');
+  const { image } = await decodeImageFile(checkPath(path, fn), size, fn, maxPixels);
   return convertChannels(image, channels);
 }
 
@@ -60,14 +73,16 @@ export async function readImage(path: string, options: ReadImageOptions = {}): P
  * `PIL.Image.BOX`, bit-identical) and then thresholds at 128, so a resized mask stays binary; at native
  * size values ≥ 128 become 255 and the rest 0.
  *
- * @throws DatasetError naming the path when the file is missing, unreadable, truncated or corrupt
+ * @throws DatasetError naming the path when the file is missing, unreadable, truncated or corrupt;
+ *   ImageTooLargeError (a DatasetError) when it has more than `maxPixels` pixels
  * @example
  * const { data, height, width } = await readMask('ground_truth/crack/000_mask.png', { size: [256, 256] });
  */
 export async function readMask(path: string, options: ReadMaskOptions = {}): Promise<{ data: Uint8Array; height: number; width: number }> {
   const fn = 'readMask';
   const size = resolveImageSize(options.size, fn, 'options.size');
-  const mask = await decodeMaskFile(checkPath(path, fn), fn);
+  const maxPixels = resolveMaxPixels(options.maxPixels, fn, 'options.maxPixels');
+  const mask = await decodeMaskFile(checkPath(path, fn), fn, maxPixels);
   return { data: resizeMask(mask.data, mask.height, mask.width, size), height: size?.[0] ?? mask.height, width: size?.[1] ?? mask.width };
 }
 
@@ -86,38 +101,74 @@ async function readBytes(path: string, fn: string): Promise<Buffer> {
   }
 }
 
-/** Decodes an image file at `size` (null = native) with its native channels (1 or 3). */
-export async function decodeImageFile(path: string, size: [number, number] | null, fn: string): Promise<DecodedFile> {
+/** A file's bytes and header: its size after EXIF orientation, and sharp's metadata (null for BMP). */
+interface ImageHeader {
+  bytes: Buffer;
+  sharp: Sharp;
+  meta: SharpMetadata | null;
+  width: number;
+  height: number;
+}
+
+/** Reads a file and its header (sharp's `metadata()` or the BMP header); decodes no pixels. */
+async function readHeader(path: string, fn: string): Promise<ImageHeader> {
   const bytes = await readBytes(path, fn);
   if (bytes.length === 0) throw new DatasetError(`${fn}: ${path} is empty (0 bytes), not an image`, path);
   const sharp = await importSharp(fn);
   if (bytes[0] === 0x42 && bytes[1] === 0x4d) {
-    const bmp = decodeBmp(bytes, path);
+    const { width, height } = readBmpHeader(bytes, path);
+    return { bytes, sharp, meta: null, width, height };
+  }
+  const meta = await sharp(bytes, { failOn: 'truncated', limitInputPixels: false }).metadata().catch((e: unknown) => notReadable(e, path, fn));
+  if (!meta.width || !meta.height) notReadable(new Error('no image size in the header'), path, fn);
+  const swap = (meta.orientation ?? 1) >= 5;
+  return { bytes, sharp, meta, width: swap ? meta.height! : meta.width!, height: swap ? meta.width! : meta.height! };
+}
+
+function notReadable(error: unknown, path: string, fn: string): never {
+  const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  throw new DatasetError(`${fn}: ${path} is not a readable image (unsupported format, corrupt or truncated: ${reason})`, path, { cause: error });
+}
+
+/**
+ * Reads an image file's size from its header without decoding any pixel: `{ width, height }` as
+ * {@link readImage} returns them at the file's own size (after JPEG EXIF orientation). Any size is
+ * reported (`maxPixels` limits decoding, not this). Useful to choose a read size before reading.
+ *
+ * @throws DatasetError naming the path when the file is missing, unreadable or not an image
+ * @example
+ * const { width, height } = await readImageSize('photos/part-17.jpg');
+ */
+export async function readImageSize(path: string): Promise<{ width: number; height: number }> {
+  const fn = 'readImageSize';
+  const { width, height } = await readHeader(checkPath(path, fn), fn);
+  return { width, height };
+}
+
+/**
+ * Decodes an image file at `size` (null = native) with its native channels (1 or 3). Files over
+ * `maxPixels` (a resolved limit) are refused from their header; sharp resizes while decoding.
+ */
+export async function decodeImageFile(path: string, size: [number, number] | null, fn: string, maxPixels: number): Promise<DecodedFile> {
+  const { bytes, sharp, meta, width: nativeWidth, height: nativeHeight } = await readHeader(path, fn);
+  if (nativeWidth * nativeHeight > maxPixels) throw new ImageTooLargeError(fn, path, nativeWidth, nativeHeight, maxPixels);
+  const resize = size !== null && (size[0] !== nativeHeight || size[1] !== nativeWidth);
+  if (!meta) {
+    const bmp = decodeBmp(bytes, path, { maxPixels }); // our own decoder: decoded at full size, then resized
     let image: LoadedImage = bmp;
-    if (size && (size[0] !== bmp.height || size[1] !== bmp.width)) {
+    if (resize) {
       const pipeline = sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: bmp.channels } })
         .resize(size[1], size[0], { kernel: 'lanczos3', fit: 'fill' });
       image = await finish(pipeline, bmp.channels === 1, false, path, fn);
     }
-    return { image, nativeHeight: bmp.height, nativeWidth: bmp.width };
+    return { image, nativeHeight, nativeWidth };
   }
-  const fail = (error: unknown): never => {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new DatasetError(`${fn}: ${path} is not a readable image (unsupported format, corrupt or truncated: ${reason})`, path, { cause: error });
-  };
-  const meta = await sharp(bytes, { failOn: 'truncated' }).metadata().catch(fail);
-  if (!meta.width || !meta.height) fail(new Error('no image size in the header'));
   const gray = meta.space === 'b-w' || meta.space === 'grey16';
   const deep = meta.depth === 'ushort';
-  const swap = (meta.orientation ?? 1) >= 5;
-  const nativeHeight = swap ? meta.width! : meta.height!;
-  const nativeWidth = swap ? meta.height! : meta.width!;
-  let pipeline = sharp(bytes, { failOn: 'truncated' }).autoOrient();
+  let pipeline = sharp(bytes, { failOn: 'truncated', limitInputPixels: maxPixels }).autoOrient();
   if (meta.hasAlpha) pipeline = pipeline.removeAlpha();
-  if (size && (size[0] !== nativeHeight || size[1] !== nativeWidth)) {
-    pipeline = pipeline.resize(size[1], size[0], { kernel: 'lanczos3', fit: 'fill' });
-  }
-  const image = await finish(pipeline, gray, deep, path, fn).catch(fail);
+  if (resize) pipeline = pipeline.resize(size[1], size[0], { kernel: 'lanczos3', fit: 'fill' }); // while decoding
+  const image = await finish(pipeline, gray, deep, path, fn).catch((e: unknown) => notReadable(e, path, fn));
   return { image, nativeHeight, nativeWidth };
 }
 
@@ -141,8 +192,8 @@ async function finish(pipeline: SharpPipeline, gray: boolean, deep: boolean, pat
 }
 
 /** Decodes a mask at native size into one channel (brightest channel of colour masks). */
-export async function decodeMaskFile(path: string, fn: string): Promise<{ data: Uint8Array; height: number; width: number }> {
-  const { image } = await decodeImageFile(path, null, fn);
+export async function decodeMaskFile(path: string, fn: string, maxPixels: number): Promise<{ data: Uint8Array; height: number; width: number }> {
+  const { image } = await decodeImageFile(path, null, fn, maxPixels);
   if (image.channels === 1) return { data: image.data, height: image.height, width: image.width };
   const n = image.width * image.height;
   const data = new Uint8Array(n);

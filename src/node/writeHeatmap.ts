@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { RawImage } from 'cutpaste';
+import { markHeatmapPng } from './heatmapMark';
 import { type HeatmapOptions, type ScoreGrid, renderHeatmap } from './renderHeatmap';
 import { importSharp } from './sharp';
 
@@ -9,7 +10,9 @@ import { importSharp } from './sharp';
  * image, with the ground-truth mask's outline when `options.mask` is given (see `renderHeatmap` for
  * the blending, resizing and colour range). Colours are normalised per image unless `options.range`
  * is fixed: for a set of images compared side by side pass the same range to each (for instance
- * `[0, 2 * detector.threshold]`, which puts the threshold in the middle of the colour map).
+ * `[0, 2 * detector.threshold]`, which puts the threshold in the middle of the colour map). The PNG
+ * carries a text chunk `Software: cutpaste heatmap`, by which `cutpaste score --heatmaps` recognises
+ * the files it may replace.
  *
  * @param path the PNG file to write (overwritten)
  * @param image the scored image, at any size (`{ data, width, height, channels }`)
@@ -26,5 +29,5 @@ export async function writeHeatmap(path: string, image: RawImage, map: ScoreGrid
   const png = await sharp(overlay.data, { raw: { width: overlay.width, height: overlay.height, channels: 3 } }).png({ compressionLevel: 6 }).toBuffer();
   const target = resolve(path);
   await mkdir(dirname(target), { recursive: true });
-  await writeFile(target, png);
+  await writeFile(target, markHeatmapPng(png));
 }

@@ -8,9 +8,10 @@ import { checkKeys } from './validate';
  * another random location, fully inside the image.
  *
  * Random draws, image by image in batch order: area fraction, aspect ratio (size =
- * round(√(A·r)) × round(√(A/r)), clamped to the image), source top, source left, target top, target
- * left (integers, uniform over the positions that keep the patch inside), then the jitter (3 draws
- * for the order of brightness/contrast/saturation/hue, then their 4 factors; always drawn, even when
+ * round(√(A·r)) × round(√(A/r)), at least 2 px a side, clamped to the image), source top,
+ * source left, target top, target left (integers, uniform over the positions that keep the patch
+ * inside), then the jitter (3 draws for the order of brightness/contrast/saturation/hue, then
+ * their 4 factors; always drawn, even when
  * the jitter is 0). The contrast step blends with the mean grey level of the patch. For 1-channel
  * images saturation and hue do nothing (as in torchvision).
  *

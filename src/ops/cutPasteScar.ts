@@ -24,7 +24,7 @@ import { checkKeys } from './validate';
  *
  * @param images [batch, height, width, channels], float32 in [0, 1], 1 or 3 channels. Not disposed.
  * @returns a new tensor [batch, height, width, channels]; pixels outside the scar are exact copies.
- * @throws RangeError when the largest allowed scar cannot fit in the images.
+ * @throws RangeError when the largest allowed scar cannot fit in the images (unless `shrinkToFit`).
  * @example
  * const augmented = cutPasteScar(images, { rng: createRng(0) });
  */

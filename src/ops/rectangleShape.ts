@@ -33,10 +33,14 @@ export function resolveRectangle(op: string, options: { area?: unknown; aspect?:
   });
 }
 
+/** The smallest side (px) of a drawn rectangle, where the image allows it. */
+const MIN_SIDE = 2;
+
 /**
  * Draws a rectangle's size in pixels: 2 draws (area fraction, then aspect). width = round(√(A·r)),
- * height = round(√(A/r)) with A the area in pixels and r the aspect, each clamped to [1, image side]
- * (so on very elongated images the drawn area can shrink).
+ * height = round(√(A/r)) with A the area in pixels and r the aspect, each clamped to
+ * [min(2, image side), image side] (so on very elongated images the drawn area can shrink, and on
+ * small images or crops, below ≈ 20 px, a patch is never a 1 px line or speck).
  */
 export function sampleRectangle(
   rng: Rng,
@@ -47,7 +51,7 @@ export function sampleRectangle(
   const area = uniform(rng, shape.area[0], shape.area[1]) * imageHeight * imageWidth;
   const aspect = logUniform(rng, shape.aspect[0], shape.aspect[1]);
   return {
-    height: Math.min(imageHeight, Math.max(1, Math.round(Math.sqrt(area / aspect)))),
-    width: Math.min(imageWidth, Math.max(1, Math.round(Math.sqrt(area * aspect)))),
+    height: Math.min(imageHeight, Math.max(MIN_SIDE, Math.round(Math.sqrt(area / aspect)))),
+    width: Math.min(imageWidth, Math.max(MIN_SIDE, Math.round(Math.sqrt(area * aspect)))),
   };
 }

@@ -51,10 +51,12 @@ export function scarBox(width: number, height: number, degrees: number): [number
 
 /**
  * The scale for an image, and a check that the largest scar the options allow (at the worst angle
- * in range) fits in the image, so that sampling never fails. Throws a RangeError otherwise.
+ * in range) fits in the image, so that sampling never fails. Throws a RangeError otherwise, unless
+ * `shrinkToFit` (then each draw is fitted by {@link fitScar} instead).
  */
-export function scarScale(op: string, shape: ScarShape, imageHeight: number, imageWidth: number): number {
+export function scarScale(op: string, shape: ScarShape, imageHeight: number, imageWidth: number, shrinkToFit = false): number {
   const scale = shape.scale ?? Math.min(imageHeight, imageWidth) / 256;
+  if (shrinkToFit) return scale;
   const w = scaled(shape.width[1], scale);
   const h = scaled(shape.height[1], scale);
   const [a0, a1] = shape.angle;
@@ -94,6 +96,25 @@ export function sampleScar(rng: Rng, shape: ScarShape, scale: number): ScarDraw 
   const width = scaled(uniform(rng, shape.width[0], shape.width[1]), scale);
   const height = scaled(uniform(rng, shape.height[0], shape.height[1]), scale);
   const angle = uniform(rng, shape.angle[0], shape.angle[1]);
+  const [rows, cols] = scarBox(width, height, angle);
+  return { width, height, angle, box: { height: rows, width: cols } };
+}
+
+/**
+ * `draw` shortened until its rotated bounding box fits an `imageHeight × imageWidth` image (and its
+ * upright rectangle too, which is where the content is cut): the long side (`height`) first, one
+ * pixel at a time, then the width; a 1 × 1 scar that still does not fit is drawn upright. A draw that
+ * fits is returned unchanged. This keeps the scar's pixel scale on crops smaller than the scar: a
+ * 25 px scar in a 16 px crop becomes the longest scar of its width and angle that the crop holds.
+ */
+export function fitScar(draw: ScarDraw, imageHeight: number, imageWidth: number): ScarDraw {
+  const fits = (w: number, h: number, [rows, cols]: [number, number]) =>
+    rows <= imageHeight && cols <= imageWidth && h <= imageHeight && w <= imageWidth;
+  let { width, height, angle } = draw;
+  if (fits(width, height, [draw.box.height, draw.box.width])) return draw;
+  while (height > 1 && !fits(width, height, scarBox(width, height, angle))) height--;
+  while (width > 1 && !fits(width, height, scarBox(width, height, angle))) width--;
+  if (!fits(width, height, scarBox(width, height, angle))) angle = 0;
   const [rows, cols] = scarBox(width, height, angle);
   return { width, height, angle, box: { height: rows, width: cols } };
 }

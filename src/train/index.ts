@@ -11,6 +11,7 @@ export {
   pretextCopies,
   PRETEXT_VARIANTS,
   type PretextBatch,
+  type PretextOptions,
   type PretextPixels,
   type PretextVariant,
 } from './pretext';
@@ -23,6 +24,7 @@ export {
   type TrainProgress,
 } from './options';
 export { trainSelfSupervised, yieldToEventLoop, type TrainReport } from './trainer';
+export type { PretextProbe } from './pretextProbe';
 export {
   trainStep,
   stepGradients,

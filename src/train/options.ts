@@ -84,6 +84,12 @@ export interface TrainOptions {
   workers?: number | 'auto';
   /** The provider of `workers` (default: the registered one, see `registerGradientWorkerProvider`). */
   workerProvider?: GradientWorkerProvider;
+  /**
+   * After training, this many fresh pretext batches (new crops and augmentations of the same images,
+   * from a random stream the training never used) are classified to measure how well the task was
+   * learnt (`TrainReport.heldOut`, see `probePretext`). Default 8; 0 = skip.
+   */
+  probeBatches?: number;
 }
 
 /**
@@ -111,6 +117,7 @@ export const DEFAULT_TRAIN_OPTIONS = Object.freeze({
   freezeBatchNorm: false,
   seed: 0 as number | string,
   workers: 'auto' as number | 'auto',
+  probeBatches: 8,
 });
 
 /** `TrainOptions` with every default filled in and every value checked. */
@@ -154,6 +161,7 @@ export function resolveTrainOptions(options: TrainOptions = {}): ResolvedTrainOp
   const fineTune = options.fineTuneLearningRate ?? o.learningRate;
   check(Number.isFinite(fineTune) && fineTune > 0, 'fineTuneLearningRate', fineTune, 'a number > 0');
   check(o.warmupSteps < o.steps - o.headOnlySteps, 'warmupSteps', o.warmupSteps, 'smaller than the all-layers steps');
+  check(Number.isInteger(o.probeBatches) && o.probeBatches >= 0 && o.probeBatches <= 1024, 'probeBatches', o.probeBatches, 'an integer in [0, 1024]');
   check(o.workers === 'auto' || (Number.isInteger(o.workers) && o.workers >= 0 && o.workers <= 64), 'workers', o.workers, "'auto' or an integer in [0, 64]");
   const provider = o.workerProvider as unknown;
   check(

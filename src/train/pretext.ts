@@ -36,12 +36,27 @@ function checkVariant(fn: string, variant: unknown): void {
   }
 }
 
+/** Options of {@link pretextPixels}. */
+export interface PretextOptions {
+  /**
+   * Pixel scale of CutPaste-Scar: multiplies the paper's 2–16 × 10–25 px scar (sizes at 256 px).
+   * Default min(height, width) / 256 of the images themselves, right for whole images. For crops pass
+   * the scale of the images they were cut from (min(source height, source width) / 256): a crop keeps
+   * its image's pixel scale. A scar that does not fit in an image is shortened to fit (its length
+   * first, then its width; `fitScar`). CutPaste's patch area stays relative to the images given (on
+   * crops, to the crop: the paper's patch-level training), at least 2 px a side.
+   */
+  scarScale?: number;
+}
+
 /** A pretext batch in JS memory: the images and their class labels (0 = normal). */
 export interface PretextPixels {
   /** `batch × (1 + copies)` images: originals first, then each augmented set. */
   images: PixelBatch;
   /** One int label per image. */
   labels: Int32Array;
+  /** Per image, the index of the original it was made from (set by `pretextPixels`; not carried by split batches). */
+  sources?: Int32Array;
 }
 
 /** A pretext batch as tensors. */
@@ -60,15 +75,23 @@ export interface PretextBatch {
  *
  * @example
  * const { images, labels } = pretextPixels(batch, '3way', createRng(1));
+ * // 32 px crops of 256 px images: scars at the images' pixel scale
+ * const crops = pretextPixels(randomCropsPixels(batch, 32, rng), '3way', rng, { scarScale: 1 });
  */
-export function pretextPixels(originals: PixelBatch, variant: PretextVariant, rng: Rng): PretextPixels {
+export function pretextPixels(originals: PixelBatch, variant: PretextVariant, rng: Rng, options: PretextOptions = {}): PretextPixels {
   checkVariant('pretextPixels', variant);
   checkPixelBatch('pretextPixels', originals, 'originals');
+  const { scarScale } = options;
+  if (scarScale !== undefined && !(typeof scarScale === 'number' && scarScale > 0 && Number.isFinite(scarScale))) {
+    throw new RangeError(`pretextPixels: options.scarScale must be a positive finite number, got ${String(scarScale)}`);
+  }
+  const scar = { shrinkToFit: true, ...(scarScale === undefined ? {} : { scale: scarScale }) };
   const n = originals.batch;
   const size = originals.data.length;
   const copies = pretextCopies(variant);
   const data = new Float32Array(size * (1 + copies));
   const labels = new Int32Array(n * (1 + copies));
+  const sources = Int32Array.from({ length: n * (1 + copies) }, (_, i) => i % n);
   data.set(originals.data);
   const part = (k: number) => data.subarray(k * size, (k + 1) * size);
   if (variant === 'binary' || variant === '3way') {
@@ -77,7 +100,7 @@ export function pretextPixels(originals: PixelBatch, variant: PretextVariant, rn
   }
   if (variant === 'scar' || variant === '3way') {
     const k = variant === '3way' ? 2 : 1;
-    cutPasteScarPixels(originals, { rng, out: part(k) });
+    cutPasteScarPixels(originals, { ...scar, rng, out: part(k) });
     labels.fill(k, k * n, (k + 1) * n);
   }
   if (variant === 'union') {
@@ -88,10 +111,11 @@ export function pretextPixels(originals: PixelBatch, variant: PretextVariant, rn
     const cp = order.slice(0, half);
     const sc = order.slice(half);
     if (cp.length) cutPastePixels(gatherImages(originals, cp), { rng, out: target.subarray(0, cp.length * imageSize) });
-    if (sc.length) cutPasteScarPixels(gatherImages(originals, sc), { rng, out: target.subarray(cp.length * imageSize) });
+    if (sc.length) cutPasteScarPixels(gatherImages(originals, sc), { ...scar, rng, out: target.subarray(cp.length * imageSize) });
     labels.fill(1, n, 2 * n);
+    sources.set([...cp, ...sc], n);
   }
-  return { images: { ...originals, batch: n * (1 + copies), data }, labels };
+  return { images: { ...originals, batch: n * (1 + copies), data }, labels, sources };
 }
 
 /**

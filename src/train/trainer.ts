@@ -11,6 +11,7 @@ import { registeredGradientWorkerProvider, type GradientWorkers } from './gradie
 import { AUTO_WORKERS_MIN_STEPS, resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions, type TrainProgress } from './options';
 import { parallelStep, splitPretext } from './parallelStep';
 import { pretextClasses, pretextCopies, pretextPixels, type PretextPixels } from './pretext';
+import { probePretext, type PretextProbe } from './pretextProbe';
 import { phaseVariables, replicaArchitecture, replicaSpec } from './replica';
 import { cosineSchedule } from './schedule';
 import { trainStep, type PretextModel } from './step';
@@ -30,6 +31,8 @@ export interface TrainReport {
   imagesPerSecond: number;
   /** Gradient workers that helped (0: the calling thread did everything; see `TrainOptions.workers`). */
   workers: number;
+  /** The task on fresh batches after training (`TrainOptions.probeBatches`; absent when 0). */
+  heldOut?: PretextProbe;
 }
 
 /**
@@ -144,6 +147,7 @@ export async function trainSelfSupervised(
     await workers?.dispose();
   }
   const seconds = now() - start;
+  const heldOut = await probeHeldOut(model, dataset, o);
   const tail = Math.max(1, Math.round(o.steps / 10));
   return {
     steps: o.steps,
@@ -152,7 +156,16 @@ export async function trainSelfSupervised(
     seconds,
     imagesPerSecond: (o.steps * perStep) / seconds,
     workers: workers?.size ?? 0,
+    ...(heldOut ? { heldOut } : {}),
   };
+}
+
+/** `probePretext` on batches drawn like the training's, from their own random stream. */
+async function probeHeldOut(model: PretextModel, dataset: PixelBatch, o: ResolvedTrainOptions): Promise<PretextProbe | undefined> {
+  if (o.probeBatches === 0) return undefined;
+  const rng = createRng(`${String(o.seed)}/held-out`);
+  const sampler = new BatchSampler(dataset.batch, rng);
+  return probePretext(model, () => nextBatch(dataset, sampler.next(o.batchSize), o, rng), o.probeBatches);
 }
 
 /**
@@ -214,8 +227,10 @@ class BatchSampler {
 /**
  * One step's pretext batch, built in JS from the dataset (sample → crop → translate → jitter →
  * CutPaste/Scar, rng draws in that order), to be uploaded as one tensor (or split between threads).
+ * Patch level: the scars keep the dataset images' pixel scale (min(height, width) / 256), not the crop's.
+ * Internal (exported for tests).
  */
-function nextBatch(dataset: PixelBatch, indices: number[], o: ResolvedTrainOptions, rng: Rng): PretextPixels {
+export function nextBatch(dataset: PixelBatch, indices: number[], o: ResolvedTrainOptions, rng: Rng): PretextPixels {
   let x = gatherImages(dataset, indices);
   if (o.level === 'patch') x = randomCropsPixels(x, o.patchSize, rng);
   if (o.translate > 0) x = randomTranslatePixels(x, { maxShift: o.translate, rng });
@@ -223,7 +238,8 @@ function nextBatch(dataset: PixelBatch, indices: number[], o: ResolvedTrainOptio
     const j = o.colorJitter;
     colorJitterPixels(x, { brightness: j, contrast: j, saturation: j, hue: j, rng, out: x.data });
   }
-  return pretextPixels(x, o.variant, rng);
+  const scarScale = o.level === 'patch' ? Math.min(dataset.height, dataset.width) / 256 : undefined;
+  return pretextPixels(x, o.variant, rng, { scarScale });
 }
 
 function checkInputs(

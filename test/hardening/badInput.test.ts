@@ -153,7 +153,7 @@ describe('the encoders and heads refuse bad configs and inputs, and use after di
   run([
     ['a stage without blocks', () => resnet({ blocks: [0] } as never), RangeError, /^resnet: config\.blocks must be a non-empty array of positive integers, got \[0\]$/],
     ['a config that is not an object', () => resnet(null as never), TypeError, /^resnet: config must be an object, got null$/],
-    ['an unknown preset', () => resnetPreset('resnet50' as never), RangeError, /^resnetPreset: name must be one of 'resnet18', 'resnet18-slim', 'patch32', got "resnet50"$/],
+    ['an unknown preset', () => resnetPreset('resnet50' as never), RangeError, /^resnetPreset: name must be one of 'resnet18', 'resnet18-slim', 'patch16', 'patch32', 'patch48', 'patch64', got "resnet50"$/],
     ['a rank-3 batch', () => model.encoder.features(rank3 as never, false), TypeError, /^patch32: images must be a \[batch, height, width, channels\] tensor, got rank 3$/],
     ['4 channels', () => model.encoder.features(channels4, false), RangeError, /^patch32: images must have 3 channel\(s\), got 4$/],
     ['int32 pixels', () => model.encoder.features(int32, false), TypeError, /^patch32: images must be float32, got int32$/],

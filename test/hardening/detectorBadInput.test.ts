@@ -115,7 +115,7 @@ describe('CutPasteDetector.create and resolveCutPasteOptions refuse options out 
     ['a shrinkage of 2', () => CutPasteDetector.create({ shrinkage: 2 }), RangeError, option('shrinkage', "'ledoit-wolf' or a number in \\[0, 1\\]", '2')],
     ['a NaN seed', () => CutPasteDetector.create({ seed: NaN }), RangeError, option('seed', 'a finite number or a string', 'NaN')],
     ['a perLocation of "yes"', () => CutPasteDetector.create({ perLocation: 'yes' as never }), RangeError, option('perLocation', "true, false or 'auto'", '"yes"')],
-    ['an unknown encoder preset', () => CutPasteDetector.create({ encoder: 'resnet50' as never }), RangeError, /^CutPasteDetector: option encoder must be one of 'resnet18', 'resnet18-slim', 'patch32', a ResNetConfig or \{ model, \.\.\. \}, got "resnet50"$/],
+    ['an unknown encoder preset', () => CutPasteDetector.create({ encoder: 'resnet50' as never }), RangeError, /^CutPasteDetector: option encoder must be one of 'resnet18', 'resnet18-slim', 'patch16', 'patch32', 'patch48', 'patch64', a ResNetConfig or \{ model, \.\.\. \}, got "resnet50"$/],
     ['an encoder config without blocks', () => CutPasteDetector.create({ encoder: { blocks: [0] } as never }), RangeError, /^resnet: config\.blocks must be a non-empty array of positive integers, got \[0\]$/],
     ['no head widths', () => CutPasteDetector.create({ headWidths: [] }), RangeError, option('headWidths', 'a non-empty array of positive integers', '\\[\\]')],
     ['a score sigma of 0', () => CutPasteDetector.create({ scoreSigma: 0 }), RangeError, option('scoreSigma', 'a number in \\(0, 1024\\]', '0')],

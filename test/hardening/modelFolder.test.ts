@@ -135,7 +135,7 @@ describe('model folders: load refuses damaged folders, save refuses targets it w
 describe('generateSyntheticCategory refuses bad options and leaves nothing behind', () => {
   it('refuses an unknown kind, a tiny size, a non-empty folder and an aborted signal', async () => {
     const out = join(root, 'synthetic');
-    await expectRefusal(() => generateSyntheticCategory(out, { kind: 'glass' as never }), RangeError, /^generateSyntheticCategory: options\.kind must be one of 'carpet', 'grid', 'leather', 'tile', 'wood', 'pill', got "glass"$/);
+    await expectRefusal(() => generateSyntheticCategory(out, { kind: 'glass' as never }), RangeError, /^generateSyntheticCategory: options\.kind must be one of 'carpet', 'grid', 'leather', 'tile', 'wood', 'pill', 'bolt', 'board', 'ceramic', got "glass"$/);
     await expectRefusal(() => generateSyntheticCategory(out, { kind: 'carpet', imageSize: 3 }), RangeError, /^generateSyntheticCategory: options\.imageSize must be an integer in \[32, 4096\]/);
     await expectRefusal(() => generateSyntheticCategory('', { kind: 'carpet' }), TypeError, /^generateSyntheticCategory: outDir must be a non-empty path string, got $/);
     await expectRefusal(() => generateSyntheticCategory(join(root, 'targets'), { kind: 'carpet' }), Error, /^generateSyntheticCategory: .*targets already exists and is not empty; pass \{ overwrite: true \} to replace it$/);

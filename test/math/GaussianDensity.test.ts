@@ -89,6 +89,24 @@ describe('GaussianDensity', () => {
     expect(() => GaussianDensity.fit([[1, 2], [1, 2], [1, 2]])).toThrow(/no spread/);
   });
 
+  it('fits two rows with Ledoit-Wolf, whose own shrinkage (0) leaves a singular covariance, with shrinkage 1', () => {
+    const rows = [[1, 2, 3, 4], [2, 0, 1, 5]];
+    const gde = GaussianDensity.fit(rows);
+    expect(gde.shrinkage).toBe(1);
+    expect(gde.shrinkageMethod).toBe('ledoit-wolf');
+    // trace(S)/d · I: each training row scores exactly d, their midpoint 0.
+    expect(Array.from(gde.score([...rows, [1.5, 1, 2, 4.5]])).map((s) => Number(s.toFixed(9)))).toEqual([4, 4, 0]);
+    // Two images each given twice: the same degenerate case.
+    expect(GaussianDensity.fit([...rows, ...rows]).shrinkage).toBe(1);
+  });
+
+  it('says "no spread" only when the rows have none', () => {
+    const singular = () => GaussianDensity.fit([[1, 2, 3], [2, 4, 5]], { shrinkage: 0 });
+    expect(singular).toThrow(/shrinkage 0\) of 2 rows × 3 features is singular/);
+    expect(singular).not.toThrow(/no spread/);
+    expect(() => GaussianDensity.fit([[1, 2], [1, 2]], { shrinkage: 0.5 })).toThrow(/the rows have no spread \(total variance 0\)/);
+  });
+
   it('rejects bad options, bad rows and bad JSON with messages naming the argument', () => {
     const rows = [[1, 2], [2, 1], [0, 0]];
     expect(() => GaussianDensity.fit(rows, { shrinkage: 1.5 })).toThrow(/options.shrinkage must be a number in \[0, 1\], got 1.5/);

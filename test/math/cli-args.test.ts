@@ -67,7 +67,7 @@ describe('parseCommandLine', () => {
   it('splits evaluate categories on commas and reads --no-per-location', () => {
     expect(parseCommandLine(['evaluate', '--data', 'root', '--categories', 'bottle, carpet', '--out', 'r', '--no-per-location', '--steps', '5'])).toEqual({
       command: 'evaluate',
-      args: { data: 'root', categories: ['bottle', 'carpet'], out: 'r', perLocation: false, steps: 5, backend: 'wasm', quiet: false, verbose: false },
+      args: { data: 'root', categories: ['bottle', 'carpet'], out: 'r', perLocation: false, steps: 5, backend: 'wasm', quiet: false, verbose: false, force: false },
     });
   });
 

@@ -71,7 +71,7 @@ describe('cutpaste exits with code 2 and one line naming the option for a bad co
   const rows: [what: string, args: string[], message: RegExp][] = [
     ['a file given as the data folder', ['fit', '--data', '<a-file>', '--out', NEW], /^cutpaste fit: --data .*a-file: is a file, expected a folder \(run 'cutpaste fit --help' for usage\)\n$/],
     ['a file given as the model folder to write', ['fit', '--data', '<mvtec/pill>', '--out', '<a-file>'], /^cutpaste fit: --out .*a-file: is a file, expected a folder to save the model in /],
-    ['a model folder holding other files', ['fit', '--data', '<mvtec/pill>', '--out', '<busy>'], /^cutpaste fit: --out .*busy: the folder holds other files \(notes\.txt\); choose a new or empty folder /],
+    ['a model folder holding other files', ['fit', '--data', '<mvtec/pill>', '--out', '<busy>'], /^cutpaste fit: --out .*busy: refusing to replace .*busy: it holds files that are not part of a saved model \(notes\.txt\); save into an empty or new folder /],
     ['an image size of zero', ['fit', '--data', '<mvtec/pill>', '--out', NEW, '--image-size', '0x64'], /^cutpaste fit: option --image-size must be an integer in \[16, 4096\], got '0' /],
     ['a huge image size', ['fit', '--data', '<mvtec/pill>', '--out', NEW, '--image-size', '100000'], /^cutpaste fit: option --image-size must be an integer in \[16, 4096\], got '100000' /],
     ['a step count beyond the safe integers', ['fit', '--data', '<mvtec/pill>', '--out', NEW, '--steps', '99999999999999999999'], /^cutpaste fit: option --steps must be an integer ≥ 1, got '99999999999999999999' /],

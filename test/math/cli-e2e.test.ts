@@ -59,7 +59,8 @@ describe('cutpaste fit, score and evaluate', () => {
     }
     // Heatmaps mirror the folders below the images' common folder (test/), so names cannot collide.
     expect(readdirSync(heatmaps).sort()).toEqual([crack, 'good'].sort());
-    const meta = await sharp(join(heatmaps, crack, '000.png')).metadata();
+    expect(readdirSync(join(heatmaps, crack))).toEqual(['000.png.png']); // the whole file name: x.jpg and x.png cannot collide
+    const meta = await sharp(join(heatmaps, crack, '000.png.png')).metadata();
     expect([meta.height, meta.width, meta.channels]).toEqual([48, 64, 3]);
   });
 

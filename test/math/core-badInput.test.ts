@@ -83,7 +83,7 @@ const rows: Row[] = [
   ['alignment features of the wrong length', () => locationAlignment(new Float32Array(5), 1, 2, 3, true), RangeError, /^locationAlignment: data must have length rows × cols = 2 × 3 = 6, got length 5$/],
   ['a non-boolean l2Normalize', () => locationAlignment(new Float32Array(6), 1, 2, 3, 1 as never), TypeError, /^locationAlignment: l2Normalize must be a boolean, got 1$/],
   // data
-  ['an unknown synthetic kind', () => createSyntheticCategory({ kind: 'glass' as never }), RangeError, /^createSyntheticCategory: options\.kind must be one of 'carpet', 'grid', 'leather', 'tile', 'wood', 'pill', got "glass"$/],
+  ['an unknown synthetic kind', () => createSyntheticCategory({ kind: 'glass' as never }), RangeError, /^createSyntheticCategory: options\.kind must be one of 'carpet', 'grid', 'leather', 'tile', 'wood', 'pill', 'bolt', 'board', 'ceramic', got "glass"$/],
   ['a synthetic size of 8', () => createSyntheticCategory({ kind: 'carpet', imageSize: 8 }), RangeError, /^createSyntheticCategory: options\.imageSize must be an integer in \[32, 4096\] or \[height, width\] of such integers, got 8$/],
   ['a negative image count', () => createSyntheticCategory({ kind: 'carpet', trainCount: -1 }), RangeError, /^createSyntheticCategory: options\.trainCount must be an integer in \[0, 1000000\], got -1$/],
   ['an image index past the end', () => createSyntheticCategory({ kind: 'carpet', trainCount: 2, imageSize: 32 }).train(5), RangeError, /^SyntheticCategory\.train: index must be an integer in \[0, 1\], got 5$/],

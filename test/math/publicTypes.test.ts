@@ -85,6 +85,7 @@ describe('CutPasteDetector types', () => {
       steps: number;
       finalLoss: number;
       pretextAccuracy: number;
+      heldOutPretext?: { accuracy: number; visibleAccuracy: number; visibleFraction: number; samples: number; nearChance: boolean };
       seconds: number;
       trainSeconds: number;
       imagesPerSecond: number;
@@ -92,6 +93,7 @@ describe('CutPasteDetector types', () => {
       images: number;
       density: 'image' | 'shared' | 'per-location';
       alignment?: number;
+      densityChoice?: { kind: 'shared' | 'per-location'; auroc: { shared: number; perLocation: number }; probes: number };
     }>();
     expectTypeOf<Prediction>().toEqualTypeOf<{ score: number; isAnomalous: boolean; map?: ScoreMap }>();
     expectTypeOf<Evaluation['pixelAuroc']>().toEqualTypeOf<number | undefined>();

@@ -24,7 +24,7 @@ function area(mask: Uint8Array): number {
 describe('synthesizeCategory', () => {
   it('lists textures and at least one object kind, with grid as the grayscale kind', () => {
     const names = kinds.map((k) => k.kind);
-    expect(names).toEqual(expect.arrayContaining(['carpet', 'wood', 'grid', 'leather', 'tile', 'pill']));
+    expect(names).toEqual(expect.arrayContaining(['carpet', 'wood', 'grid', 'leather', 'tile', 'pill', 'bolt', 'board', 'ceramic']));
     expect(kinds.find((k) => k.kind === 'grid')!.channels).toBe(1);
     expect(kinds.some((k) => k.category === 'object')).toBe(true);
     for (const k of kinds) expect(k.defectTypes.length).toBeGreaterThanOrEqual(5);

@@ -18,24 +18,27 @@ function randomizeBatchNorm(encoder: { getWeights(): tf.NamedTensorMap; setWeigh
   tf.dispose([weights, next]);
 }
 
-describe('patch32 dense scoring', () => {
+describe('patch encoders dense scoring', () => {
   it.each([
-    [3, 64, 80],
-    [1, 70, 90], // sizes that are not 32 + a multiple of 4: the last pixels belong to no patch
+    ['patch16', 16, 3, 40, 46],
+    ['patch32', 32, 3, 64, 80],
+    ['patch32', 32, 1, 70, 90], // sizes that are not 32 + a multiple of 4: the last pixels belong to no patch
+    ['patch48', 48, 1, 66, 59],
+    ['patch64', 64, 3, 84, 78],
   ] as const)(
-    'one pass over an image (%i channel(s), %i×%i px) gives the features of every 32×32 crop at stride 4 (1e-4)',
-    async (channels, height, width) => {
-      const encoder = resnet(resnetPreset('patch32', { inputChannels: channels }), { seed: 5 });
+    '%s: one pass over an image gives the features of every %i px crop at stride 4 (%i channel(s), %i×%i px; 1e-4)',
+    async (name, p, channels, height, width) => {
+      const encoder = resnet(resnetPreset(name, { inputChannels: channels }), { seed: 5 });
       randomizeBatchNorm(encoder, 6);
-      expect([encoder.receptiveField, encoder.totalStride]).toEqual([32, 4]);
+      expect([encoder.receptiveField, encoder.totalStride, encoder.featureDim]).toEqual([p, 4, 128]);
       const image = tf.randomUniform([1, height, width, channels], 0, 1, 'float32', 7) as tf.Tensor4D;
       const dense = encoder.featureMap(image, false);
-      const rows = Math.floor((height - 32) / 4) + 1;
-      const cols = Math.floor((width - 32) / 4) + 1;
+      const rows = Math.floor((height - p) / 4) + 1;
+      const cols = Math.floor((width - p) / 4) + 1;
       expect(dense.shape).toEqual([1, rows, cols, 128]);
       const crops = tf.tidy(() => {
         const list: tf.Tensor4D[] = [];
-        for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) list.push(tf.slice(image, [0, 4 * i, 4 * j, 0], [1, 32, 32, channels]));
+        for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) list.push(tf.slice(image, [0, 4 * i, 4 * j, 0], [1, p, p, channels]));
         return tf.concat(list, 0);
       });
       const perPatch = encoder.featureMap(crops, false); // [rows · cols, 1, 1, 128]

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import {
+  PATCH_ENCODER_SIZES,
   RESNET_PRESETS,
   createRng,
+  patchEncoderConfig,
   resnet,
   resnetPreset,
   type ResNetConfig,
@@ -50,11 +52,41 @@ describe('resnet presets', () => {
     expect(geometry).toEqual({
       resnet18: [512, 32, 435, 11_176_512],
       'resnet18-slim': [256, 32, 435, 2_798_880],
+      patch16: [128, 4, 16, 190_112],
       patch32: [128, 4, 32, 288_800],
+      patch48: [128, 4, 48, 308_448],
+      patch64: [128, 4, 64, 327_008],
     });
   });
 
+  it('build the patch encoder to the patch size, with patch32 exactly as it was', async () => {
+    // patch32's config before patchEncoderConfig existed: saved models and fixtures rely on it.
+    const patch32 = {
+      name: 'patch32',
+      blocks: [1, 1],
+      widths: [64, 128],
+      strides: [2, 1],
+      stem: { channels: 32, kernel: 3, stride: 1, maxPool: { kernel: 2, stride: 2 } },
+      padding: 'valid',
+    };
+    expect(RESNET_PRESETS.patch32).toEqual(patch32);
+    expect(patchEncoderConfig(32)).toEqual(patch32);
+    for (const size of PATCH_ENCODER_SIZES) expect(resnetPreset(`patch${size}`)).toEqual(patchEncoderConfig(size));
+    expect(patchEncoderConfig(96)).toMatchObject({ blocks: [1, 1, 1, 1, 1, 1], widths: [32, 32, 32, 32, 64, 128] });
+    const a = resnet(patchEncoderConfig(32), { seed: 4 });
+    const b = resnet(resnetPreset('patch32'), { seed: 4 });
+    const [wa, wb] = [a.getWeights(), b.getWeights()];
+    for (const k of Object.keys(wb)) expect(maxAbsDiff(await wa[k]!.data(), await wb[k]!.data()), k).toBe(0);
+    tf.dispose([wa, wb]);
+    [a, b].forEach((e) => e.dispose());
+    for (const bad of [0, 8, 24, 33.5, -16]) {
+      expect(() => patchEncoderConfig(bad)).toThrow(new RegExp(`^patchEncoderConfig: patchSize must be a multiple of 16, ≥ 16 \\(px\\), got ${bad}$`));
+    }
+  });
+
   it.each([
+    ['patch16', 3, 16, 21, [1, 2]],
+    ['patch64', 1, 64, 70, [1, 2]],
     ['resnet18', 3, 65, 33, [3, 2]],
     ['resnet18-slim', 1, 50, 70, [2, 3]],
     ['patch32', 3, 40, 56, [3, 7]],

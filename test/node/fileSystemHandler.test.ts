@@ -71,13 +71,13 @@ const bytesOf = (data: tf.io.WeightData | undefined): number[] => Array.from(new
 const siblings = (dir: string): string[] => readdirSync(join(dir, '..')).filter((n) => n.includes('.saving-') || n.includes('.replaced-'));
 
 describe('fileSystemHandler', () => {
-  it("writes tfjs-node's layout: model.json (same text) and weights.bin", async () => {
+  it("writes tfjs-node's layout: model.json (same text, plus the savedBy marker) and weights.bin", async () => {
     const dir = join(root, 'layout');
     const input = artifacts(1);
     const result = await fileSystemHandler(dir).save(input);
     expect(result.modelArtifactsInfo.weightDataBytes).toBe(32);
     expect(readdirSync(dir).sort()).toEqual(['model.json', 'weights.bin']);
-    // The exact object tfjs-node's NodeFileSystem.save serialises, in its key order.
+    // The exact object tfjs-node's NodeFileSystem.save serialises, in its key order, then the marker tfjs ignores.
     const expected = JSON.stringify({
       modelTopology: input.modelTopology,
       weightsManifest: [{ paths: ['weights.bin'], weights: input.weightSpecs }],
@@ -86,6 +86,7 @@ describe('fileSystemHandler', () => {
       convertedBy: input.convertedBy,
       trainingConfig: input.trainingConfig,
       userDefinedMetadata: input.userDefinedMetadata,
+      savedBy: 'cutpaste',
     });
     expect(readFileSync(join(dir, 'model.json'), 'utf8')).toBe(expected);
     expect(Array.from(readFileSync(join(dir, 'weights.bin')))).toEqual(bytesOf(input.weightData));

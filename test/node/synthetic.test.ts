@@ -63,6 +63,16 @@ describe('generateSyntheticCategory', () => {
     rmSync(dir, { recursive: true });
   });
 
+  it('writes a non-square grayscale kind at its own default size (ceramic: 256 × 320) as 1-channel PNGs', async () => {
+    const dir = join(root, 'ceramic');
+    const summary = await generateSyntheticCategory(dir, { kind: 'ceramic', seed: 2, trainCount: 1, testCount: 0 });
+    expect(summary).toMatchObject({ height: 256, width: 320, channels: 1 });
+    const image = await readRaw(join(dir, 'train/good/000.png'));
+    expect(image).toMatchObject({ width: 320, height: 256, channels: 1 });
+    expect(Buffer.from(image.data).equals(Buffer.from(createSyntheticCategory({ kind: 'ceramic', seed: 2, trainCount: 1, testCount: 0 }).train(0).data))).toBe(true);
+    rmSync(dir, { recursive: true });
+  });
+
   it('refuses to replace a non-empty folder unless asked, and replaces it whole when asked', async () => {
     const dir = join(root, 'occupied');
     mkdirSync(dir);

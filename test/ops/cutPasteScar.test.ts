@@ -129,6 +129,29 @@ describe('cutPasteScar', () => {
     tf.dispose([x, images, masks]);
   });
 
+  it('with shrinkToFit, shortens scars too large for the images (length first) and draws each inside', () => {
+    const [height, width] = [16, 20];
+    const x = randomImages(64, height, width, 3);
+    const { images, masks, patches } = cutPasteScarWithMask(x, { scale: 1, shrinkToFit: true, jitter: 0, rng: createRng(3) });
+    const mask = masks.dataSync();
+    let shortened = 0;
+    patches.forEach((p, b) => {
+      expect(p.target.top + p.box.height).toBeLessThanOrEqual(height);
+      expect(p.target.left + p.box.width).toBeLessThanOrEqual(width);
+      expect(p.height).toBeLessThanOrEqual(height);
+      expect(maskedPixels(mask, b, height, width).length).toBeGreaterThan(0);
+      if (p.height < 10) shortened++; // below the paper's shortest: only a fit does that
+    });
+    expect(shortened).toBeGreaterThan(0);
+    // Scars that fit are the ones drawn without the option (same draws, same pixels).
+    const big = randomImages(4, 64, 64, 3);
+    const plain = cutPasteScar(big, { scale: 1, rng: createRng(5) });
+    const fitted = cutPasteScar(big, { scale: 1, shrinkToFit: true, rng: createRng(5) });
+    expect(maxAbsDiff(plain.dataSync(), fitted.dataSync())).toBe(0);
+    expect(() => cutPasteScar(x, { scale: 1, shrinkToFit: 'yes' as never })).toThrow(/options\.shrinkToFit must be a boolean, got yes/);
+    tf.dispose([x, images, masks, big, plain, fitted]);
+  });
+
   it('gives the same output for the same seed and different outputs for different seeds', () => {
     const x = randomImages(2, 32, 40, 3);
     const a = cutPasteScar(x, { rng: createRng(1) });

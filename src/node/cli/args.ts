@@ -12,6 +12,8 @@ export interface CommonArgs {
   readonly backend: BackendName;
   /** `--threads`: XNNPACK threads of the wasm backend (`useThreadedWasm`); absent: `'auto'`. */
   readonly threads?: number | 'auto';
+  /** `--max-pixels`: largest image file read, in pixels (`maxPixels` of the readers); absent: the library's default. */
+  readonly maxPixels?: number;
   /** No progress output on stderr. */
   readonly quiet: boolean;
   /** Stack traces on errors. */
@@ -58,6 +60,8 @@ export interface EvaluateArgs extends CommonArgs, DetectorArgs {
   readonly data: string;
   readonly categories?: readonly string[];
   readonly out?: string;
+  /** Write into a non-empty `--out` folder (replacing results.md, results.json, results.csv there). */
+  readonly force: boolean;
 }
 
 /** What the command line asks for. */
@@ -166,9 +170,11 @@ function common(raw: Raw, command: CommandName): CommonArgs {
   const backend = choice(raw, 'backend', BACKENDS, command) ?? 'wasm';
   const threads = str(raw, 'threads');
   if (threads !== undefined && backend !== 'wasm') throw new UsageError(`option --threads applies to --backend wasm only, not ${backend}`, command);
+  const maxPixels = str(raw, 'max-pixels');
   return {
     backend,
     ...(threads === undefined ? {} : { threads: parseThreads(threads, command) }),
+    ...(maxPixels === undefined ? {} : { maxPixels: parseInteger(maxPixels, 'max-pixels', 1, Number.MAX_SAFE_INTEGER, command) }),
     quiet: raw.has('quiet'),
     verbose: raw.has('verbose'),
   };
@@ -274,6 +280,6 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   const out = str(raw, 'out');
   return {
     command,
-    args: { ...common(raw, command), ...detector(raw, command), data, ...(categories ? { categories } : {}), ...(out !== undefined ? { out } : {}) },
+    args: { ...common(raw, command), ...detector(raw, command), data, ...(categories ? { categories } : {}), ...(out !== undefined ? { out } : {}), force: raw.has('force') },
   };
 }

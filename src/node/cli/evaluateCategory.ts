@@ -46,6 +46,8 @@ export interface EvaluateCategoryOptions {
    * (the detector resizes bilinearly; pixel metrics at the masks' own size).
    */
   readonly readSize?: 'model' | 'native';
+  /** Largest image file read, in pixels (`LoadImagesOptions.maxPixels`). Default: the library's. */
+  readonly maxPixels?: number;
   /** Return the fitted detector (the caller disposes it) instead of disposing it. Default false. */
   readonly keepDetector?: boolean;
 }
@@ -88,7 +90,8 @@ export async function evaluateCategory(lib: Library, dir: string, options: Evalu
   const o = detector.options;
   let keep = false;
   try {
-    const dataset = await lib.loadMvtecCategory(dir, options.readSize === 'native' ? {} : { imageSize: o.imageSize });
+    const limit = options.maxPixels === undefined ? {} : { maxPixels: options.maxPixels };
+    const dataset = await lib.loadMvtecCategory(dir, options.readSize === 'native' ? limit : { imageSize: o.imageSize, ...limit });
     const labels = new Set(dataset.test.map((s) => s.label));
     if (!labels.has(0) || !labels.has(1)) {
       throw new RangeError(`evaluateCategory: ${dataset.dir}/test needs normal (test/good) and defective images to compute AUROC; found ${dataset.test.length} test images${labels.size === 1 ? ` all ${labels.has(0) ? 'normal' : 'defective'}` : ''}`);

@@ -1,15 +1,15 @@
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { EvaluateArgs } from './args';
 import { selectBackend, wasmThreads } from './backend';
 import type { CliContext } from './context';
-import { toDetectorOptions, toFitOptions } from './detectorOptions';
+import { createDetector, toDetectorOptions, toFitOptions } from './detectorOptions';
 import { type CategoryResult, evaluateCategory } from './evaluateCategory';
-import { flagName } from './fitCommand';
 import { formatSeconds } from './format';
 import { onInterrupt } from './interrupt';
 import { loadLibrary } from './library';
 import { existingFolder, listCategories } from './paths';
+import { checkResultsFolder, writeResultFiles } from './resultFiles';
 import { csvTable, jsonResults, markdownTable, percent } from './resultsTable';
 import { UsageError } from './UsageError';
 
@@ -39,17 +39,11 @@ export async function resolveCategories(root: string, wanted: readonly string[] 
   throw new UsageError(`--data ${root}: no MVTec AD category found (expected folders like bottle/ holding train/good/ and test/)`, command);
 }
 
-/** Writes a file atomically (temporary sibling, then rename). */
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, text);
-  await rename(temp, path);
-}
-
 /**
  * `cutpaste evaluate`: fits and evaluates each category, printing a line per category as it finishes
- * and the Markdown table at the end (stdout). With `--out DIR`, results.md, results.json and
- * results.csv are rewritten after each category, so an interrupted run keeps the finished ones.
+ * and the Markdown table at the end (stdout). With `--out DIR` (new or empty, or `--force`),
+ * results.md, results.json and results.csv are written atomically once every category is done, so a
+ * failing run writes nothing there; Ctrl-C writes the finished categories' results.
  *
  * @returns the exit code (0)
  */
@@ -57,40 +51,32 @@ export async function evaluateCommand(args: EvaluateArgs, context: CliContext): 
   const command = 'evaluate';
   const root = await existingFolder(args.data, '--data', command);
   const categories = await resolveCategories(root, args.categories, command);
-  const outDir = args.out === undefined ? undefined : resolve(args.out);
-  if (outDir) {
-    const info = await stat(outDir).catch(() => null);
-    if (info && !info.isDirectory()) throw new UsageError(`--out ${args.out}: is a file, expected a folder for the result files`, command);
-  }
+  const outDir = args.out === undefined ? undefined : await checkResultsFolder(args.out, args.force, command);
   const backend = await selectBackend(args.backend, wasmThreads(args, { trains: true }));
   const lib = await loadLibrary();
+  (await createDetector(lib, args, command)).dispose(); // every option error is a usage error, before any work
   const detector = toDetectorOptions(args);
-  try {
-    lib.resolveCutPasteOptions(detector);
-  } catch (error) {
-    if (error instanceof RangeError) throw new UsageError(error.message.replace(/^CutPasteDetector: option (\w+)/, (_, name: string) => `option ${flagName(name)}`), command);
-    throw error;
-  }
   const { display } = context;
   const interrupt = onInterrupt(() => display.note('stopping… (finished categories are kept; Ctrl-C again to quit at once)'));
   const results: CategoryResult[] = [];
   const meta = { tool: `cutpaste ${lib.VERSION}`, backend, root, options: detector, date: new Date().toISOString() };
   const save = async (): Promise<void> => {
     if (!outDir || results.length === 0) return;
-    await mkdir(outDir, { recursive: true });
-    await writeAtomically(join(outDir, RESULT_FILES.markdown), markdownTable(results));
-    await writeAtomically(join(outDir, RESULT_FILES.json), jsonResults(results, meta));
-    await writeAtomically(join(outDir, RESULT_FILES.csv), csvTable(results));
+    await writeResultFiles(outDir, {
+      [RESULT_FILES.markdown]: markdownTable(results),
+      [RESULT_FILES.json]: jsonResults(results, meta),
+      [RESULT_FILES.csv]: csvTable(results),
+    });
   };
   try {
     for (const dir of categories) {
-      const { result } = await evaluateCategory(lib, dir, { detector, display, signal: interrupt.signal, ...toFitOptions(args) });
+      const { result } = await evaluateCategory(lib, dir, { detector, display, signal: interrupt.signal, ...toFitOptions(args), ...(args.maxPixels === undefined ? {} : { maxPixels: args.maxPixels }) });
       results.push(result);
       display.note(
         `${result.category}: image AUROC ${percent(result.imageAuroc)}, pixel AUROC ${percent(result.pixelAuroc)}, AUPRO ${percent(result.auPro)} (fit ${formatSeconds(result.fitSeconds)}, evaluate ${formatSeconds(result.evaluateSeconds)})`,
       );
-      await save();
     }
+    await save();
   } catch (error) {
     if (error instanceof lib.AbortError || interrupt.signal.aborted) {
       display.stop();

@@ -1,9 +1,9 @@
 import { relative } from 'node:path';
-import type { CutPasteDetector } from 'cutpaste/node';
+import type { FitReport } from 'cutpaste';
 import type { FitArgs } from './args';
 import { selectBackend, wasmThreads } from './backend';
 import type { CliContext } from './context';
-import { toDetectorOptions, toFitOptions } from './detectorOptions';
+import { createDetector, toFitOptions } from './detectorOptions';
 import { onInterrupt, turnEventLoop } from './interrupt';
 import { loadLibrary } from './library';
 import { checkModelTarget, detectLayout, existingFolder } from './paths';
@@ -28,18 +28,12 @@ export async function fitCommand(args: FitArgs, context: CliContext): Promise<nu
 
   const backend = await selectBackend(args.backend, wasmThreads(args, { trains: true }));
   const lib = await loadLibrary();
-  let detector: CutPasteDetector;
-  try {
-    detector = await lib.CutPasteDetector.create(toDetectorOptions(args));
-  } catch (error) {
-    if (error instanceof RangeError) throw new UsageError(error.message.replace(/^CutPasteDetector: option (\w+)/, (_, name: string) => `option ${flagName(name)}`), command);
-    throw error;
-  }
+  const detector = await createDetector(lib, args, command);
   const { display } = context;
   const interrupt = onInterrupt(() => display.note('stopping… (no model will be written; Ctrl-C again to quit at once)'));
   try {
     const o = detector.options;
-    const options = { imageSize: o.imageSize };
+    const options = { imageSize: o.imageSize, ...(args.maxPixels === undefined ? {} : { maxPixels: args.maxPixels }) };
     const dataset = layout === 'mvtec' ? await lib.loadMvtecCategory(dataDir, options) : await lib.loadImageFolder(dataDir, options);
     const heldOut = holdoutIndices(dataset.train.length, args.holdout ?? 0);
     const trainCount = dataset.train.length - heldOut.size;
@@ -77,7 +71,8 @@ export async function fitCommand(args: FitArgs, context: CliContext): Promise<nu
     context.stdout.write(
       [
         `saved ${shown} (${report.images} images, ${report.steps} steps in ${formatSeconds(report.seconds)})`,
-        `  pretext: loss ${report.finalLoss.toFixed(3)}, accuracy ${(report.pretextAccuracy * 100).toFixed(1)}%`,
+        ...pretextLines(report),
+        ...densityLines(report),
         `  training: ${report.imagesPerSecond.toFixed(0)} img/s on ${backend}${threadNote(lib.threadedWasmThreads(), report.workers)}`,
         threshold
           ? `  threshold: ${formatScore(threshold.value)} (${threshold.method === 'fit' ? `${threshold.quantile} quantile of out-of-fold training scores` : `${threshold.quantile} quantile of ${heldOut.size} held-out normal images`})`
@@ -93,17 +88,35 @@ export async function fitCommand(args: FitArgs, context: CliContext): Promise<nu
   }
 }
 
+/** The pretext task's loss and accuracy, on the training batches and held out, with a warning near chance. */
+export function pretextLines(report: FitReport): string[] {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const lines = [`  pretext: loss ${report.finalLoss.toFixed(3)}, accuracy ${pct(report.pretextAccuracy)} on the last training batches`];
+  const held = report.heldOutPretext;
+  if (!held) return lines;
+  lines.push(`  pretext held out: accuracy ${pct(held.accuracy)}; ${pct(held.visibleAccuracy)} on the originals and the ${pct(held.visibleFraction)} of copies that differ visibly`);
+  if (held.nearChance) {
+    lines.push('  warning: the pretext task stayed near chance; the features are close to an untrained network\'s (train longer: --steps, or check the images)');
+  }
+  return lines;
+}
+
+/** Patch mode: which density was fitted, and why when `auto` chose it. */
+export function densityLines(report: FitReport): string[] {
+  if (report.density === 'image') return [];
+  const choice = report.densityChoice;
+  const why = choice
+    ? ` (auto: synthetic-defect AUROC ${(choice.auroc.perLocation * 100).toFixed(1)} per location, ${(choice.auroc.shared * 100).toFixed(1)} shared, on ${choice.probes} defects)`
+    : report.alignment !== undefined ? ` (alignment ${report.alignment.toFixed(2)})` : '';
+  return [`  density: ${report.density}${why}`];
+}
+
 /** How many threads trained: ` (2 XNNPACK threads)`, ` (+1 gradient worker)` or nothing. */
 function threadNote(threads: number, workers: number): string {
   const notes: string[] = [];
   if (threads > 1) notes.push(`${threads} XNNPACK threads`);
   if (workers > 0) notes.push(`+${workers} gradient worker${workers > 1 ? 's' : ''}`);
   return notes.length ? ` (${notes.join(', ')})` : '';
-}
-
-/** `patchSize` → `--patch-size`. */
-export function flagName(option: string): string {
-  return `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 /**

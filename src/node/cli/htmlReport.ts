@@ -9,7 +9,7 @@ import { formatScore } from './format';
 export interface ReportImage {
   /** Shown name (`crack/000.png`). */
   readonly name: string;
-  /** Relative URL of its heatmap overlay PNG. */
+  /** Relative path of its heatmap overlay PNG (`/` or `\` separated; each part is URL-encoded in the page). */
   readonly heatmap: string;
   /** `good` or the defect type. */
   readonly defectType: string;
@@ -43,6 +43,11 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+}
+
+/** A relative file path as a relative URL: each part percent-encoded (`#`, `?`, `:` cannot change its meaning). */
+export function relativeUrl(path: string): string {
+  return path.split(/[\\/]/).map(encodeURIComponent).join('/');
 }
 
 /**
@@ -107,7 +112,7 @@ export function renderHtmlReport(data: ReportData): string {
     const verdict = im.anomalous ? 'anomalous' : 'normal';
     return [
       `<figure class="${wrong ? 'miss' : 'hit'}">`,
-      `<img src="${escapeHtml(im.heatmap)}" alt="heatmap of ${escapeHtml(im.name)}" loading="lazy">`,
+      `<img src="${escapeHtml(relativeUrl(im.heatmap))}" alt="heatmap of ${escapeHtml(im.name)}" loading="lazy">`,
       `<figcaption>#${rank + 1} <b>${escapeHtml(im.name)}</b><br>score ${formatScore(im.score)} · <span class="verdict-${verdict}">${verdict}</span><br>`,
       `<span class="muted">truth: ${im.label === 1 ? `defect (${escapeHtml(im.defectType)})` : 'good'}${wrong ? ' · <b>missed</b>' : ''}</span></figcaption>`,
       '</figure>',

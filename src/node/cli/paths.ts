@@ -1,12 +1,11 @@
-import { readdir, stat } from 'node:fs/promises';
-import { extname, join, resolve } from 'node:path';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { loadLibrary } from './library';
+import { IMAGE_EXTENSIONS, readFolder } from '../readFolder';
 import { UsageError } from './UsageError';
 
 /** How a data folder is laid out: an MVTec AD category (`train/good`) or a folder with `good/`. */
 export type DataLayout = 'mvtec' | 'folder';
-
-/** File extensions taken from a folder (lower case, with the dot): those of the library's loaders. */
-export const IMAGE_FILE_EXTENSIONS = Object.freeze(['.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.webp']);
 
 async function isDirectory(path: string): Promise<boolean | null> {
   const info = await stat(path).catch(() => null);
@@ -51,8 +50,10 @@ export async function listCategories(root: string): Promise<string[]> {
 }
 
 /**
- * Checks, before a long fit, that a model can be saved to `out`: it does not exist, is empty, or
- * holds a saved model and `force` is set. A folder with other files is never replaced.
+ * Checks, before a long fit, that a model can be saved to `out`, by the rule the library's save
+ * applies (`replaceableFolder`, which `fileSystemHandler` calls): it does not exist, is empty, or
+ * holds a model this library saved and `force` is set. Anything else (a dotfile, a foreign `*.bin`, a
+ * `model.json` of another tool) is refused here, before training, not after it.
  *
  * @throws UsageError naming the folder and what to do
  */
@@ -61,43 +62,62 @@ export async function checkModelTarget(out: string, force: boolean, command: str
   const dir = await isDirectory(full);
   if (dir === null) return full;
   if (!dir) throw new UsageError(`--out ${out}: is a file, expected a folder to save the model in`, command);
-  const entries = (await readdir(full)).filter((e) => !e.startsWith('.'));
-  if (entries.length === 0) return full;
-  const isModel = entries.includes('model.json') && entries.every((e) => e === 'model.json' || e.endsWith('.bin'));
-  if (!isModel) throw new UsageError(`--out ${out}: the folder holds other files (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}); choose a new or empty folder`, command);
-  if (!force) throw new UsageError(`--out ${out}: already holds a saved model; pass --force to replace it`, command);
+  const { replaceableFolder } = await loadLibrary(); // the library's own copy: loaded only once the line parsed
+  const state = await replaceableFolder(full, `--out ${out}`).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== undefined) throw error; // the folder cannot be read: a runtime error
+    throw new UsageError(error.message, command);
+  });
+  if (state === 'ours' && !force) throw new UsageError(`--out ${out}: already holds a saved model; pass --force to replace it`, command);
   return full;
 }
 
-/** The image files under `dir` and its subfolders (hidden entries skipped), natural name order per folder, files first. */
-async function imagesBelow(dir: string): Promise<string[]> {
-  const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => !e.name.startsWith('.'));
-  const byName = (a: { name: string }, b: { name: string }): number => a.name.localeCompare(b.name, 'en', { numeric: true });
-  const files = entries.filter((e) => e.isFile() && IMAGE_FILE_EXTENSIONS.includes(extname(e.name).toLowerCase())).sort(byName).map((e) => join(dir, e.name));
-  for (const sub of entries.filter((e) => e.isDirectory()).sort(byName)) files.push(...(await imagesBelow(join(dir, sub.name))));
-  return files;
+/** What {@link expandImagePaths} found: the image files, and what it left out of folders and why. */
+export interface ImageListing {
+  readonly files: string[];
+  /** One line per entry that was not read: `<path> (<why>)`. Hidden entries are left out silently. */
+  readonly skipped: string[];
+}
+
+/**
+ * The image files under `dir` and its subfolders, by the library's listing rule (`readFolder`: linked
+ * files and folders count as what they point to; hidden entries skipped), natural name order per
+ * folder, files first. A folder reached twice (a link cycle) is listed once.
+ */
+async function imagesBelow(dir: string, listing: ImageListing, seen: Set<string>): Promise<void> {
+  const real = await realpath(dir);
+  if (seen.has(real)) {
+    listing.skipped.push(`${dir} (a folder already listed, reached again through a symbolic link)`);
+    return;
+  }
+  seen.add(real);
+  const entries = await readFolder(dir, 'cutpaste score', 'folder');
+  listing.files.push(...entries.images.map((name) => join(dir, name)));
+  for (const { name, reason } of entries.skipped) listing.skipped.push(`${join(dir, name)} (${reason})`);
+  for (const name of entries.others) listing.skipped.push(`${join(dir, name)} (not an image file name: ${[...IMAGE_EXTENSIONS].join(', ')})`);
+  for (const name of entries.folders) await imagesBelow(join(dir, name), listing, seen);
 }
 
 /**
  * Expands the IMAGES arguments of `score`: files are kept (whatever their extension: the reader
  * decides), folders become the image files in them and their subfolders (natural name order: `2.png`
- * before `10.png`; an MVTec AD `test/` folder gives every test image).
+ * before `10.png`; an MVTec AD `test/` folder gives every test image), listed by the same rule as the
+ * training folders of `fit`; what a folder holds besides is reported in `skipped`.
  *
  * @throws UsageError for a path that does not exist or a folder without image files
  */
-export async function expandImagePaths(paths: readonly string[], command: string): Promise<string[]> {
-  const out: string[] = [];
+export async function expandImagePaths(paths: readonly string[], command: string): Promise<ImageListing> {
+  const listing: ImageListing = { files: [], skipped: [] };
   for (const path of paths) {
     const full = resolve(path);
     const dir = await isDirectory(full);
     if (dir === null) throw new UsageError(`${path}: no such file or folder`, command);
     if (!dir) {
-      out.push(full);
+      listing.files.push(full);
       continue;
     }
-    const files = await imagesBelow(full);
-    if (files.length === 0) throw new UsageError(`${path}: the folder holds no image files (${IMAGE_FILE_EXTENSIONS.join(', ')})`, command);
-    out.push(...files);
+    const before = listing.files.length;
+    await imagesBelow(full, listing, new Set());
+    if (listing.files.length === before) throw new UsageError(`${path}: the folder holds no image files (${[...IMAGE_EXTENSIONS].join(', ')})`, command);
   }
-  return out;
+  return listing;
 }

@@ -43,6 +43,35 @@ export function meanRow(results: readonly CategoryResult[]): MeanRow {
 export const percent = (v: number | null): string => (v === null ? '–' : (v * 100).toFixed(1));
 const seconds = (v: number): string => v.toFixed(1);
 
+const MARKDOWN_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+
+/**
+ * Text made safe for a Markdown table cell: `\`, `|`, `` ` ``, `*`, `[` and `]` are backslash-escaped
+ * (no column breaks, code spans, emphasis or links), `&`, `<` and `>` become entities (no HTML), and
+ * line breaks become spaces (no row breaks).
+ *
+ * @example
+ * markdownCell('a|b <img src=x onerror=alert(1)>'); // 'a\\|b &lt;img src=x onerror=alert(1)&gt;'
+ */
+export function markdownCell(text: string): string {
+  return text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ').replace(/[\\|`*[\]]/g, (c) => `\\${c}`).replace(/[&<>]/g, (c) => MARKDOWN_ESCAPES[c]!);
+}
+
+/**
+ * One CSV field (RFC 4180): a field holding `"`, `,`, CR or LF is quoted with its quotes doubled; text
+ * starting with `=`, `+`, `-`, `@`, tab or CR — a formula to a spreadsheet — gets a leading `'`.
+ * Numbers are written as they are; null is an empty field.
+ *
+ * @example
+ * csvCell('=HYPERLINK("http://x")'); // '"\'=HYPERLINK(""http://x"")"'
+ */
+export function csvCell(value: string | number | null): string {
+  if (value === null) return '';
+  if (typeof value === 'number') return String(value);
+  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
 /**
  * A Markdown table: one row per category (image AUROC, pixel AUROC, AUPRO in %, fit and evaluate
  * seconds) and a mean row (seconds: totals).
@@ -55,7 +84,7 @@ export function markdownTable(results: readonly CategoryResult[]): string {
   const mean = meanRow(results);
   const rows = [
     ['category', 'image AUROC', 'pixel AUROC', 'AUPRO', 'fit s', 'evaluate s'],
-    ...results.map((r) => [r.category, percent(r.imageAuroc), percent(r.pixelAuroc), percent(r.auPro), seconds(r.fitSeconds), seconds(r.evaluateSeconds)]),
+    ...results.map((r) => [markdownCell(r.category), percent(r.imageAuroc), percent(r.pixelAuroc), percent(r.auPro), seconds(r.fitSeconds), seconds(r.evaluateSeconds)]),
     [`**mean** (${mean.categories})`, percent(mean.imageAuroc), percent(mean.pixelAuroc), percent(mean.auPro), seconds(mean.fitSeconds), seconds(mean.evaluateSeconds)],
   ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
@@ -63,12 +92,6 @@ export function markdownTable(results: readonly CategoryResult[]): string {
   const rule = `|${widths.map((w, c) => (c === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
   return [line(rows[0]!), rule, ...rows.slice(1).map(line)].join('\n') + '\n';
 }
-
-const csvCell = (v: string | number | null): string => {
-  if (v === null) return '';
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-};
 
 /**
  * CSV with full precision: fractions in [0, 1] (not percentages), empty cells for missing metrics,

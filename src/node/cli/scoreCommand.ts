@@ -1,17 +1,22 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { ScoreArgs } from './args';
 import { selectBackend, wasmThreads } from './backend';
 import type { CliContext } from './context';
 import { type ScoredImage, formatScore, scoreTable } from './format';
+import { readHeatmapImage } from './heatmapImage';
 import { heatmapRange } from './heatmapRange';
+import { checkHeatmapFolder, checkHeatmapTargets, heatmapPaths, realInputFolders, writeHeatmapFile } from './heatmapTargets';
 import { loadLibrary } from './library';
 import { existingFolder, expandImagePaths } from './paths';
 import { UsageError } from './UsageError';
 
-/** Images read and scored at once (native size: large photos are big). */
+/** Images read and scored at once (each read at the model's image size). */
 const CHUNK = 8;
+
+/** Lines of skipped entries shown before the rest are counted. */
+const SKIPPED_SHOWN = 5;
 
 /** The deepest folder holding every path. */
 function commonFolder(paths: readonly string[]): string {
@@ -27,10 +32,13 @@ function commonFolder(paths: readonly string[]): string {
 }
 
 /**
- * `cutpaste score`: loads a model saved by `fit`, scores each image file (read at its own size) and
- * prints a table (file, score, verdict, threshold) or JSON. With `--heatmaps OUT_DIR` writes one
- * overlay PNG per image, mirroring the images' folders below their common folder (so
- * `test/crack/000.png` and `test/good/000.png` do not collide).
+ * `cutpaste score`: loads a model saved by `fit`, scores each image file (resized to the model's image size as it is decoded) and
+ * prints a table (file, score, verdict, threshold) or JSON. Folders are listed by the rule of `fit`
+ * (linked files count); what they hold besides images is named on stderr. With `--heatmaps OUT_DIR`
+ * writes one overlay PNG per image, `<name with extension>.png`, mirroring the images' folders below
+ * their common folder (so `test/crack/000.png` and `test/good/000.png` do not collide); OUT_DIR may
+ * not be or lie inside an input folder, and only earlier cutpaste heatmaps are ever replaced
+ * (see heatmapTargets.ts).
  *
  * @returns the exit code (0)
  */
@@ -40,10 +48,25 @@ export async function scoreCommand(args: ScoreArgs, context: CliContext): Promis
   if (!existsSync(join(modelDir, 'model.json'))) {
     throw new UsageError(`--model ${args.model}: no model.json there; expected a folder written by 'cutpaste fit'`, command);
   }
-  const files = await expandImagePaths(args.images, command);
+  const { files, skipped } = await expandImagePaths(args.images, command);
   const heatmapDir = args.heatmaps === undefined ? undefined : resolve(args.heatmaps);
-  if (heatmapDir !== undefined && (await stat(heatmapDir).catch(() => null))?.isDirectory() === false) {
-    throw new UsageError(`--heatmaps ${args.heatmaps}: is a file, expected a folder for the heatmap PNGs`, command);
+  const base = commonFolder(files);
+  const heatmaps = heatmapDir === undefined ? undefined : heatmapPaths(heatmapDir, base, files);
+  if (heatmapDir !== undefined) {
+    if ((await stat(heatmapDir).catch(() => null))?.isDirectory() === false) {
+      throw new UsageError(`--heatmaps ${args.heatmaps}: is a file, expected a folder for the heatmap PNGs`, command);
+    }
+    const inputs = args.images.map((p) => resolve(p));
+    const folders = new Set<string>();
+    for (const input of inputs) if ((await stat(input)).isDirectory()) folders.add(input);
+    const inputFolders = await realInputFolders(inputs, folders);
+    await checkHeatmapFolder(args.heatmaps!, heatmapDir, inputFolders, command);
+    await checkHeatmapTargets(args.heatmaps!, heatmaps!, inputFolders, command);
+  }
+  if (skipped.length > 0) {
+    const shown = skipped.slice(0, SKIPPED_SHOWN).map((s) => `\n  ${s}`).join('');
+    const more = skipped.length > SKIPPED_SHOWN ? `\n  … and ${skipped.length - SKIPPED_SHOWN} more` : '';
+    context.display.note(`skipped ${skipped.length} ${skipped.length === 1 ? 'entry' : 'entries'} of the image folders that ${skipped.length === 1 ? 'is' : 'are'} not image files:${shown}${more}`);
   }
 
   await selectBackend(args.backend, wasmThreads(args, { trains: false }));
@@ -53,12 +76,13 @@ export async function scoreCommand(args: ScoreArgs, context: CliContext): Promis
     const threshold = detector.threshold?.value;
     const patch = detector.options.mode === 'patch';
     const range = patch ? heatmapRange(threshold) : undefined;
-    const base = commonFolder(files);
+    // Resized while decoding (as `fit` reads its training images), so a large file is never held at full size.
+    const read = { size: detector.options.imageSize, ...(args.maxPixels === undefined ? {} : { maxPixels: args.maxPixels }) };
     const results: ScoredImage[] = [];
     const task = context.display.start('score', files.length, 'images');
     for (let start = 0; start < files.length; start += CHUNK) {
       const chunk = files.slice(start, start + CHUNK);
-      const images = await Promise.all(chunk.map((file) => lib.readImage(file)));
+      const images = await Promise.all(chunk.map((file) => lib.readImage(file, read)));
       const withMaps = heatmapDir !== undefined;
       const scores = threshold === undefined ? await detector.score(images) : undefined;
       const predictions = threshold !== undefined ? await detector.predict(images, { maps: withMaps }) : undefined;
@@ -67,10 +91,10 @@ export async function scoreCommand(args: ScoreArgs, context: CliContext): Promis
         const file = chunk[i]!;
         const score = predictions ? predictions[i]!.score : scores![i]!;
         let heatmap: string | undefined;
-        if (heatmapDir !== undefined) {
-          const rel = relative(base, file);
-          heatmap = join(heatmapDir, `${rel.slice(0, rel.length - extname(rel).length)}.png`);
-          await lib.writeHeatmap(heatmap, images[i]!, maps![i]!, { colormap: 'turbo', alpha: 0.5, ...(range ? { range } : {}) });
+        if (heatmaps !== undefined) {
+          heatmap = heatmaps[start + i]!;
+          const shown = await readHeatmapImage(lib, file, args.maxPixels);
+          await writeHeatmapFile(heatmap, (path) => lib.writeHeatmap(path, shown, maps![i]!, { colormap: 'turbo', alpha: 0.5, ...(range ? { range } : {}) }));
         }
         results.push({ file: shownPath(file), score, anomalous: predictions ? predictions[i]!.isAnomalous : null, ...(heatmap ? { heatmap: shownPath(heatmap) } : {}) });
       }

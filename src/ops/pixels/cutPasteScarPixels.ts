@@ -1,6 +1,6 @@
 import { randomInt, type Rng } from '../../math/random';
 import { resolveJitter, sampleJitter, type JitterAmounts, type JitterOption, type JitterParams } from '../jitter';
-import { rasterizeScar, resolveScar, sampleScar, scarScale, type ScarShape } from '../scarShape';
+import { fitScar, rasterizeScar, resolveScar, sampleScar, scarScale, type ScarShape } from '../scarShape';
 import { checkKeys, resolveRng, type Range } from '../validate';
 import { maskPixelList, pastePixelList, pixelResult, placePixelList, type PixelAugmentResult } from './pastePixels';
 import { checkPixelBatch, outputArray, type ImageShape, type PixelBatch } from './pixelBatch';
@@ -17,6 +17,12 @@ export interface CutPasteScarOptions {
    * Multiplies width and height (then rounded, at least 1 px). Default min(image height, image width) / 256.
    */
   scale?: number;
+  /**
+   * `false` (default): a RangeError when the largest scar the options allow cannot fit in the images.
+   * `true`: each drawn scar that does not fit is shortened until it does (its length first, then its
+   * width; see `fitScar`), e.g. the paper's 256 px-scale scars (`scale: 1`) on 16 px crops.
+   */
+  shrinkToFit?: boolean;
   /** Color jitter of the scar's content, as in `CutPasteAugmentOptions.jitter`. Default 0.1 each. */
   jitter?: JitterOption;
   /** Uniform [0, 1) generator; default a fresh clock-seeded one per call (not reproducible). */
@@ -48,12 +54,12 @@ export interface CutPasteScarPatch {
 }
 
 /** Option names of `cutPasteScar` (the tensor op). */
-export const CUT_PASTE_SCAR_KEYS = ['width', 'height', 'angle', 'scale', 'jitter', 'rng'] as const;
+export const CUT_PASTE_SCAR_KEYS = ['width', 'height', 'angle', 'scale', 'shrinkToFit', 'jitter', 'rng'] as const;
 
 /** Validated options of CutPaste-Scar. Internal. */
 export interface CutPasteScarSettings {
   readonly scar: ScarShape;
-  /** Size multiplier for these images (checked: the largest scar fits). */
+  /** Size multiplier for these images (checked: the largest scar fits, unless `shrinkToFit`). */
   readonly scale: number;
   readonly amounts: Readonly<JitterAmounts>;
   readonly rng: Rng;
@@ -61,13 +67,16 @@ export interface CutPasteScarSettings {
 
 /**
  * Validates CutPaste-Scar options for images of `shape` (keys are checked by the caller) and fills
- * the defaults. Throws a RangeError when the largest allowed scar cannot fit. Internal.
+ * the defaults. Throws a RangeError when the largest allowed scar cannot fit (unless
+ * `shrinkToFit`). Internal.
  */
 export function resolveCutPasteScar(op: string, options: CutPasteScarOptions, shape: ImageShape): CutPasteScarSettings {
   const scar = resolveScar(op, options);
+  const shrink = options.shrinkToFit ?? false;
+  if (typeof shrink !== 'boolean') throw new TypeError(`${op}: options.shrinkToFit must be a boolean, got ${String(shrink)}`);
   return {
     scar,
-    scale: scarScale(op, scar, shape.height, shape.width),
+    scale: scarScale(op, scar, shape.height, shape.width, shrink),
     amounts: resolveJitter(op, 'options.jitter', options.jitter),
     rng: resolveRng(op, options.rng),
   };
@@ -89,7 +98,7 @@ export function applyCutPasteScar(
   const jitterOn = amounts.brightness > 0 || amounts.contrast > 0 || amounts.saturation > 0 || amounts.hue > 0;
   const patches: CutPasteScarPatch[] = [];
   for (let i = 0; i < shape.batch; i++) {
-    const draw = sampleScar(rng, scar, scale);
+    const draw = fitScar(sampleScar(rng, scar, scale), H, W);
     const { width, height, box } = draw;
     const source = { top: randomInt(rng, 0, H - height), left: randomInt(rng, 0, W - width) };
     const target = { top: randomInt(rng, 0, H - box.height), left: randomInt(rng, 0, W - box.width) };
@@ -128,7 +137,7 @@ function run(op: string, images: PixelBatch, options: CutPasteScarPixelsOptions,
  * @param images [batch, height, width, channels], values in [0, 1], 1 or 3 channels. Not modified
  *   (unless `options.out` is `images.data`).
  * @returns the augmented batch (its `data` is `options.out` when given); pixels outside the scar are exact copies.
- * @throws RangeError when the largest allowed scar cannot fit in the images.
+ * @throws RangeError when the largest allowed scar cannot fit in the images (unless `shrinkToFit`).
  * @example
  * const augmented = cutPasteScarPixels(originals, { rng: createRng(0) });
  */

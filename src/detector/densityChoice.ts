@@ -1,0 +1,116 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { rocAuc } from '../math/rocAuc';
+import { createRng, shuffleInPlace } from '../math/random';
+import type { Encoder } from '../models/types';
+import { pixelsFromTensor, tensorFromPixels } from '../ops/pixelTensors';
+import { cutPastePixels } from '../ops/pixels/cutPastePixels';
+import { cutPasteScarPixels } from '../ops/pixels/cutPasteScarPixels';
+import { gatherImages } from '../ops/pixels/gatherImages';
+import { fitDensity } from './densityStage';
+import type { PatchLayout } from './embedding';
+import type { ResolvedCutPasteOptions } from './options';
+import { embed, scoresFromFeatures, type ScoringState } from './scoring';
+import { yieldToEventLoop } from '../train/trainer';
+
+/** How `perLocation: 'auto'` chose the patch density (see `chooseDensityKind`). */
+export interface DensityChoice {
+  /** The density kept. */
+  kind: 'shared' | 'per-location';
+  /** Image AUROC of synthetic defects against held-out normal images, per density kind, in [0, 1]. */
+  auroc: { shared: number; perLocation: number };
+  /** Synthetic defect images the choice was judged on. */
+  probes: number;
+}
+
+/** Folds of the choice's cross-validation (each normal image is scored by densities fitted without it). */
+export const CHOICE_FOLDS = 5;
+/** At most this many training images get a synthetic defect for the choice. */
+export const CHOICE_PROBES = 48;
+/** Fewest training images for a choice by validation (below, `fit` falls back to the alignment rule). */
+export const CHOICE_MIN_IMAGES = 2 * CHOICE_FOLDS;
+
+/**
+ * `perLocation: 'auto'`: chooses between one density per grid location and one shared density by
+ * asking which one tells held-out normal images from defective ones better. Normal images are scored
+ * out of fold (`CHOICE_FOLDS` folds, each scored by a density fitted without it); the defective ones
+ * are copies of up to `CHOICE_PROBES` training images with a synthetic defect (a small CutPaste patch
+ * or a CutPaste-Scar at the image's pixel scale, alternately), each scored by the fold density that
+ * did not see its source image. The kind with the higher image AUROC wins; a tie goes to `shared`.
+ *
+ * This judges the object, not the background: one density per location flags a normal object that
+ * lies where the training images had background (random positions or angles), which costs it AUROC,
+ * while on aligned objects it sees defects that a shared density averages away.
+ *
+ * @param images the training images at model resolution `[count, height, width, channels]`; not disposed.
+ * @param features their patch features `[count, locations, dimension]`.
+ */
+export async function chooseDensityKind(
+  encoder: Encoder,
+  images: tf.Tensor4D,
+  features: Float32Array,
+  layout: PatchLayout,
+  options: ResolvedCutPasteOptions,
+): Promise<DensityChoice> {
+  const count = images.shape[0];
+  const locations = layout.rows * layout.cols;
+  const dimension = encoder.featureDim;
+  const rng = createRng(`${options.seed}/density-choice`);
+  const sources = shuffleInPlace(Array.from({ length: count }, (_, i) => i), rng).slice(0, Math.min(CHOICE_PROBES, count));
+  const probeFeatures = await embedProbes(encoder, images, sources, layout, options, rng);
+
+  const stride = locations * dimension;
+  const pick = (from: Float32Array, indices: number[]) => {
+    const rows = new Float32Array(indices.length * stride);
+    indices.forEach((i, j) => rows.set(from.subarray(i * stride, (i + 1) * stride), j * stride));
+    return rows;
+  };
+  const auroc = { shared: 0, perLocation: 0 };
+  for (const kind of ['shared', 'per-location'] as const) {
+    const scores: number[] = [];
+    const labels: number[] = [];
+    for (let f = 0; f < CHOICE_FOLDS; f++) {
+      const kept: number[] = [];
+      const held: number[] = [];
+      for (let i = 0; i < count; i++) (i % CHOICE_FOLDS === f ? held : kept).push(i);
+      const probes = sources.flatMap((source, j) => (source % CHOICE_FOLDS === f ? [j] : []));
+      const density = fitDensity(kind, pick(features, kept), kept.length, locations, dimension, {
+        shrinkage: options.shrinkage, l2Normalize: options.l2Normalize, maxRows: options.densityMaxRows, seed: `${options.seed}/choice${f}`,
+      });
+      const state: ScoringState = { encoder, density, layout, options };
+      const normal = scoresFromFeatures(state, pick(features, held), held.length);
+      const defective = probes.length ? scoresFromFeatures(state, pick(probeFeatures, probes), probes.length) : [];
+      scores.push(...normal, ...defective);
+      labels.push(...new Array<number>(normal.length).fill(0), ...new Array<number>(defective.length).fill(1));
+      await yieldToEventLoop();
+    }
+    auroc[kind === 'shared' ? 'shared' : 'perLocation'] = rocAuc(scores, labels);
+  }
+  return { kind: auroc.perLocation > auroc.shared ? 'per-location' : 'shared', auroc, probes: sources.length };
+}
+
+/** Patch features of the `sources` images with one synthetic defect each (CutPaste for even, Scar for odd positions). */
+async function embedProbes(
+  encoder: Encoder,
+  images: tf.Tensor4D,
+  sources: number[],
+  layout: PatchLayout,
+  options: ResolvedCutPasteOptions,
+  rng: () => number,
+): Promise<Float32Array> {
+  const picked = tf.tidy(() => tf.gather(images, sources));
+  const pixels = pixelsFromTensor(picked);
+  picked.dispose();
+  const even = sources.flatMap((_, j) => (j % 2 === 0 ? [j] : []));
+  const odd = sources.flatMap((_, j) => (j % 2 === 1 ? [j] : []));
+  const size = pixels.height * pixels.width * pixels.channels;
+  const place = (indices: number[], batch: Float32Array) => indices.forEach((j, k) => pixels.data.set(batch.subarray(k * size, (k + 1) * size), j * size));
+  // Defects smaller than the pretext's CutPaste (2–15 % of the image): closer to the size of real ones.
+  if (even.length) place(even, cutPastePixels(gatherImages(pixels, even), { area: [0.005, 0.03], rng }).data);
+  if (odd.length) place(odd, cutPasteScarPixels(gatherImages(pixels, odd), { rng }).data);
+  const probes = tensorFromPixels(pixels);
+  try {
+    return await embed(encoder, probes, layout, options.inferenceBatchSize);
+  } finally {
+    probes.dispose();
+  }
+}
