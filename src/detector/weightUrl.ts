@@ -1,10 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { FormatError } from '../errors';
+import { boundedFetch } from './boundedFetch';
 
 /** An `http://` or `https://` URL (what tfjs's HTTP handler loads). */
 const HTTP_URL = /^https?:\/\//i;
 /** Characters a weight path may not hold, raw or percent-decoded: a query, a fragment, a backslash, NUL. */
 const FORBIDDEN = /[?#\\\0]/;
+
+/** True when `text` has a scheme, a leading `/`, a forbidden character, or an empty, `.` or `..` segment. */
+function mayLeave(text: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:/i.test(text) || text.startsWith('/') || FORBIDDEN.test(text) ||
+    text.split('/').some((segment) => segment === '' || segment === '.' || segment === '..');
+}
 
 /** True for an `http(s)://` URL string. */
 export function isHttpUrl(source: string): boolean {
@@ -16,7 +23,7 @@ export function isHttpUrl(source: string): boolean {
  * `modelUrl`, then the path, then `modelUrl`'s query), refusing any path that could leave that folder:
  * a URL with a scheme (another origin), an absolute or protocol-relative path (`/x`, `//host/x`), a `.`
  * or `..` segment, a backslash, `?` or `#` — each also when percent-encoded (`%2e%2e`, `%2F`, nested
- * encodings included).
+ * encodings included) or written with Unicode look-alikes that NFKC folds to them (`．．／`, `․`).
  *
  * @param modelUrl the `http(s)://` URL of `model.json`
  * @param path a weight path from its `weightsManifest`
@@ -34,8 +41,8 @@ export function resolveWeightUrl(modelUrl: string, path: string): string {
   if (typeof path !== 'string' || path.length === 0) throw refuse();
   let text = path;
   for (let round = 0; ; round++) {
-    if (/^[a-z][a-z0-9+.-]*:/i.test(text) || text.startsWith('/') || FORBIDDEN.test(text)) throw refuse();
-    if (text.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')) throw refuse();
+    // Also as NFKC, which servers that fold Unicode see: full-width `．．／` and `․` are dots and slashes there.
+    if (mayLeave(text) || mayLeave(text.normalize('NFKC'))) throw refuse();
     let decoded: string;
     try {
       decoded = decodeURIComponent(text);
@@ -56,8 +63,9 @@ export function resolveWeightUrl(modelUrl: string, path: string): string {
 
 /**
  * tfjs's HTTP load handler for `modelUrl`, with every weight path checked by {@link resolveWeightUrl}
- * before anything is fetched.
+ * before anything is fetched, and responses bounded by {@link boundedFetch} (64 MiB of `model.json`,
+ * then no more weight bytes than its manifest describes).
  */
 export function httpLoadHandler(modelUrl: string): tf.io.IOHandler {
-  return tf.io.http(modelUrl, { weightUrlConverter: async (path) => resolveWeightUrl(modelUrl, path) });
+  return tf.io.http(modelUrl, { weightUrlConverter: async (path) => resolveWeightUrl(modelUrl, path), fetchFunc: boundedFetch(modelUrl) });
 }

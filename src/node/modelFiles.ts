@@ -1,8 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { FormatError } from 'cutpaste';
-import { constants, type Stats } from 'node:fs';
-import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { kindOf, NO_FOLLOW, readRegularFile } from './regularFile';
 
 /** File names of a saved model, as tfjs-node's `file://` handler writes them. */
 export const MODEL_JSON_FILE = 'model.json';
@@ -24,47 +24,15 @@ export const MAX_WEIGHT_ENTRIES = 65_536;
 
 const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8, uint8: 1, uint16: 2, float16: 2 };
 
-// Never block on a named pipe; never follow a symlink swapped in after realpath. Both are 0 where unknown (Windows).
-const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
-const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
-
-/** What a non-regular file is, for messages. */
-function kindOf(info: Stats): string {
-  if (info.isDirectory()) return 'a folder';
-  if (info.isFIFO()) return 'a named pipe';
-  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
-  if (info.isSocket()) return 'a socket';
-  return 'not a regular file';
+/** {@link readRegularFile} of `size` bytes, refusals as FormatError `<what> <why>`. */
+function readRegular(path: string, size: number, flags: number, what: string): Promise<Buffer> {
+  return readRegularFile(path, { size, flags }, (why) => new FormatError(`${what} ${why}`));
 }
 
 /** True when `child` lies strictly below `parent` (both absolute). */
 function isInside(parent: string, child: string): boolean {
   const rel = relative(parent, child);
   return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
-}
-
-/**
- * Reads exactly `size` bytes of the regular file at `path`, opened without blocking (a pipe swapped in
- * since the caller's `stat` is refused, not waited on) and checked again on the open handle.
- */
-async function readRegular(path: string, size: number, flags: number, what: string): Promise<Buffer> {
-  const handle = await open(path, READ_FLAGS | flags).catch((error: NodeJS.ErrnoException) => {
-    throw new FormatError(`${what} cannot be read (${error.code ?? error.message})`);
-  });
-  try {
-    const info = await handle.stat();
-    if (!info.isFile() || info.size !== size) throw new FormatError(`${what} changed while it was being read`);
-    const data = Buffer.alloc(size);
-    let offset = 0;
-    while (offset < size) {
-      const { bytesRead } = await handle.read(data, offset, size - offset, offset);
-      if (bytesRead === 0) throw new FormatError(`${what} changed while it was being read`);
-      offset += bytesRead;
-    }
-    return data;
-  } finally {
-    await handle.close();
-  }
 }
 
 /**
@@ -85,7 +53,11 @@ export async function readModelJson(jsonPath: string, fn: string, noModel: (erro
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new FormatError(`${fn}: ${jsonPath} is not valid JSON (${(error as Error).message}); the file is corrupt or truncated`);
+    // V8's message may quote the start of the text ("root:x:0:0"...): say only where or how it failed.
+    const message = (error as Error).message;
+    const at = /at position (\d+)/.exec(message)?.[1];
+    const why = at !== undefined ? `at character ${at}` : /end of JSON input/.test(message) ? 'it ends too early' : 'an unexpected character';
+    throw new FormatError(`${fn}: ${jsonPath} is not valid JSON (${why}); the file is corrupt or truncated`);
   }
 }
 
@@ -111,8 +83,8 @@ function expectedBytes(specs: tf.io.WeightsManifestEntry[], where: string): numb
  * Reads the weight files a manifest lists, relative to `folder`, refusing before reading anything:
  * more than {@link MAX_WEIGHT_FILES} files or {@link MAX_WEIGHT_ENTRIES} weights; a path that leaves the
  * folder (`..`, an absolute path, a symlink pointing out: checked after `realpath`; nothing about such a
- * file is reported); a path that is not a regular file (folder, pipe, device); files whose total size
- * differs from what the specs need.
+ * file is reported); a path that is not a regular file (folder, pipe, device); a file listed twice, or
+ * the model.json itself (each would be read again); files whose total size differs from what the specs need.
  *
  * @returns the files' bytes, concatenated in manifest order
  * @throws FormatError naming the manifest path at fault
@@ -132,6 +104,9 @@ export async function readWeightFiles(
   }
   const expected = expectedBytes(specs, `${fn}: ${jsonPath}`);
   const realFolder = await realpath(folder);
+  // Each file is read once: a path listed twice (or the model.json itself) would multiply what is read.
+  const realJson = await realpath(jsonPath);
+  const seen = new Set([realJson]);
   const files: { path: string; size: number }[] = [];
   for (const p of paths) {
     const named = `the weights path ${JSON.stringify(p.slice(0, 200))} listed in ${jsonPath}`;
@@ -143,6 +118,10 @@ export async function readWeightFiles(
     };
     const real = await realpath(lexical).catch(unreadable);
     if (!isInside(realFolder, real)) throw outside;
+    if (seen.has(real)) {
+      throw new FormatError(`${fn}: ${named} names ${real === realJson ? 'the model.json itself' : 'a file listed before it'}; each weight file may be listed once`);
+    }
+    seen.add(real);
     const info = await stat(real).catch(unreadable);
     if (!info.isFile()) throw new FormatError(`${fn}: ${named} is ${kindOf(info)}, not a weights file: ${lexical}`);
     files.push({ path: real, size: info.size });

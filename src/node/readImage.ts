@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DatasetError } from './DatasetError';
 import { decodeBmp, readBmpHeader } from './decodeBmp';
@@ -11,6 +10,7 @@ import {
   resolveMaxPixels,
 } from './imageOptions';
 import { ImageTooLargeError } from './ImageTooLargeError';
+import { readRegularFile } from './regularFile';
 import { resizeBox } from './resizeBox';
 import { type Sharp, type SharpMetadata, type SharpPipeline, importSharp } from './sharp';
 
@@ -22,7 +22,9 @@ export interface ReadImageOptions {
   channels?: 1 | 3;
   /**
    * Largest accepted file, in pixels (width × height as its header declares them, checked before
-   * decoding); larger files throw {@link ImageTooLargeError}. Default {@link DEFAULT_MAX_PIXELS} (2²⁵).
+   * decoding); larger files throw {@link ImageTooLargeError}. It bounds the file too: a file of more than
+   * 8 bytes per pixel plus 16 MiB (272 MiB at the default) is refused unread. Default
+   * {@link DEFAULT_MAX_PIXELS} (2²⁵).
    */
   maxPixels?: number;
 }
@@ -49,11 +51,13 @@ export interface DecodedFile {
  * uses Lanczos-3 (as `PIL.Image.LANCZOS`, which made MVTec AD's common 256 px copies; mean difference
  * to PIL about 0.16 gray levels) and does not keep the aspect ratio. With `size` the file is resized
  * while it is decoded (BMP excepted), so a large photo is never held at full size in memory. Files over
- * `maxPixels` are refused from their header, before decoding.
+ * `maxPixels` are refused from their header, before decoding, and files larger than such an image can
+ * be (8 bytes a pixel plus 16 MiB) unread; pipes and devices are refused without waiting on them.
  *
  * @returns `{ data, width, height, channels }`, row-major `height × width × channels`, 0–255
- * @throws DatasetError naming the path when the file is missing, unreadable, truncated or corrupt;
- *   ImageTooLargeError (a DatasetError) when it has more than `maxPixels` pixels
+ * @throws DatasetError naming the path when the file is missing, unreadable, not a regular file,
+ *   too large in bytes, truncated or corrupt; ImageTooLargeError (a DatasetError) when it has more than
+ *   `maxPixels` pixels
  * @example
  * const image = await readImage('photos/part-17.jpg', { size: 256, channels: 3 });
  * const [score] = await detector.score([image]);
@@ -91,14 +95,15 @@ function checkPath(path: unknown, fn: string): string {
   return resolve(path);
 }
 
-async function readBytes(path: string, fn: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const what = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not an image file' : `cannot be read (${code ?? String(error)})`;
-    throw new DatasetError(`${fn}: ${path} ${what}`, path, { cause: error });
-  }
+/**
+ * A file's bytes: a regular file (a pipe or device is refused, not waited on) of at most `maxBytes`.
+ */
+async function readBytes(path: string, fn: string, maxBytes: number | undefined): Promise<Buffer> {
+  return readRegularFile(path, { ...(maxBytes === undefined ? {} : { maxBytes }) }, (why, cause) => {
+    const what = why.replace(/, not a regular file$/, ', not an image file');
+    const limit = why.startsWith('has ') ? ` (${BYTES_PER_PIXEL} per pixel of maxPixels, plus ${METADATA_BYTES / 2 ** 20} MiB): raise maxPixels (CLI: --max-pixels) to read it` : '';
+    return new DatasetError(`${fn}: ${path} ${what}${limit}`, path, { cause });
+  });
 }
 
 /** A file's bytes and header: its size after EXIF orientation, and sharp's metadata (null for BMP). */
@@ -110,9 +115,20 @@ interface ImageHeader {
   height: number;
 }
 
-/** Reads a file and its header (sharp's `metadata()` or the BMP header); decodes no pixels. */
-async function readHeader(path: string, fn: string): Promise<ImageHeader> {
-  const bytes = await readBytes(path, fn);
+/**
+ * Bytes per pixel of the largest file an image of `maxPixels` pixels needs: 16-bit RGBA stored
+ * uncompressed (PNG, TIFF) takes 8; every other format the readers take, less.
+ */
+const BYTES_PER_PIXEL = 8;
+/** Room for what a file holds besides pixels (EXIF, ICC profile, XMP, thumbnails): 16 MiB. */
+const METADATA_BYTES = 16 * 2 ** 20;
+
+/**
+ * Reads a file and its header (sharp's `metadata()` or the BMP header); decodes no pixels. With
+ * `maxPixels`, a file larger than any image of that many pixels can be is refused unread.
+ */
+async function readHeader(path: string, fn: string, maxPixels?: number): Promise<ImageHeader> {
+  const bytes = await readBytes(path, fn, maxPixels === undefined ? undefined : BYTES_PER_PIXEL * maxPixels + METADATA_BYTES);
   if (bytes.length === 0) throw new DatasetError(`${fn}: ${path} is empty (0 bytes), not an image`, path);
   const sharp = await importSharp(fn);
   if (bytes[0] === 0x42 && bytes[1] === 0x4d) {
@@ -150,7 +166,7 @@ export async function readImageSize(path: string): Promise<{ width: number; heig
  * `maxPixels` (a resolved limit) are refused from their header; sharp resizes while decoding.
  */
 export async function decodeImageFile(path: string, size: [number, number] | null, fn: string, maxPixels: number): Promise<DecodedFile> {
-  const { bytes, sharp, meta, width: nativeWidth, height: nativeHeight } = await readHeader(path, fn);
+  const { bytes, sharp, meta, width: nativeWidth, height: nativeHeight } = await readHeader(path, fn, maxPixels);
   if (nativeWidth * nativeHeight > maxPixels) throw new ImageTooLargeError(fn, path, nativeWidth, nativeHeight, maxPixels);
   const resize = size !== null && (size[0] !== nativeHeight || size[1] !== nativeWidth);
   if (!meta) {

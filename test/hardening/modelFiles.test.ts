@@ -66,6 +66,9 @@ const outside = (path: string): RegExp =>
 const notAFile = (path: string, kind: string): RegExp =>
   new RegExp(`^fileSystemHandler\\.load: the weights path "${path}" listed in .*/model\\.json is ${kind}, not a weights file: .*${path}$`);
 
+const listedTwice = (path: string, what: string): RegExp =>
+  new RegExp(`^fileSystemHandler\\.load: the weights path "${path}" listed in .*/model\\.json names ${what}; each weight file may be listed once$`);
+
 type Attack = [what: string, folder: () => string, message: RegExp];
 
 describe('fileSystemHandler.load reads nothing outside the model folder, and nothing that is not a sized regular file', () => {
@@ -109,6 +112,21 @@ describe('fileSystemHandler.load reads nothing outside the model folder, and not
     }, /^fileSystemHandler\.load: .*big-json\/model\.json has 68157440 bytes; a model\.json may have at most 67108864 \(64 MiB\)$/],
     ['a manifest of 1025 weight files', () => craft('many', Array.from({ length: 1025 }, (_, i) => `w${i}.bin`)),
       /^fileSystemHandler\.load: .*many\/model\.json lists 1025 weight files and 1 weights; at most 1024 files and 65536 weights are read$/],
+    ['the same weights file listed twice, sizes matching (each listing would be read again)', () =>
+      craft('twice', ['weights.bin', 'weights.bin'], [...SPECS, { name: 'again', shape: [8], dtype: 'float32' }]), listedTwice('weights.bin', 'a file listed before it')],
+    ['a link to weights.bin listed next to it', () => {
+      const dir = craft('alias', ['weights.bin', 'alias.bin'], [...SPECS, { name: 'again', shape: [8], dtype: 'float32' }]);
+      symlinkSync(join(dir, 'weights.bin'), join(dir, 'alias.bin'));
+      return dir;
+    }, listedTwice('alias.bin', 'a file listed before it')],
+    ['the model.json itself as a weight path, sizes matching', () => {
+      let bytes = 0; // a bool weight (1 byte each) exactly as long as the model.json that describes it
+      for (let length = -1; length !== bytes;) {
+        length = bytes;
+        bytes = Buffer.byteLength(readFileSync(join(craft('self', ['model.json'], [{ name: 'j', shape: [length], dtype: 'bool' }]), 'model.json')));
+      }
+      return join(root, 'load', 'self');
+    }, listedTwice('model.json', 'the model.json itself')],
     ['a string weight, whose size cannot be known before reading', () => craft('string', ['weights.bin'], [{ name: 's', shape: [1], dtype: 'string' }]),
       /^fileSystemHandler\.load: .*string\/model\.json: weight 's' has dtype "string"; only fixed-size dtypes \(float32, .*\) can be checked before reading$/],
   ];
@@ -129,6 +147,17 @@ describe('fileSystemHandler.load reads nothing outside the model folder, and not
     const pipe = join(root, 'load', 'model-pipe.json');
     execFileSync('mkfifo', [pipe]);
     await expectRefusal(() => fileSystemHandler(pipe).load(), FormatError, /^fileSystemHandler\.load: .*model-pipe\.json is a named pipe, not a model\.json file$/);
+  });
+
+  it('does not repeat the start of a model.json that is not JSON (a link to a secret file)', async () => {
+    const dir = join(root, 'load', 'linked-json');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(root, 'token.txt'), 'TOPSECRET-42 do not print');
+    symlinkSync(join(root, 'token.txt'), join(dir, 'model.json'));
+    const error = await expectRefusal(() => fileSystemHandler(dir).load(), FormatError, /^fileSystemHandler\.load: .*linked-json\/model\.json is not valid JSON \(an unexpected character\); the file is corrupt or truncated$/);
+    expect(error.message).not.toMatch(/TOPSECRET|print/);
+    writeFileSync(join(dir, 'broken.json'), '{"modelTopology": {}, "secret": "hunter2" x');
+    await expectRefusal(() => fileSystemHandler(join(dir, 'broken.json')).load(), FormatError, /broken\.json is not valid JSON \(at character \d+\); /);
   });
 
   it('still loads weight files in a subfolder, and a detector through a file:// URL', async () => {
@@ -240,6 +269,8 @@ describe('http(s):// loads fetch no weight path that leaves the model URL', () =
     '../secret.bin', 'a/../../secret.bin', '..', './weights.bin', 'https://evil.example/w.bin', 'HTTP://evil.example/w.bin',
     '//evil.example/w.bin', '/etc/passwd', '%2e%2e/secret.bin', '%2E%2E%2Fsecret.bin', '..%2fsecret.bin', '%252e%252e/secret.bin',
     '%2fetc%2fpasswd', 'a\\..\\..\\secret.bin', 'a%5c..%5csecret.bin', 'a//b.bin', 'w.bin?x=../y', 'w.bin#frag', '%zz', '', 'javascript:alert(1)',
+    // Unicode look-alikes a folding server reads as dots, slashes and backslashes (NFKC)
+    '\uff0e\uff0e/secret.bin', '\uff0e\uff0e\uff0fsecret.bin', '\u2024\u2024/secret.bin', '\u2025/secret.bin', '%EF%BC%8E%EF%BC%8E/secret.bin', 'a\uff3c..\uff3csecret.bin',
   ])('refuses %j with a FormatError', (path) => {
     expect(() => resolveWeightUrl(base, path)).toThrow(FormatError);
     expect(() => resolveWeightUrl(base, path)).toThrow(/^CutPasteDetector\.load: the weights path .* listed in https:\/\/models\.example\/cat\/bottle\/model\.json leaves the model's folder; /);
@@ -250,6 +281,11 @@ describe('http(s):// loads fetch no weight path that leaves the model URL', () =
     let origin: string;
     const requested: string[] = [];
     const files: Record<string, Buffer> = {};
+    // 65 MiB of white space before `{}`: valid JSON, over the model.json bound; 50 MiB more weights than described.
+    const STREAMED: Record<string, { mib: number; fill: number; tail: string }> = {
+      '/huge/model.json': { mib: 65, fill: 0x20, tail: '{}' },
+      '/fat/weights.bin': { mib: 50, fill: 0, tail: 'weights' },
+    };
 
     beforeAll(async () => {
       files['/good/model.json'] = readFileSync(join(saved, 'model.json'));
@@ -258,8 +294,17 @@ describe('http(s):// loads fetch no weight path that leaves the model URL', () =
       manifest.weightsManifest[0].paths = ['../secret/weights.bin'];
       files['/evil/model.json'] = Buffer.from(JSON.stringify(manifest));
       files['/secret/weights.bin'] = files['/good/weights.bin'];
+      files['/fat/model.json'] = files['/good/model.json'];
       server = createServer((request, response) => {
         requested.push(request.url ?? '');
+        response.on('error', () => undefined); // the client may hang up on an over-long body
+        const streamed = STREAMED[request.url ?? ''];
+        if (streamed) { // chunked, no Content-Length: only counting tells the length
+          response.writeHead(200);
+          for (let i = 0; i < streamed.mib && !response.destroyed; i++) response.write(Buffer.alloc(2 ** 20, streamed.fill));
+          response.end(streamed.tail === 'weights' ? files['/good/weights.bin'] : streamed.tail);
+          return;
+        }
         const body = files[request.url ?? ''];
         response.writeHead(body ? 200 : 404).end(body);
       });
@@ -274,6 +319,16 @@ describe('http(s):// loads fetch no weight path that leaves the model URL', () =
       await expectRefusal(() => CutPasteDetector.load(`${origin}/evil/model.json`), FormatError, /^CutPasteDetector\.load: the weights path "\.\.\/secret\/weights\.bin" listed in http:\/\/127\.0\.0\.1:\d+\/evil\/model\.json leaves the model's folder; /);
       expect(requested).toContain('/evil/model.json');
       expect(requested.filter((u) => u.startsWith('/secret'))).toEqual([]);
+    });
+
+    it('reads at most 64 MiB of a model.json, however it is served', async () => {
+      await expectRefusal(() => CutPasteDetector.load(`${origin}/huge/model.json`), FormatError,
+        /^CutPasteDetector\.load: http:\/\/127\.0\.0\.1:\d+\/huge\/model\.json serves more than 67108864 bytes \(64 MiB\); a model\.json may have at most that$/);
+    });
+
+    it('reads no more weight bytes than the manifest describes', async () => {
+      await expectRefusal(() => CutPasteDetector.load(`${origin}/fat/model.json`), FormatError,
+        /^CutPasteDetector\.load: the weight files of http:\/\/127\.0\.0\.1:\d+\/fat\/model\.json \(.*\/fat\/weights\.bin among them\) serve more bytes than its manifest describes$/);
     });
 
     it('loads a saved detector served over http', async () => {

@@ -7,7 +7,8 @@
  * directly too.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -15,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadImageFolder } from '../../src/node/loadImageFolder';
 import { HEATMAP_MARK, isMarkedHeatmap, markHeatmapPng } from '../../src/node/heatmapMark';
 import { readFolder } from '../../src/node/readFolder';
+import { writeHeatmapFile } from '../../src/node/cli/heatmapTargets';
 import { relativeUrl } from '../../src/node/cli/htmlReport';
 import { csvCell, markdownCell } from '../../src/node/cli/resultsTable';
 import { runCli, writeCategory } from './cliHarness';
@@ -125,6 +127,18 @@ describe('cutpaste score --heatmaps never writes over its inputs or over files i
       expect(snapshot(path('photos'))).toEqual(photos);
     });
   }
+});
+
+describe('heatmap files are written through a temporary name nobody can guess', () => {
+  it('does not follow a link planted at the name a previous version used (.<name>.<pid>.tmp)', async () => {
+    mkdirSync(path('planted'));
+    writeFileSync(path('thesis.docx'), 'four years of work');
+    symlinkSync(path('thesis.docx'), path('planted', `.x.png.png.${process.pid}.tmp`));
+    await writeHeatmapFile(path('planted', 'x.png.png'), (temp) => writeFile(temp, 'heatmap'));
+    expect(readFileSync(path('thesis.docx'), 'utf8')).toBe('four years of work');
+    expect(lstatSync(path('planted', 'x.png.png')).isFile()).toBe(true);
+    expect(readFileSync(path('planted', 'x.png.png'), 'utf8')).toBe('heatmap');
+  });
 });
 
 describe('cutpaste score lists folders by the rule of fit and says what it skipped', () => {
@@ -242,6 +256,10 @@ describe('escaping for results.md, results.csv and the HTML report', () => {
     for (const lead of ['=', '+', '-', '@', '\t']) expect(csvCell(`${lead}1+1`)).toBe(`'${lead}1+1`);
     expect(csvCell('\r1')).toBe(`"'\r1"`);
     expect(csvCell('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
+    // after leading white space, and in full-width forms, which spreadsheets also read as formulas
+    for (const lead of [' =', '  +', '\u00a0-', '\u3000@', '\uff1d', '\uff0b', '\uff0d', '\uff20', ' \uff1d']) expect(csvCell(`${lead}1+1`)).toBe(`'${lead}1+1`);
+    expect(csvCell('\n=1+1')).toBe(`"'\n=1+1"`);
+    expect(csvCell('a = b')).toBe('a = b');
     expect(csvCell(-0.5)).toBe('-0.5'); // numbers are numbers
     expect(csvCell(null)).toBe('');
   });

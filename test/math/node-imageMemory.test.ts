@@ -5,8 +5,8 @@
  * below what decoding them at full size costs (measured as the child process's peak RSS; before the
  * limit, two 8000 × 8000 PNGs took 2.8 GB, 262 MB after). No tensors in this process.
  */
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
@@ -149,6 +149,28 @@ describe('maxPixels: files over the limit are refused from their header, before 
       expect(error, fn).toBeInstanceOf(type);
       expect((error as Error).message).toMatch(new RegExp(`^${fn}: options\\.maxPixels must be `));
     }
+  });
+});
+
+describe('the readers read only regular files, and no more bytes than an image of maxPixels can have', () => {
+  it('refuses a named pipe with an image name at once instead of waiting for a writer', { timeout: 5000 }, async () => {
+    const pipe = join(work, 'pipe.png');
+    execFileSync('mkfifo', [pipe]);
+    for (const call of [() => readImage(pipe), () => readMask(pipe), () => readImageSize(pipe)]) {
+      const error = await call().then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(DatasetError);
+      expect((error as Error).message).toMatch(/^read(Image|Mask|ImageSize): .*pipe\.png is a named pipe, not an image file$/);
+    }
+  });
+
+  it('refuses a file larger than 8 bytes a pixel of maxPixels plus 16 MiB before reading it (a sparse 20 MiB file)', async () => {
+    const sparse = join(work, 'sparse.png');
+    writeFileSync(sparse, readFileSync(smallPng));
+    truncateSync(sparse, 20 * 2 ** 20);
+    const error = await readImage(sparse, { maxPixels: 1000 }).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(DatasetError);
+    expect((error as Error).message).toMatch(/^readImage: .*sparse\.png has 20971520 bytes, more than 16785216 are read \(8 per pixel of maxPixels, plus 16 MiB\): raise maxPixels \(CLI: --max-pixels\) to read it$/);
+    expect((await readImage(smallPng, { maxPixels: 1200 })).width).toBe(40); // a real file of the limit's size is read
   });
 });
 

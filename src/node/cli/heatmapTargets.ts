@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { lstat, realpath, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { isMarkedHeatmap } from '../heatmapMark';
@@ -80,14 +81,15 @@ export async function checkHeatmapTargets(option: string, targets: readonly stri
 }
 
 /**
- * Writes one heatmap through a hidden temporary sibling renamed over `target` (a link there is
- * replaced, never followed), checking again that `target` is still free or ours.
+ * Writes one heatmap through a hidden temporary sibling with a random name, renamed over `target` (a
+ * link there is replaced, never followed), checking again that `target` is still free or ours.
  *
  * @param write writes the PNG to the path it is given
  * @throws Error when `target` was taken by another file since {@link checkHeatmapTargets}
  */
 export async function writeHeatmapFile(target: string, write: (path: string) => Promise<void>): Promise<void> {
-  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
+  // An unguessable name: a link planted at a predictable one would make `write` follow it.
+  const temp = join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(8).toString('hex')}.tmp`);
   await write(temp);
   try {
     if (!(await replaceable(target))) throw new Error(`${resolve(target)} appeared while scoring and is not a heatmap written by cutpaste; it was not replaced`);

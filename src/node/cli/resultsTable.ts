@@ -58,8 +58,15 @@ export function markdownCell(text: string): string {
 }
 
 /**
+ * What a spreadsheet may read as the start of a formula: tab or CR, or `=`, `+`, `-`, `@` (or their
+ * full-width forms `＝＋－＠`, which some locales accept) after any leading white space.
+ */
+const FORMULA_START = /^(?:[\t\r]|\s*[=+\-@\uff1d\uff0b\uff0d\uff20])/;
+
+/**
  * One CSV field (RFC 4180): a field holding `"`, `,`, CR or LF is quoted with its quotes doubled; text
- * starting with `=`, `+`, `-`, `@`, tab or CR — a formula to a spreadsheet — gets a leading `'`.
+ * that starts like a formula (`=`, `+`, `-`, `@`, also full-width or after white space; tab or CR)
+ * gets a leading `'`.
  * Numbers are written as they are; null is an empty field.
  *
  * @example
@@ -68,7 +75,7 @@ export function markdownCell(text: string): string {
 export function csvCell(value: string | number | null): string {
   if (value === null) return '';
   if (typeof value === 'number') return String(value);
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  const text = FORMULA_START.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
