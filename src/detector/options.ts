@@ -69,6 +69,12 @@ export interface CutPasteOptions {
    * receptive field; other sizes ≥ 16 work patch by patch; below 16 needs an explicit `encoder`.
    */
   patchSize?: number;
+  /**
+   * Patch mode: where CutPaste patches and scars are cut from while training: `'crop'` (the crop
+   * itself, the paper's patch-level training) or `'image'` (another random crop of the same image,
+   * so a crop of plain background can receive a piece of the object). Default `'crop'`.
+   */
+  pasteFrom?: 'crop' | 'image';
   /** Distance (px) between scored patches in patch mode. Preset: fast 8 (a 29×29 grid at 256 px: as accurate as 4 in our measurements, 4× less density work), paper 4 (57×57). */
   stride?: number;
   /**
@@ -109,6 +115,7 @@ export interface ResolvedCutPasteOptions {
   readonly freezeBatchNorm: boolean;
   readonly seed: number | string;
   readonly patchSize: number;
+  readonly pasteFrom: 'crop' | 'image';
   readonly stride: number;
   readonly perLocation: boolean | 'auto';
   readonly l2Normalize: boolean;
@@ -131,6 +138,7 @@ const COMMON = {
   translate: 0,
   seed: 0,
   patchSize: 32,
+  pasteFrom: 'crop' as 'crop' | 'image',
   stride: 4,
   perLocation: 'auto' as boolean | 'auto',
   l2Normalize: true,
@@ -236,7 +244,7 @@ export function resolveCutPasteOptions(options: CutPasteOptions = {}): ResolvedC
   const known = new Set<string>([
     'preset', 'mode', 'imageSize', 'encoder', 'headWidths', 'variant', 'steps', 'batchSize', 'learningRate',
     'momentum', 'weightDecay', 'colorJitter', 'translate', 'headOnlySteps', 'fineTuneLearningRate',
-    'freezeBatchNorm', 'seed', 'patchSize', 'stride', 'perLocation', 'l2Normalize', 'shrinkage',
+    'freezeBatchNorm', 'seed', 'patchSize', 'pasteFrom', 'stride', 'perLocation', 'l2Normalize', 'shrinkage',
     'scoreSigma', 'densityMaxRows', 'inferenceBatchSize',
   ]);
   for (const key of Object.keys(options)) {
@@ -296,6 +304,8 @@ export function resolveCutPasteOptions(options: CutPasteOptions = {}): ResolvedC
   if (typeof seed === 'string' && seed.length > 1024) fail('seed', seed, 'a string of at most 1024 characters');
   const patchSize = pick('patchSize');
   if (!isInt(patchSize, 8) || patchSize > Math.min(...imageSize)) fail('patchSize', patchSize, `an integer in [8, ${Math.min(...imageSize)}] (the image size)`);
+  const pasteFrom = pick('pasteFrom');
+  if (pasteFrom !== 'crop' && pasteFrom !== 'image') fail('pasteFrom', pasteFrom, "'crop' or 'image'");
   const chosenEncoder = options.encoder === undefined && preset === 'fast' && mode === 'patch' ? fastPatchEncoder(patchSize) : encoder;
   const stride = pick('stride');
   if (!isInt(stride, 1) || stride > patchSize) fail('stride', stride, `an integer in [1, patchSize = ${patchSize}]`);
@@ -315,6 +325,6 @@ export function resolveCutPasteOptions(options: CutPasteOptions = {}): ResolvedC
   return Object.freeze({
     preset, mode, imageSize, encoder: chosenEncoder, headWidths, variant, steps, batchSize, learningRate, momentum,
     weightDecay, colorJitter, translate, headOnlySteps, fineTuneLearningRate, freezeBatchNorm, seed, patchSize,
-    stride, perLocation, l2Normalize, shrinkage, scoreSigma, densityMaxRows, inferenceBatchSize,
+    pasteFrom, stride, perLocation, l2Normalize, shrinkage, scoreSigma, densityMaxRows, inferenceBatchSize,
   });
 }

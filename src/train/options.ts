@@ -45,6 +45,12 @@ export interface TrainOptions {
    * (the localisation model, paper section 2.4). Default `'image'`.
    */
   level?: 'image' | 'patch';
+  /**
+   * `level: 'patch'`: where CutPaste patches and scars are cut from. `'crop'` (the paper's patch-level
+   * training): from the crop itself. `'image'`: from another random crop of the same image, so a crop
+   * of plain background can receive a patch of the object. Default `'crop'`.
+   */
+  pasteFrom?: 'crop' | 'image';
   /** Crop size for `level: 'patch'`, pixels: a number or `[height, width]` (default 32). */
   patchSize?: number | readonly [number, number];
   /** Whole-image colour jitter before CutPaste: max brightness/contrast/saturation/hue change (default 0.1; 0 = off). */
@@ -110,6 +116,7 @@ export const DEFAULT_TRAIN_OPTIONS = Object.freeze({
   weightDecay: 3e-5,
   warmupSteps: 0,
   level: 'image' as 'image' | 'patch',
+  pasteFrom: 'crop' as 'crop' | 'image',
   patchSize: 32 as number | readonly [number, number],
   colorJitter: 0.1,
   translate: 0,
@@ -147,6 +154,7 @@ export function resolveTrainOptions(options: TrainOptions = {}): ResolvedTrainOp
   check(Number.isFinite(o.weightDecay) && o.weightDecay >= 0, 'weightDecay', o.weightDecay, 'a number ≥ 0');
   check(Number.isInteger(o.warmupSteps) && o.warmupSteps >= 0, 'warmupSteps', o.warmupSteps, 'an integer ≥ 0');
   check(o.level === 'image' || o.level === 'patch', 'level', o.level, "'image' or 'patch'");
+  check(o.pasteFrom === 'crop' || o.pasteFrom === 'image', 'pasteFrom', o.pasteFrom, "'crop' or 'image'");
   const patch: readonly [number, number] = typeof o.patchSize === 'number' ? [o.patchSize, o.patchSize] : o.patchSize;
   check(
     patch.length === 2 && patch.every((v) => Number.isInteger(v) && v >= 8),

@@ -47,6 +47,13 @@ export interface PretextOptions {
    * crops, to the crop: the paper's patch-level training), at least 2 px a side.
    */
   scarScale?: number;
+  /**
+   * Cut the CutPaste patches and the scars from these images instead of the originals (the same
+   * shape: original i's patch comes from `source` image i), e.g. other crops of the same pictures, so
+   * that a crop of plain background can receive a patch from elsewhere in its image. Default: the
+   * originals themselves.
+   */
+  source?: PixelBatch;
 }
 
 /** A pretext batch in JS memory: the images and their class labels (0 = normal). */
@@ -86,6 +93,8 @@ export function pretextPixels(originals: PixelBatch, variant: PretextVariant, rn
     throw new RangeError(`pretextPixels: options.scarScale must be a positive finite number, got ${String(scarScale)}`);
   }
   const scar = { shrinkToFit: true, ...(scarScale === undefined ? {} : { scale: scarScale }) };
+  const { source } = options;
+  const from = (indices?: number[]) => (source === undefined ? {} : { source: indices ? gatherImages(source, indices) : source });
   const n = originals.batch;
   const size = originals.data.length;
   const copies = pretextCopies(variant);
@@ -95,12 +104,12 @@ export function pretextPixels(originals: PixelBatch, variant: PretextVariant, rn
   data.set(originals.data);
   const part = (k: number) => data.subarray(k * size, (k + 1) * size);
   if (variant === 'binary' || variant === '3way') {
-    cutPastePixels(originals, { rng, out: part(1) });
+    cutPastePixels(originals, { ...from(), rng, out: part(1) });
     labels.fill(1, n, 2 * n);
   }
   if (variant === 'scar' || variant === '3way') {
     const k = variant === '3way' ? 2 : 1;
-    cutPasteScarPixels(originals, { ...scar, rng, out: part(k) });
+    cutPasteScarPixels(originals, { ...scar, ...from(), rng, out: part(k) });
     labels.fill(k, k * n, (k + 1) * n);
   }
   if (variant === 'union') {
@@ -110,8 +119,8 @@ export function pretextPixels(originals: PixelBatch, variant: PretextVariant, rn
     const target = part(1);
     const cp = order.slice(0, half);
     const sc = order.slice(half);
-    if (cp.length) cutPastePixels(gatherImages(originals, cp), { rng, out: target.subarray(0, cp.length * imageSize) });
-    if (sc.length) cutPasteScarPixels(gatherImages(originals, sc), { ...scar, rng, out: target.subarray(cp.length * imageSize) });
+    if (cp.length) cutPastePixels(gatherImages(originals, cp), { ...from(cp), rng, out: target.subarray(0, cp.length * imageSize) });
+    if (sc.length) cutPasteScarPixels(gatherImages(originals, sc), { ...scar, ...from(sc), rng, out: target.subarray(cp.length * imageSize) });
     labels.fill(1, n, 2 * n);
     sources.set([...cp, ...sc], n);
   }

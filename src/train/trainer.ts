@@ -232,14 +232,19 @@ class BatchSampler {
  */
 export function nextBatch(dataset: PixelBatch, indices: number[], o: ResolvedTrainOptions, rng: Rng): PretextPixels {
   let x = gatherImages(dataset, indices);
-  if (o.level === 'patch') x = randomCropsPixels(x, o.patchSize, rng);
+  let source: PixelBatch | undefined;
+  if (o.level === 'patch') {
+    const whole = x;
+    x = randomCropsPixels(whole, o.patchSize, rng);
+    if (o.pasteFrom === 'image') source = randomCropsPixels(whole, o.patchSize, rng);
+  }
   if (o.translate > 0) x = randomTranslatePixels(x, { maxShift: o.translate, rng });
   if (o.colorJitter > 0) {
     const j = o.colorJitter;
     colorJitterPixels(x, { brightness: j, contrast: j, saturation: j, hue: j, rng, out: x.data });
   }
   const scarScale = o.level === 'patch' ? Math.min(dataset.height, dataset.width) / 256 : undefined;
-  return pretextPixels(x, o.variant, rng, { scarScale });
+  return pretextPixels(x, o.variant, rng, { scarScale, ...(source ? { source } : {}) });
 }
 
 function checkInputs(

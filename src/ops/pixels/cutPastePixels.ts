@@ -3,7 +3,7 @@ import { resolveJitter, sampleJitter, type JitterAmounts, type JitterOption, typ
 import { resolveRectangle, sampleRectangle, type RectangleShape } from '../rectangleShape';
 import { checkKeys, resolveRng, type Range } from '../validate';
 import { maskRectangle, pasteRectangle, pixelResult, type PixelAugmentResult } from './pastePixels';
-import { checkPixelBatch, outputArray, type ImageShape, type PixelBatch } from './pixelBatch';
+import { checkPixelBatch, outputArray, patchSource, type ImageShape, type PixelBatch } from './pixelBatch';
 
 /** Options of `cutPaste` and {@link cutPastePixels}. Every field is optional; defaults are the paper's (appendix A.2). */
 export interface CutPasteAugmentOptions {
@@ -32,6 +32,12 @@ export interface CutPastePixelsOptions extends CutPasteAugmentOptions {
    * larger batch; may be `images.data` itself (in place). Default: a new array.
    */
   out?: Float32Array;
+  /**
+   * Cut each patch from these images instead of the augmented ones (the same shape: image i's patch
+   * comes from `source` image i), e.g. another crop of the same picture, so that a crop receives a
+   * patch from elsewhere in its image. Default: the images themselves (the paper's CutPaste).
+   */
+  source?: PixelBatch;
 }
 
 /** What `cutPasteWithMask` / {@link cutPastePixelsWithMask} drew for one image (pixels; top-left corners). */
@@ -94,12 +100,12 @@ export function applyCutPaste(
 
 function run(op: string, images: PixelBatch, options: CutPastePixelsOptions, withMask: boolean) {
   const shape = checkPixelBatch(op, images);
-  checkKeys(op, options, [...CUT_PASTE_KEYS, 'out']);
+  checkKeys(op, options, [...CUT_PASTE_KEYS, 'out', 'source']);
   const settings = resolveCutPaste(op, options);
   const out = outputArray(op, options.out, images.data.length, images.data, true);
   if (out !== images.data) out.set(images.data);
   const masks = withMask ? new Float32Array(shape.batch * shape.height * shape.width) : undefined;
-  const patches = applyCutPaste(settings, shape, images.data, out, masks);
+  const patches = applyCutPaste(settings, shape, patchSource(op, options.source, images, shape, out), out, masks);
   return { out, masks, patches, shape };
 }
 

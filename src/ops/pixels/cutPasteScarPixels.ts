@@ -3,7 +3,7 @@ import { resolveJitter, sampleJitter, type JitterAmounts, type JitterOption, typ
 import { fitScar, rasterizeScar, resolveScar, sampleScar, scarScale, type ScarShape } from '../scarShape';
 import { checkKeys, resolveRng, type Range } from '../validate';
 import { maskPixelList, pastePixelList, pixelResult, placePixelList, type PixelAugmentResult } from './pastePixels';
-import { checkPixelBatch, outputArray, type ImageShape, type PixelBatch } from './pixelBatch';
+import { checkPixelBatch, outputArray, patchSource, type ImageShape, type PixelBatch } from './pixelBatch';
 
 /** Options of `cutPasteScar` and {@link cutPasteScarPixels}. Every field is optional; defaults are the paper's (appendix A.2). */
 export interface CutPasteScarOptions {
@@ -33,6 +33,11 @@ export interface CutPasteScarOptions {
 export interface CutPasteScarPixelsOptions extends CutPasteScarOptions {
   /** Where to write the output (same size as the input); may be `images.data` itself. Default: a new array. */
   out?: Float32Array;
+  /**
+   * Cut each scar from these images instead of the augmented ones (the same shape: image i's scar
+   * comes from `source` image i). Default: the images themselves.
+   */
+  source?: PixelBatch;
 }
 
 /** What `cutPasteScarWithMask` / {@link cutPasteScarPixelsWithMask} drew for one image (pixels, degrees; top-left corners). */
@@ -115,12 +120,12 @@ export function applyCutPasteScar(
 
 function run(op: string, images: PixelBatch, options: CutPasteScarPixelsOptions, withMask: boolean) {
   const shape = checkPixelBatch(op, images);
-  checkKeys(op, options, [...CUT_PASTE_SCAR_KEYS, 'out']);
+  checkKeys(op, options, [...CUT_PASTE_SCAR_KEYS, 'out', 'source']);
   const settings = resolveCutPasteScar(op, options, shape);
   const out = outputArray(op, options.out, images.data.length, images.data, true);
   if (out !== images.data) out.set(images.data);
   const masks = withMask ? new Float32Array(shape.batch * shape.height * shape.width) : undefined;
-  const patches = applyCutPasteScar(settings, shape, images.data, out, masks);
+  const patches = applyCutPasteScar(settings, shape, patchSource(op, options.source, images, shape, out), out, masks);
   return { out, masks, patches, shape };
 }
 

@@ -81,6 +81,25 @@ export function checkPixelBatch(op: string, value: unknown, name = 'images', col
 }
 
 /**
+ * The pixels an augmentation cuts its patches from: `source` when given (checked: a PixelBatch of
+ * exactly `shape`, not overlapping `out`), else the images themselves. Internal.
+ */
+export function patchSource(op: string, source: unknown, images: PixelBatch, shape: ImageShape, out: Float32Array): Float32Array {
+  if (source === undefined) return images.data;
+  const s = checkPixelBatch(op, source, 'options.source');
+  if (s.batch !== shape.batch || s.height !== shape.height || s.width !== shape.width || s.channels !== shape.channels) {
+    throw new RangeError(
+      `${op}: options.source must have the images' shape [${shape.batch}, ${shape.height}, ${shape.width}, ${shape.channels}], got [${s.batch}, ${s.height}, ${s.width}, ${s.channels}]`,
+    );
+  }
+  const data = (source as PixelBatch).data;
+  if (data.buffer === out.buffer && data.byteOffset < out.byteOffset + out.byteLength && out.byteOffset < data.byteOffset + data.byteLength) {
+    throw new RangeError(`${op}: options.source must not overlap the output`);
+  }
+  return data;
+}
+
+/**
  * The array an op writes its output into: `out` when given (checked: a Float32Array of `length`
  * values; it may be `input` itself only when `inPlace` is allowed, and must not overlap it otherwise),
  * else a new zero-filled array. Internal.
