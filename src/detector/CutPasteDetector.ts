@@ -4,14 +4,14 @@ import { f1Max } from '../math/f1Max';
 import { trainSelfSupervised } from '../train/trainer';
 import { CallGate } from './callGate';
 import { forEachChunk } from './chunks';
-import { CHOICE_MIN_IMAGES, chooseDensityKind } from './densityChoice';
-import { fitDensity, type DetectorDensity } from './densityStage';
+import { checkFitOptions } from './checkFitOptions';
+import { fitDetectorDensity } from './densityChoice';
+import type { DetectorDensity } from './densityStage';
 import { patchLayout, type PatchLayout } from './embedding';
 import { evaluateDetector } from './evaluate';
 import { countImages, toModelInput, type ImagesInput } from './input';
 import { buildNetworks, disposeNetworks, type Networks } from './networks';
-import { ALIGNMENT_THRESHOLD, resolveCutPasteOptions, type CutPasteOptions, type ResolvedCutPasteOptions } from './options';
-import { locationAlignment } from '../density/locationAlignment';
+import { resolveCutPasteOptions, type CutPasteOptions, type ResolvedCutPasteOptions } from './options';
 import { loadDetectorState, saveDetectorState, type LoadOptions } from './persistence';
 import { embed, outOfFoldScores, resizeMap, scoreChunk, type ScoringState } from './scoring';
 import { quantile, type Threshold } from './thresholds';
@@ -157,25 +157,16 @@ export class CutPasteDetector implements AnomalyDetector {
           progress({ stage: 'embed', done, total: count });
           if (options.signal?.aborted) throw new AbortError('fit was aborted while embedding');
         });
-        const dimension = fresh.encoder.featureDim;
-        const locations = layout ? layout.rows * layout.cols : 1;
-        const alignment = layout ? locationAlignment(features, count, locations, dimension, o.l2Normalize) : undefined;
-        const choice = layout && o.perLocation === 'auto' && count >= CHOICE_MIN_IMAGES
-          ? await chooseDensityKind(fresh.encoder, input.images, features, layout, o)
-          : undefined;
-        const perLocation = o.perLocation === 'auto' ? (choice ? choice.kind === 'per-location' : alignment! >= ALIGNMENT_THRESHOLD) : o.perLocation;
-        const kind = !layout ? 'image' : perLocation ? 'per-location' : 'shared';
-        const density = fitDensity(kind, features, count, locations, dimension, {
-          shrinkage: o.shrinkage, l2Normalize: o.l2Normalize, maxRows: o.densityMaxRows, seed: o.seed,
-        }, (done, total) => progress({ stage: 'density', done, total }));
+        const { density, alignment, choice } = await fitDetectorDensity(fresh.encoder, input.images, features, layout, o, (done, total) =>
+          progress({ stage: 'density', done, total }));
         const state: ScoringState = { encoder: fresh.encoder, density, options: o, ...(layout ? { layout } : {}) };
-        const oof = outOfFoldScores(state, features, count, dimension);
+        const oof = outOfFoldScores(state, features, count, fresh.encoder.featureDim);
         const report: FitReport = {
           steps: train.steps, finalLoss: train.finalLoss, pretextAccuracy: train.pretextAccuracy,
           ...(train.heldOut ? { heldOutPretext: train.heldOut } : {}),
           seconds: (performance.now() - start) / 1000, trainSeconds: train.seconds, imagesPerSecond: train.imagesPerSecond, workers: train.workers,
           images: count,
-          density: kind,
+          density: density.kind,
           ...(alignment !== undefined ? { alignment } : {}),
           ...(choice ? { densityChoice: choice } : {}),
         };
@@ -339,20 +330,3 @@ export class CutPasteDetector implements AnomalyDetector {
 
 /** The fitted model as a call found it when it started: what it scores with, and which fit made it. */
 type Model = ScoringState & { generation: number; networks: Networks };
-
-/** Rejects `fit` options of the wrong kind before any work starts. */
-function checkFitOptions(options: FitOptions): void {
-  const fn = 'CutPasteDetector.fit';
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${fn}: options must be an object, got ${String(options)}`);
-  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
-    throw new TypeError(`${fn}: options.onProgress must be a function, got ${String(options.onProgress)}`);
-  }
-  const signal = options.signal as unknown;
-  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof (signal as AbortSignal).aborted !== 'boolean')) {
-    throw new TypeError(`${fn}: options.signal must be an AbortSignal (e.g. new AbortController().signal), got ${String(signal)}`);
-  }
-  const workers = options.workers as unknown;
-  if (workers !== undefined && workers !== 'auto' && !(Number.isInteger(workers) && (workers as number) >= 0 && (workers as number) <= 64)) {
-    throw new RangeError(`${fn}: options.workers must be 'auto' or an integer in [0, 64], got ${String(workers)}`);
-  }
-}

@@ -6,9 +6,10 @@ import { pixelsFromTensor, tensorFromPixels } from '../ops/pixelTensors';
 import { cutPastePixels } from '../ops/pixels/cutPastePixels';
 import { cutPasteScarPixels } from '../ops/pixels/cutPasteScarPixels';
 import { gatherImages } from '../ops/pixels/gatherImages';
-import { fitDensity } from './densityStage';
+import { locationAlignment } from '../density/locationAlignment';
+import { fitDensity, type DetectorDensity } from './densityStage';
 import type { PatchLayout } from './embedding';
-import type { ResolvedCutPasteOptions } from './options';
+import { ALIGNMENT_THRESHOLD, type ResolvedCutPasteOptions } from './options';
 import { embed, scoresFromFeatures, type ScoringState } from './scoring';
 import { yieldToEventLoop } from '../train/trainer';
 
@@ -28,6 +29,45 @@ export const CHOICE_FOLDS = 5;
 export const CHOICE_PROBES = 48;
 /** Fewest training images for a choice by validation (below, `fit` falls back to the alignment rule). */
 export const CHOICE_MIN_IMAGES = 2 * CHOICE_FOLDS;
+
+/** What {@link fitDetectorDensity} fitted, and how patch mode chose it. */
+export interface FittedDensity {
+  density: DetectorDensity;
+  /** Patch mode: the training features' location alignment (`locationAlignment`). */
+  alignment?: number;
+  /** Patch mode with `perLocation: 'auto'` and at least `CHOICE_MIN_IMAGES` images. */
+  choice?: DensityChoice;
+}
+
+/**
+ * Stage 2 of `fit`: the density over the training features. Image mode: one GDE. Patch mode: one
+ * per location or one shared, as `options.perLocation` says; `'auto'` chooses by validation on
+ * synthetic defects (`chooseDensityKind`), or by the features' location alignment (≥
+ * `ALIGNMENT_THRESHOLD`: per location) with fewer than `CHOICE_MIN_IMAGES` images.
+ *
+ * @param features `[count, dimension]` (image mode, `layout` undefined) or `[count, locations, dimension]`.
+ */
+export async function fitDetectorDensity(
+  encoder: Encoder,
+  images: tf.Tensor4D,
+  features: Float32Array,
+  layout: PatchLayout | undefined,
+  options: ResolvedCutPasteOptions,
+  onProgress?: (done: number, total: number) => void,
+): Promise<FittedDensity> {
+  const count = images.shape[0];
+  const dimension = encoder.featureDim;
+  const locations = layout ? layout.rows * layout.cols : 1;
+  const gde = { shrinkage: options.shrinkage, l2Normalize: options.l2Normalize, maxRows: options.densityMaxRows, seed: options.seed };
+  if (!layout) return { density: fitDensity('image', features, count, 1, dimension, gde, onProgress) };
+  const alignment = locationAlignment(features, count, locations, dimension, options.l2Normalize);
+  const choice = options.perLocation === 'auto' && count >= CHOICE_MIN_IMAGES
+    ? await chooseDensityKind(encoder, images, features, layout, options)
+    : undefined;
+  const perLocation = options.perLocation !== 'auto' ? options.perLocation : choice ? choice.kind === 'per-location' : alignment >= ALIGNMENT_THRESHOLD;
+  const density = fitDensity(perLocation ? 'per-location' : 'shared', features, count, locations, dimension, gde, onProgress);
+  return { density, alignment, ...(choice ? { choice } : {}) };
+}
 
 /**
  * `perLocation: 'auto'`: chooses between one density per grid location and one shared density by
