@@ -5,11 +5,11 @@ import { heatmapRange } from '../../src/node/cli/heatmapRange';
 import { escapeHtml, renderHtmlReport, rocSvg } from '../../src/node/cli/htmlReport';
 import { csvTable, jsonResults, markdownTable, meanRow } from '../../src/node/cli/resultsTable';
 
-const row = (category: string, imageAuroc: number, pixelAuroc: number | null, auPro: number | null, fitSeconds: number): CategoryResult => ({
+const row = (category: string, imageAuroc: number, pixelAuroc: number | null, auPro: number | null, fitSeconds: number, pretextAccuracy: number | null = null): CategoryResult => ({
   category, trainImages: 209, testImages: 83, imageAuroc, pixelAuroc, auPro, f1Threshold: 301.5, f1: 0.95,
-  fitSeconds, evaluateSeconds: 12.34, mode: 'patch', steps: 1000, density: 'per-location', imageSize: [256, 256],
+  fitSeconds, evaluateSeconds: 12.34, mode: 'patch', steps: 1000, density: 'per-location', pretextAccuracy, imageSize: [256, 256],
 });
-const results = [row('bottle', 0.9834, 0.976, 0.9012, 300), row('carpet', 0.931, null, null, 200.25)];
+const results = [row('bottle', 0.9834, 0.976, 0.9012, 300, 0.9125), row('carpet', 0.931, null, null, 200.25)];
 
 describe('results table', () => {
   it('averages metrics over the categories that have them and sums seconds', () => {
@@ -25,20 +25,20 @@ describe('results table', () => {
 
   it('prints Markdown with percentages, dashes for missing metrics and a mean row', () => {
     expect(markdownTable(results)).toBe([
-      '| category     | image AUROC | pixel AUROC | AUPRO | fit s | evaluate s |',
-      '|--------------|------------:|------------:|------:|------:|-----------:|',
-      '| bottle       |        98.3 |        97.6 |  90.1 | 300.0 |       12.3 |',
-      '| carpet       |        93.1 |           – |     – | 200.3 |       12.3 |',
-      '| **mean** (2) |        95.7 |        97.6 |  90.1 | 500.3 |       24.7 |',
+      '| category     | image AUROC | pixel AUROC | AUPRO | pretext | fit s | evaluate s |',
+      '|--------------|------------:|------------:|------:|--------:|------:|-----------:|',
+      '| bottle       |        98.3 |        97.6 |  90.1 |    91.3 | 300.0 |       12.3 |',
+      '| carpet       |        93.1 |           – |     – |       – | 200.3 |       12.3 |',
+      '| **mean** (2) |        95.7 |        97.6 |  90.1 |    91.3 | 500.3 |       24.7 |',
       '',
     ].join('\n'));
   });
 
   it('writes CSV with fractions at full precision, empty cells for missing metrics and a mean row', () => {
     const lines = csvTable(results).trimEnd().split('\n');
-    expect(lines[0]).toBe('category,image_auroc,pixel_auroc,aupro,fit_seconds,evaluate_seconds,f1_threshold,f1,train_images,test_images,mode,steps,density,image_size');
-    expect(lines[1]).toBe('bottle,0.9834,0.976,0.9012,300,12.34,301.5,0.95,209,83,patch,1000,per-location,256x256');
-    expect(lines[2]).toBe('carpet,0.931,,,200.25,12.34,301.5,0.95,209,83,patch,1000,per-location,256x256');
+    expect(lines[0]).toBe('category,image_auroc,pixel_auroc,aupro,fit_seconds,evaluate_seconds,f1_threshold,f1,train_images,test_images,mode,steps,density,image_size,pretext_accuracy');
+    expect(lines[1]).toBe('bottle,0.9834,0.976,0.9012,300,12.34,301.5,0.95,209,83,patch,1000,per-location,256x256,0.9125');
+    expect(lines[2]).toBe('carpet,0.931,,,200.25,12.34,301.5,0.95,209,83,patch,1000,per-location,256x256,');
     expect(lines[3]!.startsWith('mean,0.9572,0.976,0.9012,500.25,24.68,')).toBe(true);
     expect(lines).toHaveLength(4);
   });

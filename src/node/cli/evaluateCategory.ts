@@ -1,4 +1,5 @@
 import type { CutPasteDetector, CutPasteOptions, Evaluation, FitReport, ImageBatch, ImageDataset, TestSet } from 'cutpaste/node';
+import { densityLines, pretextLines } from './fitSummary';
 import { turnEventLoop } from './interrupt';
 import type { Library } from './library';
 import { type ProgressDisplay, fitProgress } from './progress';
@@ -25,6 +26,8 @@ export interface CategoryResult {
   readonly steps: number;
   /** The density fitted (patch mode: chosen by `perLocation`, `'auto'` by default). */
   readonly density: 'image' | 'shared' | 'per-location';
+  /** Held-out pretext accuracy on the originals and visibly changed copies (`FitReport.heldOutPretext`); null when not measured. */
+  readonly pretextAccuracy: number | null;
   readonly imageSize: readonly [number, number];
 }
 
@@ -105,6 +108,7 @@ export async function evaluateCategory(lib: Library, dir: string, options: Evalu
       ...(options.workers !== undefined ? { workers: options.workers } : {}),
     });
     display?.stop();
+    for (const line of [...pretextLines(fitReport), ...densityLines(fitReport)]) display?.note(`${category}:${line.slice(1)}`);
     await turnEventLoop();
     if (options.signal?.aborted) throw new lib.AbortError(`evaluating ${category} was aborted after fitting`);
 
@@ -132,6 +136,7 @@ export async function evaluateCategory(lib: Library, dir: string, options: Evalu
       mode: o.mode,
       steps: o.steps,
       density: fitReport.density,
+      pretextAccuracy: fitReport.heldOutPretext?.visibleAccuracy ?? null,
       imageSize: o.imageSize,
     };
     keep = options.keepDetector ?? false;

@@ -1,5 +1,4 @@
 import { relative } from 'node:path';
-import type { FitReport } from 'cutpaste';
 import type { FitArgs } from './args';
 import { selectBackend, wasmThreads } from './backend';
 import type { CliContext } from './context';
@@ -8,6 +7,7 @@ import { onInterrupt, turnEventLoop } from './interrupt';
 import { loadLibrary } from './library';
 import { checkModelTarget, detectLayout, existingFolder } from './paths';
 import { formatScore, formatSeconds } from './format';
+import { densityLines, pretextLines } from './fitSummary';
 import { fitProgress } from './progress';
 import { UsageError } from './UsageError';
 
@@ -86,29 +86,6 @@ export async function fitCommand(args: FitArgs, context: CliContext): Promise<nu
     interrupt.dispose();
     detector.dispose();
   }
-}
-
-/** The pretext task's loss and accuracy, on the training batches and held out, with a warning near chance. */
-export function pretextLines(report: FitReport): string[] {
-  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  const lines = [`  pretext: loss ${report.finalLoss.toFixed(3)}, accuracy ${pct(report.pretextAccuracy)} on the last training batches`];
-  const held = report.heldOutPretext;
-  if (!held) return lines;
-  lines.push(`  pretext held out: accuracy ${pct(held.accuracy)}; ${pct(held.visibleAccuracy)} on the originals and the ${pct(held.visibleFraction)} of copies that differ visibly`);
-  if (held.nearChance) {
-    lines.push('  warning: the pretext task stayed near chance; the features are close to an untrained network\'s (train longer: --steps, or check the images)');
-  }
-  return lines;
-}
-
-/** Patch mode: which density was fitted, and why when `auto` chose it. */
-export function densityLines(report: FitReport): string[] {
-  if (report.density === 'image') return [];
-  const choice = report.densityChoice;
-  const why = choice
-    ? ` (auto: synthetic-defect AUROC ${(choice.auroc.perLocation * 100).toFixed(1)} per location, ${(choice.auroc.shared * 100).toFixed(1)} shared, on ${choice.probes} defects)`
-    : report.alignment !== undefined ? ` (alignment ${report.alignment.toFixed(2)})` : '';
-  return [`  density: ${report.density}${why}`];
 }
 
 /** How many threads trained: ` (2 XNNPACK threads)`, ` (+1 gradient worker)` or nothing. */

@@ -10,6 +10,7 @@ export interface MeanRow {
   readonly imageAuroc: number;
   readonly pixelAuroc: number | null;
   readonly auPro: number | null;
+  readonly pretextAccuracy: number | null;
   /** Total seconds over all categories. */
   readonly fitSeconds: number;
   readonly evaluateSeconds: number;
@@ -34,6 +35,7 @@ export function meanRow(results: readonly CategoryResult[]): MeanRow {
     imageAuroc: meanOf(results.map((r) => r.imageAuroc))!,
     pixelAuroc: meanOf(results.map((r) => r.pixelAuroc)),
     auPro: meanOf(results.map((r) => r.auPro)),
+    pretextAccuracy: meanOf(results.map((r) => r.pretextAccuracy)),
     fitSeconds: results.reduce((a, r) => a + r.fitSeconds, 0),
     evaluateSeconds: results.reduce((a, r) => a + r.evaluateSeconds, 0),
   };
@@ -80,19 +82,25 @@ export function csvCell(value: string | number | null): string {
 }
 
 /**
- * A Markdown table: one row per category (image AUROC, pixel AUROC, AUPRO in %, fit and evaluate
- * seconds) and a mean row (seconds: totals).
+ * A Markdown table: one row per category (image AUROC, pixel AUROC, AUPRO and the held-out pretext
+ * accuracy in %, fit and evaluate seconds) and a mean row (seconds: totals).
  *
  * @example
  * console.log(markdownTable(results));
- * // | category | image AUROC | pixel AUROC | AUPRO | fit s | evaluate s |
+ * // | category | image AUROC | pixel AUROC | AUPRO | pretext | fit s | evaluate s |
  */
 export function markdownTable(results: readonly CategoryResult[]): string {
   const mean = meanRow(results);
   const rows = [
-    ['category', 'image AUROC', 'pixel AUROC', 'AUPRO', 'fit s', 'evaluate s'],
-    ...results.map((r) => [markdownCell(r.category), percent(r.imageAuroc), percent(r.pixelAuroc), percent(r.auPro), seconds(r.fitSeconds), seconds(r.evaluateSeconds)]),
-    [`**mean** (${mean.categories})`, percent(mean.imageAuroc), percent(mean.pixelAuroc), percent(mean.auPro), seconds(mean.fitSeconds), seconds(mean.evaluateSeconds)],
+    ['category', 'image AUROC', 'pixel AUROC', 'AUPRO', 'pretext', 'fit s', 'evaluate s'],
+    ...results.map((r) => [
+      markdownCell(r.category), percent(r.imageAuroc), percent(r.pixelAuroc), percent(r.auPro), percent(r.pretextAccuracy),
+      seconds(r.fitSeconds), seconds(r.evaluateSeconds),
+    ]),
+    [
+      `**mean** (${mean.categories})`, percent(mean.imageAuroc), percent(mean.pixelAuroc), percent(mean.auPro), percent(mean.pretextAccuracy),
+      seconds(mean.fitSeconds), seconds(mean.evaluateSeconds),
+    ],
   ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   const line = (r: string[]): string => `| ${r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(' | ')} |`;
@@ -109,12 +117,12 @@ export function markdownTable(results: readonly CategoryResult[]): string {
  */
 export function csvTable(results: readonly CategoryResult[]): string {
   const mean = meanRow(results);
-  const header = ['category', 'image_auroc', 'pixel_auroc', 'aupro', 'fit_seconds', 'evaluate_seconds', 'f1_threshold', 'f1', 'train_images', 'test_images', 'mode', 'steps', 'density', 'image_size'];
+  const header = ['category', 'image_auroc', 'pixel_auroc', 'aupro', 'fit_seconds', 'evaluate_seconds', 'f1_threshold', 'f1', 'train_images', 'test_images', 'mode', 'steps', 'density', 'image_size', 'pretext_accuracy'];
   const rows = results.map((r) => [
     r.category, r.imageAuroc, r.pixelAuroc, r.auPro, r.fitSeconds, r.evaluateSeconds, r.f1Threshold, r.f1,
-    r.trainImages, r.testImages, r.mode, r.steps, r.density, `${r.imageSize[0]}x${r.imageSize[1]}`,
+    r.trainImages, r.testImages, r.mode, r.steps, r.density, `${r.imageSize[0]}x${r.imageSize[1]}`, r.pretextAccuracy,
   ]);
-  rows.push(['mean', mean.imageAuroc, mean.pixelAuroc, mean.auPro, mean.fitSeconds, mean.evaluateSeconds, null, null, null, null, null, null, null, null]);
+  rows.push(['mean', mean.imageAuroc, mean.pixelAuroc, mean.auPro, mean.fitSeconds, mean.evaluateSeconds, null, null, null, null, null, null, null, null, mean.pretextAccuracy]);
   return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
 }
 
