@@ -70,7 +70,7 @@ for (const kind of values.kinds!.split(',') as Kind[]) {
       const report = await trainSelfSupervised(networks, trainIn.images, {
         variant: o.variant, steps: o.steps, batchSize: o.batchSize, learningRate: o.learningRate, momentum: o.momentum,
         weightDecay: o.weightDecay, colorJitter: o.colorJitter, translate: o.translate, seed: `${o.seed}/train`,
-        level: 'patch', patchSize: o.patchSize, pasteFrom: o.pasteFrom, workers,
+        level: 'patch', patchSize: o.patchSize, pasteFrom: o.pasteFrom, rotate: o.rotate, workers,
       });
       const trainSeconds = (performance.now() - start) / 1000;
       const [h, w] = o.imageSize;

@@ -147,7 +147,7 @@ export class CutPasteDetector implements AnomalyDetector {
           variant: o.variant, steps: o.steps, batchSize: o.batchSize, learningRate: o.learningRate, momentum: o.momentum,
           weightDecay: o.weightDecay, colorJitter: o.colorJitter, translate: o.translate, headOnlySteps: o.headOnlySteps,
           fineTuneLearningRate: o.fineTuneLearningRate, freezeBatchNorm: o.freezeBatchNorm, seed: `${o.seed}/train`,
-          level: o.mode === 'patch' ? 'patch' : 'image', patchSize: o.patchSize, pasteFrom: o.pasteFrom,
+          level: o.mode === 'patch' ? 'patch' : 'image', patchSize: o.patchSize, pasteFrom: o.pasteFrom, rotate: o.rotate,
           ...(options.signal ? { signal: options.signal } : {}),
           ...(options.workers !== undefined ? { workers: options.workers } : {}),
           onProgress: (p) => progress({ stage: 'train', ...p }),

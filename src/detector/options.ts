@@ -75,6 +75,8 @@ export interface CutPasteOptions {
    * so a crop of plain background can receive a piece of the object). Default `'crop'`.
    */
   pasteFrom?: 'crop' | 'image';
+  /** Train on images (patch mode: crops) turned by a random 90° rotation and flip, for objects that lie at any angle (default false). */
+  rotate?: boolean;
   /** Distance (px) between scored patches in patch mode. Preset: fast 8 (a 29×29 grid at 256 px: as accurate as 4 in our measurements, 4× less density work), paper 4 (57×57). */
   stride?: number;
   /**
@@ -116,6 +118,7 @@ export interface ResolvedCutPasteOptions {
   readonly seed: number | string;
   readonly patchSize: number;
   readonly pasteFrom: 'crop' | 'image';
+  readonly rotate: boolean;
   readonly stride: number;
   readonly perLocation: boolean | 'auto';
   readonly l2Normalize: boolean;
@@ -139,6 +142,7 @@ const COMMON = {
   seed: 0,
   patchSize: 32,
   pasteFrom: 'crop' as 'crop' | 'image',
+  rotate: false,
   stride: 4,
   perLocation: 'auto' as boolean | 'auto',
   l2Normalize: true,
@@ -244,7 +248,7 @@ export function resolveCutPasteOptions(options: CutPasteOptions = {}): ResolvedC
   const known = new Set<string>([
     'preset', 'mode', 'imageSize', 'encoder', 'headWidths', 'variant', 'steps', 'batchSize', 'learningRate',
     'momentum', 'weightDecay', 'colorJitter', 'translate', 'headOnlySteps', 'fineTuneLearningRate',
-    'freezeBatchNorm', 'seed', 'patchSize', 'pasteFrom', 'stride', 'perLocation', 'l2Normalize', 'shrinkage',
+    'freezeBatchNorm', 'seed', 'patchSize', 'pasteFrom', 'rotate', 'stride', 'perLocation', 'l2Normalize', 'shrinkage',
     'scoreSigma', 'densityMaxRows', 'inferenceBatchSize',
   ]);
   for (const key of Object.keys(options)) {
@@ -306,6 +310,8 @@ export function resolveCutPasteOptions(options: CutPasteOptions = {}): ResolvedC
   if (!isInt(patchSize, 8) || patchSize > Math.min(...imageSize)) fail('patchSize', patchSize, `an integer in [8, ${Math.min(...imageSize)}] (the image size)`);
   const pasteFrom = pick('pasteFrom');
   if (pasteFrom !== 'crop' && pasteFrom !== 'image') fail('pasteFrom', pasteFrom, "'crop' or 'image'");
+  const rotate = pick('rotate');
+  if (typeof rotate !== 'boolean') fail('rotate', rotate, 'a boolean');
   const chosenEncoder = options.encoder === undefined && preset === 'fast' && mode === 'patch' ? fastPatchEncoder(patchSize) : encoder;
   const stride = pick('stride');
   if (!isInt(stride, 1) || stride > patchSize) fail('stride', stride, `an integer in [1, patchSize = ${patchSize}]`);
@@ -325,6 +331,6 @@ export function resolveCutPasteOptions(options: CutPasteOptions = {}): ResolvedC
   return Object.freeze({
     preset, mode, imageSize, encoder: chosenEncoder, headWidths, variant, steps, batchSize, learningRate, momentum,
     weightDecay, colorJitter, translate, headOnlySteps, fineTuneLearningRate, freezeBatchNorm, seed, patchSize,
-    pasteFrom, stride, perLocation, l2Normalize, shrinkage, scoreSigma, densityMaxRows, inferenceBatchSize,
+    pasteFrom, rotate, stride, perLocation, l2Normalize, shrinkage, scoreSigma, densityMaxRows, inferenceBatchSize,
   });
 }

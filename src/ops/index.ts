@@ -50,6 +50,7 @@ export {
   type RandomTranslatePixelsOptions,
 } from './pixels/randomTranslatePixels';
 export { randomCropsPixels } from './pixels/randomCropsPixels';
+export { randomDihedralPixels } from './pixels/randomDihedralPixels';
 export { DEFAULT_JITTER, type JitterAmounts, type JitterOption, type JitterParams, type JitterStep } from './jitter';
 export { DEFAULT_RECTANGLE, type RectangleShape } from './rectangleShape';
 export { DEFAULT_SCAR, type ScarShape } from './scarShape';

@@ -51,6 +51,12 @@ export interface TrainOptions {
    * of plain background can receive a patch of the object. Default `'crop'`.
    */
   pasteFrom?: 'crop' | 'image';
+  /**
+   * Turn every training image (patch level: every crop) by a random symmetry of the square (0°, 90°,
+   * 180° or 270°, flipped or not; `randomDihedralPixels`) before CutPaste: features that do not
+   * depend on the angle, for objects that lie at any angle. Default false.
+   */
+  rotate?: boolean;
   /** Crop size for `level: 'patch'`, pixels: a number or `[height, width]` (default 32). */
   patchSize?: number | readonly [number, number];
   /** Whole-image colour jitter before CutPaste: max brightness/contrast/saturation/hue change (default 0.1; 0 = off). */
@@ -117,6 +123,7 @@ export const DEFAULT_TRAIN_OPTIONS = Object.freeze({
   warmupSteps: 0,
   level: 'image' as 'image' | 'patch',
   pasteFrom: 'crop' as 'crop' | 'image',
+  rotate: false,
   patchSize: 32 as number | readonly [number, number],
   colorJitter: 0.1,
   translate: 0,
@@ -155,6 +162,7 @@ export function resolveTrainOptions(options: TrainOptions = {}): ResolvedTrainOp
   check(Number.isInteger(o.warmupSteps) && o.warmupSteps >= 0, 'warmupSteps', o.warmupSteps, 'an integer ≥ 0');
   check(o.level === 'image' || o.level === 'patch', 'level', o.level, "'image' or 'patch'");
   check(o.pasteFrom === 'crop' || o.pasteFrom === 'image', 'pasteFrom', o.pasteFrom, "'crop' or 'image'");
+  check(typeof o.rotate === 'boolean', 'rotate', o.rotate, 'a boolean');
   const patch: readonly [number, number] = typeof o.patchSize === 'number' ? [o.patchSize, o.patchSize] : o.patchSize;
   check(
     patch.length === 2 && patch.every((v) => Number.isInteger(v) && v >= 8),

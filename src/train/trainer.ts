@@ -6,6 +6,7 @@ import { colorJitterPixels } from '../ops/pixels/colorJitterPixels';
 import { gatherImages } from '../ops/pixels/gatherImages';
 import type { PixelBatch } from '../ops/pixels/pixelBatch';
 import { randomCropsPixels } from '../ops/pixels/randomCropsPixels';
+import { randomDihedralPixels } from '../ops/pixels/randomDihedralPixels';
 import { randomTranslatePixels } from '../ops/pixels/randomTranslatePixels';
 import { registeredGradientWorkerProvider, type GradientWorkers } from './gradientWorkers';
 import { AUTO_WORKERS_MIN_STEPS, resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions, type TrainProgress } from './options';
@@ -225,8 +226,8 @@ class BatchSampler {
 }
 
 /**
- * One step's pretext batch, built in JS from the dataset (sample → crop → translate → jitter →
- * CutPaste/Scar, rng draws in that order), to be uploaded as one tensor (or split between threads).
+ * One step's pretext batch, built in JS from the dataset (sample → crop (and source crop) → turn →
+ * translate → jitter → CutPaste/Scar, rng draws in that order), to be uploaded as one tensor (or split between threads).
  * Patch level: the scars keep the dataset images' pixel scale (min(height, width) / 256), not the crop's.
  * Internal (exported for tests).
  */
@@ -238,6 +239,7 @@ export function nextBatch(dataset: PixelBatch, indices: number[], o: ResolvedTra
     x = randomCropsPixels(whole, o.patchSize, rng);
     if (o.pasteFrom === 'image') source = randomCropsPixels(whole, o.patchSize, rng);
   }
+  if (o.rotate) x = randomDihedralPixels(x, rng);
   if (o.translate > 0) x = randomTranslatePixels(x, { maxShift: o.translate, rng });
   if (o.colorJitter > 0) {
     const j = o.colorJitter;

@@ -49,3 +49,24 @@ describe("trainer option pasteFrom (patch level)", () => {
     expect(() => resolveTrainOptions({ pasteFrom: 'elsewhere' as 'crop' })).toThrow(/pasteFrom/);
   });
 });
+
+describe('trainer option rotate', () => {
+  it('turns the crops: a crop of the black left half can come out white on its right, never with rotate off', () => {
+    const count = (rotate: boolean) => {
+      const o = resolveTrainOptions({ level: 'patch', patchSize: 16, colorJitter: 0, variant: 'binary', batchSize: 32, rotate });
+      const rng = createRng(8);
+      const { images, labels } = nextBatch(halves(32), Array.from({ length: 32 }, (_, i) => i), o, rng);
+      const size = 16 * 16;
+      let turned = 0;
+      for (let i = 0; i < labels.length; i++) {
+        if (labels[i] !== 0) continue;
+        const crop = images.data.subarray(i * size, (i + 1) * size);
+        // Without turning, a crop that straddles the edge is black on the left and white on the right.
+        if (crop[0]! > 0.5 && crop[15]! < 0.5) turned++;
+      }
+      return turned;
+    };
+    expect(count(false)).toBe(0);
+    expect(count(true)).toBeGreaterThan(0);
+  });
+});
