@@ -8,8 +8,9 @@ export interface PretextProbe {
   /** Accuracy over every held-out image (originals and augmented copies), in [0, 1]. */
   accuracy: number;
   /**
-   * Accuracy over the originals and the augmented copies that differ visibly from their original
-   * (see `VISIBLE_CHANGE`), in [0, 1]: the part of the task that can be learnt at all.
+   * Balanced accuracy on the part of the task that can be learnt at all: the mean of the accuracy on
+   * the originals and the accuracy on the augmented copies that differ visibly from their original
+   * (see `VISIBLE_CHANGE`), in [0, 1]. Answering "normal" to everything gives 0.5, guessing 1 / classes.
    */
   visibleAccuracy: number;
   /** Fraction of the augmented copies that differ visibly from their original, in [0, 1]. */
@@ -49,10 +50,11 @@ export const VISIBLE_MIN_PIXELS = 4;
 export async function probePretext(model: PretextModel, nextBatch: () => PretextPixels, batches: number): Promise<PretextProbe> {
   const classes = model.classifier.outputDim;
   let correct = 0;
-  let visibleCorrect = 0;
-  let visibleSamples = 0;
+  let originals = 0;
+  let originalsCorrect = 0;
   let copies = 0;
   let visibleCopies = 0;
+  let visibleCorrect = 0;
   let samples = 0;
   for (let b = 0; b < batches; b++) {
     const { images, labels, sources } = nextBatch();
@@ -68,16 +70,20 @@ export async function probePretext(model: PretextModel, nextBatch: () => Pretext
     for (let i = 0; i < images.batch; i++) {
       const right = classes[i] === labels[i] ? 1 : 0;
       correct += right;
-      if (labels[i] !== 0) copies++;
-      if (visible[i]) {
-        visibleSamples++;
-        visibleCorrect += right;
-        if (labels[i] !== 0) visibleCopies++;
+      if (labels[i] === 0) {
+        originals++;
+        originalsCorrect += right;
+      } else {
+        copies++;
+        if (visible[i]) {
+          visibleCopies++;
+          visibleCorrect += right;
+        }
       }
     }
     samples += images.batch;
   }
-  const visibleAccuracy = visibleCorrect / Math.max(1, visibleSamples);
+  const visibleAccuracy = (originalsCorrect / Math.max(1, originals) + visibleCorrect / Math.max(1, visibleCopies)) / 2;
   return {
     accuracy: correct / Math.max(1, samples),
     visibleAccuracy,
@@ -88,8 +94,8 @@ export async function probePretext(model: PretextModel, nextBatch: () => Pretext
 }
 
 /**
- * Per image of a pretext batch: 1 for an original (label 0, always counted) or an augmented copy that
- * differs visibly from its original `sources[i]`, 0 for a copy that does not.
+ * Per image of a pretext batch: 1 for an original (label 0) or an augmented copy that differs
+ * visibly from its original `sources[i]`, 0 for a copy that does not.
  */
 export function visibleCopiesOf(images: PixelBatch, labels: Int32Array, sources: Int32Array): Uint8Array {
   const { data, batch, channels } = images;

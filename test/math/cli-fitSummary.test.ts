@@ -10,7 +10,7 @@ const report = (extra: Partial<FitReport>): FitReport => ({
 describe('fit summary', () => {
   it('prints the held-out pretext accuracy and warns only near chance', () => {
     const learnt = report({ heldOutPretext: { accuracy: 0.9, visibleAccuracy: 0.95, visibleFraction: 0.6, samples: 768, nearChance: false } });
-    expect(pretextLines(learnt).join('\n')).toContain('pretext held out: accuracy 90.0%; 95.0% on the originals and the 60.0% of copies that differ visibly');
+    expect(pretextLines(learnt).join('\n')).toContain('pretext held out: accuracy 90.0%; balanced 95.0% on the originals and the 60.0% of copies that differ visibly');
     expect(pretextLines(learnt).join('\n')).not.toContain('warning');
     const chance = report({ heldOutPretext: { accuracy: 0.35, visibleAccuracy: 0.4, visibleFraction: 0.3, samples: 768, nearChance: true } });
     expect(pretextLines(chance).at(-1)).toMatch(/^ {2}warning: the pretext task stayed near chance/);

@@ -10,7 +10,7 @@ export function pretextLines(report: FitReport): string[] {
   const lines = [`  pretext: loss ${report.finalLoss.toFixed(3)}, accuracy ${pct(report.pretextAccuracy)} on the last training batches`];
   const held = report.heldOutPretext;
   if (!held) return lines;
-  lines.push(`  pretext held out: accuracy ${pct(held.accuracy)}; ${pct(held.visibleAccuracy)} on the originals and the ${pct(held.visibleFraction)} of copies that differ visibly`);
+  lines.push(`  pretext held out: accuracy ${pct(held.accuracy)}; balanced ${pct(held.visibleAccuracy)} on the originals and the ${pct(held.visibleFraction)} of copies that differ visibly`);
   if (held.nearChance) {
     lines.push('  warning: the pretext task stayed near chance; the features are close to an untrained network\'s (train longer: --steps, or check the images)');
   }
