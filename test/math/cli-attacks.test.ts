@@ -192,11 +192,11 @@ describe('cutpaste evaluate --out is all or nothing', () => {
     expect(result.code, result.stderr).toBe(0);
     const md = readFileSync(path('hostile-results', 'results.md'), 'utf8');
     expect(md).not.toContain('<img');
-    for (const line of md.trimEnd().split('\n')) expect(line.replace(/\\\|/g, '').split('|')).toHaveLength(8); // 6 cells, no extra column
+    for (const line of md.trimEnd().split('\n')) expect(line.replace(/\\\|/g, '').split('|')).toHaveLength(9); // 7 cells, no extra column
     expect(md).toContain('=HYPERLINK("http:x")\\|&lt;img src=x onerror=alert(1)&gt;\\`\\*\\[a\\]');
     const row = readFileSync(path('hostile-results', 'results.csv'), 'utf8').split('\n')[1]!;
     expect(csvFields(row)[0]).toBe(`'${INJECTION}`);
-    expect(csvFields(row)).toHaveLength(14);
+    expect(csvFields(row)).toHaveLength(15);
   });
 });
 

@@ -79,8 +79,8 @@ describe('cutpaste fit, score and evaluate', () => {
     const result = runCli(['evaluate', '--data', join(work, 'mvtec'), '--out', out, ...TINY]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^\| category +\| image AUROC \| pixel AUROC \| AUPRO \| fit s \| evaluate s \|\n/);
-    expect(result.stdout).toMatch(/\n\| pill +\| +[\d.]+ \| +[\d.]+ \| +[\d.]+ \| +[\d.]+ \| +[\d.]+ \|\n\| \*\*mean\*\* \(1\) /);
+    expect(result.stdout).toMatch(/^\| category +\| image AUROC \| pixel AUROC \| AUPRO \| pretext \| fit s \| evaluate s \|\n/);
+    expect(result.stdout).toMatch(/\n\| pill +\| +[\d.]+ \| +[\d.]+ \| +[\d.]+ \| +[\d.]+ \| +[\d.]+ \| +[\d.]+ \|\n\| \*\*mean\*\* \(1\) /);
     expect(readdirSync(out).sort()).toEqual(['results.csv', 'results.json', 'results.md']);
     const doc = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { categories: { category: string; imageAuroc: number; pixelAuroc: number; auPro: number; density: string; testImages: number }[] };
     const [pill] = doc.categories;
