@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { rocAuc } from '../math/rocAuc';
 import { createRng, shuffleInPlace } from '../math/random';
 import type { Encoder } from '../models/types';
-import { pixelsFromTensor, tensorFromPixels } from '../ops/pixelTensors';
+import { tensorFromPixels } from '../ops/pixelTensors';
+import type { PixelBatch } from '../ops/pixels/pixelBatch';
 import { cutPastePixels } from '../ops/pixels/cutPastePixels';
 import { cutPasteScarPixels } from '../ops/pixels/cutPasteScarPixels';
 import { gatherImages } from '../ops/pixels/gatherImages';
@@ -138,7 +139,9 @@ async function embedProbes(
   rng: () => number,
 ): Promise<Float32Array> {
   const picked = tf.tidy(() => tf.gather(images, sources));
-  const pixels = pixelsFromTensor(picked);
+  const [, height, width, channels] = picked.shape;
+  // An asynchronous read: webgpu's synchronous one is a slow round trip (see trainSelfSupervised).
+  const pixels: PixelBatch = { data: Float32Array.from(await picked.data()), batch: sources.length, height, width, channels };
   picked.dispose();
   const even = sources.flatMap((_, j) => (j % 2 === 0 ? [j] : []));
   const odd = sources.flatMap((_, j) => (j % 2 === 1 ? [j] : []));

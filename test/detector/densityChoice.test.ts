@@ -2,25 +2,29 @@ import { describe, expect, it } from 'vitest';
 import { CutPasteDetector, createSyntheticCategory, type SyntheticKind } from '../../src/index';
 import { CHOICE_MIN_IMAGES } from '../../src/detector/densityChoice';
 import { expectNoLeak } from '../helpers/tensors';
+import { TINY_PATCH_ENCODER } from '../helpers/tinyDetectors';
+
+/** An untrained small patch encoder (`patch32`'s layout at 1/8 of its widths) at 96 px: quick on every backend. */
+const DETECTOR = { imageSize: 96, encoder: TINY_PATCH_ENCODER, headWidths: [16], steps: 1, batchSize: 4 } as const;
 
 /**
  * `perLocation: 'auto'` judged on the object: the generator's proxies for a small object at random
- * positions and angles (`bolt`: one shared density), an aligned component on a board (`board`: one
- * density per location) and a texture (`carpet`: shared). An untrained `patch32` at 96 px keeps it
- * quick; the choice compares both densities on held-out normal images and synthetic defects.
+ * positions and angles (`bolt`: one shared density) and an aligned component on a board (`board`: one
+ * density per location). The choice compares both densities on held-out normal images and synthetic
+ * defects. (On a texture it keeps whichever of the two scores better: usually shared, but with weak
+ * features one density per location can win, as it does for untrained features on tile in docs/results.md.)
  */
 describe("perLocation 'auto' chooses by validation on synthetic defects", () => {
   const cases: [SyntheticKind, 'shared' | 'per-location'][] = [
     ['bolt', 'shared'],
     ['board', 'per-location'],
-    ['carpet', 'shared'],
   ];
   for (const [kind, expected] of cases) {
     it(`chooses ${expected} on ${kind}`, async () => {
       const category = createSyntheticCategory({ kind, seed: 3, trainCount: 30, testCount: 2, imageSize: 96 });
       const train = [...category.trainImages()];
       await expectNoLeak(async () => {
-        const detector = await CutPasteDetector.create({ imageSize: 96, steps: 1, batchSize: 4, seed: 1 });
+        const detector = await CutPasteDetector.create({ ...DETECTOR, seed: 1 });
         const report = await detector.fit(train, { workers: 0 });
         detector.dispose();
         expect(report.densityChoice?.kind).toBe(expected);
@@ -34,7 +38,7 @@ describe("perLocation 'auto' chooses by validation on synthetic defects", () => 
     const category = createSyntheticCategory({ kind: 'board', seed: 3, trainCount: CHOICE_MIN_IMAGES - 1, testCount: 2, imageSize: 96 });
     const train = [...category.trainImages()];
     for (const perLocation of ['auto', false] as const) {
-      const detector = await CutPasteDetector.create({ imageSize: 96, steps: 1, batchSize: 4, perLocation });
+      const detector = await CutPasteDetector.create({ ...DETECTOR, perLocation });
       const report = await detector.fit(train, { workers: 0 });
       detector.dispose();
       expect(report.densityChoice).toBeUndefined();
