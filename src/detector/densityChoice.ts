@@ -11,7 +11,7 @@ import { locationAlignment } from '../density/locationAlignment';
 import { fitDensity, type DetectorDensity } from './densityStage';
 import type { PatchLayout } from './embedding';
 import { ALIGNMENT_THRESHOLD, type ResolvedCutPasteOptions } from './options';
-import { embed, scoresFromFeatures, type ScoringState } from './scoring';
+import { embed, pickRows, scoresFromFeatures, type ScoringState } from './scoring';
 import { yieldToEventLoop } from '../train/trainer';
 
 /** How `perLocation: 'auto'` chose the patch density (see `chooseDensityKind`). */
@@ -100,11 +100,7 @@ export async function chooseDensityKind(
   const probeFeatures = await embedProbes(encoder, images, sources, layout, options, rng);
 
   const stride = locations * dimension;
-  const pick = (from: Float32Array, indices: number[]) => {
-    const rows = new Float32Array(indices.length * stride);
-    indices.forEach((i, j) => rows.set(from.subarray(i * stride, (i + 1) * stride), j * stride));
-    return rows;
-  };
+  const pick = (from: Float32Array, indices: number[]) => pickRows(from, indices, stride);
   const auroc = { shared: 0, perLocation: 0 };
   for (const kind of ['shared', 'per-location'] as const) {
     const scores: number[] = [];

@@ -96,11 +96,7 @@ export function outOfFoldScores(state: ScoringState, features: Float32Array, cou
     const held: number[] = [];
     const kept: number[] = [];
     for (let i = 0; i < count; i++) (i % folds === f ? held : kept).push(i);
-    const pick = (indices: number[]) => {
-      const rows = new Float32Array(indices.length * stride);
-      indices.forEach((i, j) => rows.set(features.subarray(i * stride, (i + 1) * stride), j * stride));
-      return rows;
-    };
+    const pick = (indices: number[]) => pickRows(features, indices, stride);
     const density = fitDensity(state.density.kind, pick(kept), kept.length, locations, dimension, {
       shrinkage: o.shrinkage, l2Normalize: o.l2Normalize, maxRows: o.densityMaxRows, seed: `${o.seed}/fold${f}`,
     });
@@ -108,6 +104,13 @@ export function outOfFoldScores(state: ScoringState, features: Float32Array, cou
     held.forEach((i, j) => (out[i] = scores[j]!));
   }
   return out;
+}
+
+/** The rows `indices` (each `stride` values long) of `features`, in that order, as a new array. */
+export function pickRows(features: Float32Array, indices: readonly number[], stride: number): Float32Array {
+  const rows = new Float32Array(indices.length * stride);
+  indices.forEach((i, j) => rows.set(features.subarray(i * stride, (i + 1) * stride), j * stride));
+  return rows;
 }
 
 function maxOf(map: Float32Array): number {
