@@ -23,10 +23,12 @@ const backendProject = (backend: 'cpu' | 'wasm') => ({
 });
 
 export default defineConfig({
-  // `cutpaste` (the node entry's import of the core) resolves to the sources while testing.
+  // `cutpaste` and its subpaths (how src/node reaches the core) resolve to the sources while testing.
   resolve: {
     alias: [
       { find: /^cutpaste\/node$/, replacement: fileURLToPath(new URL('./src/node/index.ts', import.meta.url)) },
+      { find: /^cutpaste\/advanced$/, replacement: fileURLToPath(new URL('./src/advanced.ts', import.meta.url)) },
+      { find: /^cutpaste\/synthetic$/, replacement: fileURLToPath(new URL('./src/synthetic.ts', import.meta.url)) },
       { find: /^cutpaste$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
     ],
   },

@@ -37,10 +37,12 @@ const tf = await import('@tensorflow/tfjs-core');
 await import('@tensorflow/tfjs-layers');
 await import('@tensorflow/tfjs-backend-wasm');
 const lib = await import('../src/node/index');
+const { createSyntheticCategory } = await import('../src/synthetic');
 const { resolveCutPasteOptions } = await import('../src/detector/options');
 const { buildNetworks, disposeNetworks } = await import('../src/detector/networks');
 const { patchLayout } = await import('../src/detector/embedding');
-const { embed, mapsFromGrid } = await import('../src/detector/scoring');
+const { mapsFromGrid } = await import('../src/detector/scoring');
+const { encoderFeaturizer } = await import('../src/detector/featurizer');
 const { fitDensity, scoreDensity } = await import('../src/detector/densityStage');
 const { chooseDensityKind } = await import('../src/detector/densityChoice');
 const { toModelInput } = await import('../src/detector/input');
@@ -48,19 +50,19 @@ const { trainSelfSupervised } = await import('../src/train/trainer');
 tf.enableProdMode();
 await tf.setBackend('wasm');
 
-type Kind = Parameters<typeof lib.createSyntheticCategory>[0]['kind'];
-const extra = JSON.parse(values.options!) as Record<string, unknown>;
+type Kind = Parameters<typeof createSyntheticCategory>[0]['kind'];
+const extra = JSON.parse(values.options) as Record<string, unknown>;
 const dataSeed = Number(values['data-seed']);
 const workers = values.workers === 'auto' ? ('auto' as const) : Number(values.workers);
 mkdirSync('bench/output', { recursive: true });
 const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1) : '–');
 
-for (const kind of values.kinds!.split(',') as Kind[]) {
-  const category = lib.createSyntheticCategory({ kind, seed: dataSeed, trainCount: Number(values.train), testCount: Number(values.test) });
+for (const kind of values.kinds.split(',') as Kind[]) {
+  const category = createSyntheticCategory({ kind, seed: dataSeed, trainCount: Number(values.train), testCount: Number(values.test) });
   const train = [...category.trainImages()];
   const test = [...category.testSamples()];
   const labels = test.map((s) => s.label);
-  for (const seed of values.seeds!.split(',').map(Number)) {
+  for (const seed of values.seeds.split(',').map(Number)) {
     for (const trained of values.untrained ? [true, false] : [true]) {
       const o = resolveCutPasteOptions({ preset: 'fast', seed, ...extra, ...(trained ? {} : { steps: 1 }) } as never);
       const networks = buildNetworks(o);
@@ -79,9 +81,10 @@ for (const kind of values.kinds!.split(',') as Kind[]) {
       const L = layout.rows * layout.cols;
       const n = train.length;
       const m = test.length;
-      const fTrain = await embed(networks.encoder, trainIn.images, layout, o.inferenceBatchSize);
-      const fTest = await embed(networks.encoder, testIn.images, layout, o.inferenceBatchSize);
-      const choice = await chooseDensityKind(networks.encoder, trainIn.images, fTrain, layout, o);
+      const featurizer = encoderFeaturizer(networks.encoder, layout, o.inferenceBatchSize);
+      const fTrain = await featurizer.embed(trainIn.images);
+      const fTest = await featurizer.embed(testIn.images);
+      const choice = await chooseDensityKind(featurizer, trainIn.images, fTrain, o);
       const gdeOptions = { shrinkage: o.shrinkage, l2Normalize: o.l2Normalize, maxRows: o.densityMaxRows, seed: o.seed };
 
       const row: Record<string, number> = {};

@@ -59,7 +59,7 @@ if (values.child !== undefined) {
   if (setup === 'threads') await lib.useThreadedWasm();
   tf.enableProdMode();
   await tf.setBackend('wasm');
-  const { result, fitReport } = await evaluateCategory(lib, join(values.data!, category), {
+  const { result, fitReport } = await evaluateCategory(lib, join(values.data, category), {
     detector: { preset: 'fast', mode },
     workers: setup === 'worker' ? 'auto' : 0,
   });
@@ -82,9 +82,9 @@ const minutes = (s: number) => {
 };
 const pct = (x: number | null) => (x === null ? '–' : (100 * x).toFixed(1));
 const rows: Row[] = [];
-for (const category of values.categories!.split(',')) {
-  for (const setup of values.setups!.split(',') as Setup[]) {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/end-to-end.ts', '--child', `${setup}:${category}`, '--data', values.data!, '--mode', mode], {
+for (const category of values.categories.split(',')) {
+  for (const setup of values.setups.split(',') as Setup[]) {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/end-to-end.ts', '--child', `${setup}:${category}`, '--data', values.data, '--mode', mode], {
       encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24,
     });
     const row = JSON.parse(out.trim().split('\n').at(-1)!) as Row;

@@ -15,9 +15,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-layers';
-import { conv2dFilterGradient, type FilterGradientMethod } from '../src/ops/kernels/conv2dFilterGradient';
-import { conv2dInputGradient, type InputGradientMethod } from '../src/ops/kernels/conv2dInputGradient';
-import { restoreBackendKernels, useKernelOverrides } from '../src/ops/kernels/index';
+import { conv2dFilterGradient, type FilterGradientMethod } from '../src/kernels/conv2dFilterGradient';
+import { conv2dInputGradient, type InputGradientMethod } from '../src/kernels/conv2dInputGradient';
+import { restoreBackendKernels, useKernelOverrides } from '../src/kernels/index';
 import { RESNET18_SPEC, rawResnetInit, rawResnetLoss, rawResnetParams } from '../test/kernels/rawResnet';
 
 type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
@@ -83,7 +83,7 @@ function perKernel(): void {
         pad: l.pad,
         dataFormat: 'NHWC',
         inputShape: l.x,
-      } as unknown as tf.NamedAttrMap) as tf.Tensor;
+      }) as tf.Tensor;
     const dW = (m: FilterGradientMethod) => () => conv2dFilterGradient(x, dy, info, m);
     const dx = (m: InputGradientMethod) => () => conv2dInputGradient(dy, w, info, m);
 
@@ -103,10 +103,10 @@ function perKernel(): void {
         l.stride > 1 ? relDiff(refX, conv2dInputGradient(dy, w, info, 'phases')) : NaN,
       ];
     });
-    const phases = Number.isNaN(xPhases) ? '–' : `${fmt(xPhases)} [${fmtErr(errPhases!)}]`;
+    const phases = Number.isNaN(xPhases) ? '–' : `${fmt(xPhases)} [${fmtErr(errPhases)}]`;
     console.log(
-      `| ${l.name} (×${l.count}) | ${fmt(forward)} | ${fmt(wConv)} | ${fmt(wIm2col)} [${fmtErr(errW!)}] | ${fmt(xOwn)} | ` +
-        `${fmt(xConv)} [${fmtErr(errConv!)}] | ${phases} | ${(xOwn / xAuto).toFixed(1)}× |`,
+      `| ${l.name} (×${l.count}) | ${fmt(forward)} | ${fmt(wConv)} | ${fmt(wIm2col)} [${fmtErr(errW)}] | ${fmt(xOwn)} | ` +
+        `${fmt(xConv)} [${fmtErr(errConv)}] | ${phases} | ${(xOwn / xAuto).toFixed(1)}× |`,
     );
     totals.forward += l.count * forward;
     totals.dWconv += l.count * wConv;

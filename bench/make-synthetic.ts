@@ -9,7 +9,7 @@
  * 100 test images (half defective, with masks) per kind by default. Deterministic for a seed.
  */
 import { parseArgs } from 'node:util';
-import { listSyntheticKinds, type SyntheticKind } from '../src/index';
+import { listSyntheticKinds, type SyntheticKind } from '../src/synthetic';
 import { generateSyntheticCategory } from '../src/node/index';
 
 const { values, positionals } = parseArgs({

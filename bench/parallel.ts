@@ -17,8 +17,16 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { linearClassifier, projectionHead, resnet, resnetPreset, trainSelfSupervised, type ResNetPresetName } from '../src/index';
-import { threadGradientWorkers, useThreadedWasm } from '../src/node/index';
+import {
+  linearClassifier,
+  projectionHead,
+  resnet,
+  resnetPreset,
+  trainSelfSupervised,
+  type ResNetPresetName,
+} from '../src/advanced';
+import { useThreadedWasm } from '../src/node/index';
+import { threadGradientWorkers } from '../src/node/parallel/threadGradientWorkers';
 
 const { values } = parseArgs({
   options: {
@@ -34,13 +42,13 @@ const steps = Number(values.steps);
 const patch = Number(values.size);
 tf.enableProdMode();
 if (values.threads !== undefined) await useThreadedWasm({ threads: Number(values.threads) });
-await tf.setBackend(values.backend!);
+await tf.setBackend(values.backend);
 await tf.ready();
 
 const images = tf.randomUniform([24, 256, 256, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
 const rows: string[][] = [];
 let single = 0;
-for (const workers of values.workers!.split(',').map(Number)) {
+for (const workers of values.workers.split(',').map(Number)) {
   const encoder = resnet(resnetPreset(values.preset as ResNetPresetName), { seed: 0 });
   const head = projectionHead({ inputDim: encoder.featureDim, widths: [512, 128] }, { seed: 0 });
   const classifier = linearClassifier({ inputDim: head.outputDim, classes: 3 }, { seed: 0 });

@@ -11,7 +11,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { linearClassifier, MomentumSGD, projectionHead, resnet, resnetPreset, trainStep, type ResNetPresetName } from '../src/index';
+import {
+  linearClassifier,
+  MomentumSGD,
+  projectionHead,
+  resnet,
+  resnetPreset,
+  trainStep,
+  type ResNetPresetName,
+} from '../src/advanced';
 
 tf.env().set('PROD', true);
 await tf.setBackend(process.argv[2] ?? 'wasm');

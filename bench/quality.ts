@@ -4,13 +4,14 @@
  *
  *   npx tsx bench/quality.ts --kinds pill,tile [--data-seed 7] [--seeds 0,1,2] [--untrained]
  *                            [--train 200] [--test 100] [--size px] [--options '{"steps":300}']
- *                            [--tag name] [--workers auto]
+ *                            [--tag name] [--workers auto] [--detector cutpaste|feature-density]
  *
  * - `--data-seed` picks the draw of the generator. Settings are chosen on validation draws (any
  *   seed but 7); seed 7 is the reported test draw, looked at only to report.
  * - `--seeds` are the detector seeds (initialisation, batches, augmentations): mean ± sd over them.
  * - `--untrained` also runs each seed with `steps: 1` (the same network and density, random features).
  * - `--options` is JSON merged into the detector options (fast preset, patch mode by default).
+ * - `--detector feature-density` runs the training-free detector (its own options; no `--untrained`).
  *
  * Each run is one line of JSON appended to bench/output/quality.jsonl; a summary table is printed.
  * Everything stays in memory: nothing is written but that log.
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     tag: { type: 'string', default: '' },
     workers: { type: 'string', default: 'auto' },
     aggregates: { type: 'boolean', default: false },
+    detector: { type: 'string', default: 'cutpaste' },
   },
 });
 
@@ -38,6 +40,8 @@ const tf = await import('@tensorflow/tfjs-core');
 await import('@tensorflow/tfjs-layers');
 await import('@tensorflow/tfjs-backend-wasm');
 const lib = await import('../src/node/index');
+const { createSyntheticCategory } = await import('../src/synthetic');
+const { createDetector } = await import('../src/advanced');
 tf.enableProdMode();
 await tf.setBackend('wasm');
 
@@ -58,16 +62,16 @@ interface Row {
   at: string;
 }
 
-const extra = JSON.parse(values.options!) as Record<string, unknown>;
+const extra = JSON.parse(values.options) as Record<string, unknown>;
 const dataSeed = Number(values['data-seed']);
 const size = values.size ? Number(values.size) : undefined; // default: the kind's own size
 const workers = values.workers === 'auto' ? 'auto' : Number(values.workers);
 mkdirSync('bench/output', { recursive: true });
 const rows: Row[] = [];
 
-for (const kind of values.kinds!.split(',')) {
-  const category = lib.createSyntheticCategory({
-    kind: kind as Parameters<typeof lib.createSyntheticCategory>[0]['kind'],
+for (const kind of values.kinds.split(',')) {
+  const category = createSyntheticCategory({
+    kind: kind as Parameters<typeof createSyntheticCategory>[0]['kind'],
     seed: dataSeed, trainCount: Number(values.train), testCount: Number(values.test), ...(size ? { imageSize: size } : {}),
   });
   const train = [...category.trainImages()];
@@ -77,10 +81,11 @@ for (const kind of values.kinds!.split(',')) {
     labels: test.map((s) => s.label),
     masks: test.map((s) => s.mask),
   };
-  for (const seed of values.seeds!.split(',').map(Number)) {
-    for (const trained of values.untrained ? [true, false] : [true]) {
-      const options = { preset: 'fast' as const, seed, ...extra, ...(trained ? {} : { steps: 1 }) };
-      const detector = await lib.CutPasteDetector.create(options as Parameters<typeof lib.CutPasteDetector.create>[0]);
+  for (const seed of values.seeds.split(',').map(Number)) {
+    const cutpaste = values.detector === 'cutpaste';
+    for (const trained of !cutpaste ? [false] : values.untrained ? [true, false] : [true]) {
+      const options = cutpaste ? { preset: 'fast' as const, seed, ...extra, ...(trained ? {} : { steps: 1 }) } : { seed, ...extra };
+      const detector = await createDetector(values.detector, options);
       const start = performance.now();
       const report = await detector.fit(train, { workers });
       const fitSeconds = (performance.now() - start) / 1000;
@@ -88,9 +93,10 @@ for (const kind of values.kinds!.split(',')) {
       const aggregates = values.aggregates ? await aggregateAurocs(detector, testSet) : undefined;
       detector.dispose();
       const row: Row = {
-        tag: values.tag!, kind, dataSeed, seed, trained,
+        tag: values.tag, kind, dataSeed, seed, trained,
         imageAuroc: result.imageAuroc, pixelAuroc: result.pixelAuroc ?? NaN, auPro: result.auPro ?? NaN,
-        pretextAccuracy: report.pretextAccuracy, report: { ...report }, fitSeconds, options, at: new Date().toISOString(),
+        pretextAccuracy: 'pretextAccuracy' in report ? (report.pretextAccuracy as number) : NaN, report: { ...report }, fitSeconds,
+        options: { detector: values.detector, ...options }, at: new Date().toISOString(),
         ...(aggregates ? { aggregates } : {}),
       };
       appendFileSync('bench/output/quality.jsonl', `${JSON.stringify(row)}\n`);

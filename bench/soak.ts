@@ -15,7 +15,8 @@ import '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { parseArgs } from 'node:util';
-import { CutPasteDetector, synthesizeCategory } from '../src/index';
+import { CutPasteDetector } from '../src/index';
+import { synthesizeCategory } from '../src/synthetic';
 
 const { values } = parseArgs({
   options: {
@@ -30,7 +31,7 @@ const steps = Number(values.steps);
 const calls = Number(values.calls);
 const size = Number(values['image-size']);
 
-await tf.setBackend(values.backend!);
+await tf.setBackend(values.backend);
 await tf.ready();
 
 interface Row { at: string; tensors: number; backendMiB: number; rssMiB: number; heapMiB: number }

@@ -27,9 +27,16 @@ import '@tensorflow/tfjs-backend-wasm';
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import {
-  linearClassifier, MomentumSGD, projectionHead, resnet, resnetPreset, trainStep, type ResNetPresetName,
-} from '../src/index';
-import { threadGradientWorkers, useThreadedWasm } from '../src/node/index';
+  linearClassifier,
+  MomentumSGD,
+  projectionHead,
+  resnet,
+  resnetPreset,
+  trainStep,
+  type ResNetPresetName,
+} from '../src/advanced';
+import { useThreadedWasm } from '../src/node/index';
+import { threadGradientWorkers } from '../src/node/parallel/threadGradientWorkers';
 import { parallelStep, splitPretext } from '../src/train/parallelStep';
 import { phaseVariables, replicaArchitecture, replicaSpec } from '../src/train/replica';
 
@@ -48,7 +55,7 @@ const HEAD = [512, 128];
 const CPU_CASES = new Set(['resnet18@64', 'resnet18-slim@128', 'patch32@32']);
 
 interface Case { name: string; preset: ResNetPresetName; size: number }
-const cases: Case[] = values.cases!.split(',').map((c) => {
+const cases: Case[] = values.cases.split(',').map((c) => {
   const [preset, size] = c.split('@');
   return { name: c, preset: preset as ResNetPresetName, size: Number(size) };
 });
@@ -132,14 +139,14 @@ function torch(list: Case[]): { train: number; infer: number }[] {
 }
 
 function child(backend: string, setup: Setup): (Figures | null)[] {
-  const args = ['--import', 'tsx', 'bench/train.ts', '--child', `${backend}:${setup}`, '--budget', String(budget), '--batch', String(BATCH), '--cases', values.cases!];
+  const args = ['--import', 'tsx', 'bench/train.ts', '--child', `${backend}:${setup}`, '--budget', String(budget), '--batch', String(BATCH), '--cases', values.cases];
   return JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })) as (Figures | null)[];
 }
 
 await tf.setBackend('cpu');
 const reference = torch(cases);
 const rows: string[] = [];
-for (const backend of values.backends!.split(',')) {
+for (const backend of values.backends.split(',')) {
   const setups: Setup[] = backend === 'wasm' ? ['1 thread', 'worker', 'threads'] : ['1 thread'];
   const results = new Map(setups.map((s) => [s, child(backend, s)]));
   cases.forEach((c, i) => {

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import sharp from 'sharp';
-import { createRng, cutPasteScarWithMask, cutPasteWithMask, cutoutWithMask, scarWithMask } from '../src/index';
+import { createRng, cutPasteScarWithMask, cutPasteWithMask, cutoutWithMask, scarWithMask } from '../src/advanced';
 
 tf.env().set('IS_TEST', true); // silences tfjs's "install tfjs-node" banner
 const root = resolve(import.meta.dirname, '..');

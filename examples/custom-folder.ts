@@ -85,7 +85,7 @@ try {
   const range = heatmapRange(threshold.value);
   const heatmaps = join(out, 'heatmaps');
   await rm(heatmaps, { recursive: true, force: true });
-  const ranked: { file: string; score: number; anomalous: boolean; heatmap: string }[] = [];
+  const ranked: { file: string; score: number; isAnomalous: boolean; heatmap: string }[] = [];
   const task = display.start('score', toCheck.length, 'images');
   for (let start = 0; start < toCheck.length; start += 8) {
     const samples = toCheck.slice(start, start + 8);
@@ -95,7 +95,7 @@ try {
       const file = samples[i]!.path;
       const heatmap = join(heatmaps, samples[i]!.defectType, `${basename(file).replace(/\.[^.]+$/, '')}.png`);
       await lib.writeHeatmap(heatmap, images[i]!, p.map!, { colormap: 'turbo', ...(range ? { range } : {}) });
-      ranked.push({ file: relative(dataDir, file), score: p.score, anomalous: p.isAnomalous, heatmap: relative(process.cwd(), heatmap) });
+      ranked.push({ file: relative(dataDir, file), score: p.score, isAnomalous: p.isAnomalous, heatmap: relative(process.cwd(), heatmap) });
     }
     task.update(Math.min(toCheck.length, start + 8));
   }
@@ -105,8 +105,8 @@ try {
   console.log(`\nfit ${formatSeconds(report.seconds)}; threshold ${formatScore(threshold.value)} (0.99 quantile of ${heldOut.length} held-out good images)\n`);
   const width = Math.max(...ranked.map((r) => r.file.length));
   console.log(`${'rank'.padStart(4)}  ${'file'.padEnd(width)}  ${'score'.padStart(7)}  verdict`);
-  ranked.forEach((r, k) => console.log(`${String(k + 1).padStart(4)}  ${r.file.padEnd(width)}  ${formatScore(r.score).padStart(7)}  ${r.anomalous ? 'ANOMALOUS' : 'normal'}`));
-  console.log(`\n${ranked.filter((r) => r.anomalous).length} of ${ranked.length} flagged; heatmaps in ${relative(process.cwd(), heatmaps)}`);
+  ranked.forEach((r, k) => console.log(`${String(k + 1).padStart(4)}  ${r.file.padEnd(width)}  ${formatScore(r.score).padStart(7)}  ${r.isAnomalous ? 'ANOMALOUS' : 'normal'}`));
+  console.log(`\n${ranked.filter((r) => r.isAnomalous).length} of ${ranked.length} flagged; heatmaps in ${relative(process.cwd(), heatmaps)}`);
 } finally {
   detector.dispose();
 }

@@ -6,23 +6,24 @@
  * 2. fits a detector on its train/good images (progress bars on stderr);
  * 3. evaluates it on the test images (image AUROC, pixel AUROC, AUPRO, F1-max threshold) and sets
  *    its decision threshold on 20 more normal images it never saw;
- * 4. prints a results table and writes demo-output/report.html (summary, ROC curve, every test image's
- *    heatmap with its score and verdict), demo-output/heatmaps/*.png and demo-output/results.json.
+ * 4. prints a results table and writes the HTML report (`writeReport` of cutpaste/node: summary, ROC
+ *    curve, score histogram, threshold slider, confusion matrix, results per defect type, every test
+ *    image with its mask and heatmap) to demo-output/report/index.html, and demo-output/results.json.
  *
  *   npm run demo [-- --kind pill|carpet|grid|leather|tile|wood|bolt|board|ceramic] [--difficulty 0.5] [--seed 0]
  *                   [--out demo-output] [--backend wasm|cpu|tensorflow] [--quiet]
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { CutPasteOptions, SyntheticKind } from 'cutpaste/node';
+import type { CutPasteOptions, ReportImage } from 'cutpaste/node';
+import { createSyntheticCategory, listSyntheticKinds, type SyntheticKind } from 'cutpaste/synthetic';
 import { UsageError } from '../src/node/cli/UsageError';
 import { selectBackend } from '../src/node/cli/backend';
 import { BACKENDS, type BackendName } from '../src/node/cli/commands';
 import { evaluateCategory } from '../src/node/cli/evaluateCategory';
 import { formatScore, formatSeconds } from '../src/node/cli/format';
 import { heatmapRange } from '../src/node/cli/heatmapRange';
-import { type ReportImage, renderHtmlReport } from '../src/node/cli/htmlReport';
 import { loadLibrary } from '../src/node/cli/library';
 import { ProgressDisplay } from '../src/node/cli/progress';
 
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
 
   const backend = await selectBackend(backendName);
   const lib = await loadLibrary();
-  const kinds = lib.listSyntheticKinds();
+  const kinds = listSyntheticKinds();
   const kind = kinds.find((k) => k.kind === values.kind);
   if (!kind) throw new UsageError(`--kind must be one of ${kinds.map((k) => k.kind).join(', ')}, got '${values.kind}'`);
 
@@ -99,16 +100,14 @@ async function main(): Promise<void> {
   try {
     // 4. The decision threshold: the 0.99 quantile of the scores of normal images the detector has not
     //    seen (more of the same product, rendered in memory), as one would calibrate on a production line.
-    const extra = lib.createSyntheticCategory({ ...DEMO_DATA, kind: kind.kind, difficulty, seed, trainCount: DEMO_DATA.trainCount + CALIBRATION_IMAGES });
+    const extra = createSyntheticCategory({ ...DEMO_DATA, kind: kind.kind, difficulty, seed, trainCount: DEMO_DATA.trainCount + CALIBRATION_IMAGES });
     const heldOut = Array.from({ length: CALIBRATION_IMAGES }, (_, i) => extra.train(DEMO_DATA.trainCount + i));
     const fitThreshold = detector!.threshold!.value;
     const calibrated = await detector!.calibrate(heldOut, { quantile: 0.99 });
     const threshold = calibrated.value;
 
-    // 5. Heatmaps of every test image, at the images' own size, on one colour scale.
+    // 5. Score maps of every test image, for the report's heatmaps (at the images' own size, on one colour scale).
     const range = heatmapRange(threshold)!;
-    const heatmapDir = join(out, 'heatmaps');
-    await rm(heatmapDir, { recursive: true, force: true });
     const images: ReportImage[] = [];
     const drawing = display.start('heatmaps', dataset.test.length, 'images');
     for (let start = 0; start < dataset.test.length; start += 8) {
@@ -118,11 +117,8 @@ async function main(): Promise<void> {
       for (let i = 0; i < samples.length; i++) {
         const sample = samples[i]!;
         const name = relative(join(dataset.dir, 'test'), sample.path);
-        const file = join(heatmapDir, name.replaceAll('/', '_'));
-        const mask = loaded[i]!.mask;
-        await lib.writeHeatmap(file, loaded[i]!.image, predictions[i]!.map!, { range, colormap: 'turbo', alpha: 0.5, ...(mask ? { mask } : {}) });
         // The report shows the scores of `evaluate` (the same inputs give the same scores).
-        images.push({ name, heatmap: relative(out, file), defectType: sample.defectType, label: sample.label, score: evaluation.scores[start + i]!, anomalous: evaluation.scores[start + i]! >= threshold });
+        images.push({ name, defectType: sample.defectType, label: sample.label, score: evaluation.scores[start + i]!, image: loaded[i]!.image, map: predictions[i]!.map!, mask: loaded[i]!.mask });
       }
       drawing.update(Math.min(dataset.test.length, start + 8));
     }
@@ -130,6 +126,7 @@ async function main(): Promise<void> {
 
     const labels = dataset.test.map((s) => s.label);
     const roc = lib.rocCurve(evaluation.scores, labels);
+    const thresholdNote = `${formatScore(threshold)} (0.99 quantile of ${CALIBRATION_IMAGES} held-out normal images; fit's own: ${formatScore(fitThreshold)})`;
     const totalSeconds = (performance.now() - started) / 1000;
     const o = detector!.options;
     const setup = `${o.preset} preset, ${o.mode} mode, ${o.imageSize[0]}×${o.imageSize[1]} px, patch ${o.patchSize} px / stride ${o.stride}, density ${o.perLocation === 'auto' ? 'auto' : o.perLocation ? 'per location' : 'shared'}, ${o.steps} steps`;
@@ -138,7 +135,7 @@ async function main(): Promise<void> {
       ['pixel AUROC', `${(result.pixelAuroc! * 100).toFixed(1)} %`],
       ['AUPRO (FPR ≤ 0.3)', `${(result.auPro! * 100).toFixed(1)} %`],
       ['F1-max threshold', `${formatScore(evaluation.f1Max.threshold)} (F1 ${evaluation.f1Max.f1.toFixed(3)})`],
-      ['detector threshold', `${formatScore(threshold)} (0.99 quantile of ${CALIBRATION_IMAGES} held-out normal images; fit's own: ${formatScore(fitThreshold)})`],
+      ['detector threshold', thresholdNote],
       ['fit', `${formatSeconds(fitReport.seconds)} (training ${formatSeconds(fitReport.trainSeconds)}, ${fitReport.imagesPerSecond.toFixed(0)} img/s)`],
       ['score', `${formatSeconds(evaluation.seconds)} (${(dataset.test.length / evaluation.seconds).toFixed(1)} images/s)`],
       ['data', `${summary.kind}, ${summary.train} train / ${dataset.test.length} test images, ${summary.height}×${summary.width} px, difficulty ${difficulty}`],
@@ -148,45 +145,38 @@ async function main(): Promise<void> {
     ];
 
     await mkdir(out, { recursive: true });
-    const report = renderHtmlReport({
+    const reportFile = await lib.writeReport(join(out, 'report'), {
       title: `CutPaste demo: synthetic ${summary.kind}`,
       intro: `A detector trained on ${summary.train} normal images only (no defect was ever shown to it) scores ${dataset.test.length} test images. Higher scores are more anomalous; the heatmap shows where.`,
-      summary: rows,
-      roc: { fpr: roc.fpr, tpr: roc.tpr, auroc: result.imageAuroc },
       images,
-      threshold,
-      legend: { colors: turboStops(lib.colormapTable('turbo')), low: range[0], high: range[1] },
+      threshold: { ...calibrated, note: `0.99 quantile of ${CALIBRATION_IMAGES} held-out normal images (fit's own: ${formatScore(fitThreshold)})` },
+      metrics: { pixelAuroc: result.pixelAuroc, auPro: result.auPro },
+      options: { ...o, encoder: typeof o.encoder === 'string' ? o.encoder : 'custom' },
+      fit: fitReport,
+      summary: rows.slice(5),
+      heatmap: { range, colormap: 'turbo', alpha: 0.5 },
       notes: [
         `Verdicts use the detector's threshold, set on ${CALIBRATION_IMAGES} normal images it never saw (no defect needed); the F1-max threshold is the best possible on this test set, shown for reference.`,
         `Heatmap colours span scores ${formatScore(range[0])}–${formatScore(range[1])} (threshold / 2 to 1.5 × threshold) for every image.`,
         `Generated by examples/demo.ts (cutpaste ${lib.VERSION}) on ${new Date().toISOString()}.`,
       ],
-    });
-    await writeFile(join(out, 'report.html'), report);
+    }, { force: true });
     const json = {
       cutpaste: lib.VERSION, backend, data: { ...DEMO_DATA, kind: summary.kind, difficulty, seed, dir: relative(out, dataDir) },
       detector: { ...o, encoder: typeof o.encoder === 'string' ? o.encoder : 'custom' },
       metrics: { imageAuroc: result.imageAuroc, pixelAuroc: result.pixelAuroc, auPro: result.auPro, f1Max: evaluation.f1Max },
       threshold: detector!.threshold, fit: fitReport, scoreSeconds: evaluation.seconds, totalSeconds,
-      images: images.map((im) => ({ ...im, score: Number(im.score.toFixed(4)) })),
+      images: images.map((im) => ({ name: im.name, defectType: im.defectType, label: im.label, score: Number(im.score.toFixed(4)), anomalous: im.score >= threshold })),
       roc: { fpr: Array.from(roc.fpr), tpr: Array.from(roc.tpr) },
     };
     await writeFile(join(out, 'results.json'), `${JSON.stringify(json, null, 2)}\n`);
 
     const width = Math.max(...rows.map(([k]) => k.length));
     process.stdout.write(`\nCutPaste demo (${summary.kind}):\n${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n')}\n\n`);
-    process.stdout.write(`report: ${relative(process.cwd(), join(out, 'report.html'))} (open it in a browser), results: ${relative(process.cwd(), join(out, 'results.json'))}\n`);
+    process.stdout.write(`report: ${relative(process.cwd(), reportFile)} (open it in a browser), results: ${relative(process.cwd(), join(out, 'results.json'))}\n`);
   } finally {
     detector?.dispose();
   }
-}
-
-/** Nine CSS colours sampled from a 256-entry RGB colour table, for the legend's gradient. */
-function turboStops(table: Uint8Array): string[] {
-  return Array.from({ length: 9 }, (_, i) => {
-    const k = Math.round((i / 8) * 255) * 3;
-    return `rgb(${table[k]}, ${table[k + 1]}, ${table[k + 2]})`;
-  });
 }
 
 try {

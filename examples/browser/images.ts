@@ -2,7 +2,8 @@
  * Images in the example: files and synthetic samples as the library's `RawImage` (RGBA or RGB bytes,
  * any size), and `RawImage`s drawn on canvases.
  */
-import { synthesizeCategory, type RawImage } from 'cutpaste';
+import { type RawImage } from 'cutpaste';
+import { synthesizeCategory } from 'cutpaste/synthetic';
 
 /** An image the page holds: its pixels and a name to show. */
 export interface NamedImage {

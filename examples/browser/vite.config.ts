@@ -20,7 +20,11 @@ export default defineConfig({
   resolve: {
     // In this repository the example uses the library's sources; an app of yours imports the
     // installed package (`npm install cutpaste @tensorflow/tfjs-core @tensorflow/tfjs-layers …`).
-    alias: [{ find: /^cutpaste$/, replacement: fileURLToPath(new URL('../../src/index.ts', import.meta.url)) }],
+    alias: [
+      { find: /^cutpaste$/, replacement: fileURLToPath(new URL('../../src/index.ts', import.meta.url)) },
+      { find: /^cutpaste\/advanced$/, replacement: fileURLToPath(new URL('../../src/advanced.ts', import.meta.url)) },
+      { find: /^cutpaste\/synthetic$/, replacement: fileURLToPath(new URL('../../src/synthetic.ts', import.meta.url)) },
+    ],
   },
   server: { headers: crossOriginIsolation },
   preview: { headers: crossOriginIsolation },

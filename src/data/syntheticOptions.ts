@@ -118,7 +118,8 @@ export function resolveSyntheticOptions(options: SyntheticCategoryOptions, fn = 
   if (options.defectTypes !== undefined) {
     const list = options.defectTypes;
     const allowed = `a non-empty list of ${kind}'s defect types (${allTypes.map((t) => `'${t}'`).join(', ')})`;
-    if (!Array.isArray(list) || list.length === 0) {
+    const given: unknown = list; // checked as unknown: Array.isArray(list) would narrow list to any[]
+    if (!Array.isArray(given) || given.length === 0) {
       throw new RangeError(`${fn}: options.defectTypes must be ${allowed}, got ${describeValue(list)}`);
     }
     for (const t of list) {

@@ -8,3 +8,5 @@ export {
   type GaussianDensityOptions,
 } from './gaussianDensityOptions';
 export { locationAlignment } from './locationAlignment';
+export type { DensityEntry, DensityFitOptions, DensityJSON, FeatureDensity } from './featureDensity';
+export { densityFor, densityKinds, registerDensity } from './densityRegistry';

@@ -1,8 +1,8 @@
 import type { FitOptions } from './types';
 
 /** Rejects `fit` options of the wrong kind before any work starts. */
-export function checkFitOptions(options: FitOptions): void {
-  const fn = 'CutPasteDetector.fit';
+export function checkFitOptions(options: FitOptions, detector = 'CutPasteDetector'): void {
+  const fn = `${detector}.fit`;
   if (typeof options !== 'object' || options === null) throw new TypeError(`${fn}: options must be an object, got ${String(options)}`);
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
     throw new TypeError(`${fn}: options.onProgress must be a function, got ${String(options.onProgress)}`);

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { rocAuc } from '../math/rocAuc';
 import { createRng, shuffleInPlace } from '../math/random';
-import type { Encoder } from '../models/types';
 import { tensorFromPixels } from '../ops/pixelTensors';
 import type { PixelBatch } from '../ops/pixels/pixelBatch';
 import { cutPastePixels } from '../ops/pixels/cutPastePixels';
@@ -9,9 +8,9 @@ import { cutPasteScarPixels } from '../ops/pixels/cutPasteScarPixels';
 import { gatherImages } from '../ops/pixels/gatherImages';
 import { locationAlignment } from '../density/locationAlignment';
 import { fitDensity, type DetectorDensity } from './densityStage';
-import type { PatchLayout } from './embedding';
-import { ALIGNMENT_THRESHOLD, type ResolvedCutPasteOptions } from './options';
-import { embed, pickRows, scoresFromFeatures, type ScoringState } from './scoring';
+import { locationsOf, type Featurizer } from './featurizer';
+import { ALIGNMENT_THRESHOLD } from './options';
+import { densityFitOptions, pickRows, scoresFromFeatures, type ScoringSettings, type ScoringState } from './scoring';
 import { yieldToEventLoop } from '../train/trainer';
 
 /** How `perLocation: 'auto'` chose the patch density (see `chooseDensityKind`). */
@@ -31,6 +30,11 @@ export const CHOICE_PROBES = 48;
 /** Fewest training images for a choice by validation (below, `fit` falls back to the alignment rule). */
 export const CHOICE_MIN_IMAGES = 2 * CHOICE_FOLDS;
 
+/** A detector's density settings: its scoring settings and `perLocation` (grid features only). */
+export interface DensitySettings extends ScoringSettings {
+  readonly perLocation: boolean | 'auto';
+}
+
 /** What {@link fitDetectorDensity} fitted, and how patch mode chose it. */
 export interface FittedDensity {
   density: DetectorDensity;
@@ -46,26 +50,25 @@ export interface FittedDensity {
  * synthetic defects (`chooseDensityKind`), or by the features' location alignment (≥
  * `ALIGNMENT_THRESHOLD`: per location) with fewer than `CHOICE_MIN_IMAGES` images.
  *
- * @param features `[count, dimension]` (image mode, `layout` undefined) or `[count, locations, dimension]`.
+ * @param features `[count, dimension]` (no grid: image mode) or `[count, locations, dimension]`.
  */
 export async function fitDetectorDensity(
-  encoder: Encoder,
+  featurizer: Featurizer,
   images: tf.Tensor4D,
   features: Float32Array,
-  layout: PatchLayout | undefined,
-  options: ResolvedCutPasteOptions,
+  settings: DensitySettings,
   onProgress?: (done: number, total: number) => void,
 ): Promise<FittedDensity> {
   const count = images.shape[0];
-  const dimension = encoder.featureDim;
-  const locations = layout ? layout.rows * layout.cols : 1;
-  const gde = { shrinkage: options.shrinkage, l2Normalize: options.l2Normalize, maxRows: options.densityMaxRows, seed: options.seed };
-  if (!layout) return { density: fitDensity('image', features, count, 1, dimension, gde, onProgress) };
-  const alignment = locationAlignment(features, count, locations, dimension, options.l2Normalize);
-  const choice = options.perLocation === 'auto' && count >= CHOICE_MIN_IMAGES
-    ? await chooseDensityKind(encoder, images, features, layout, options)
+  const { dimension } = featurizer;
+  const locations = locationsOf(featurizer);
+  const gde = densityFitOptions(settings, String(settings.seed));
+  if (!featurizer.grid) return { density: fitDensity('image', features, count, 1, dimension, gde, onProgress) };
+  const alignment = locationAlignment(features, count, locations, dimension, settings.l2Normalize);
+  const choice = settings.perLocation === 'auto' && count >= CHOICE_MIN_IMAGES
+    ? await chooseDensityKind(featurizer, images, features, settings)
     : undefined;
-  const perLocation = options.perLocation !== 'auto' ? options.perLocation : choice ? choice.kind === 'per-location' : alignment >= ALIGNMENT_THRESHOLD;
+  const perLocation = settings.perLocation !== 'auto' ? settings.perLocation : choice ? choice.kind === 'per-location' : alignment >= ALIGNMENT_THRESHOLD;
   const density = fitDensity(perLocation ? 'per-location' : 'shared', features, count, locations, dimension, gde, onProgress);
   return { density, alignment, ...(choice ? { choice } : {}) };
 }
@@ -86,18 +89,17 @@ export async function fitDetectorDensity(
  * @param features their patch features `[count, locations, dimension]`.
  */
 export async function chooseDensityKind(
-  encoder: Encoder,
+  featurizer: Featurizer,
   images: tf.Tensor4D,
   features: Float32Array,
-  layout: PatchLayout,
-  options: ResolvedCutPasteOptions,
+  settings: DensitySettings,
 ): Promise<DensityChoice> {
   const count = images.shape[0];
-  const locations = layout.rows * layout.cols;
-  const dimension = encoder.featureDim;
-  const rng = createRng(`${options.seed}/density-choice`);
+  const locations = locationsOf(featurizer);
+  const { dimension } = featurizer;
+  const rng = createRng(`${settings.seed}/density-choice`);
   const sources = shuffleInPlace(Array.from({ length: count }, (_, i) => i), rng).slice(0, Math.min(CHOICE_PROBES, count));
-  const probeFeatures = await embedProbes(encoder, images, sources, layout, options, rng);
+  const probeFeatures = await embedProbes(featurizer, images, sources, rng);
 
   const stride = locations * dimension;
   const pick = (from: Float32Array, indices: number[]) => pickRows(from, indices, stride);
@@ -110,10 +112,8 @@ export async function chooseDensityKind(
       const held: number[] = [];
       for (let i = 0; i < count; i++) (i % CHOICE_FOLDS === f ? held : kept).push(i);
       const probes = sources.flatMap((source, j) => (source % CHOICE_FOLDS === f ? [j] : []));
-      const density = fitDensity(kind, pick(features, kept), kept.length, locations, dimension, {
-        shrinkage: options.shrinkage, l2Normalize: options.l2Normalize, maxRows: options.densityMaxRows, seed: `${options.seed}/choice${f}`,
-      });
-      const state: ScoringState = { encoder, density, layout, options };
+      const density = fitDensity(kind, pick(features, kept), kept.length, locations, dimension, densityFitOptions(settings, `${settings.seed}/choice${f}`));
+      const state: ScoringState = { featurizer, density, settings };
       const normal = scoresFromFeatures(state, pick(features, held), held.length);
       const defective = probes.length ? scoresFromFeatures(state, pick(probeFeatures, probes), probes.length) : [];
       scores.push(...normal, ...defective);
@@ -126,14 +126,7 @@ export async function chooseDensityKind(
 }
 
 /** Patch features of the `sources` images with one synthetic defect each (CutPaste for even, Scar for odd positions). */
-async function embedProbes(
-  encoder: Encoder,
-  images: tf.Tensor4D,
-  sources: number[],
-  layout: PatchLayout,
-  options: ResolvedCutPasteOptions,
-  rng: () => number,
-): Promise<Float32Array> {
+async function embedProbes(featurizer: Featurizer, images: tf.Tensor4D, sources: number[], rng: () => number): Promise<Float32Array> {
   const picked = tf.tidy(() => tf.gather(images, sources));
   const [, height, width, channels] = picked.shape;
   // An asynchronous read: webgpu's synchronous one is a slow round trip (see trainSelfSupervised).
@@ -148,7 +141,7 @@ async function embedProbes(
   if (odd.length) place(odd, cutPasteScarPixels(gatherImages(pixels, odd), { rng }).data);
   const probes = tensorFromPixels(pixels);
   try {
-    return await embed(encoder, probes, layout, options.inferenceBatchSize);
+    return await featurizer.embed(probes);
   } finally {
     probes.dispose();
   }

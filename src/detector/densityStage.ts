@@ -1,86 +1,49 @@
-import { GaussianDensity, type GaussianDensityJSON } from '../density/GaussianDensity';
-import { LocationDensity } from '../density/LocationDensity';
-import type { GaussianDensityOptions } from '../density/gaussianDensityOptions';
-import { createRng, shuffleInPlace } from '../math/random';
+import { densityFor, densityKinds } from '../density/densityRegistry';
+import type { DensityFitOptions, DensityJSON, FeatureDensity } from '../density/featureDensity';
 import type { Encoder } from '../models/types';
 import { patchLayout } from './embedding';
 import type { ResolvedCutPasteOptions } from './options';
 
 /**
- * The fitted density of a detector:
- * - `image`: one GDE over pooled image features;
- * - `shared`: one GDE over patch embeddings, shared by every grid location (textures);
- * - `per-location`: one GDE per grid location (aligned objects).
+ * The fitted density of a detector: a {@link FeatureDensity} of a registered kind (`registerDensity`).
+ * Built in: `image` (one GDE over pooled image features), `shared` (one GDE over patch embeddings,
+ * shared by every grid location: textures) and `per-location` (one GDE per grid location: aligned objects).
  */
-export type DetectorDensity =
-  | { kind: 'image'; gde: GaussianDensity }
-  | { kind: 'shared'; gde: GaussianDensity }
-  | { kind: 'per-location'; density: LocationDensity };
+export type DetectorDensity = FeatureDensity;
 
-/** The JSON part of a density (per-location arrays travel as weights, see persistence). */
-export type DetectorDensityJSON =
-  | { kind: 'image' | 'shared'; gde: GaussianDensityJSON }
-  | { kind: 'per-location'; locations: number; dimension: number; l2Normalize: boolean };
+/** The JSON part of a density (large arrays travel as weights, see `FeatureDensity.toWeights`). */
+export type DetectorDensityJSON = DensityJSON;
 
 /**
- * Fits the density to training features.
+ * Fits a density of the registered `kind` to training features.
  *
  * @param features `[count, dimension]` (image) or `[count, locations, dimension]` (patch).
- * @param maxRows shared patch density: a seeded subsample of at most this many rows is used.
+ * @throws RangeError when no density is registered under `kind`
  */
 export function fitDensity(
-  kind: DetectorDensity['kind'],
+  kind: string,
   features: Float32Array,
   count: number,
   locations: number,
   dimension: number,
-  options: Readonly<Required<GaussianDensityOptions>> & { maxRows: number; seed: number | string },
+  options: DensityFitOptions,
   onProgress?: (done: number, total: number) => void,
 ): DetectorDensity {
-  const gdeOptions = { shrinkage: options.shrinkage, l2Normalize: options.l2Normalize };
-  if (kind === 'image') {
-    const gde = GaussianDensity.fitMatrix(features, count, dimension, gdeOptions);
-    onProgress?.(1, 1);
-    return { kind, gde };
-  }
-  if (kind === 'per-location') {
-    const density = LocationDensity.fit(features, count, locations, dimension, gdeOptions, (done) => {
-      if (done % 64 === 0 || done === locations) onProgress?.(done, locations);
-    });
-    return { kind, density };
-  }
-  const total = count * locations;
-  let rows = features;
-  let n = total;
-  if (total > options.maxRows) {
-    const picked = shuffleInPlace(Array.from({ length: total }, (_, i) => i), createRng(`${options.seed}/density`))
-      .slice(0, options.maxRows)
-      .sort((a, b) => a - b);
-    rows = new Float32Array(picked.length * dimension);
-    picked.forEach((row, i) => rows.set(features.subarray(row * dimension, (row + 1) * dimension), i * dimension));
-    n = picked.length;
-  }
-  const gde = GaussianDensity.fitMatrix(rows, n, dimension, gdeOptions);
-  onProgress?.(1, 1);
-  return { kind, gde };
+  const entry = densityFor(kind);
+  if (!entry) throw new RangeError(`fitDensity: no density is registered under kind '${kind}' (registered: ${densityKinds().join(', ')})`);
+  return entry.fit(features, count, locations, dimension, options, onProgress);
 }
 
 /**
  * Scores features under the density: `[count]` (image) or `[count, locations]` (patch), float32.
  */
 export function scoreDensity(density: DetectorDensity, features: Float32Array, count: number, locations: number): Float32Array {
-  if (density.kind === 'per-location') return density.density.score(features, count);
-  const rows = density.kind === 'image' ? count : count * locations;
-  return Float32Array.from(density.gde.scoreMatrix(features, rows));
+  return density.score(features, count, locations);
 }
 
-/** The JSON-able description of a density (per-location arrays are saved as weights). */
+/** The JSON-able description of a density (its arrays saved as weights are not part of it). */
 export function densityToJSON(density: DetectorDensity): DetectorDensityJSON {
-  if (density.kind === 'per-location') {
-    const { locations, dimension, l2Normalize } = density.density;
-    return { kind: 'per-location', locations, dimension, l2Normalize };
-  }
-  return { kind: density.kind, gde: density.gde.toJSON() };
+  return density.toJSON();
 }
 
 /**
@@ -93,25 +56,24 @@ export function checkDensityFits(
   density: DetectorDensity,
   options: ResolvedCutPasteOptions,
   encoder: Encoder,
-  reported?: DetectorDensity['kind'],
+  reported?: string,
 ): void {
   const { kind } = density;
-  const modeKinds = options.mode === 'image' ? ['image'] : options.perLocation === 'auto' ? ['shared', 'per-location'] : [options.perLocation ? 'per-location' : 'shared'];
+  const modeKinds = options.mode === 'image' ? densityKinds('image') : options.perLocation === 'auto' ? densityKinds('patch') : [options.perLocation ? 'per-location' : 'shared'];
   if (!modeKinds.includes(kind)) {
     throw new Error(`density.kind '${kind}' does not fit options.mode '${options.mode}' with perLocation ${String(options.perLocation)} (allowed: ${modeKinds.join(', ')})`);
   }
   if (reported !== undefined && reported !== kind) throw new Error(`density.kind '${kind}' differs from report.density '${reported}'`);
-  const dimension = kind === 'per-location' ? density.density.dimension : density.gde.dimension;
-  if (dimension !== encoder.featureDim) {
-    throw new Error(`the density's dimension ${dimension} differs from the encoder's feature dimension ${encoder.featureDim}`);
+  if (density.dimension !== encoder.featureDim) {
+    throw new Error(`the density's dimension ${density.dimension} differs from the encoder's feature dimension ${encoder.featureDim}`);
   }
-  if (kind === 'per-location') {
+  if (density.locations !== undefined) {
     const [height, width] = options.imageSize;
     const grid = patchLayout(encoder, height, width, options.patchSize, options.stride);
     const locations = grid.rows * grid.cols;
-    if (density.density.locations !== locations) {
+    if (density.locations !== locations) {
       throw new Error(
-        `density.locations is ${density.density.locations} but options.imageSize ${height}×${width}, patchSize ${options.patchSize} and stride ${options.stride} give a ${grid.rows}×${grid.cols} grid of ${locations} locations`,
+        `density.locations is ${density.locations} but options.imageSize ${height}×${width}, patchSize ${options.patchSize} and stride ${options.stride} give a ${grid.rows}×${grid.cols} grid of ${locations} locations`,
       );
     }
   }

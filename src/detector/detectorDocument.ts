@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { FormatError } from '../errors';
 import { capText, describeValue } from '../math/validate';
+import { densityKinds } from '../density/densityRegistry';
 import { VERSION } from '../version';
 import type { DetectorDensityJSON } from './densityStage';
 import type { NetworksConfig } from './networks';
@@ -18,6 +19,8 @@ export const DETECTOR_FORMAT_VERSION = 1;
 export interface DetectorDocument {
   format: typeof DETECTOR_FORMAT;
   formatVersion: number;
+  /** The detector kind (`'cutpaste'`; absent in saves made before detectors had kinds). */
+  detector?: 'cutpaste';
   library: string;
   options: Omit<ResolvedCutPasteOptions, 'encoder'> & { encoder: unknown };
   networks: NetworksConfig;
@@ -33,7 +36,17 @@ export interface DetectorDocument {
  */
 const LIMITS = { depth: 32, stringLength: 4096, values: 1 << 25 };
 
-const WHERE = 'CutPasteDetector.load';
+/** How one detector kind's document is read: its kind, its caller's name, its sections and its report's fields. */
+export interface DocumentSpec {
+  /** The document's `detector` field (absent in CutPaste saves before detectors had kinds). */
+  readonly kind: string;
+  /** Starts every message (`CutPasteDetector.load`). */
+  readonly where: string;
+  /** Sections that must be objects. */
+  readonly sections: readonly string[];
+  /** The fit report's fields beyond the common ones (`COMMON_REPORT_FIELDS`). */
+  readonly reportFields: Readonly<Record<string, ReportField>>;
+}
 
 /**
  * The validated document of `artifacts`: bounded in depth, string length and size, of this format and
@@ -44,11 +57,20 @@ const WHERE = 'CutPasteDetector.load';
  * @throws FormatError naming the field, echoing at most `MAX_ECHO` characters of a value
  */
 export function readDocument(artifacts: tf.io.ModelArtifacts): DetectorDocument {
+  return readDocumentOf(artifacts, CUTPASTE_DOCUMENT) as unknown as DetectorDocument;
+}
+
+/**
+ * A document of the detector kind `spec` describes, validated as `readDocument` says (bounds, format,
+ * version, kind, sections, threshold and report); its other sections are the detector's to check.
+ */
+export function readDocumentOf(artifacts: tf.io.ModelArtifacts, spec: DocumentSpec): Record<string, unknown> & { threshold: Threshold | null; report: Record<string, unknown> | null } {
+  const WHERE = spec.where;
   const doc = (artifacts.userDefinedMetadata as { cutpaste?: unknown } | undefined)?.cutpaste as Record<string, unknown> | undefined;
   if (!doc || typeof doc !== 'object') {
     throw new FormatError(`${WHERE}: these artifacts hold no cutpaste detector (userDefinedMetadata.cutpaste is missing)`);
   }
-  checkBounds(doc);
+  checkBounds(doc, WHERE);
   if (doc.format !== DETECTOR_FORMAT) {
     throw new FormatError(`${WHERE}: userDefinedMetadata.cutpaste.format must be '${DETECTOR_FORMAT}', got ${describeValue(doc.format)}`);
   }
@@ -57,17 +79,19 @@ export function readDocument(artifacts: tf.io.ModelArtifacts): DetectorDocument 
       `${WHERE}: format version ${describeValue(doc.formatVersion)} is not supported; this library (cutpaste ${VERSION}) reads version ${DETECTOR_FORMAT_VERSION}`,
     );
   }
-  for (const field of ['options', 'networks', 'density'] as const) {
+  const kind = doc.detector ?? 'cutpaste';
+  if (kind !== spec.kind) fail(WHERE, 'detector', doc.detector, `'${spec.kind}' (this is ${spec.where.split('.')[0]}'s load; loadDetector() reads any kind)`);
+  for (const field of spec.sections) {
     if (typeof doc[field] !== 'object' || doc[field] === null || Array.isArray(doc[field])) {
       throw new FormatError(`${WHERE}: the document has no valid '${field}' section`);
     }
   }
-  if (typeof doc.library !== 'string') fail('library', doc.library, 'the version string of the library that saved it');
-  return { ...(doc as unknown as DetectorDocument), threshold: readThreshold(doc.threshold), report: readReport(doc.report) };
+  if (typeof doc.library !== 'string') fail(WHERE, 'library', doc.library, 'the version string of the library that saved it');
+  return { ...doc, threshold: readThreshold(doc.threshold, WHERE), report: readReport(doc.report, { ...COMMON_REPORT_FIELDS, ...spec.reportFields }, WHERE) };
 }
 
 /** Depth, string lengths and value count of `root`, walked with an explicit stack (no recursion). */
-function checkBounds(root: object): void {
+function checkBounds(root: object, WHERE: string): void {
   const stack: [value: object, depth: number, path: string][] = [[root, 1, 'cutpaste']];
   let values = 0;
   while (stack.length > 0) {
@@ -95,46 +119,59 @@ function checkBounds(root: object): void {
   }
 }
 
-function fail(field: string, value: unknown, allowed: string): never {
+function fail(WHERE: string, field: string, value: unknown, allowed: string): never {
   throw new FormatError(`${WHERE}: ${field} must be ${allowed}, got ${describeValue(value)}`);
 }
 
 const METHODS: readonly Threshold['method'][] = ['fit', 'quantile', 'f1-max', 'manual'];
 
-function readThreshold(t: unknown): Threshold | null {
+function readThreshold(t: unknown, WHERE: string): Threshold | null {
   if (t === null || t === undefined) return null;
   if (typeof t !== 'object' || Array.isArray(t) || !Number.isFinite((t as Threshold).value)) {
     throw new FormatError(`${WHERE}: the saved threshold is invalid: ${capText(JSON.stringify(t) ?? String(t))}`);
   }
   const { value, method, quantile } = t as Record<string, unknown>;
-  if (!METHODS.includes(method as Threshold['method'])) fail('threshold.method', method, METHODS.map((m) => `'${m}'`).join(', '));
-  if (quantile !== undefined && !inRange(quantile, 0, 1)) fail('threshold.quantile', quantile, 'a number in [0, 1]');
+  if (!METHODS.includes(method as Threshold['method'])) fail(WHERE, 'threshold.method', method, METHODS.map((m) => `'${m}'`).join(', '));
+  if (quantile !== undefined && !inRange(quantile, 0, 1)) fail(WHERE, 'threshold.quantile', quantile, 'a number in [0, 1]');
   return { value: value as number, method: method as Threshold['method'], ...(quantile !== undefined ? { quantile: quantile as number } : {}) };
 }
 
 const inRange = (v: unknown, min: number, max: number): v is number => typeof v === 'number' && v >= min && v <= max;
-const isCount = (v: unknown, min: number, max: number): v is number => Number.isInteger(v) && inRange(v, min, max);
-const DENSITY_KINDS: readonly FitReport['density'][] = ['image', 'shared', 'per-location'];
+/** A report field: its check, what it allows, whether it may be absent, and how it is copied. */
+export type ReportField = [check: (v: unknown) => boolean, allowed: string | (() => string), optional?: 'optional', copy?: (v: unknown) => unknown];
+
+/** The fields of every detector's fit report (`DetectorFitReport`). */
+const COMMON_REPORT_FIELDS: Record<string, ReportField> = {
+  seconds: [(v) => inRange(v, 0, Number.MAX_VALUE), 'a finite number ≥ 0'],
+  images: [(v) => isCount(v, 2, Number.MAX_SAFE_INTEGER), 'an integer ≥ 2'],
+  density: [(v) => typeof v === 'string' && densityKinds().includes(v), () => densityKinds().map((k) => `'${k}'`).join(', ')],
+  alignment: [(v) => inRange(v, 0, 1), 'a number in [0, 1]', 'optional'],
+  densityChoice: [isDensityChoice, "{ kind: 'shared' or 'per-location', auroc: { shared, perLocation } in [0, 1], probes: an integer ≥ 0 }", 'optional', copyDensityChoice],
+};
 
 /**
- * A fit report's fields: each a check and what it allows. `finalLoss` and `imagesPerSecond` may be
- * `null` (JSON's NaN or Infinity: a diverged loss, a fit too fast to time), read back as NaN.
+ * CutPaste's own report fields. `finalLoss` and `imagesPerSecond` may be `null` (JSON's NaN or
+ * Infinity: a diverged loss, a fit too fast to time), read back as NaN.
  */
-const REPORT_FIELDS: Record<string, [check: (v: unknown) => boolean, allowed: string, optional?: 'optional', copy?: (v: unknown) => unknown]> = {
+const CUTPASTE_REPORT_FIELDS: Record<string, ReportField> = {
   steps: [(v) => isCount(v, 1, OPTION_LIMITS.steps), `an integer in [1, ${OPTION_LIMITS.steps}]`],
   finalLoss: [(v) => v === null || Number.isNaN(v) || inRange(v, 0, Infinity), 'a number ≥ 0 or null'],
   pretextAccuracy: [(v) => inRange(v, 0, 1), 'a number in [0, 1]'],
-  seconds: [(v) => inRange(v, 0, Number.MAX_VALUE), 'a finite number ≥ 0'],
   trainSeconds: [(v) => inRange(v, 0, Number.MAX_VALUE), 'a finite number ≥ 0'],
   imagesPerSecond: [(v) => v === null || Number.isNaN(v) || inRange(v, 0, Infinity), 'a number ≥ 0 or null'],
   // Absent from documents saved by cutpaste 0.1.0, before the worker count was recorded.
   workers: [(v) => isCount(v, 0, 64), 'an integer in [0, 64]', 'optional'],
-  images: [(v) => isCount(v, 2, Number.MAX_SAFE_INTEGER), 'an integer ≥ 2'],
-  density: [(v) => DENSITY_KINDS.includes(v as FitReport['density']), DENSITY_KINDS.map((k) => `'${k}'`).join(', ')],
-  alignment: [(v) => inRange(v, 0, 1), 'a number in [0, 1]', 'optional'],
+  workersNote: [(v) => typeof v === 'string', 'a string', 'optional'],
   heldOutPretext: [isPretextProbe, '{ accuracy, visibleAccuracy, visibleFraction in [0, 1], samples: an integer ≥ 0, nearChance: a boolean }', 'optional', copyPretextProbe],
-  densityChoice: [isDensityChoice, "{ kind: 'shared' or 'per-location', auroc: { shared, perLocation } in [0, 1], probes: an integer ≥ 0 }", 'optional', copyDensityChoice],
 };
+
+/** How `CutPasteDetector.load` reads its document. */
+export const CUTPASTE_DOCUMENT: DocumentSpec = {
+  kind: 'cutpaste', where: 'CutPasteDetector.load', sections: ['options', 'networks', 'density'], reportFields: CUTPASTE_REPORT_FIELDS,
+};
+
+/** An integer in [min, max] (a report field check for other detectors' documents). */
+export const isCount = (v: unknown, min: number, max: number): v is number => Number.isInteger(v) && inRange(v, min, max);
 
 function isDensityChoice(v: unknown): boolean {
   const c = v as { kind?: unknown; auroc?: { shared?: unknown; perLocation?: unknown }; probes?: unknown } | null;
@@ -159,16 +196,16 @@ function copyDensityChoice(v: unknown): unknown {
   return { kind, auroc: { shared: auroc.shared, perLocation: auroc.perLocation }, probes };
 }
 
-function readReport(report: unknown): FitReport | null {
+function readReport(report: unknown, fields: Readonly<Record<string, ReportField>>, WHERE: string): Record<string, unknown> | null {
   if (report === null || report === undefined) return null;
-  if (typeof report !== 'object' || Array.isArray(report)) fail('report', report, 'an object (the fit report) or null');
+  if (typeof report !== 'object' || Array.isArray(report)) fail(WHERE, 'report', report, 'an object (the fit report) or null');
   const r = report as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const [field, [check, allowed, optional, copy]] of Object.entries(REPORT_FIELDS)) {
+  for (const [field, [check, allowed, optional, copy]] of Object.entries(fields)) {
     const value = r[field];
     if (value === undefined && optional) continue;
-    if (!check(value)) fail(`report.${field}`, value, allowed);
+    if (!check(value)) fail(WHERE, `report.${field}`, value, typeof allowed === 'function' ? allowed() : allowed);
     out[field] = value === null ? NaN : copy ? copy(value) : value;
   }
-  return out as unknown as FitReport;
+  return out;
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { optionError } from '../math/optionSchema';
 import type { PatchGridGeometry } from '../math/spreadScores';
 import type { Encoder } from '../models/types';
 import type { ResNetEncoder } from '../models/resnet';
@@ -20,7 +21,7 @@ export interface PatchLayout extends PatchGridGeometry {
 /**
  * The patch layout for `patchSize`/`stride` patches on `height × width` images with `encoder`.
  *
- * @throws RangeError (option `patchSize`) when a patch is smaller than the encoder's smallest input
+ * @throws OptionError (a `RangeError`, option `patchSize`) when a patch is smaller than the encoder's smallest input
  *   (a `'valid'`-padded ResNet needs its receptive field), so the problem shows at `create`, not in `fit`
  */
 export function patchLayout(encoder: Encoder, height: number, width: number, patchSize: number, stride: number): PatchLayout {
@@ -30,7 +31,7 @@ export function patchLayout(encoder: Encoder, height: number, width: number, pat
   if (r.featureSize && r.featureSize(patchSize, patchSize)[0] < 1) {
     let least = patchSize + 1;
     while (least < 4096 && r.featureSize(least, least)[0] < 1) least++;
-    throw new RangeError(`CutPasteDetector: option patchSize must be at least ${least} px, the smallest input of the encoder ${encoder.name}, got ${patchSize}`);
+    throw optionError('CutPasteDetector', 'patchSize', patchSize, `at least ${least} px, the smallest input of the encoder ${encoder.name}`);
   }
   const dense =
     r.receptiveField === patchSize &&

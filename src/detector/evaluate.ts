@@ -13,8 +13,8 @@ type Run = (images: ImagesInput, maps: boolean) => Promise<{ scores: Float32Arra
  * masks' resolution. Pixel metrics need every image (and mask) at one size; images of other sizes are
  * resized to the first image's size for those two metrics.
  */
-export async function evaluateDetector(testSet: TestSet | AsyncIterable<TestSet>, run: Run): Promise<Evaluation> {
-  const fn = 'CutPasteDetector.evaluate';
+export async function evaluateDetector(testSet: TestSet | AsyncIterable<TestSet>, run: Run, detector = 'CutPasteDetector'): Promise<Evaluation> {
+  const fn = `${detector}.evaluate`;
   const batches: AsyncIterable<TestSet> | TestSet[] = isAsyncIterable(testSet) ? testSet : [testSet];
   const scores: number[] = [];
   const labels: number[] = [];

@@ -1,5 +1,10 @@
 // Public surface of src/detector: the AnomalyDetector API and CutPasteDetector.
 export { CutPasteDetector } from './CutPasteDetector';
+export { FeatureDensityDetector, type FeatureDensityFitReport, type FeaturePlan } from './featureDensity/FeatureDensityDetector';
+export { FEATURE_DENSITY_OPTION_SCHEMA, resolveFeatureDensityOptions, type FeatureDensityOptions, type ResolvedFeatureDensityOptions } from './featureDensity/options';
+export { DetectorCore, type FitContext, type FittedModel, type FittedResult, type ModelInputSpec } from './DetectorCore';
+export { createDetector, detectorFor, detectorKinds, loadDetector, registerDetector, type DetectorEntry, type DetectorLoadOptions } from './registry';
+export type { Featurizer } from './featurizer';
 export {
   ALIGNMENT_THRESHOLD,
   DETECTOR_PRESETS,
@@ -18,6 +23,7 @@ export type { PatchLayout } from './embedding';
 export type { Threshold } from './thresholds';
 export type {
   AnomalyDetector,
+  DetectorFitReport,
   Evaluation,
   FitOptions,
   FitProgress,

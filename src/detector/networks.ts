@@ -1,5 +1,7 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { encoderFor, type EncoderConfig } from '../models/encoderRegistry';
 import { linearClassifier } from '../models/linearClassifier';
+import { pretrainedOptionsOf } from '../models/pretrainedBase';
 import { pretrainedEncoder, type GraphModelLike, type PretrainedEncoderConfig } from '../models/pretrainedEncoder';
 import { projectionHead } from '../models/projectionHead';
 import { resnet } from '../models/resnet';
@@ -64,18 +66,11 @@ export function rebuildNetworks(config: NetworksConfig, o: ResolvedCutPasteOptio
           'pass it again as load(source, { encoderModel })',
       );
     }
-    const p = config.encoder as PretrainedEncoderConfig;
-    encoder = pretrainedEncoder(encoderModel, {
-      ...(p.featureNode ? { featureNode: p.featureNode } : {}),
-      ...(p.inputNode ? { inputNode: p.inputNode } : {}),
-      ...(p.inputSize ? { inputSize: p.inputSize } : {}),
-      inputChannels: p.inputChannels as 1 | 3,
-      featureKind: p.featureKind,
-      preprocess: p.preprocess,
-      trainBatchNorm: p.trainBatchNorm,
-    });
+    encoder = pretrainedEncoder(encoderModel, pretrainedOptionsOf(config.encoder as PretrainedEncoderConfig));
   } else {
-    encoder = resnet(config.encoder as ResNetConfig);
+    // A registered kind rebuilds through its entry; anything else is read as a ResNet config, whose checks name the field.
+    const entry = typeof e?.kind === 'string' ? encoderFor(e.kind) : undefined;
+    encoder = entry ? entry.build(config.encoder as EncoderConfig) : resnet(config.encoder as ResNetConfig);
   }
   return withHeads(encoder, o, String(o.seed));
 }

@@ -1,40 +1,39 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { resizeBilinear } from '../math/resizeBilinear';
-import { spreadScores } from '../math/spreadScores';
+import { spreadScores, type PatchGridGeometry } from '../math/spreadScores';
 import type { Encoder } from '../models/types';
 import { fitDensity, scoreDensity, type DetectorDensity } from './densityStage';
-import { embedImages, embedPatches, type PatchLayout } from './embedding';
+import { locationsOf, type Featurizer } from './featurizer';
 import { gradCamMaps } from './gradCam';
-import type { ResolvedCutPasteOptions } from './options';
 import type { ScoreMap } from './types';
+
+/** The density and map settings of a detector's scoring stage (its resolved options carry them). */
+export interface ScoringSettings {
+  readonly shrinkage: 'ledoit-wolf' | number;
+  readonly l2Normalize: boolean;
+  /** Shared density: at most this many rows are fitted (a seeded subsample). */
+  readonly densityMaxRows: number;
+  readonly seed: number | string;
+  /** Gaussian σ (px) spreading grid scores over pixels. */
+  readonly scoreSigma: number;
+}
 
 /** Everything a fitted detector scores with. */
 export interface ScoringState {
-  encoder: Encoder;
+  featurizer: Featurizer;
   density: DetectorDensity;
-  /** Patch mode only. */
-  layout?: PatchLayout;
-  options: ResolvedCutPasteOptions;
+  settings: ScoringSettings;
+  /** Image-level features: the encoder whose GradCAM maps localise (CutPaste image mode). */
+  encoder?: Encoder;
 }
 
-/** Training-time features: `[count, dimension]` (image mode) or `[count, locations, dimension]` (patch mode). */
-export async function embed(
-  encoder: Encoder,
-  images: tf.Tensor4D,
-  layout: PatchLayout | undefined,
-  batch: number,
-  onImage?: (done: number) => void,
-): Promise<Float32Array> {
-  if (!layout) {
-    const out = await embedImages(encoder, images, batch);
-    onImage?.(images.shape[0]);
-    return out;
-  }
-  return embedPatches(encoder, images, layout, batch, onImage);
+/** The options `fitDensity` takes, from a detector's settings; `seed` names the draw. */
+export function densityFitOptions(settings: ScoringSettings, seed: string): Parameters<typeof fitDensity>[5] {
+  return { shrinkage: settings.shrinkage, l2Normalize: settings.l2Normalize, maxRows: settings.densityMaxRows, seed };
 }
 
 /** Patch mode: the model-resolution score maps (`imageSize`) of `count` images from their grid scores. */
-export function mapsFromGrid(grid: Float32Array, count: number, layout: PatchLayout, sigma: number): Float32Array[] {
+export function mapsFromGrid(grid: Float32Array, count: number, layout: PatchGridGeometry, sigma: number): Float32Array[] {
   const locations = layout.rows * layout.cols;
   const maps: Float32Array[] = [];
   for (let i = 0; i < count; i++) maps.push(spreadScores(grid.subarray(i * locations, (i + 1) * locations), layout, sigma));
@@ -43,10 +42,10 @@ export function mapsFromGrid(grid: Float32Array, count: number, layout: PatchLay
 
 /** Image scores from features: the GDE score (image mode) or the maximum of the spread map (patch mode). */
 export function scoresFromFeatures(state: ScoringState, features: Float32Array, count: number, density = state.density): Float32Array {
-  const { layout } = state;
+  const layout = state.featurizer.grid;
   if (!layout) return scoreDensity(density, features, count, 1);
   const grid = scoreDensity(density, features, count, layout.rows * layout.cols);
-  return Float32Array.from(mapsFromGrid(grid, count, layout, state.options.scoreSigma), maxOf);
+  return Float32Array.from(mapsFromGrid(grid, count, layout, state.settings.scoreSigma), maxOf);
 }
 
 /**
@@ -59,17 +58,18 @@ export async function scoreChunk(
   maps: boolean,
 ): Promise<{ scores: Float32Array; maps?: ScoreMap[] }> {
   const count = images.shape[0];
-  const { encoder, density, layout, options } = state;
-  const features = await embed(encoder, images, layout, options.inferenceBatchSize);
+  const { featurizer, density, encoder } = state;
+  const layout = featurizer.grid;
+  const features = await featurizer.embed(images);
   if (layout) {
     const grid = scoreDensity(density, features, count, layout.rows * layout.cols);
-    const m = mapsFromGrid(grid, count, layout, options.scoreSigma);
+    const m = mapsFromGrid(grid, count, layout, state.settings.scoreSigma);
     return { scores: Float32Array.from(m, maxOf), maps: m.map((data) => ({ data, height: layout.height, width: layout.width })) };
   }
   const scores = scoreDensity(density, features, count, 1);
   if (!maps) return { scores };
-  if (density.kind === 'per-location') throw new Error('unreachable: image mode has one density');
-  const cam = await gradCamMaps(encoder, density.gde, images);
+  if (!density.gaussian || !encoder) throw new Error('unreachable: image-level maps need one Gaussian density and the encoder');
+  const cam = await gradCamMaps(encoder, density.gaussian, images);
   return { scores, maps: cam.maps.map((data) => ({ data, height: cam.height, width: cam.width })) };
 }
 
@@ -87,8 +87,7 @@ export function resizeMap(map: ScoreMap, height: number, width: number): ScoreMa
  */
 export function outOfFoldScores(state: ScoringState, features: Float32Array, count: number, dimension: number): Float32Array | undefined {
   if (count < 4) return undefined;
-  const { layout, options: o } = state;
-  const locations = layout ? layout.rows * layout.cols : 1;
+  const locations = locationsOf(state.featurizer);
   const stride = locations * dimension;
   const folds = Math.min(10, count);
   const out = new Float32Array(count);
@@ -97,9 +96,7 @@ export function outOfFoldScores(state: ScoringState, features: Float32Array, cou
     const kept: number[] = [];
     for (let i = 0; i < count; i++) (i % folds === f ? held : kept).push(i);
     const pick = (indices: number[]) => pickRows(features, indices, stride);
-    const density = fitDensity(state.density.kind, pick(kept), kept.length, locations, dimension, {
-      shrinkage: o.shrinkage, l2Normalize: o.l2Normalize, maxRows: o.densityMaxRows, seed: `${o.seed}/fold${f}`,
-    });
+    const density = fitDensity(state.density.kind, pick(kept), kept.length, locations, dimension, densityFitOptions(state.settings, `${state.settings.seed}/fold${f}`));
     const scores = scoresFromFeatures(state, pick(held), held.length, density);
     held.forEach((i, j) => (out[i] = scores[j]!));
   }

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { PretextProbe } from '../train/pretextProbe';
 import type { DensityChoice } from './densityChoice';
 import type { ImagesInput } from './input';
+import type { Threshold } from './thresholds';
 
 /** An anomaly score map at an image's own resolution, row-major; higher = more anomalous. */
 export interface ScoreMap {
@@ -10,8 +11,22 @@ export interface ScoreMap {
   width: number;
 }
 
-/** What `fit` reports. */
-export interface FitReport {
+/** What every detector's `fit` reports: the common part (each detector adds its own fields). */
+export interface DetectorFitReport {
+  /** Wall-clock seconds of the whole fit. */
+  seconds: number;
+  /** Normal images the density was fitted on. */
+  images: number;
+  /** The density fitted, by its registered kind: built in, `'image'` (one GDE over image features), `'shared'` (one shared by every grid location) or `'per-location'`. */
+  density: string;
+  /** Grid features: the training features' location alignment (see `locationAlignment`); `perLocation: 'auto'` uses it below `CHOICE_MIN_IMAGES` images. */
+  alignment?: number;
+  /** Grid features with `perLocation: 'auto'` (≥ `CHOICE_MIN_IMAGES` images): how the density was chosen, by validation on synthetic defects. */
+  densityChoice?: DensityChoice;
+}
+
+/** What `CutPasteDetector.fit` reports: the common part and the pretext training's. */
+export interface FitReport extends DetectorFitReport {
   /** Training steps run (stage 1). */
   steps: number;
   /** Mean pretext loss over the last 10% of steps. */
@@ -23,8 +38,6 @@ export interface FitReport {
    * on the copies that differ visibly, that fraction, and whether it stayed near chance.
    */
   heldOutPretext?: PretextProbe;
-  /** Wall-clock seconds of the whole fit (training, embedding, density). */
-  seconds: number;
   /** Seconds spent in stage 1 training. */
   trainSeconds: number;
   /** Pretext images per second during training. */
@@ -35,14 +48,8 @@ export interface FitReport {
    * absent from reports of models saved by cutpaste 0.1.0, before it was recorded.
    */
   workers: number;
-  /** Normal images the density was fitted on. */
-  images: number;
-  /** The density fitted: one GDE over image features, one shared by every patch location, or one per location. */
-  density: 'image' | 'shared' | 'per-location';
-  /** Patch mode: the training features' location alignment (see `locationAlignment`); `perLocation: 'auto'` uses it below `CHOICE_MIN_IMAGES` images. */
-  alignment?: number;
-  /** Patch mode with `perLocation: 'auto'` (≥ `CHOICE_MIN_IMAGES` images): how the density was chosen, by validation on synthetic defects. */
-  densityChoice?: DensityChoice;
+  /** `workers: 'auto'` that used none: why (e.g. a pretrained encoder cannot be rebuilt in a worker). */
+  workersNote?: string;
 }
 
 /** Progress of `fit`: training steps, then the density stage. */
@@ -72,6 +79,8 @@ export interface FitOptions {
 export interface Prediction {
   /** The anomaly score (squared Mahalanobis distance; see `CutPasteDetector.score`). */
   score: number;
+  /** `score / threshold`: 1 at the decision boundary, above 1 anomalous; comparable across detectors and categories. */
+  normalizedScore: number;
   /** `score >= threshold`. */
   isAnomalous: boolean;
   /** The score map, when the detector produces maps (patch mode, or `maps: true`). */
@@ -112,14 +121,30 @@ export interface Evaluation {
  * verdicts with a threshold.
  */
 export interface AnomalyDetector {
+  /** The detector's kind (`'cutpaste'`, `'feature-density'`): how the registry and saved documents name it. */
+  readonly kind: string;
+  /** Whether the detector has a model to score with. */
+  readonly isFitted: boolean;
+  /** The decision threshold and how it was set (`undefined` before `fit`). */
+  readonly threshold: Threshold | undefined;
+  /** The report of the last `fit` (kept through save/load). */
+  readonly fitReport: DetectorFitReport | undefined;
   /** Learns normality from normal images. */
-  fit(images: ImagesInput, options?: FitOptions): Promise<FitReport>;
+  fit(images: ImagesInput, options?: FitOptions): Promise<DetectorFitReport>;
   /** One score per image; a score never depends on the other images of the call. */
   score(images: ImagesInput): Promise<Float32Array>;
   /** One score map per image, at that image's own resolution. */
   scoreMaps(images: ImagesInput): Promise<ScoreMap[]>;
   /** Scores with verdicts from the detector's threshold. */
-  predict(images: ImagesInput): Promise<Prediction[]>;
+  predict(images: ImagesInput, options?: { maps?: boolean }): Promise<Prediction[]>;
+  /** Sets the threshold to a quantile of held-out normal images' scores. */
+  calibrate(normalImages: ImagesInput, options?: { quantile?: number }): Promise<Threshold>;
+  /** Sets the F1-maximising threshold on labelled images. */
+  calibrateWithLabels(images: ImagesInput, labels: ArrayLike<number | boolean>): Promise<Threshold>;
+  /** Sets the threshold by hand. */
+  setThreshold(value: number): void;
+  /** Image AUROC, pixel AUROC and AUPRO on a labelled test set; changes nothing. */
+  evaluate(testSet: TestSet | AsyncIterable<TestSet>): Promise<Evaluation>;
   /** Writes the whole detector to a tfjs IO handler or URL (`indexeddb://…`, `downloads://…`, `http(s)://…`). */
   save(target: string | tf.io.IOHandler): Promise<tf.io.SaveResult>;
   /** Frees every tensor the detector owns; later calls throw. */

@@ -29,7 +29,7 @@ export function rowsToMatrix(
   for (let r = 0; r < shape.rows; r++) {
     const row = rows[r]!;
     if (ArrayBuffer.isView(row)) {
-      data.set(row as unknown as ArrayLike<number>, r * shape.cols);
+      data.set(row, r * shape.cols);
     } else {
       const offset = r * shape.cols;
       for (let c = 0; c < shape.cols; c++) data[offset + c] = row[c]!;

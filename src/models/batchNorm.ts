@@ -141,13 +141,13 @@ export function batchNormTraining<T extends tf.Tensor>(
   const invStd = tf.rsqrt(tf.add(variance, epsilon)) as tf.Tensor1D;
   const forward = (input: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
     // tidy: only what is returned or saved may outlive the op's scope (tfjs's leak check in test mode).
-    const [normalized, value] = tf.tidy(() => {
+    const [normalized, value] = tf.tidy((): [tf.Tensor, tf.Tensor] => {
       const xhat = tf.mul(tf.sub(input, mean), invStd);
       return [xhat, tf.add(tf.mul(xhat, g), b)];
     });
-    save([normalized!, g, invStd]); // saved, not closed over: a caller's tidy may free invStd before backprop
+    save([normalized, g, invStd]); // saved, not closed over: a caller's tidy may free invStd before backprop
     return {
-      value: value!,
+      value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xhat, gm, inv] = saved as [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
         const dBeta = tf.sum(dy, axes);

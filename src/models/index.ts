@@ -27,3 +27,4 @@ export {
   type PretrainedEncoderOptions,
   type PretrainedPreprocess,
 } from './pretrainedEncoder';
+export { encoderFor, encoderKinds, registerEncoder, type EncoderConfig, type EncoderEntry } from './encoderRegistry';

@@ -67,6 +67,24 @@ export interface PretrainedEncoderConfig {
   trainBatchNorm: boolean;
 }
 
+/**
+ * The `pretrainedEncoder` options that rebuild an adapter of `config` (a saved `toConfig()`) around
+ * the same model.
+ * @example
+ * const again = pretrainedEncoder(model, pretrainedOptionsOf(encoder.toConfig()));
+ */
+export function pretrainedOptionsOf(config: PretrainedEncoderConfig): PretrainedEncoderOptions {
+  return {
+    ...(config.featureNode ? { featureNode: config.featureNode } : {}),
+    ...(config.inputNode ? { inputNode: config.inputNode } : {}),
+    ...(config.inputSize ? { inputSize: config.inputSize } : {}),
+    inputChannels: config.inputChannels as 1 | 3,
+    featureKind: config.featureKind,
+    preprocess: config.preprocess,
+    trainBatchNorm: config.trainBatchNorm,
+  };
+}
+
 function perChannel(field: string, v: number | readonly number[] | undefined, channels: number, fallback: number): number[] {
   if (v === undefined) return new Array<number>(channels).fill(fallback);
   const arr = typeof v === 'number' ? new Array<number>(channels).fill(v) : [...v];
@@ -136,7 +154,7 @@ export abstract class AdapterBase implements Encoder {
       const x = tf.add(tf.mul(images, this.scale), this.offset) as tf.Tensor4D;
       const y = this.run(x, training);
       if (y.rank === 4 && this.featureKind === 'map') return y as tf.Tensor4D;
-      if (y.rank === 2 && this.featureKind === 'vector') return tf.reshape(y, [y.shape[0]!, 1, 1, y.shape[1]!]) as tf.Tensor4D;
+      if (y.rank === 2 && this.featureKind === 'vector') return tf.reshape(y, [y.shape[0], 1, 1, y.shape[1]!]) as tf.Tensor4D;
       throw new TypeError(`${this.name}: the feature node gave shape [${y.shape.join(', ')}], expected a ${this.featureKind === 'map' ? 'rank-4 map' : 'rank-2 vector'}`);
     });
   }

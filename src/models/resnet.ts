@@ -47,6 +47,12 @@ export interface ResNetEncoder extends Encoder {
   readonly parameterCount: number;
   /** `[featureHeight, featureWidth]` for an input of `height × width` px (0 when too small). */
   featureSize(height: number, width: number): [number, number];
+  /**
+   * Inference feature maps after each of `stages` (1-based, torchvision's `layer1` … `layer4`), in the
+   * order given: `[batch, h_s, w_s, widths[s - 1]]` each. The tensors belong to the caller.
+   * @throws RangeError for a stage outside [1, blocks.length]
+   */
+  stageMaps(images: tf.Tensor4D, stages: readonly number[]): tf.Tensor4D[];
   toConfig(): ResolvedResNetConfig;
 }
 
@@ -161,21 +167,44 @@ class ResNet implements ResNetEncoder {
     this.assertUsable();
     this.checkImages(images);
     const mode: ForwardMode = training ? 'train' : this.fold && !tf.engine().isTapeOn() ? 'folded' : 'eval';
+    return tf.tidy(() => this.forward(images, mode).at(-1)!);
+  }
+
+  /** The feature map after each stage (call inside `tf.tidy`). */
+  private forward(images: tf.Tensor4D, mode: ForwardMode): tf.Tensor4D[] {
     const c = this.config;
-    return tf.tidy(() => {
-      let x = tf.add(tf.mul(images, this.inputScale), this.inputShift) as tf.Tensor4D;
-      x = this.stem.apply(x, mode, true);
-      if (c.stem.maxPool) {
-        const { kernel, stride } = c.stem.maxPool;
-        x = tf.maxPool(x, kernel, stride, c.padding === 'same' ? Math.floor(kernel / 2) : 0);
-      }
-      for (const block of this.blocks) x = block.apply(x, mode);
-      return x;
-    });
+    let x = tf.add(tf.mul(images, this.inputScale), this.inputShift) as tf.Tensor4D;
+    x = this.stem.apply(x, mode, true);
+    if (c.stem.maxPool) {
+      const { kernel, stride } = c.stem.maxPool;
+      x = tf.maxPool(x, kernel, stride, c.padding === 'same' ? Math.floor(kernel / 2) : 0);
+    }
+    const after: tf.Tensor4D[] = [];
+    let block = 0;
+    for (const count of c.blocks) {
+      for (let b = 0; b < count; b++) x = this.blocks[block++]!.apply(x, mode);
+      after.push(x);
+    }
+    return after;
   }
 
   features(images: tf.Tensor4D, training: boolean): tf.Tensor2D {
     return tf.tidy(() => tf.mean(this.featureMap(images, training), [1, 2]) as tf.Tensor2D);
+  }
+
+  stageMaps(images: tf.Tensor4D, stages: readonly number[]): tf.Tensor4D[] {
+    this.assertUsable();
+    this.checkImages(images);
+    const c = this.config;
+    const bad = stages.find((s) => !Number.isInteger(s) || s < 1 || s > c.blocks.length);
+    if (bad !== undefined || stages.length === 0) {
+      throw new RangeError(`${this.name}.stageMaps: stages must be integers in [1, ${c.blocks.length}], got [${stages.join(', ')}]`);
+    }
+    const mode: ForwardMode = this.fold && !tf.engine().isTapeOn() ? 'folded' : 'eval';
+    return tf.tidy(() => {
+      const after = this.forward(images, mode);
+      return stages.map((s) => after[s - 1]!);
+    });
   }
 
   trainableVariables(options: { freezeBatchNorm?: boolean } = {}): tf.Variable[] {

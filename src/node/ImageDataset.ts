@@ -160,7 +160,7 @@ export function createImageDataset(spec: DatasetSpec): ImageDataset {
     defectTypes: Object.freeze([...spec.defectTypes]),
     train,
     test,
-    imageSize: size ? (Object.freeze([size[0], size[1]]) as readonly [number, number]) : null,
+    imageSize: size ? Object.freeze<[number, number]>([size[0], size[1]]) : null,
     loadTrain: () => mapLimit(train, CONCURRENCY, async (s) => convertChannels((await decodeImageFile(s.path, size, fn, maxPixels)).image, channels)),
     loadTest: () => loadBatch(test),
     testBatches: (options?: BatchOptions) => batches(test, batchSizeOf(options, 'testBatches')),

@@ -68,7 +68,7 @@ async function saveModel(dir: string, artifacts: tf.io.ModelArtifacts): Promise<
 
   const buffers = artifacts.weightData === undefined ? [] : Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData];
   const modelJson: tf.io.ModelJSON = {
-    modelTopology: artifacts.modelTopology as {}, // undefined (weights only) is left out, as tfjs-node does
+    modelTopology: artifacts.modelTopology as tf.io.ModelJSON['modelTopology'], // undefined (weights only) is left out, as tfjs-node does
     weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
     format: artifacts.format,
     generatedBy: artifacts.generatedBy,

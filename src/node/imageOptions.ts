@@ -11,13 +11,20 @@ export interface LoadedImage {
   channels: 1 | 3;
 }
 
+/** A received value for an error message: primitives as `String` writes them, objects by their kind (not `[object Object]`'s guess). */
+function received(value: unknown): string {
+  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? `an array of length ${value.length}` : Object.prototype.toString.call(value);
+  const primitive = value as string | number | boolean | bigint | symbol | undefined | null | (() => unknown);
+  return typeof primitive === 'function' ? 'a function' : String(primitive);
+}
+
 /** Validates an `ImageSize`; `undefined` means native size. Returns `[height, width]` or null. */
 export function resolveImageSize(value: unknown, fn: string, name: string): [number, number] | null {
   if (value === undefined) return null;
   const ok = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 65_535;
   if (ok(value)) return [value, value];
   if (Array.isArray(value) && value.length === 2 && ok(value[0]) && ok(value[1])) return [value[0], value[1]];
-  const shown = Array.isArray(value) ? `[${value.map(String).join(', ')}]` : String(value);
+  const shown = Array.isArray(value) ? `[${value.map(received).join(', ')}]` : received(value);
   const error = typeof value === 'number' || Array.isArray(value) ? RangeError : TypeError;
   throw new error(`${fn}: ${name} must be an integer in [1, 65535] or [height, width] of such integers, got ${shown}`);
 }
@@ -35,7 +42,7 @@ export const DEFAULT_MAX_PIXELS = 2 ** 25;
 /** Validates `maxPixels` (an integer ≥ 1); `undefined` means {@link DEFAULT_MAX_PIXELS}. */
 export function resolveMaxPixels(value: unknown, fn: string, name: string): number {
   if (value === undefined) return DEFAULT_MAX_PIXELS;
-  if (typeof value !== 'number') throw new TypeError(`${fn}: ${name} must be a number (an integer ≥ 1), got ${typeof value} ${String(value)}`);
+  if (typeof value !== 'number') throw new TypeError(`${fn}: ${name} must be a number (an integer ≥ 1), got ${typeof value} ${received(value)}`);
   if (Number.isSafeInteger(value) && value >= 1) return value;
   throw new RangeError(`${fn}: ${name} must be an integer in [1, ${Number.MAX_SAFE_INTEGER}] (pixels, width × height), got ${String(value)}`);
 }
@@ -44,14 +51,14 @@ export function resolveMaxPixels(value: unknown, fn: string, name: string): numb
 export function resolveChannels(value: unknown, fn: string, name: string): 1 | 3 | null {
   if (value === undefined) return null;
   if (value === 1 || value === 3) return value;
-  throw new RangeError(`${fn}: ${name} must be 1 (gray) or 3 (RGB), got ${String(value)}`);
+  throw new RangeError(`${fn}: ${name} must be 1 (gray) or 3 (RGB), got ${received(value)}`);
 }
 
 /** Validates a batch size (an integer ≥ 1). */
 export function resolveBatchSize(value: unknown, fn: string, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value === 'number' && Number.isInteger(value) && value >= 1) return value;
-  throw new RangeError(`${fn}: ${name} must be an integer ≥ 1, got ${String(value)}`);
+  throw new RangeError(`${fn}: ${name} must be an integer ≥ 1, got ${received(value)}`);
 }
 
 /**

@@ -8,7 +8,7 @@ import { readFolder } from './readFolder';
 /** Options of {@link loadImageFolder}. */
 export interface ImageFolderOptions extends LoadImagesOptions {
   /**
-   * Fraction of `good/` images held out of training and put in the test set (label 0), in [0, 1):
+   * Fraction of the normal images (`good/`, or a flat folder's) held out of training and put in the test set (label 0), in [0, 1):
    * evenly spaced in file-name order (no randomness), so the test set has normal images to compare
    * against. Default 0 (every good image trains).
    */
@@ -16,15 +16,21 @@ export interface ImageFolderOptions extends LoadImagesOptions {
 }
 
 /**
- * Lists a folder of your own images: `good/` holds normal images (required: they train the detector)
- * and every other subfolder holds defective images of the type named by the folder (label 1). No
- * masks (`hasMasks: false`). Returns the same lazy {@link ImageDataset} as `loadMvtecCategory`: train
- * = `good/` (minus `holdout`), test = the held-out good images then each defect folder.
+ * Lists a folder of your own images, in one of two layouts:
+ * - `good/` holds normal images (they train the detector) and every other subfolder holds defective
+ *   images of the type named by the folder (label 1);
+ * - a flat folder of normal images: image files directly in `dir`, no subfolders and no `good/`
+ *   (nothing to test against but the `holdout` images).
  *
- * @param dir a folder with `good/` and optional `<defect type>/` subfolders of PNG, JPEG, BMP, TIFF or WebP files
- * @throws DatasetError (naming the path) when `good/` is missing or empty, or images lie outside subfolders
+ * No masks (`hasMasks: false`). Returns the same lazy {@link ImageDataset} as `loadMvtecCategory`:
+ * train = the normal images (minus `holdout`), test = the held-out normal images then each defect folder.
+ *
+ * @param dir a folder with `good/` and optional `<defect type>/` subfolders, or a folder of normal
+ *   images; PNG, JPEG, BMP, TIFF or WebP files
+ * @throws DatasetError (naming the path) when there is neither `good/` nor an image file in `dir`, when
+ *   `good/` is empty, or when images lie beside subfolders
  * @example
- * const parts = await loadImageFolder('photos', { imageSize: 256, holdout: 0.2 });
+ * const parts = await loadImageFolder('photos', { imageSize: 256, holdout: 0.2 }); // photos/good/, photos/<defect>/ or photos/*.png
  * await detector.fit(await parts.loadTrain());
  * const { images, labels } = await parts.loadTest();
  * const report = await detector.evaluate({ images, labels });
@@ -42,14 +48,18 @@ export async function loadImageFolder(dir: string, options: ImageFolderOptions =
   }
   const root = resolve(dir);
   const top = await readFolder(root, fn, 'image folder');
-  if (top.images.length > 0) {
+  const flat = top.images.length > 0 && top.folders.length === 0;
+  if (top.images.length > 0 && !flat) {
     const stray = join(root, top.images[0]!);
-    throw new DatasetError(`${fn}: unexpected image ${stray}: put normal images in good/ and defective ones in <defect type>/ folders`, stray);
+    throw new DatasetError(
+      `${fn}: unexpected image ${stray} beside the folders ${top.folders.join(', ')}: either put normal images in good/ and defective ones in <defect type>/ folders, or keep only image files in ${root} (a flat folder of normal images)`,
+      stray,
+    );
   }
-  const goodDir = join(root, 'good');
-  if (!top.folders.includes('good')) {
+  const goodDir = flat ? root : join(root, 'good');
+  if (!flat && !top.folders.includes('good')) {
     const found = top.folders.length > 0 ? ` (found ${top.folders.join(', ')})` : '';
-    throw new DatasetError(`${fn}: ${goodDir} is missing: normal images for training go in good/${found}`, goodDir);
+    throw new DatasetError(`${fn}: ${goodDir} is missing: normal images for training go in good/, or directly in ${root} (a flat folder of normal images)${found}`, goodDir);
   }
   const good = await imagesIn(goodDir, fn);
   if (good.length === 0) throw new DatasetError(`${fn}: ${goodDir} holds no image files (PNG, JPEG, BMP, TIFF or WebP)`, goodDir);
@@ -61,7 +71,7 @@ export async function loadImageFolder(dir: string, options: ImageFolderOptions =
     (heldOut ? test : train).push({ path, split: heldOut ? 'test' : 'train', defectType: 'good', label: 0, maskPath: null });
   });
   const defectTypes: string[] = [];
-  for (const type of top.folders.filter((f) => f !== 'good')) {
+  for (const type of flat ? [] : top.folders.filter((f) => f !== 'good')) {
     const images = await imagesIn(join(root, type), fn);
     if (images.length === 0) continue;
     defectTypes.push(type);

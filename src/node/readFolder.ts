@@ -33,8 +33,8 @@ export function isImageName(name: string): boolean {
   return IMAGE_EXTENSIONS.has(extname(name).toLowerCase());
 }
 
-/** What an entry is, after following a symbolic link. */
-async function kindOf(dir: string, entry: Dirent): Promise<'file' | 'folder' | string> {
+/** What an entry is, after following a symbolic link: 'file', 'folder', or what else it is ('a FIFO', 'a broken symbolic link', …). */
+async function kindOf(dir: string, entry: Dirent): Promise<string> {
   if (!entry.isSymbolicLink()) {
     if (entry.isFile()) return 'file';
     if (entry.isDirectory()) return 'folder';

@@ -138,7 +138,7 @@ async function readHeader(path: string, fn: string, maxPixels?: number): Promise
   const meta = await sharp(bytes, { failOn: 'truncated', limitInputPixels: false }).metadata().catch((e: unknown) => notReadable(e, path, fn));
   if (!meta.width || !meta.height) notReadable(new Error('no image size in the header'), path, fn);
   const swap = (meta.orientation ?? 1) >= 5;
-  return { bytes, sharp, meta, width: swap ? meta.height! : meta.width!, height: swap ? meta.width! : meta.height! };
+  return { bytes, sharp, meta, width: swap ? meta.height : meta.width, height: swap ? meta.width : meta.height };
 }
 
 function notReadable(error: unknown, path: string, fn: string): never {

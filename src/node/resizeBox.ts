@@ -60,7 +60,7 @@ export function resizeBox(data: Uint8Array, height: number, width: number, outHe
     throw new RangeError(`resizeBox: data must have length height × width = ${height * width}, got ${data.length}`);
   }
   let source = data;
-  let rows = height;
+  const rows = height;
   let cols = width;
   if (outWidth !== width) {
     const h = boxCoefficients(width, outWidth);
@@ -92,7 +92,6 @@ export function resizeBox(data: Uint8Array, height: number, width: number, outHe
       }
     }
     source = out;
-    rows = outHeight;
   }
   return source === data ? data.slice() : source;
 }

@@ -5,13 +5,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import {
-  AbortError,
-  type SyntheticCategoryOptions,
-  type SyntheticImage,
-  createSyntheticCategory,
-  resolveSyntheticOptions,
-} from 'cutpaste';
+import { AbortError } from 'cutpaste';
+import { type SyntheticCategoryOptions, type SyntheticImage, createSyntheticCategory, resolveSyntheticOptions } from 'cutpaste/synthetic';
 
 /** Options of {@link generateSyntheticCategory}: the category's options plus how to write it. */
 export interface GenerateSyntheticOptions extends SyntheticCategoryOptions {

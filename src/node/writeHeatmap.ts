@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type { RawImage } from 'cutpaste';
+import { type HeatmapOptions, type RawImage, renderHeatmap } from 'cutpaste';
+import type { ScoreGrid } from 'cutpaste/advanced';
 import { markHeatmapPng } from './heatmapMark';
-import { type HeatmapOptions, type ScoreGrid, renderHeatmap } from './renderHeatmap';
 import { importSharp } from './sharp';
 
 /**
@@ -10,7 +10,7 @@ import { importSharp } from './sharp';
  * image, with the ground-truth mask's outline when `options.mask` is given (see `renderHeatmap` for
  * the blending, resizing and colour range). Colours are normalised per image unless `options.range`
  * is fixed: for a set of images compared side by side pass the same range to each (for instance
- * `[0, 2 * detector.threshold]`, which puts the threshold in the middle of the colour map). The PNG
+ * `[0, 2 * detector.threshold!.value]`, which puts the threshold in the middle of the colour map). The PNG
  * carries a text chunk `Software: cutpaste heatmap`, by which `cutpaste score --heatmaps` recognises
  * the files it may replace.
  *
@@ -19,7 +19,7 @@ import { importSharp } from './sharp';
  * @param map its score map (`{ data, height, width }`), resized to the image when the sizes differ
  * @example
  * const [map] = await detector.scoreMaps([image]);
- * await writeHeatmap('out/000.png', image, map, { mask, range: [0, 2 * detector.threshold], colormap: 'turbo' });
+ * await writeHeatmap('out/000.png', image, map!, { mask, range: [0, 2 * detector.threshold!.value], colormap: 'turbo' });
  */
 export async function writeHeatmap(path: string, image: RawImage, map: ScoreGrid, options: HeatmapOptions = {}): Promise<void> {
   const fn = 'writeHeatmap';

@@ -1,9 +1,6 @@
-import './kernels/index';
-export * from './kernels/index';
 // Public surface of src/ops: the augmentations as tfjs ops (tensor in, tensor out), the same
 // augmentations as pure functions on PixelBatch typed arrays (no tfjs: for data pipelines that build
-// a batch in JS and upload it once), patch extraction, and, through the import above, the kernel
-// fills for backends that lack kernels the library needs.
+// a batch in JS and upload it once) and patch extraction. The kernel fills live in src/kernels.
 
 // Tensor ops.
 export { cutPaste, cutPasteWithMask } from './cutPaste';

@@ -1,5 +1,5 @@
 import { shuffleInPlace, uniform, type Rng } from '../math/random';
-import { checkKeys, checkNumber } from './validate';
+import { checkKeys, checkNumber, show } from './validate';
 
 /**
  * Color-jitter strengths, torchvision `ColorJitter(brightness, contrast, saturation, hue)` with one
@@ -55,7 +55,7 @@ export function resolveJitter(op: string, name: string, value: unknown): Readonl
     return Object.freeze({ brightness: value, contrast: value, saturation: value, hue: value });
   }
   if (typeof value !== 'object' || value === null) {
-    throw new TypeError(`${op}: ${name} must be a number or { brightness, contrast, saturation, hue }, got ${String(value)}`);
+    throw new TypeError(`${op}: ${name} must be a number or { brightness, contrast, saturation, hue }, got ${show(value)}`);
   }
   checkKeys(op, value, STEPS, name);
   const v = value as Partial<JitterAmounts>;

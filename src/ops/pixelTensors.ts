@@ -20,20 +20,19 @@ export function checkImages(op: string, images: unknown, name = 'images'): Image
   if (!(images instanceof tf.Tensor)) {
     throw new TypeError(`${op}: ${name} must be a tf.Tensor4D [batch, height, width, channels], got ${show(images)}`);
   }
+  const shape: readonly number[] = (images as tf.Tensor).shape; // `instanceof` alone gives Tensor<any>
   if (images.rank !== 4) {
-    throw new RangeError(
-      `${op}: ${name} must have rank 4 [batch, height, width, channels], got shape [${images.shape.join(', ')}]`,
-    );
+    throw new RangeError(`${op}: ${name} must have rank 4 [batch, height, width, channels], got shape [${shape.join(', ')}]`);
   }
   if (images.dtype !== 'float32') {
     throw new TypeError(`${op}: ${name} must be float32 (values in [0, 1]), got ${images.dtype}`);
   }
-  const [batch, height, width, channels] = images.shape as [number, number, number, number];
+  const [batch, height, width, channels] = shape as [number, number, number, number];
   if (channels !== 1 && channels !== 3) {
-    throw new RangeError(`${op}: ${name} must have 1 or 3 channels, got ${channels} (shape [${images.shape.join(', ')}])`);
+    throw new RangeError(`${op}: ${name} must have 1 or 3 channels, got ${channels} (shape [${shape.join(', ')}])`);
   }
   if (batch < 1 || height < 1 || width < 1) {
-    throw new RangeError(`${op}: ${name} must not be empty, got shape [${images.shape.join(', ')}]`);
+    throw new RangeError(`${op}: ${name} must not be empty, got shape [${shape.join(', ')}]`);
   }
   return { batch, height, width, channels };
 }
@@ -65,7 +64,7 @@ export function pixelsFromTensor(images: tf.Tensor4D): PixelBatch {
   if (!(images instanceof tf.Tensor) || images.rank !== 4 || images.dtype !== 'float32') {
     throw new TypeError(`${op}: images must be a float32 tf.Tensor4D [batch, height, width, channels], got ${show(images)}`);
   }
-  const [batch, height, width, channels] = images.shape as [number, number, number, number];
+  const [batch, height, width, channels] = images.shape;
   if (batch < 1 || height < 1 || width < 1 || channels < 1) {
     throw new RangeError(`${op}: images must not be empty, got shape [${images.shape.join(', ')}]`);
   }

@@ -1,4 +1,5 @@
 import { createRng, type Rng } from '../math/random';
+import { capText, checkNumberInRange, describeValue } from '../math/validate';
 
 /** A closed interval `[min, max]` of an option (a sampling range). */
 export type Range = readonly [number, number];
@@ -6,20 +7,20 @@ export type Range = readonly [number, number];
 const isTensorLike = (value: object): value is { dtype: string; shape: number[] } =>
   'dtype' in value && 'shape' in value && Array.isArray((value as { shape: unknown }).shape);
 
-/** How error messages show a received value (tensors and typed arrays by type and size, not contents). */
+/**
+ * How the ops' error messages show a received value: {@link describeValue} (the numeric core's), plus
+ * what option values need: arrays by their contents (`[0.9, 0.1]`, cut at {@link capText}'s length),
+ * tensors by dtype and shape, plain objects by their keys.
+ */
 export function show(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(show).join(', ')}]`;
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (ArrayBuffer.isView(value)) {
-    return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<number>).length ?? value.byteLength}`;
-  }
+  if (Array.isArray(value)) return capText(`[${value.map(show).join(', ')}]`);
   if (typeof value === 'object' && value !== null && isTensorLike(value)) {
     return `a ${value.dtype} tensor of shape [${value.shape.join(', ')}]`;
   }
   if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
-    return `an object with keys ${Object.keys(value).join(', ') || '(none)'}`;
+    return capText(`an object with keys ${Object.keys(value).join(', ') || '(none)'}`);
   }
-  return String(value);
+  return describeValue(value);
 }
 
 /** Bounds for {@link checkRange}: the allowed interval and whether its ends are allowed. */
@@ -53,14 +54,13 @@ export function checkRange(op: string, name: string, value: unknown, bounds: Bou
   return Object.freeze([value[0], value[1]] as [number, number]);
 }
 
-/** Checks a finite number option inside `[min, max]` (ends per `bounds`). */
+/**
+ * Checks a number option inside `bounds` ({@link checkNumberInRange} with the ops' {@link Bounds}):
+ * a `TypeError` for a value that is not a number, a `RangeError` for one outside the bounds or NaN.
+ */
 export function checkNumber(op: string, name: string, value: unknown, bounds: Bounds): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || !inBounds(value, bounds)) {
-    const lo = bounds.minInclusive === false ? '(' : '[';
-    const hi = bounds.maxInclusive === false ? ')' : ']';
-    throw new RangeError(`${op}: ${name} must be a number in ${lo}${bounds.min}, ${bounds.max}${hi}, got ${show(value)}`);
-  }
-  return value;
+  const ends = { minExclusive: bounds.minInclusive === false, maxExclusive: bounds.maxInclusive === false };
+  return checkNumberInRange(op, name, value, bounds.min, bounds.max, ends);
 }
 
 /** Checks a size option: a positive integer or `[height, width]` of positive integers. */

@@ -1,6 +1,6 @@
 import type { LinearClassifierConfig } from '../models/linearClassifier';
 import type { ProjectionHeadConfig } from '../models/projectionHead';
-import type { ResolvedResNetConfig } from '../models/resnetConfig';
+import type { EncoderConfig } from '../models/encoderRegistry';
 import type { PixelBatch } from '../ops/pixels/pixelBatch';
 
 /**
@@ -20,8 +20,8 @@ export interface WeightArray {
 
 /** Everything a gradient worker needs to rebuild the networks of a run (structured-cloneable). */
 export interface ReplicaSpec {
-  /** The encoder's architecture (`encoder.toConfig()` of a ResNet). */
-  encoder: ResolvedResNetConfig;
+  /** The encoder's architecture (its `toConfig()`; a kind registered with `registerEncoder`, e.g. a ResNet's). */
+  encoder: EncoderConfig;
   /** The projection head's architecture. */
   head: ProjectionHeadConfig;
   /** The classifier's architecture. */

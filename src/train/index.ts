@@ -16,14 +16,13 @@ export {
   type PretextVariant,
 } from './pretext';
 export {
-  AUTO_WORKERS_MIN_STEPS,
   DEFAULT_TRAIN_OPTIONS,
   resolveTrainOptions,
   type ResolvedTrainOptions,
   type TrainOptions,
   type TrainProgress,
 } from './options';
-export { trainSelfSupervised, yieldToEventLoop, type TrainReport } from './trainer';
+export { trainSelfSupervised, type TrainReport } from './trainer';
 export type { PretextProbe } from './pretextProbe';
 export {
   trainStep,

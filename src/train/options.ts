@@ -1,6 +1,8 @@
 import type { Rng } from '../math/random';
 import type { GradientWorkerProvider } from './gradientWorkers';
-import { PRETEXT_VARIANTS, type PretextVariant } from './pretext';
+import { frozenCopy, integer, oneOf, resolveOptions, type AnyOptionRow } from '../math/optionSchema';
+import type { PretextVariant } from './pretext';
+import { MIN_PATCH_SIZE, TRAIN_OPTION_ROWS } from './trainOptionRows';
 
 /** One progress report of the trainer, emitted after each step. */
 export interface TrainProgress {
@@ -113,24 +115,26 @@ export interface TrainOptions {
 export const AUTO_WORKERS_MIN_STEPS = 20;
 
 /** The defaults of `TrainOptions` (the paper's where it gives one). */
-export const DEFAULT_TRAIN_OPTIONS = Object.freeze({
-  variant: '3way' as PretextVariant,
+export const DEFAULT_TRAIN_OPTIONS: Readonly<Required<Pick<TrainOptions,
+  'variant' | 'steps' | 'batchSize' | 'learningRate' | 'momentum' | 'weightDecay' | 'warmupSteps' | 'level' | 'pasteFrom' | 'rotate' |
+  'patchSize' | 'colorJitter' | 'translate' | 'headOnlySteps' | 'freezeBatchNorm' | 'seed' | 'workers' | 'probeBatches'>>> = Object.freeze({
+  variant: '3way',
   steps: 1000,
   batchSize: 32,
   learningRate: 0.03,
   momentum: 0.9,
   weightDecay: 3e-5,
   warmupSteps: 0,
-  level: 'image' as 'image' | 'patch',
-  pasteFrom: 'crop' as 'crop' | 'image',
+  level: 'image',
+  pasteFrom: 'crop',
   rotate: false,
-  patchSize: 32 as number | readonly [number, number],
+  patchSize: 32,
   colorJitter: 0.1,
   translate: 0,
   headOnlySteps: 0,
   freezeBatchNorm: false,
-  seed: 0 as number | string,
-  workers: 'auto' as number | 'auto',
+  seed: 0,
+  workers: 'auto',
   probeBatches: 8,
 });
 
@@ -146,49 +150,50 @@ export type ResolvedTrainOptions = Readonly<
   }
 >;
 
-function check(ok: boolean, option: string, value: unknown, allowed: string): void {
-  if (!ok) throw new RangeError(`trainSelfSupervised: option ${option} must be ${allowed}, got ${String(value)}`);
-}
+const asIs = (value: unknown): unknown => value;
+const optional = (kind: 'function' | 'object', allowed: string) => (v: unknown): string | undefined =>
+  v === undefined || (typeof v === kind && v !== null) ? undefined : allowed;
+const isProvider = (p: unknown): boolean =>
+  typeof p === 'object' && p !== null && typeof (p as GradientWorkerProvider).start === 'function' && typeof (p as GradientWorkerProvider).autoWorkers === 'function';
+const D = DEFAULT_TRAIN_OPTIONS;
+const R = TRAIN_OPTION_ROWS;
+type Context = ResolvedTrainOptions | undefined;
 
-/** Fills defaults and validates; throws `RangeError` naming the option, the value and what is allowed. */
+/**
+ * The options of `trainSelfSupervised`, in resolution order: the shared training rows (the same
+ * checks as `CutPasteDetector`'s) and the trainer's own (`level`, `warmupSteps`, `workers`, …).
+ */
+const TRAIN_SCHEMA = {
+  variant: R.variant, steps: R.steps, batchSize: R.batchSize, learningRate: R.learningRate, momentum: R.momentum,
+  weightDecay: R.weightDecay,
+  level: { group: 'train', help: 'train on whole images or on patches', default: D.level, check: oneOf(['image', 'patch']) },
+  pasteFrom: R.pasteFrom, rotate: R.rotate,
+  patchSize: {
+    group: 'train', help: 'crop size of level patch', default: D.patchSize,
+    prepare: (v: unknown) => frozenCopy(typeof v === 'number' ? [v, v] : v),
+    check: (v: unknown) => (Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x) && x >= MIN_PATCH_SIZE) ? undefined : `an integer ≥ ${MIN_PATCH_SIZE} or [height, width] of such`),
+  },
+  colorJitter: R.colorJitter, translate: R.translate, headOnlySteps: R.headOnlySteps, fineTuneLearningRate: R.fineTuneLearningRate,
+  warmupSteps: {
+    group: 'train', help: 'linear warm-up steps', default: D.warmupSteps,
+    check: (v: unknown, o: Context) => (!(Number.isInteger(v) && (v as number) >= 0) ? 'an integer ≥ 0' : o && (v as number) >= o.steps - o.headOnlySteps ? 'smaller than the all-layers steps' : undefined),
+  },
+  freezeBatchNorm: R.freezeBatchNorm, seed: R.seed,
+  probeBatches: { group: 'train', help: 'held-out pretext batches', default: D.probeBatches, check: integer(0, 1024), },
+  workers: {
+    group: 'runtime', help: 'gradient worker threads', default: D.workers,
+    check: (v: unknown) => (v === 'auto' || (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 64) ? undefined : "'auto' or an integer in [0, 64]"),
+  },
+  workerProvider: { group: 'runtime', help: 'provider of workers', default: undefined, prepare: asIs, check: (v: unknown) => (v === undefined || isProvider(v) ? undefined : 'a GradientWorkerProvider ({ autoWorkers, start })') },
+  rng: { group: 'runtime', help: 'random source', default: undefined, prepare: asIs, check: optional('function', 'a function returning numbers in [0, 1)') },
+  onProgress: { group: 'runtime', help: 'progress callback', default: undefined, prepare: asIs, check: optional('function', 'a function') },
+  signal: { group: 'runtime', help: 'abort signal', default: undefined, prepare: asIs, check: optional('object', 'an AbortSignal') },
+} satisfies { readonly [K in keyof TrainOptions]-?: AnyOptionRow };
+
+/**
+ * Fills defaults and validates; throws `OptionError` (a `RangeError`) naming the option, the value
+ * and what is allowed. The ranges are those of `CutPasteDetector` (`TRAIN_OPTION_ROWS`).
+ */
 export function resolveTrainOptions(options: TrainOptions = {}): ResolvedTrainOptions {
-  const o = { ...DEFAULT_TRAIN_OPTIONS, ...stripUndefined(options) };
-  check(PRETEXT_VARIANTS.includes(o.variant), 'variant', o.variant, `one of ${PRETEXT_VARIANTS.join(', ')}`);
-  check(Number.isInteger(o.steps) && o.steps >= 1, 'steps', o.steps, 'an integer ≥ 1');
-  check(Number.isInteger(o.batchSize) && o.batchSize >= 1, 'batchSize', o.batchSize, 'an integer ≥ 1');
-  check(Number.isFinite(o.learningRate) && o.learningRate > 0, 'learningRate', o.learningRate, 'a number > 0');
-  check(o.momentum >= 0 && o.momentum < 1, 'momentum', o.momentum, 'in [0, 1)');
-  check(Number.isFinite(o.weightDecay) && o.weightDecay >= 0, 'weightDecay', o.weightDecay, 'a number ≥ 0');
-  check(Number.isInteger(o.warmupSteps) && o.warmupSteps >= 0, 'warmupSteps', o.warmupSteps, 'an integer ≥ 0');
-  check(o.level === 'image' || o.level === 'patch', 'level', o.level, "'image' or 'patch'");
-  check(o.pasteFrom === 'crop' || o.pasteFrom === 'image', 'pasteFrom', o.pasteFrom, "'crop' or 'image'");
-  check(typeof o.rotate === 'boolean', 'rotate', o.rotate, 'a boolean');
-  const patch: readonly [number, number] = typeof o.patchSize === 'number' ? [o.patchSize, o.patchSize] : o.patchSize;
-  check(
-    patch.length === 2 && patch.every((v) => Number.isInteger(v) && v >= 8),
-    'patchSize', o.patchSize, 'an integer ≥ 8 or [height, width] of such',
-  );
-  check(o.colorJitter >= 0 && o.colorJitter <= 0.5, 'colorJitter', o.colorJitter, 'in [0, 0.5]');
-  check(o.translate >= 0 && o.translate <= 0.5, 'translate', o.translate, 'in [0, 0.5]');
-  check(
-    Number.isInteger(o.headOnlySteps) && o.headOnlySteps >= 0 && o.headOnlySteps < o.steps,
-    'headOnlySteps', o.headOnlySteps, 'an integer in [0, steps)',
-  );
-  const fineTune = options.fineTuneLearningRate ?? o.learningRate;
-  check(Number.isFinite(fineTune) && fineTune > 0, 'fineTuneLearningRate', fineTune, 'a number > 0');
-  check(o.warmupSteps < o.steps - o.headOnlySteps, 'warmupSteps', o.warmupSteps, 'smaller than the all-layers steps');
-  check(Number.isInteger(o.probeBatches) && o.probeBatches >= 0 && o.probeBatches <= 1024, 'probeBatches', o.probeBatches, 'an integer in [0, 1024]');
-  check(o.workers === 'auto' || (Number.isInteger(o.workers) && o.workers >= 0 && o.workers <= 64), 'workers', o.workers, "'auto' or an integer in [0, 64]");
-  const provider = o.workerProvider as unknown;
-  check(
-    provider === undefined ||
-      (typeof provider === 'object' && provider !== null &&
-        typeof (provider as GradientWorkerProvider).start === 'function' && typeof (provider as GradientWorkerProvider).autoWorkers === 'function'),
-    'workerProvider', provider, 'a GradientWorkerProvider ({ autoWorkers, start })',
-  );
-  return Object.freeze({ ...o, patchSize: patch, fineTuneLearningRate: fineTune });
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+  return resolveOptions<typeof TRAIN_SCHEMA, ResolvedTrainOptions>(TRAIN_SCHEMA, options, 'trainSelfSupervised');
 }

@@ -1,33 +1,26 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { shuffleInPlace, type Rng } from '../math/random';
 import { pixelsFromTensor } from '../ops/pixelTensors';
-import { cutPastePixels } from '../ops/pixels/cutPastePixels';
-import { cutPasteScarPixels } from '../ops/pixels/cutPasteScarPixels';
 import { gatherImages } from '../ops/pixels/gatherImages';
 import { checkPixelBatch, type PixelBatch } from '../ops/pixels/pixelBatch';
+import { PRETEXT_AUGMENTATIONS, PRETEXT_VARIANT_CLASSES, type PretextAugmentationName } from './pretextVariants';
 
-/**
- * The self-supervised pretext tasks of the paper (section 2.2):
- * - `binary`: normal vs CutPaste;
- * - `scar`: normal vs CutPaste-Scar;
- * - `3way`: normal vs CutPaste vs CutPaste-Scar (the paper's best, the default);
- * - `union`: normal vs (CutPaste or CutPaste-Scar, half each).
- */
-export type PretextVariant = 'binary' | 'scar' | '3way' | 'union';
+/** A pretext task (section 2.2 of the paper): a row of {@link PRETEXT_VARIANT_CLASSES} (`'3way'` is the paper's best). */
+export type PretextVariant = keyof typeof PRETEXT_VARIANT_CLASSES;
 
 /** Every variant, for validation messages and loops. */
-export const PRETEXT_VARIANTS: readonly PretextVariant[] = ['binary', 'scar', '3way', 'union'];
+export const PRETEXT_VARIANTS = Object.keys(PRETEXT_VARIANT_CLASSES) as readonly PretextVariant[];
 
-/** Number of classes of a variant's classifier. */
+/** Number of classes of a variant's classifier (the originals and one per augmented class: 3 for `'3way'`). */
 export function pretextClasses(variant: PretextVariant): number {
   checkVariant('pretextClasses', variant);
-  return variant === '3way' ? 3 : 2;
+  return 1 + PRETEXT_VARIANT_CLASSES[variant].length;
 }
 
-/** How many augmented copies of each original a batch holds (1 for two-class variants, 2 for 3-way). */
+/** How many augmented copies of each original a batch holds (one per augmented class: 2 for `'3way'`). */
 export function pretextCopies(variant: PretextVariant): number {
   checkVariant('pretextCopies', variant);
-  return variant === '3way' ? 2 : 1;
+  return PRETEXT_VARIANT_CLASSES[variant].length;
 }
 
 function checkVariant(fn: string, variant: unknown): void {
@@ -76,9 +69,10 @@ export interface PretextBatch {
 
 /**
  * Builds one pretext batch in JS memory from `originals` (already whole-image augmented): the
- * originals with label 0, then their augmented copies. Random draws come from `rng` in a fixed order
- * (CutPaste parameters first, then Scar; `union` first shuffles which half gets which), so a seed
- * reproduces the batch exactly on any backend. `originals` is not modified.
+ * originals with label 0, then their augmented copies, class by class as `PRETEXT_VARIANT_CLASSES`
+ * lists them. Random draws come from `rng` in that fixed order (`'3way'`: CutPaste, then Scar; a class
+ * of several augmentations, `'union'`, first shuffles which original gets which), so a seed reproduces
+ * the batch exactly on any backend. `originals` is not modified.
  *
  * @example
  * const { images, labels } = pretextPixels(batch, '3way', createRng(1));
@@ -92,38 +86,50 @@ export function pretextPixels(originals: PixelBatch, variant: PretextVariant, rn
   if (scarScale !== undefined && !(typeof scarScale === 'number' && scarScale > 0 && Number.isFinite(scarScale))) {
     throw new RangeError(`pretextPixels: options.scarScale must be a positive finite number, got ${String(scarScale)}`);
   }
-  const scar = { shrinkToFit: true, ...(scarScale === undefined ? {} : { scale: scarScale }) };
-  const { source } = options;
-  const from = (indices?: number[]) => (source === undefined ? {} : { source: indices ? gatherImages(source, indices) : source });
+  return pretextOfClasses(originals, PRETEXT_VARIANT_CLASSES[variant], rng, options);
+}
+
+/**
+ * {@link pretextPixels} for a variant given as its classes (a row of `PRETEXT_VARIANT_CLASSES`), without
+ * argument checks. Internal (exported for tests).
+ */
+export function pretextOfClasses(
+  originals: PixelBatch,
+  classes: readonly (readonly PretextAugmentationName[])[],
+  rng: Rng,
+  { source, scarScale }: PretextOptions,
+): PretextPixels {
+  const scale = scarScale === undefined ? {} : { scarScale };
   const n = originals.batch;
   const size = originals.data.length;
-  const copies = pretextCopies(variant);
+  const copies = classes.length;
   const data = new Float32Array(size * (1 + copies));
   const labels = new Int32Array(n * (1 + copies));
   const sources = Int32Array.from({ length: n * (1 + copies) }, (_, i) => i % n);
   data.set(originals.data);
-  const part = (k: number) => data.subarray(k * size, (k + 1) * size);
-  if (variant === 'binary' || variant === '3way') {
-    cutPastePixels(originals, { ...from(), rng, out: part(1) });
-    labels.fill(1, n, 2 * n);
-  }
-  if (variant === 'scar' || variant === '3way') {
-    const k = variant === '3way' ? 2 : 1;
-    cutPasteScarPixels(originals, { ...scar, ...from(), rng, out: part(k) });
+  classes.forEach((augmentations, c) => {
+    const k = c + 1;
+    const out = data.subarray(k * size, (k + 1) * size);
     labels.fill(k, k * n, (k + 1) * n);
-  }
-  if (variant === 'union') {
+    if (augmentations.length === 1) {
+      PRETEXT_AUGMENTATIONS[augmentations[0]!](originals, rng, out, { ...scale, ...(source ? { source } : {}) });
+      return;
+    }
+    // Several augmentations share the class: a shuffled order, cut into equal parts (the first ones take the odd one).
     const order = shuffleInPlace(Array.from({ length: n }, (_, i) => i), rng);
-    const half = Math.ceil(n / 2);
     const imageSize = size / n;
-    const target = part(1);
-    const cp = order.slice(0, half);
-    const sc = order.slice(half);
-    if (cp.length) cutPastePixels(gatherImages(originals, cp), { ...from(cp), rng, out: target.subarray(0, cp.length * imageSize) });
-    if (sc.length) cutPasteScarPixels(gatherImages(originals, sc), { ...scar, ...from(sc), rng, out: target.subarray(cp.length * imageSize) });
-    labels.fill(1, n, 2 * n);
-    sources.set([...cp, ...sc], n);
-  }
+    let start = 0;
+    augmentations.forEach((name, a) => {
+      const end = Math.ceil(((a + 1) * n) / augmentations.length);
+      const part = order.slice(start, end);
+      if (part.length) {
+        const partSource = source ? { source: gatherImages(source, part) } : {};
+        PRETEXT_AUGMENTATIONS[name](gatherImages(originals, part), rng, out.subarray(start * imageSize, end * imageSize), { ...scale, ...partSource });
+      }
+      start = end;
+    });
+    sources.set(order, k * n);
+  });
   return { images: { ...originals, batch: n * (1 + copies), data }, labels, sources };
 }
 

@@ -2,14 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { StateError } from '../errors';
 import { linearClassifier, type LinearClassifierConfig } from '../models/linearClassifier';
 import { projectionHead, type ProjectionHeadConfig } from '../models/projectionHead';
-import { resnet } from '../models/resnet';
-import type { ResolvedResNetConfig } from '../models/resnetConfig';
+import { encoderFor, encoderKinds, type EncoderConfig } from '../models/encoderRegistry';
 import type { Encoder, Head } from '../models/types';
-import { prepareBackend } from '../ops/kernels/index';
+import { prepareBackend } from '../kernels/index';
 import type { GradientRequest, GradientResult, ReplicaSpec, WeightArray } from './gradientWorkers';
 import { stepGradients, type PretextModel } from './step';
 
-/** The architectures of a model a gradient worker can rebuild: a ResNet, a projection head and a linear classifier. */
+/** The architectures of a model a gradient worker can rebuild: a registered encoder kind, a projection head and a linear classifier. */
 export type ReplicaArchitecture = Pick<ReplicaSpec, 'encoder' | 'head' | 'classifier'>;
 
 /**
@@ -24,21 +23,37 @@ export function phaseVariables(model: PretextModel, phase: 'head' | 'all', freez
 }
 
 /**
- * The architecture of `model` when a worker can rebuild it from data (a `resnet` encoder, a
- * `projectionHead` and a `linearClassifier`, judged by their `toConfig()`), else `undefined` (a
- * pretrained encoder, or networks of the caller's own making).
+ * The architecture of `model` when a worker can rebuild it from data (an encoder of a registered kind,
+ * see `registerEncoder`; a `projectionHead`; a `linearClassifier`; judged by their `toConfig()`), else
+ * `undefined` (a pretrained encoder, or networks of the caller's own making; `replicaBlocker` says why).
  * @example
  * replicaArchitecture({ encoder: resnet(resnetPreset('patch32')), head, classifier }); // { encoder, head, classifier }
  */
 export function replicaArchitecture(model: PretextModel): ReplicaArchitecture | undefined {
-  const encoder = model.encoder.toConfig() as Partial<ResolvedResNetConfig> | undefined;
+  return replicaBlocker(model) === undefined
+    ? structuredCloneOf({ encoder: model.encoder.toConfig() as EncoderConfig, head: model.head.toConfig() as ProjectionHeadConfig, classifier: model.classifier.toConfig() as LinearClassifierConfig })
+    : undefined;
+}
+
+/**
+ * Why a gradient worker cannot rebuild `model` (`replicaArchitecture` is `undefined`), or `undefined` when it can.
+ * @example
+ * replicaBlocker({ encoder: pretrainedEncoder(model), head, classifier }); // 'a pretrained encoder cannot be rebuilt in a worker (its model is not data)'
+ */
+export function replicaBlocker(model: PretextModel): string | undefined {
+  const encoder = model.encoder.toConfig() as Partial<EncoderConfig> | undefined;
   const head = model.head.toConfig() as Partial<ProjectionHeadConfig> | undefined;
   const classifier = model.classifier.toConfig() as Partial<LinearClassifierConfig> | undefined;
-  if (encoder?.kind !== 'resnet' || !Array.isArray(encoder.blocks)) return undefined;
-  if (typeof head?.inputDim !== 'number' || !Array.isArray(head.widths)) return undefined;
-  if (typeof classifier?.inputDim !== 'number' || typeof classifier.classes !== 'number') return undefined;
-  if (Object.keys(classifier).length !== 2) return undefined;
-  return structuredCloneOf({ encoder: encoder as ResolvedResNetConfig, head: head as ProjectionHeadConfig, classifier: classifier as LinearClassifierConfig });
+  const kind = encoder?.kind;
+  if (kind === 'pretrained') return 'a pretrained encoder cannot be rebuilt in a worker (its model is not data)';
+  if (typeof kind !== 'string' || !encoderFor(kind)) {
+    return `the encoder's kind ${typeof kind === 'string' ? `'${kind}'` : '(none in its toConfig())'} is not registered (registered: ${encoderKinds().join(', ')}; see registerEncoder)`;
+  }
+  if (typeof head?.inputDim !== 'number' || !Array.isArray(head.widths)) return 'the head is not a projectionHead';
+  if (typeof classifier?.inputDim !== 'number' || typeof classifier.classes !== 'number' || Object.keys(classifier).length !== 2) {
+    return 'the classifier is not a linearClassifier';
+  }
+  return undefined;
 }
 
 /**
@@ -92,7 +107,11 @@ export interface GradientReplica {
  */
 export function gradientReplica(spec: ReplicaSpec): GradientReplica {
   prepareBackend(); // the kernel fills and overrides the training thread's trainer installed on its own backend
-  const encoder = resnet(spec.encoder);
+  const entry = encoderFor(spec.encoder.kind);
+  if (!entry) {
+    throw new RangeError(`gradientReplica: spec.encoder.kind '${spec.encoder.kind}' is not registered in this thread (registered: ${encoderKinds().join(', ')}); call registerEncoder here too`);
+  }
+  const encoder = entry.build(spec.encoder);
   const model: PretextModel = { encoder, head: projectionHead(spec.head), classifier: linearClassifier(spec.classifier) };
   try {
     setWeights(model.encoder, spec.weights.encoder);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AbortError } from '../errors';
 import { createRng, shuffleInPlace, type Rng } from '../math/random';
-import { prepareBackend } from '../ops/kernels/index';
+import { prepareBackend } from '../kernels/index';
 import { colorJitterPixels } from '../ops/pixels/colorJitterPixels';
 import { gatherImages } from '../ops/pixels/gatherImages';
 import type { PixelBatch } from '../ops/pixels/pixelBatch';
@@ -13,7 +13,7 @@ import { AUTO_WORKERS_MIN_STEPS, resolveTrainOptions, type ResolvedTrainOptions,
 import { parallelStep, splitPretext } from './parallelStep';
 import { pretextClasses, pretextCopies, pretextPixels, type PretextPixels } from './pretext';
 import { probePretext, type PretextProbe } from './pretextProbe';
-import { phaseVariables, replicaArchitecture, replicaSpec } from './replica';
+import { phaseVariables, replicaArchitecture, replicaBlocker, replicaSpec } from './replica';
 import { cosineSchedule } from './schedule';
 import { trainStep, type PretextModel } from './step';
 import { MomentumSGD } from './sgd';
@@ -32,6 +32,8 @@ export interface TrainReport {
   imagesPerSecond: number;
   /** Gradient workers that helped (0: the calling thread did everything; see `TrainOptions.workers`). */
   workers: number;
+  /** `workers: 'auto'` that used none: why (e.g. a pretrained encoder cannot be rebuilt in a worker). */
+  workersNote?: string;
   /** The task on fresh batches after training (`TrainOptions.probeBatches`; absent when 0). */
   heldOut?: PretextProbe;
 }
@@ -67,7 +69,7 @@ export async function trainSelfSupervised(
   if (bad >= 0) throw new RangeError(`trainSelfSupervised: images must hold finite pixels, got ${dataset.data[bad]} at index ${bad}`);
   const perStep = o.batchSize * (1 + pretextCopies(o.variant));
 
-  const workerCount = plannedWorkers(model, o);
+  const { count: workerCount, note: workersNote } = plannedWorkers(model, o);
   const headVars = phaseVariables(model, 'head', o.freezeBatchNorm);
   const allVars = phaseVariables(model, 'all', o.freezeBatchNorm);
   const headPhase = o.headOnlySteps;
@@ -157,6 +159,7 @@ export async function trainSelfSupervised(
     seconds,
     imagesPerSecond: (o.steps * perStep) / seconds,
     workers: workers?.size ?? 0,
+    ...(workersNote ? { workersNote } : {}),
     ...(heldOut ? { heldOut } : {}),
   };
 }
@@ -170,30 +173,32 @@ async function probeHeldOut(model: PretextModel, dataset: PixelBatch, o: Resolve
 }
 
 /**
- * How many gradient workers the run uses (`TrainOptions.workers`); throws `RangeError` when an
- * explicit count cannot be honoured.
+ * How many gradient workers the run uses (`TrainOptions.workers`) and, when `'auto'` uses none, why;
+ * throws `RangeError` when an explicit count cannot be honoured.
  */
-function plannedWorkers(model: PretextModel, o: ResolvedTrainOptions): number {
+function plannedWorkers(model: PretextModel, o: ResolvedTrainOptions): { count: number; note?: string } {
   const provider = o.workerProvider ?? registeredGradientWorkerProvider();
-  const replicable = replicaArchitecture(model) !== undefined;
+  const blocker = replicaBlocker(model);
   if (o.workers === 'auto') {
-    if (!provider || !replicable || o.steps < AUTO_WORKERS_MIN_STEPS) return 0;
+    const none = (note: string) => ({ count: 0, note: `workers 'auto' used none: ${note}` });
+    if (blocker) return none(blocker);
+    if (!provider) return none("no gradient-worker provider is registered (import 'cutpaste/node', or pass workerProvider)");
+    if (o.steps < AUTO_WORKERS_MIN_STEPS) return none(`runs of fewer than ${AUTO_WORKERS_MIN_STEPS} steps train on one thread`);
     const auto = provider.autoWorkers(tf.getBackend());
-    return Number.isInteger(auto) && auto > 0 ? Math.min(auto, o.batchSize - 1) : 0;
+    if (!(Number.isInteger(auto) && auto > 0)) return none(`the gradient-worker provider gives none on the ${tf.getBackend()} backend`);
+    return o.batchSize > 1 ? { count: Math.min(auto, o.batchSize - 1) } : none('a batch of one original cannot be split between threads');
   }
   const n = o.workers;
-  if (n === 0) return 0;
+  if (n === 0) return { count: 0 };
   const fn = 'trainSelfSupervised';
   if (!provider) {
     throw new RangeError(`${fn}: option workers ${n} needs a gradient-worker provider: import 'cutpaste/node' (Node), pass workerProvider, or use workers: 0`);
   }
-  if (!replicable) {
-    throw new RangeError(`${fn}: option workers ${n} needs networks a worker can rebuild (a resnet encoder, a projectionHead and a linearClassifier); use workers: 0`);
-  }
+  if (blocker) throw new RangeError(`${fn}: option workers ${n} needs networks a worker can rebuild, but ${blocker}; use workers: 0`);
   if (n > o.batchSize - 1) {
     throw new RangeError(`${fn}: option workers must be smaller than batchSize (${o.batchSize}): each thread needs at least one original image per step, got ${n}`);
   }
-  return n;
+  return { count: n };
 }
 
 async function startWorkers(model: PretextModel, o: ResolvedTrainOptions, count: number): Promise<GradientWorkers> {

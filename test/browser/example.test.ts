@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { synthesizeCategory, type SyntheticImage } from '../../src/index';
+import { synthesizeCategory, type SyntheticImage } from '../../src/synthetic';
 import { BUILD_ROOT, bundleDir, CHROMIUM_TESTS, launchChromium, serve, type LaunchedBrowser, type StaticServer } from './harness';
 
 /** Where the screenshot goes. */

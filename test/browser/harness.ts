@@ -80,7 +80,13 @@ export async function buildBundle(name: BundleName): Promise<string> {
     logLevel: 'error',
     configFile: existsSync(configFile) ? configFile : false,
     base: './',
-    resolve: { alias: [{ find: /^cutpaste$/, replacement: join(ROOT, 'src', 'index.ts') }] },
+    resolve: {
+      alias: [
+        { find: /^cutpaste$/, replacement: join(ROOT, 'src', 'index.ts') },
+        { find: /^cutpaste\/advanced$/, replacement: join(ROOT, 'src', 'advanced.ts') },
+        { find: /^cutpaste\/synthetic$/, replacement: join(ROOT, 'src', 'synthetic.ts') },
+      ],
+    },
     // The test page stays readable (stack traces); the example is built as a user would build it.
     build: { outDir, emptyOutDir: true, reportCompressedSize: false, ...(name === 'page' ? { minify: false } : {}) },
   });

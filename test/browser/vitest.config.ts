@@ -10,7 +10,11 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   root: fileURLToPath(new URL('../..', import.meta.url)),
   resolve: {
-    alias: [{ find: /^cutpaste$/, replacement: fileURLToPath(new URL('../../src/index.ts', import.meta.url)) }],
+    alias: [
+      { find: /^cutpaste$/, replacement: fileURLToPath(new URL('../../src/index.ts', import.meta.url)) },
+      { find: /^cutpaste\/advanced$/, replacement: fileURLToPath(new URL('../../src/advanced.ts', import.meta.url)) },
+      { find: /^cutpaste\/synthetic$/, replacement: fileURLToPath(new URL('../../src/synthetic.ts', import.meta.url)) },
+    ],
   },
   test: {
     name: 'browser',

@@ -9,9 +9,8 @@
  * Sizes are tiny on purpose: webgl and webgpu run on SwiftShader (a CPU rasteriser) here.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { CutPasteDetector, GaussianDensity, type RawImage } from 'cutpaste';
 import {
-  CutPasteDetector,
-  GaussianDensity,
   colorJitter,
   createPixelBatch,
   createRng,
@@ -28,12 +27,11 @@ import {
   randomTranslate,
   resnet,
   scar,
-  synthesizeCategory,
   toModelInput,
   trainSelfSupervised,
-  type RawImage,
   type ResNetConfig,
-} from 'cutpaste';
+} from 'cutpaste/advanced';
+import { synthesizeCategory } from 'cutpaste/synthetic';
 
 /** Named outputs of a workload: each a flat list of numbers. */
 export type Outputs = Record<string, number[]>;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CutPasteDetector, createSyntheticCategory, type SyntheticKind } from '../../src/index';
+import { CutPasteDetector } from '../../src/index';
+import { createSyntheticCategory, type SyntheticKind } from '../../src/synthetic';
 import { CHOICE_MIN_IMAGES } from '../../src/detector/densityChoice';
 import { expectNoLeak } from '../helpers/tensors';
 import { TINY_PATCH_ENCODER } from '../helpers/tinyDetectors';

@@ -42,7 +42,7 @@ describe('detector format version 1 fixture', () => {
   it('holds format version 1 documents written by cutpaste 0.1.0', async () => {
     expect(expected.formatVersion).toBe(1);
     for (const [name] of models) {
-      const json = JSON.parse(await readFile(`${FIXTURE}${name}/model.json`, 'utf8'));
+      const json = JSON.parse(await readFile(`${FIXTURE}${name}/model.json`, 'utf8')) as { userDefinedMetadata: { cutpaste: unknown } };
       expect(json.userDefinedMetadata.cutpaste).toMatchObject({ format: 'cutpaste.detector', formatVersion: 1, library: '0.1.0' });
     }
   });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CutPasteDetector, DETECTOR_FORMAT_VERSION, FormatError, type CutPasteOptions } from '../../src/index';
+import { CutPasteDetector, FormatError, type CutPasteOptions } from '../../src/index';
+import { DETECTOR_FORMAT_VERSION } from '../../src/advanced';
 import { saveToMemory } from '../helpers/artifacts';
 import { expectNoLeak } from '../helpers/tensors';
 import { objectImages } from '../helpers/textures';

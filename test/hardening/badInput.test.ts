@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { StateError } from '../../src/index';
 import {
   colorJitter,
   createRng,
@@ -29,10 +30,9 @@ import {
   resnetPreset,
   scar,
   scarWithMask,
-  StateError,
   tensorFromPixels,
   type PretextModel,
-} from '../../src/index';
+} from '../../src/advanced';
 import { expectRefusal, type Refusal } from './refusal';
 
 const H = 20; // non-square everywhere

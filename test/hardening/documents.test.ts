@@ -7,7 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CutPasteDetector, FormatError, resolveCutPasteOptions, StateError } from '../../src/index';
+import { CutPasteDetector, FormatError, StateError } from '../../src/index';
+import { resolveCutPasteOptions } from '../../src/advanced';
 import { editDocument, saveToMemory } from '../helpers/artifacts';
 import { expectNoLeak } from '../helpers/tensors';
 import { objectImages } from '../helpers/textures';
@@ -47,7 +48,7 @@ const load = (which: keyof typeof saved, edit: (doc: Doc) => void) => () =>
 function nested(levels: number): Record<string, unknown> {
   const root: Record<string, unknown> = {};
   let at = root;
-  for (let i = 0; i < levels; i++) at = (at.value = {}) as Record<string, unknown>;
+  for (let i = 0; i < levels; i++) at = (at.value = {});
   return root;
 }
 

@@ -6,7 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AbortError, CutPasteDetector, resolveCutPasteOptions, type FitProgress, type ResNetConfig, type TestSet } from '../../src/index';
+import { AbortError, CutPasteDetector, type FitProgress, type TestSet } from '../../src/index';
+import { resolveCutPasteOptions, type ResNetConfig } from '../../src/advanced';
 import { objectImages } from '../helpers/textures';
 import { TINY_DETECTORS, TINY_IMAGE_ENCODER, TINY_SIZE } from '../helpers/tinyDetectors';
 
@@ -177,8 +178,8 @@ describe('options are copied and frozen; null is refused', () => {
   const names = Object.keys(resolveCutPasteOptions({}));
   for (const name of names) {
     it(`refuses ${name}: null with a RangeError naming the option`, () => {
-      expect(() => resolveCutPasteOptions({ [name]: null } as never)).toThrow(new RegExp(`^CutPasteDetector: option ${name} must be .*, got null$`));
-      expect(() => resolveCutPasteOptions({ [name]: null } as never)).toThrow(RangeError);
+      expect(() => resolveCutPasteOptions({ [name]: null })).toThrow(new RegExp(`^CutPasteDetector: option ${name} must be .*, got null$`));
+      expect(() => resolveCutPasteOptions({ [name]: null })).toThrow(RangeError);
     });
   }
 

@@ -166,7 +166,7 @@ describe('fileSystemHandler.load reads nothing outside the model folder, and not
     writeFileSync(join(dir, 'shards', 'a.bin'), Buffer.alloc(8, 2));
     writeFileSync(join(dir, 'shards', 'b.bin'), Buffer.alloc(24, 3));
     const loaded = await fileSystemHandler(dir).load();
-    expect(Array.from(new Uint8Array(tf.io.CompositeArrayBuffer.join(loaded.weightData!)))).toEqual([...Array(8).fill(2), ...Array(24).fill(3)]);
+    expect(Array.from(new Uint8Array(tf.io.CompositeArrayBuffer.join(loaded.weightData)))).toEqual([...Array<number>(8).fill(2), ...Array<number>(24).fill(3)]);
     const again = await CutPasteDetector.load(`file://${saved}`);
     again.dispose();
   });
@@ -239,7 +239,7 @@ describe('save deletes nothing it cannot prove it wrote', () => {
     await detector.save(`file://${dir}`);
     expect(statSync(dir).ino).toBe(inode); // written into, not replaced
     expect(readdirSync(dir).sort()).toEqual(['model.json', 'weights.bin']);
-    expect(JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')).savedBy).toBe('cutpaste');
+    expect((JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { savedBy?: string }).savedBy).toBe('cutpaste');
     await detector.save(`file://${dir}`);
     expect(readdirSync(join(root, 'save')).filter((n) => n.startsWith('.'))).toEqual([]);
     const again = await CutPasteDetector.load(`file://${dir}`);
@@ -290,8 +290,8 @@ describe('http(s):// loads fetch no weight path that leaves the model URL', () =
     beforeAll(async () => {
       files['/good/model.json'] = readFileSync(join(saved, 'model.json'));
       files['/good/weights.bin'] = readFileSync(join(saved, 'weights.bin'));
-      const manifest = JSON.parse(readFileSync(join(saved, 'model.json'), 'utf8'));
-      manifest.weightsManifest[0].paths = ['../secret/weights.bin'];
+      const manifest = JSON.parse(readFileSync(join(saved, 'model.json'), 'utf8')) as tf.io.ModelJSON;
+      manifest.weightsManifest[0]!.paths = ['../secret/weights.bin'];
       files['/evil/model.json'] = Buffer.from(JSON.stringify(manifest));
       files['/secret/weights.bin'] = files['/good/weights.bin'];
       files['/fat/model.json'] = files['/good/model.json'];

@@ -12,13 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AbortError,
   CutPasteDetector,
-  DETECTOR_FORMAT_VERSION,
   fileSystemHandler,
   FormatError,
   generateSyntheticCategory,
   StateError,
   VERSION,
 } from '../../src/node/index';
+import { DETECTOR_FORMAT_VERSION } from '../../src/advanced';
 import { objectImages } from '../helpers/textures';
 import { editDocument, saveToMemory } from '../helpers/artifacts';
 import { expectRefusal, type Refusal } from './refusal';
@@ -57,8 +57,9 @@ function damagedCopy(name: string, change: (dir: string) => void): string {
   return dir;
 }
 
-const editJson = (dir: string, edit: (json: { userDefinedMetadata: { cutpaste: Record<string, unknown> } }) => void): void => {
-  const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+type ModelJson = { userDefinedMetadata: { cutpaste: Record<string, unknown> } };
+const editJson = (dir: string, edit: (json: ModelJson) => void): void => {
+  const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as ModelJson;
   edit(json);
   writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
 };

@@ -5,8 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AbortError, StateError } from '../../src/index';
 import {
-  AbortError,
   cosineSchedule,
   createRng,
   crossEntropy,
@@ -20,12 +20,11 @@ import {
   resnet,
   resnetPreset,
   resolveTrainOptions,
-  StateError,
   toModelInput,
   trainSelfSupervised,
   trainStep,
   type PretextModel,
-} from '../../src/index';
+} from '../../src/advanced';
 import { expectRefusal, type Refusal } from './refusal';
 
 let train: tf.Tensor4D; // [3, 36, 40, 3]: non-square, large enough for patch32
@@ -72,10 +71,10 @@ describe('the trainer refuses bad input before training', () => {
     ['a patch larger than the images', () => trainSelfSupervised(model, train, { ...quick, level: 'patch', patchSize: 48 }), RangeError, /^trainSelfSupervised: patchSize \[48, 48\] does not fit images of 36×40$/],
     ['0 steps', () => trainSelfSupervised(model, train, { steps: 0 }), RangeError, /^trainSelfSupervised: option steps must be an integer ≥ 1, got 0$/],
     ['a variant the classifier does not fit', () => trainSelfSupervised(model, train, { ...quick, variant: 'binary' }), RangeError, /^trainSelfSupervised: variant 'binary' needs a classifier with 2 outputs, got 3$/],
-    ['a momentum of 1', () => resolveTrainOptions({ momentum: 1 }), RangeError, /^trainSelfSupervised: option momentum must be in \[0, 1\), got 1$/],
-    ['an unknown level', () => resolveTrainOptions({ level: 'pixel' as never }), RangeError, /^trainSelfSupervised: option level must be 'image' or 'patch', got pixel$/],
-    ['a NaN learning rate', () => resolveTrainOptions({ learningRate: NaN }), RangeError, /^trainSelfSupervised: option learningRate must be a number > 0, got NaN$/],
-    ['as many head-only steps as steps', () => resolveTrainOptions({ steps: 5, headOnlySteps: 5 }), RangeError, /^trainSelfSupervised: option headOnlySteps must be an integer in \[0, steps\), got 5$/],
+    ['a momentum of 1', () => resolveTrainOptions({ momentum: 1 }), RangeError, /^trainSelfSupervised: option momentum must be a number in \[0, 1\), got 1$/],
+    ['an unknown level', () => resolveTrainOptions({ level: 'pixel' as never }), RangeError, /^trainSelfSupervised: option level must be 'image' or 'patch', got "pixel"$/],
+    ['a NaN learning rate', () => resolveTrainOptions({ learningRate: NaN }), RangeError, /^trainSelfSupervised: option learningRate must be a number in \(0, 10\], got NaN$/],
+    ['as many head-only steps as steps', () => resolveTrainOptions({ steps: 5, headOnlySteps: 5 }), RangeError, /^trainSelfSupervised: option headOnlySteps must be an integer in \[0, steps = 5\), got 5$/],
   ];
   for (const [what, call, kind, message] of rows) {
     it(`refuses ${what} with a ${kind.name}`, async () => {

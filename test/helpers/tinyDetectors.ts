@@ -1,4 +1,5 @@
-import type { CutPasteOptions, ResNetConfig } from '../../src/index';
+import type { CutPasteOptions } from '../../src/index';
+import type { ResNetConfig } from '../../src/advanced';
 
 /**
  * Tiny detectors for tests that fit end to end in about a second on the cpu backend: the smallest

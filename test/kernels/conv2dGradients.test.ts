@@ -1,9 +1,9 @@
 // The conv2d gradient fills on wasm against the cpu backend's own kernels, on many geometries.
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { conv2dFilterGradient } from '../../src/ops/kernels/conv2dFilterGradient';
-import { conv2dInputGradient } from '../../src/ops/kernels/conv2dInputGradient';
-import { isKernelOverridden } from '../../src/ops/kernels/index';
+import { conv2dFilterGradient } from '../../src/kernels/conv2dFilterGradient';
+import { conv2dInputGradient } from '../../src/kernels/conv2dInputGradient';
+import { isKernelOverridden } from '../../src/kernels/index';
 import { expectNoLeak } from '../helpers/tensors';
 import { expectSameOnBothBackends, relativeError, runOn, values } from './crossBackend';
 
@@ -39,7 +39,7 @@ for (const x of inputs) {
 }
 
 const describeCase = (c: Case) =>
-  `x [${c.x}] kernel ${c.kernel.join('×')} → ${c.outChannels} stride ${c.strides} pad ${JSON.stringify(c.pad)}`;
+  `x [${c.x.join(',')}] kernel ${c.kernel.join('×')} → ${c.outChannels} stride ${String(c.strides)} pad ${JSON.stringify(c.pad)}`;
 
 /** Gradients of Σ conv2d(x, W) ⊙ R with respect to x and W (R fixed, so dy is not uniform). */
 function conv2dGrads(c: Case, seed: number): () => tf.Tensor[] {
@@ -115,7 +115,7 @@ describe('the gradient formulations with dilation (tfjs refuses dilated conv gra
     [[1, 11, 10, 1], 3, [1, 2], [[0, 0], [2, 2], [1, 3], [0, 0]]],
   ];
   for (const [xs, k, s, pad] of dilated) {
-    it(`match the cpu kernels on the equivalent undilated filter: x [${xs}], ${k}×${k}, dilation 2, stride ${s}, pad ${JSON.stringify(pad)}`, async () => {
+    it(`match the cpu kernels on the equivalent undilated filter: x [${xs.join(',')}], ${k}×${k}, dilation 2, stride ${String(s)}, pad ${JSON.stringify(pad)}`, async () => {
       const d = 2;
       const fs: Case['x'] = [k, k, xs[3], 5];
       const info = tf.backend_util.computeConv2DInfo(xs, fs, s, d, pad);

@@ -8,7 +8,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-layers';
 import { expect } from 'vitest';
 import { createRng } from '../../src/math/random';
-import { restoreBackendKernels } from '../../src/ops/kernels/index';
+import { restoreBackendKernels } from '../../src/kernels/index';
 
 tf.env().set('PROD', true);
 // The reference is the cpu backend's own kernels: undo the library's cpu override (Conv2DBackpropFilter).

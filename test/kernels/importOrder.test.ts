@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-layers';
 import { describe, expect, it, vi } from 'vitest';
-import { KERNEL_FILLS, isKernelOverridden } from '../../src/ops/kernels/index';
+import { KERNEL_FILLS, isKernelOverridden } from '../../src/kernels/index';
 
 describe('importing the wasm backend after cutpaste', () => {
   it('keeps the fills, logs no "already registered" warning, and applies the override when wasm is selected', async () => {

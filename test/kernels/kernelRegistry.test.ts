@@ -8,7 +8,7 @@ import {
   registerKernelFills,
   restoreBackendKernels,
   useKernelOverrides,
-} from '../../src/ops/kernels/index';
+} from '../../src/kernels/index';
 import { expectNoLeak } from '../helpers/tensors';
 import { relativeError, runOn, values } from './crossBackend';
 

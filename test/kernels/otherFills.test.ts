@@ -1,7 +1,7 @@
 // The depthwise-convolution, einsum and segment-sum fills on wasm against the cpu backend's kernels.
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { segmentSum } from '../../src/ops/kernels/unsortedSegmentSum';
+import { segmentSum } from '../../src/kernels/unsortedSegmentSum';
 import { expectNoLeak } from '../helpers/tensors';
 import { expectSameOnBothBackends, runOn, values } from './crossBackend';
 
@@ -14,7 +14,7 @@ describe('depthwise conv2d gradients on wasm', () => {
     [[3, 6, 8, 1], 3, 1, 1, 1],
   ];
   for (const [xs, k, multiplier, strides, pad] of cases) {
-    it(`equal the cpu backend's: x [${xs}], ${k}×${k}, multiplier ${multiplier}, stride ${strides}, pad ${pad}`, async () => {
+    it(`equal the cpu backend's: x [${xs.join(',')}], ${k}×${k}, multiplier ${multiplier}, stride ${String(strides)}, pad ${pad}`, async () => {
       const fs = [k, k, xs[3], multiplier] as [number, number, number, number];
       const info = tf.backend_util.computeConv2DInfo(xs, fs, strides, 1, pad, undefined, true);
       const rs = [xs[0], info.outHeight, info.outWidth, xs[3] * multiplier];

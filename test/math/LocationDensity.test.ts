@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GaussianDensity, LocationDensity, createRng } from '../../src/index';
+import { GaussianDensity, LocationDensity } from '../../src/index';
+import { createRng } from '../../src/advanced';
 
 function features(images: number, locations: number, d: number, seed: number): Float32Array {
   const rng = createRng(seed);
@@ -50,7 +51,7 @@ describe('LocationDensity', () => {
 
 describe('locationAlignment', () => {
   it('is the between-location share of the variance: 0 when every location has the same distribution, near 1 when locations differ', async () => {
-    const { locationAlignment } = await import('../../src/index');
+    const { locationAlignment } = await import('../../src/advanced');
     const [n, L, d] = [40, 6, 3];
     const rng = createRng(9);
     const stationary = new Float32Array(n * L * d).map(() => rng());

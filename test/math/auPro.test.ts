@@ -7,7 +7,7 @@ const { height, width, masks } = fixture;
 // Against the official MVTec AD code (ported to scripts/make-fixtures.py): 1e-12 absolute.
 describe('auPro', () => {
   for (const c of fixture.cases) {
-    for (const [limit, expected] of Object.entries(c.expected)) {
+    for (const [limit, expected] of Object.entries(c.expected as Record<string, number>)) {
       it(`matches the MVTec AD reference on ${c.name} maps with fprLimit ${limit}`, () => {
         const options = { fprLimit: Number(limit) };
         expect(auPro(c.maps.map((m) => Float32Array.from(m)), masks.map((m) => Uint8Array.from(m)), height, width, options))

@@ -17,7 +17,7 @@ import { loadImageFolder } from '../../src/node/loadImageFolder';
 import { HEATMAP_MARK, isMarkedHeatmap, markHeatmapPng } from '../../src/node/heatmapMark';
 import { readFolder } from '../../src/node/readFolder';
 import { writeHeatmapFile } from '../../src/node/cli/heatmapTargets';
-import { relativeUrl } from '../../src/node/cli/htmlReport';
+import { relativeUrl } from '../../src/node/report/html';
 import { csvCell, markdownCell } from '../../src/node/cli/resultsTable';
 import { runCli, writeCategory } from './cliHarness';
 

@@ -2,7 +2,7 @@
  * The `cutpaste` CLI end to end, in child processes (each picks its own tfjs backend): fit → score →
  * evaluate on a tiny generated category, and the exit codes of bad command lines and runtime errors.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -48,14 +48,15 @@ describe('cutpaste fit, score and evaluate', () => {
     const result = runCli(['score', '--model', model, join(data, 'test', 'good'), join(data, 'test', crack, '000.png'), '--heatmaps', heatmaps, '--json', '--quiet']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const doc = JSON.parse(result.stdout) as { threshold: number; mode: string; heatmapRange: [number, number]; images: { file: string; score: number; anomalous: boolean; heatmap: string }[] };
+    const doc = JSON.parse(result.stdout) as { threshold: number; mode: string; heatmapRange: [number, number]; images: { file: string; score: number; isAnomalous: boolean; heatmap: string }[]; skipped: unknown[] };
     const goods = readdirSync(join(data, 'test', 'good'));
     expect(doc.images.map((i) => i.file.split('/').slice(-2).join('/'))).toEqual([...goods.map((g) => `good/${g}`), `${crack}/000.png`]);
     expect(doc.mode).toBe('patch');
+    expect(doc.skipped).toEqual([]);
     expect(doc.heatmapRange).toEqual([doc.threshold / 2, doc.threshold * 1.5]);
     for (const image of doc.images) {
       expect(Number.isFinite(image.score)).toBe(true);
-      expect(image.anomalous).toBe(image.score >= doc.threshold);
+      expect(image.isAnomalous).toBe(image.score >= doc.threshold);
     }
     // Heatmaps mirror the folders below the images' common folder (test/), so names cannot collide.
     expect(readdirSync(heatmaps).sort()).toEqual([crack, 'good'].sort());
@@ -85,7 +86,10 @@ describe('cutpaste fit, score and evaluate', () => {
     const doc = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { categories: { category: string; imageAuroc: number; pixelAuroc: number; auPro: number; density: string; testImages: number }[] };
     const [pill] = doc.categories;
     expect(pill).toMatchObject({ category: 'pill', density: 'per-location', testImages: 6 }); // perLocation 'auto': the pill is an aligned object
-    for (const v of [pill!.imageAuroc, pill!.pixelAuroc, pill!.auPro]) expect(v).toBeGreaterThanOrEqual(0), expect(v).toBeLessThanOrEqual(1);
+    for (const v of [pill!.imageAuroc, pill!.pixelAuroc, pill!.auPro]) {
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThanOrEqual(1);
+    }
     expect(readFileSync(join(out, 'results.csv'), 'utf8').split('\n')[1]).toMatch(/^pill,/);
     expect(readFileSync(join(out, 'results.md'), 'utf8')).toBe(result.stdout);
   });
@@ -100,11 +104,11 @@ describe('cutpaste errors and exit codes', () => {
   });
 
   const usage: [string, string[], RegExp][] = [
-    ['an unknown flag', ['fit', '--data', 'x', '--out', 'y', '--learning-rate', '1'], /^cutpaste fit: unknown option --learning-rate \(run 'cutpaste fit --help' for usage\)\n$/],
+    ['an unknown flag', ['fit', '--data', 'x', '--out', 'y', '--epochs', '1'], /^cutpaste fit: unknown option --epochs \(run 'cutpaste fit --help' for usage\)\n$/],
     ['an unknown command', ['train'], /^cutpaste: unknown command 'train' .*\(run 'cutpaste --help' for usage\)\n$/],
     ['a bad number', ['evaluate', '--data', '.', '--steps', '-3'], /^cutpaste evaluate: option --steps must be an integer ≥ 1, got '-3' /],
     ['a missing data folder', ['fit', '--data', 'no/such/folder', '--out', 'm'], /^cutpaste fit: --data no\/such\/folder: no such folder \(run/],
-    ['a data folder of neither layout', ['fit', '--data', 'src', '--out', 'm'], /^cutpaste fit: --data .*src: expected an MVTec AD category \(train\/good\/\) or a folder with good\//],
+    ['a data folder of no known layout', ['fit', '--data', 'src', '--out', 'm'], /^cutpaste fit: --data .*src: expected an MVTec AD category \(train\/good\/\), a folder with good\/ \(normal images\) or a folder holding image files \(\.png, .*\) directly; found \d+ subfolders, \d+ other files and no image file \(run/],
     ['an MVTec root given to fit', ['fit', '--data', '<mvtec>', '--out', 'm'], /it looks like an MVTec AD root: pass one category, e\.g\. --data .*pill/],
     ['a missing category', ['evaluate', '--data', '<mvtec>', '--categories', 'pill,bottle'], /^cutpaste evaluate: --categories: bottle not found under .* \(found: pill\)/],
     ['a missing image', ['score', '--model', '<model>', 'nope.png'], /^cutpaste score: nope\.png: no such file or folder/],
@@ -124,14 +128,17 @@ describe('cutpaste errors and exit codes', () => {
     });
   }
 
-  it('exits with code 1 and the library message for a corrupt image, with the stack only under --verbose', () => {
-    const corrupt = join(work, 'corrupt.png');
-    writeFileSync(corrupt, readFileSync(join(data, 'train/good/000.png')).subarray(0, 60));
-    const result = runCli(['score', '--model', model, corrupt, '--quiet']);
+  it('exits with code 1 and the library message for a corrupt model, with the stack only under --verbose', () => {
+    const corrupt = join(work, 'corrupt-model');
+    mkdirSync(corrupt);
+    writeFileSync(join(corrupt, 'model.json'), readFileSync(join(model, 'model.json')).subarray(0, 60));
+    writeFileSync(join(corrupt, 'weights.bin'), readFileSync(join(model, 'weights.bin')));
+    const image = join(data, 'test', 'good', '000.png');
+    const result = runCli(['score', '--model', corrupt, image, '--quiet']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^cutpaste score: readImage: .*corrupt\.png/);
+    expect(result.stderr).toMatch(/^cutpaste score: fileSystemHandler\.load: .*corrupt-model\/model\.json is not valid JSON/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
-    const verbose = runCli(['score', '--model', model, corrupt, '--quiet', '--verbose']);
+    const verbose = runCli(['score', '--model', corrupt, image, '--quiet', '--verbose']);
     expect(verbose.code).toBe(1);
     expect(verbose.stderr).toMatch(/\n\s+at /);
   });

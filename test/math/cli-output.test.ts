@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { CategoryResult } from '../../src/node/cli/evaluateCategory';
 import { formatScore, formatSeconds, scoreTable } from '../../src/node/cli/format';
 import { heatmapRange } from '../../src/node/cli/heatmapRange';
-import { escapeHtml, renderHtmlReport, rocSvg } from '../../src/node/cli/htmlReport';
 import { csvTable, jsonResults, markdownTable, meanRow } from '../../src/node/cli/resultsTable';
 
 const row = (category: string, imageAuroc: number, pixelAuroc: number | null, auPro: number | null, fitSeconds: number, pretextAccuracy: number | null = null): CategoryResult => ({
@@ -73,8 +72,8 @@ describe('score output', () => {
 
   it('prints one aligned line per image with its verdict and the threshold', () => {
     const text = scoreTable([
-      { file: 'test/crack/000.png', score: 812.46, anomalous: true },
-      { file: 'good.png', score: 96.1, anomalous: false },
+      { file: 'test/crack/000.png', score: 812.46, isAnomalous: true },
+      { file: 'good.png', score: 96.1, isAnomalous: false },
     ], 301.2);
     expect(text).toBe([
       'file                score  verdict    threshold',
@@ -82,7 +81,7 @@ describe('score output', () => {
       'good.png            96.10  normal         301.2',
       '',
     ].join('\n'));
-    expect(scoreTable([{ file: 'a.png', score: 5, anomalous: null }], undefined)).toContain('a.png  5.000  –                –');
+    expect(scoreTable([{ file: 'a.png', score: 5, isAnomalous: null }], undefined)).toContain('a.png  5.000  –                –');
   });
 
   it('spans heatmap colours from half to one and a half times the threshold', () => {
@@ -90,43 +89,5 @@ describe('score output', () => {
     expect(heatmapRange(undefined)).toBeUndefined();
     expect(heatmapRange(0)).toBeUndefined();
     expect(heatmapRange(Number.NaN)).toBeUndefined();
-  });
-});
-
-describe('HTML report', () => {
-  it('escapes text for HTML', () => {
-    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
-  });
-
-  it('draws the ROC curve through every point, in plot coordinates', () => {
-    const svg = rocSvg([0, 0, 0.5, 1], [0, 0.5, 1, 1], 0.875, 100);
-    // x = 40 + fpr·100, y = 20 + (1 − tpr)·100
-    expect(svg).toContain('<polyline points="40.0,120.0 40.0,70.0 90.0,20.0 140.0,20.0"');
-    expect(svg).toContain('AUROC 87.5%');
-    expect(() => rocSvg([0], [0], 0.5)).toThrow(RangeError);
-  });
-
-  it('lists images by descending score, flags verdicts that disagree with the truth and escapes names', () => {
-    const html = renderHtmlReport({
-      title: 'Demo <pill>',
-      summary: [['image AUROC', '90 %']],
-      roc: { fpr: [0, 1], tpr: [0, 1], auroc: 0.5 },
-      threshold: 100,
-      images: [
-        { name: 'good/001.png', heatmap: 'heatmaps/good_001.png', defectType: 'good', label: 0, score: 50, anomalous: false },
-        { name: 'crack/000.png', heatmap: 'heatmaps/crack_000.png', defectType: 'crack', label: 1, score: 400, anomalous: true },
-        { name: 'scratch/<0>.png', heatmap: 'heatmaps/scratch_0.png', defectType: 'scratch', label: 1, score: 80, anomalous: false },
-      ],
-      legend: { colors: ['#000', '#fff'], low: 50, high: 150 },
-    });
-    expect(html.startsWith('<!doctype html>')).toBe(true);
-    expect(html).toContain('<title>Demo &lt;pill&gt;</title>');
-    const order = ['crack/000.png', 'scratch/&lt;0&gt;.png', 'good/001.png'].map((n) => html.indexOf(`<b>${n}</b>`));
-    expect(order.every((i) => i > 0)).toBe(true);
-    expect(order).toEqual([...order].sort((a, b) => a - b));
-    expect(html.match(/<figure class="miss">/g)).toHaveLength(1);
-    expect(html).toContain('1 verdict disagree');
-    expect(html).toContain('src="heatmaps/crack_000.png"');
-    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
   });
 });

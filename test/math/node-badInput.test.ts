@@ -10,13 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyColormap, colormapTable } from '../../src/node/colormap';
+import { applyColormap, colormapTable } from '../../src/heatmap/colormap';
 import { DatasetError } from '../../src/node/DatasetError';
 import { decodeBmp } from '../../src/node/decodeBmp';
 import { loadImageFolder } from '../../src/node/loadImageFolder';
 import { loadMvtecCategory } from '../../src/node/loadMvtecCategory';
 import { readImage, readMask } from '../../src/node/readImage';
-import { renderHeatmap } from '../../src/node/renderHeatmap';
+import { renderHeatmap } from '../../src/heatmap/renderHeatmap';
 import { resizeBox } from '../../src/node/resizeBox';
 import { writeHeatmap } from '../../src/node/writeHeatmap';
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { applyColormap, colormapTable } from '../../src/node/colormap';
-import { renderHeatmap } from '../../src/node/renderHeatmap';
+import { applyColormap, colormapTable } from '../../src/heatmap/colormap';
+import { renderHeatmap } from '../../src/heatmap/renderHeatmap';
 import { writeHeatmap } from '../../src/node/writeHeatmap';
 
 const root = mkdtempSync(join(tmpdir(), 'cutpaste-heatmap-'));

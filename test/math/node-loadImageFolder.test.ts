@@ -53,7 +53,7 @@ describe('loadImageFolder', () => {
 
   it('throws DatasetErrors naming the path for a missing or empty good/ and loose images', async () => {
     const noGood = await makeFolder('no-good', 0, { crack: 1 });
-    await expect(loadImageFolder(noGood)).rejects.toThrow(new RegExp(`^loadImageFolder: ${join(noGood, 'good')} is missing: normal images for training go in good/ \\(found crack\\)$`));
+    await expect(loadImageFolder(noGood)).rejects.toThrow(new RegExp(`^loadImageFolder: ${join(noGood, 'good')} is missing: normal images for training go in good/, or directly in ${noGood} \\(a flat folder of normal images\\) \\(found crack\\)$`));
     mkdirSync(join(noGood, 'good'));
     await expect(loadImageFolder(noGood)).rejects.toThrow(/good holds no image files/);
     const loose = await makeFolder('loose', 2, {});
@@ -62,6 +62,25 @@ describe('loadImageFolder', () => {
     expect(error).toBeInstanceOf(DatasetError);
     expect((error as DatasetError).path).toBe(join(loose, 'stray.png'));
     await expect(loadImageFolder(join(root, 'missing'))).rejects.toThrow(/image folder .*missing does not exist/);
+  });
+
+  it('reads a flat folder of images as normal training images, holdout included, and refuses images beside subfolders', async () => {
+    const dir = join(root, 'flat');
+    for (let i = 0; i < 5; i++) await writeImage(join(dir, `shot-${i + 1}.${i === 2 ? 'jpg' : 'png'}`), 10 * i, i === 2 ? 'jpeg' : 'png');
+    writeFileSync(join(dir, 'notes.txt'), 'not an image');
+    const flat = await loadImageFolder(dir, { imageSize: [8, 6], holdout: 0.2 });
+    expect(flat).toMatchObject({ dir, name: 'flat', hasMasks: false, defectTypes: [] });
+    expect(flat.train.map((s) => [s.path.split('/').at(-1), s.defectType, s.label])).toEqual([
+      ['shot-1.png', 'good', 0], ['shot-2.png', 'good', 0], ['shot-3.jpg', 'good', 0], ['shot-4.png', 'good', 0],
+    ]);
+    expect(flat.test.map((s) => [s.path.split('/').at(-1), s.split, s.label])).toEqual([['shot-5.png', 'test', 0]]);
+    const train = await flat.loadTrain();
+    expect(train.map((t) => [t.height, t.width])).toEqual(new Array(4).fill([8, 6]));
+    mkdirSync(join(dir, 'old'));
+    const error = await loadImageFolder(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatasetError);
+    expect((error as DatasetError).path).toBe(join(dir, 'shot-1.png'));
+    expect((error as Error).message).toMatch(/unexpected image .*shot-1\.png beside the folders old: either put normal images in good\/ .*or keep only image files in .*flat \(a flat folder of normal images\)$/);
   });
 
   it('rejects a holdout outside [0, 1)', async () => {

@@ -6,6 +6,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { describe, expectTypeOf, it } from 'vitest';
 import type {
   AnomalyDetector,
+  ColormapName,
   CutPasteDetector,
   CutPasteOptions,
   DetectorPreset,
@@ -15,16 +16,19 @@ import type {
   FitReport,
   GaussianDensity,
   GaussianDensityOptions,
+  HeatmapOptions,
   ImagesInput,
   Prediction,
-  PretextVariant,
   RawImage,
+  renderHeatmap,
   ResolvedCutPasteOptions,
+  RgbImage,
   rocAuc,
   ScoreMap,
   TestSet,
   Threshold,
 } from 'cutpaste';
+import type { PretextVariant } from 'cutpaste/advanced';
 import type {
   fileSystemHandler,
   ImageBatch,
@@ -33,6 +37,7 @@ import type {
   loadImageFolder,
   loadMvtecCategory,
   LoadImagesOptions,
+  renderHeatmap as nodeRenderHeatmap,
   writeHeatmap,
 } from 'cutpaste/node';
 
@@ -90,8 +95,9 @@ describe('CutPasteDetector types', () => {
       trainSeconds: number;
       imagesPerSecond: number;
       workers: number;
+      workersNote?: string;
       images: number;
-      density: 'image' | 'shared' | 'per-location';
+      density: string;
       alignment?: number;
       densityChoice?: { kind: 'shared' | 'per-location'; auroc: { shared: number; perLocation: number }; probes: number };
     }>();
@@ -138,6 +144,18 @@ describe('math and density types', () => {
     expectTypeOf<GaussianDensityOptions['shrinkage']>().toEqualTypeOf<'ledoit-wolf' | number | undefined>();
     // @ts-expect-error shrinkage is 'ledoit-wolf' or a number
     expectTypeOf<typeof GaussianDensity.fit>().toBeCallableWith([[1, 2]], { shrinkage: 'oas' });
+  });
+});
+
+describe('heatmap types', () => {
+  it('renders a ScoreMap over a RawImage from the browser-safe entry, the same function cutpaste/node re-exports', () => {
+    expectTypeOf<typeof renderHeatmap>().toBeCallableWith({ data: new Uint8Array(12), width: 2, height: 2 }, { data: new Float32Array(4), width: 2, height: 2 });
+    expectTypeOf<ScoreMap>().toExtend<Parameters<typeof renderHeatmap>[1]>();
+    expectTypeOf<ReturnType<typeof renderHeatmap>>().toEqualTypeOf<RgbImage>();
+    expectTypeOf<HeatmapOptions['colormap']>().toEqualTypeOf<ColormapName | undefined>();
+    expectTypeOf<typeof nodeRenderHeatmap>().toEqualTypeOf<typeof renderHeatmap>();
+    // @ts-expect-error the colour maps are 'jet', 'turbo' and 'inferno'
+    expectTypeOf<typeof renderHeatmap>().toBeCallableWith({ data: new Uint8Array(4), width: 2, height: 2 }, { data: [0, 1, 2, 3], width: 2, height: 2 }, { colormap: 'viridis' });
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { spreadScores, type PatchGridGeometry } from '../../src/index';
+import { spreadScores, type PatchGridGeometry } from '../../src/advanced';
 
 const grid: PatchGridGeometry = { rows: 3, cols: 4, patchHeight: 8, patchWidth: 6, strideY: 4, strideX: 3, height: 18, width: 17 };
 
@@ -28,6 +28,6 @@ describe('spreadScores', () => {
     expect(() => spreadScores(new Array(12).fill(0), { ...grid, rows: 4 }, 2)).toThrow(/does not fit/);
     expect(() => spreadScores(new Array(11).fill(0), grid, 2)).toThrow(/scores must have length/);
     expect(() => spreadScores(new Array(12).fill(0), grid, 0)).toThrow(/sigma must be a finite number > 0, got 0/);
-    expect(() => spreadScores([NaN, ...new Array(11).fill(0)], grid, 1)).toThrow(/scores\[0\]/);
+    expect(() => spreadScores([NaN, ...new Array<number>(11).fill(0)], grid, 1)).toThrow(/scores\[0\]/);
   });
 });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { linearClassifier, projectionHead } from '../../src/index';
+import { linearClassifier, projectionHead } from '../../src/advanced';
 import { expectNoLeak, maxAbsDiff } from '../helpers/tensors';
 
 const x = () => tf.randomNormal([6, 5], 0, 1, 'float32', 3) as tf.Tensor2D;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { pretrainedEncoder, type GraphModelLike } from '../../src/index';
+import { pretrainedEncoder, type GraphModelLike } from '../../src/advanced';
 import { expectNoLeak, maxAbsDiff } from '../helpers/tensors';
 
 const H = 20;
@@ -210,7 +210,7 @@ describe('pretrainedEncoder with a LayersModel saved and reloaded through tfjs I
 describe('pretrainedEncoder with a GraphModel (duck-typed)', () => {
   it('runs execute up to the feature node and is a frozen encoder', async () => {
     const model = buildModel(3);
-    const sub = tfl.model({ inputs: model.inputs, outputs: model.getLayer('relu1').output as tfl.SymbolicTensor });
+    const sub = tfl.model({ inputs: model.inputs, outputs: model.getLayer('relu1').output });
     const calls: (string | string[] | undefined)[] = [];
     const graph: GraphModelLike = {
       inputs: [{ name: 'image', shape: [-1, H, W, 3] }],

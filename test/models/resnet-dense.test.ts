@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { createRng, resnet, resnetPreset } from '../../src/index';
+import { createRng, resnet, resnetPreset } from '../../src/advanced';
 import { maxAbsDiff } from '../helpers/tensors';
 
 /** Random BatchNorm parameters and statistics, so that every layer matters. */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resnet, resnetPreset, type ResNetEncoder } from '../../src/index';
+import { resnet, resnetPreset, type ResNetEncoder } from '../../src/advanced';
 import { expectNoLeak, maxAbsDiff } from '../helpers/tensors';
 import { formulaUniform, formulaWeights } from './formulaWeights';
 

@@ -9,7 +9,7 @@ import {
   resnetPreset,
   type ResNetConfig,
   type ResNetPresetName,
-} from '../../src/index';
+} from '../../src/advanced';
 import { expectNoLeak, maxAbsDiff } from '../helpers/tensors';
 
 const tiny: ResNetConfig = {

@@ -28,7 +28,7 @@ vi.mock('node:fs/promises', async (importOriginal) => {
             };
           }
           const value = Reflect.get(target, key) as unknown;
-          return typeof value === 'function' ? value.bind(target) : value;
+          return typeof value === 'function' ? (value.bind(target) as unknown) : value;
         },
       });
     },
@@ -67,7 +67,7 @@ function artifacts(seed: number, split = false): tf.io.ModelArtifacts {
   };
 }
 
-const bytesOf = (data: tf.io.WeightData | undefined): number[] => Array.from(new Uint8Array(tf.io.CompositeArrayBuffer.join(data!)));
+const bytesOf = (data: tf.io.WeightData | undefined): number[] => Array.from(new Uint8Array(tf.io.CompositeArrayBuffer.join(data)));
 const siblings = (dir: string): string[] => readdirSync(join(dir, '..')).filter((n) => n.includes('.saving-') || n.includes('.replaced-'));
 
 describe('fileSystemHandler', () => {

@@ -5,17 +5,16 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { AbortError, CutPasteDetector } from '../../src/node/index';
 import {
-  AbortError,
-  CutPasteDetector,
   linearClassifier,
   projectionHead,
   registeredGradientWorkerProvider,
   resnet,
-  threadGradientWorkers,
   trainSelfSupervised,
   type PretextModel,
-} from '../../src/node/index';
+} from '../../src/advanced';
+import { threadGradientWorkers } from '../../src/node/parallel/threadGradientWorkers';
 import { liveGradientWorkers } from '../../src/node/parallel/threadGradientWorkers';
 import { splitPretext } from '../../src/train/parallelStep';
 import { pretextPixels } from '../../src/train/pretext';

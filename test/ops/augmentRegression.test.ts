@@ -38,7 +38,7 @@ describe('pixel functions against the pre-refactor tensor ops', () => {
   for (const shape of SHAPES) {
     const [batch, height, width, channels] = shape;
     it(`reproduce every augmentation's recorded output on ${shape.join('×')}`, () => {
-      const r = createRng(`in-${shape}`);
+      const r = createRng(`in-${shape.join(',')}`);
       const x: PixelBatch = {
         data: Float32Array.from({ length: batch * height * width * channels }, () => r()),
         batch,

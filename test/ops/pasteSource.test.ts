@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/math/random';
-import { createPixelBatch, cutPastePixelsWithMask, cutPasteScarPixelsWithMask, pretextPixels, type PixelBatch } from '../../src/index';
+import {
+  createPixelBatch,
+  cutPastePixelsWithMask,
+  cutPasteScarPixelsWithMask,
+  pretextPixels,
+  type PixelBatch,
+} from '../../src/advanced';
 
 /** A batch where every pixel holds `value`. */
 const filled = (value: number, batch = 3, size = 32, channels = 3): PixelBatch => {

@@ -35,7 +35,7 @@ describe('createPixelBatch', () => {
     );
     expect(() => createPixelBatch({ batch: 1, height: 2.5, width: 4, channels: 3 })).toThrow(/shape\.height must be a positive integer, got 2\.5/);
     expect(() => createPixelBatch({ batch: 1, height: 1, width: 1, channels: 1 }, new Float64Array(1) as never)).toThrow(
-      /data must be a Float32Array, got a Float64Array of length 1/,
+      /data must be a Float32Array, got Float64Array\(1\)/,
     );
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/math/random';
-import { createPixelBatch } from '../../src/index';
+import { createPixelBatch } from '../../src/advanced';
 import { randomDihedralPixels } from '../../src/ops/pixels/randomDihedralPixels';
 
 /** `batch` copies of an image whose pixels are all different: 0, 1, 2, … in row-major order. */

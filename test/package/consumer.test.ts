@@ -4,16 +4,25 @@
  * Needs `dist/` (npm test builds it first: the `pretest` script).
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADVANCED, NODE_OWN, ROOT, SYNTHETIC } from './exportLists';
 
 const root = resolve(import.meta.dirname, '../..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   version: string;
   dependencies: Record<string, string>;
   peerDependencies: Record<string, string>;
+  sideEffects: string[];
+};
+/** Each entry's runtime names (exportLists.ts), as `Object.keys` lists them. */
+const VALUES: Record<string, string[]> = {
+  cutpaste: ROOT.values,
+  'cutpaste/advanced': ADVANCED.values,
+  'cutpaste/synthetic': SYNTHETIC.values,
+  'cutpaste/node': [...ROOT.values, ...NODE_OWN.values],
 };
 let project = '';
 
@@ -49,17 +58,63 @@ afterAll(() => {
 });
 
 describe('the packed npm package', () => {
-  it('contains only dist/, the README, the licence, the changelog and package.json', () => {
+  it('contains only dist/ (no source maps), the README, the licence, the changelog and package.json', () => {
     const listing = JSON.parse(run('npm', ['pack', '--dry-run', '--json'], root)) as { files: { path: string }[] }[];
     const files = listing[0]!.files.map((f) => f.path);
-    const unexpected = files.filter((f) => !/^(dist\/|README\.md$|LICENSE$|CHANGELOG\.md$|package\.json$)/.test(f));
+    const unexpected = files.filter((f) => !/^(dist\/|README\.md$|LICENSE$|CHANGELOG\.md$|package\.json$)/.test(f) || f.endsWith('.map'));
     expect(unexpected).toEqual([]);
-    expect(files).toContain('dist/index.js');
-    expect(files).toContain('dist/index.cjs');
-    expect(files).toContain('dist/index.d.ts');
+    for (const entry of ['index', 'advanced', 'synthetic', 'node/index']) {
+      for (const ext of ['js', 'cjs', 'd.ts', 'd.cts']) expect(files).toContain(`dist/${entry}.${ext}`);
+    }
   });
 
-  it('imports from ESM, with every public name of the core also on the node entry', () => {
+  it('exports exactly the listed values from each entry, from ESM and from CommonJS', () => {
+    writeFileSync(
+      join(project, 'names.mjs'),
+      `import { createRequire } from 'node:module';
+       const require = createRequire(import.meta.url);
+       const names = (m) => Object.keys(m).filter((k) => k !== 'default' && k !== 'module.exports').sort();
+       const out = {};
+       for (const entry of ${JSON.stringify(Object.keys(VALUES))}) out[entry] = { esm: names(await import(entry)), cjs: names(require(entry)) };
+       console.log(JSON.stringify(out));`,
+    );
+    const out = JSON.parse(run('node', ['names.mjs'])) as Record<string, { esm: string[]; cjs: string[] }>;
+    for (const [entry, expected] of Object.entries(VALUES)) {
+      expect(out[entry]!.esm, `${entry} (ESM)`).toEqual([...expected].sort());
+      expect(out[entry]!.cjs, `${entry} (CommonJS)`).toEqual(out[entry]!.esm);
+    }
+  });
+
+  it('bundles each source module once: the entries share chunks, the node files import the core by name, the generator stays in synthetic', () => {
+    const dist = join(root, 'dist');
+    const owners = new Map<string, string[]>();
+    for (const file of readdirSync(dist).filter((f) => f.endsWith('.js')).concat(readdirSync(join(dist, 'node')).filter((f) => f.endsWith('.js')).map((f) => `node/${f}`))) {
+      const modules = new Set([...readFileSync(join(dist, file), 'utf8').matchAll(/^\/\/ (src\/\S+\.ts)$/gm)].map((m) => m[1]!));
+      for (const module of modules) owners.set(module, [...(owners.get(module) ?? []), file]);
+    }
+    // A core module lives in one browser-safe file; the node files (the entry, the bin, the worker)
+    // import the core by name. The bin alone inlines the version constant (--version without tfjs).
+    const core = [...owners].filter(([module]) => !module.startsWith('src/node/') && module !== 'src/version.ts');
+    const misplaced = core
+      .filter(([module, files]) => files.length > 1 || files[0]!.startsWith('node/') || (module.startsWith('src/data/') && files[0] !== 'synthetic.js'))
+      .map(([module, files]) => `${module}: ${files.join(', ')}`);
+    expect(misplaced).toEqual([]);
+    expect(owners.has('src/detector/CutPasteDetector.ts') && owners.has('src/data/syntheticCategory.ts')).toBe(true);
+  });
+
+  it('declares side effects for every file that registers kernels on import, and none for the generator', () => {
+    const globs = pkg.sideEffects.map((g) => new RegExp(`^${g.replace(/^\.\//, '').replace(/\./g, '\\.').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*')}$`));
+    const covered = (file: string) => globs.some((g) => g.test(file));
+    const registering = readdirSync(join(root, 'dist'))
+      .filter((f) => /\.c?js$/.test(f) && readFileSync(join(root, 'dist', f), 'utf8').includes('installKernelFills();'))
+      .map((f) => `dist/${f}`);
+    expect(registering.length).toBeGreaterThanOrEqual(2); // the ESM and the CJS copy
+    expect(registering.filter((f) => !covered(f))).toEqual([]);
+    for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/node/index.js', 'dist/node/cli.js']) expect(covered(f), f).toBe(true);
+    expect(covered('dist/synthetic.js')).toBe(false);
+  });
+
+  it('imports from ESM, with every public name of the core also on the node entry, the same object', () => {
     writeFileSync(
       join(project, 'esm.mjs'),
       `import * as core from 'cutpaste';
@@ -107,7 +162,7 @@ describe('the packed npm package', () => {
     );
     for (const file of ['threads.mjs', 'threads.cjs']) {
       // exits by itself: the pthreads must not hold the process
-      const out = JSON.parse(execFileSync('node', [file], { cwd: project, encoding: 'utf8', timeout: 60_000 }).trim().split('\n').at(-1)!);
+      const out: unknown = JSON.parse(execFileSync('node', [file], { cwd: project, encoding: 'utf8', timeout: 60_000 }).trim().split('\n').at(-1)!);
       expect(out, file).toEqual({ threads: 2, sum: 16 * 18 });
     }
   });
@@ -115,10 +170,14 @@ describe('the packed npm package', () => {
   it('type-checks a TypeScript consumer under both node16 and bundler module resolution', () => {
     writeFileSync(
       join(project, 'consumer.ts'),
-      `import { VERSION, createRng, type Rng } from 'cutpaste';
-       import { VERSION as NODE_VERSION } from 'cutpaste/node';
+      `import { VERSION, rocAuc, type ScoreMap } from 'cutpaste';
+       import { createRng, type Rng } from 'cutpaste/advanced';
+       import { listSyntheticKinds, type SyntheticKind } from 'cutpaste/synthetic';
+       import { VERSION as NODE_VERSION, type LoadedImage } from 'cutpaste/node';
        const rng: Rng = createRng(1);
-       const v: string = VERSION + NODE_VERSION + rng().toFixed(2);
+       const kind: SyntheticKind = listSyntheticKinds()[0]!.kind;
+       const map: ScoreMap | LoadedImage | undefined = undefined;
+       const v: string = VERSION + NODE_VERSION + rng().toFixed(2) + rocAuc([1, 0], [1, 0]) + kind + String(map);
        // @ts-expect-error: the package's types must reject a wrong argument type
        createRng({});
        export { v };`,

@@ -5,9 +5,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { AbortError } from '../../src/index';
+import { AUTO_WORKERS_MIN_STEPS } from '../../src/train/options';
 import {
-  AbortError,
-  AUTO_WORKERS_MIN_STEPS,
   gradientReplica,
   linearClassifier,
   projectionHead,
@@ -18,7 +18,7 @@ import {
   type PretextModel,
   type ReplicaSpec,
   type TrainOptions,
-} from '../../src/index';
+} from '../../src/advanced';
 import { splitPretext } from '../../src/train/parallelStep';
 import { expectNoLeak, maxAbsDiff } from '../helpers/tensors';
 import { stripeImages } from '../helpers/textures';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/math/random';
-import { createPixelBatch } from '../../src/index';
+import { createPixelBatch } from '../../src/advanced';
 import { resolveTrainOptions } from '../../src/train/options';
 import { nextBatch } from '../../src/train/trainer';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { createRng, makePretextBatch, pretextPixels, type PretextVariant } from '../../src/index';
+import { createRng, makePretextBatch, pretextPixels, type PretextVariant } from '../../src/advanced';
 import { expectNoLeak } from '../helpers/tensors';
 import { stripeImages } from '../helpers/textures';
 
@@ -19,11 +19,11 @@ describe('pretext batches', () => {
         const n = 5;
         expect(images.shape).toEqual([n * classes.length, 20, 24, 3]);
         const l = Array.from(await labels.data());
-        expect(l).toEqual(classes.flatMap((c) => new Array(n).fill(c)));
+        expect(l).toEqual(classes.flatMap((c) => new Array<number>(n).fill(c)));
         const [orig, aug] = tf.tidy(() => [tf.slice(images, [0, 0, 0, 0], [n, -1, -1, -1]), tf.slice(images, [n, 0, 0, 0], [n, -1, -1, -1])]);
-        expect(Array.from(await orig!.data())).toEqual(Array.from(await x.data()));
-        expect(Array.from(await aug!.data())).not.toEqual(Array.from(await x.data()));
-        tf.dispose([images, labels, orig!, aug!]);
+        expect(Array.from(await orig.data())).toEqual(Array.from(await x.data()));
+        expect(Array.from(await aug.data())).not.toEqual(Array.from(await x.data()));
+        tf.dispose([images, labels, orig, aug]);
       });
       x.dispose();
     });

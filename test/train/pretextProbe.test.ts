@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { createRng, linearClassifier, pretextPixels, projectionHead, resnet, trainSelfSupervised } from '../../src/index';
+import { createRng, linearClassifier, pretextPixels, projectionHead, resnet, trainSelfSupervised } from '../../src/advanced';
 import { probePretext, visibleCopiesOf, VISIBLE_CHANGE } from '../../src/train/pretextProbe';
 import type { PretextModel } from '../../src/train/step';
 import { expectNoLeak } from '../helpers/tensors';

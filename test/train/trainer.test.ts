@@ -1,6 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { AbortError, linearClassifier, projectionHead, resnet, resnetPreset, trainSelfSupervised, type TrainProgress } from '../../src/index';
+import { AbortError } from '../../src/index';
+import {
+  linearClassifier,
+  projectionHead,
+  resnet,
+  resnetPreset,
+  trainSelfSupervised,
+  type TrainProgress,
+} from '../../src/advanced';
 import { expectNoLeak } from '../helpers/tensors';
 import { stripeImages } from '../helpers/textures';
 

@@ -24,6 +24,8 @@ export const EXIT_CODES = Object.freeze({
   error: 1,
   /** A bad command line. */
   usage: 2,
+  /** `score`: none of the image files could be read (each is named on stderr); nothing was scored. */
+  nothingScored: 3,
   /** Interrupted by Ctrl-C (SIGINT); 128 + 2, as shells report it. */
   interrupted: 130,
 });

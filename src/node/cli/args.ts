@@ -3,6 +3,10 @@
  * Pure: no tfjs, no file system. Every problem is a {@link UsageError} naming the option and the value.
  */
 import { parseArgs } from 'node:util';
+import type { CutPasteOptions } from 'cutpaste/node';
+import { CUTPASTE_OPTION_SCHEMA } from '../../detector/cutPasteOptionTable';
+import { IMAGE_SIZE_ROW } from '../../detector/detectorOptionRows';
+import { isOptionError, readFlags } from './schemaFlags';
 import { BACKENDS, COMMAND_NAMES, COMMANDS, TOOL_OPTIONS, type BackendName, type CommandName, type OptionSpec } from './commands';
 import { UsageError } from './UsageError';
 
@@ -20,22 +24,11 @@ export interface CommonArgs {
   readonly verbose: boolean;
 }
 
-/** Detector options of `fit` and `evaluate`; absent ones take the preset's value. */
-export interface DetectorArgs {
-  readonly preset?: 'fast' | 'paper';
-  readonly mode?: 'image' | 'patch';
-  readonly steps?: number;
-  readonly seed?: number | string;
-  /** `[height, width]` in px. */
-  readonly imageSize?: readonly [number, number];
-  readonly batchSize?: number;
-  readonly patchSize?: number;
-  readonly stride?: number;
-  /** `true`: `--per-location`; `false`: `--no-per-location`; absent: the command's default. */
-  readonly perLocation?: boolean;
-  /** `--workers`: gradient worker threads for training (`FitOptions.workers`); absent: `'auto'`. */
-  readonly workers?: number | 'auto';
-}
+/**
+ * Detector options of `fit` and `evaluate` (those with a flag in `CUTPASTE_OPTION_SCHEMA`; absent ones
+ * take the preset's value), and `--workers`: gradient worker threads for training (`FitOptions.workers`).
+ */
+export type DetectorArgs = { readonly [K in keyof CutPasteOptions]?: CutPasteOptions[K] } & { readonly workers?: number | 'auto' };
 
 /** `cutpaste fit`. */
 export interface FitArgs extends CommonArgs, DetectorArgs {
@@ -139,14 +132,14 @@ export function parseFraction(value: string, name: string, command?: string): nu
   return n;
 }
 
-/** `N` or `HxW` (also `H,W`) → `[height, width]`, each in [16, 4096]. */
+/** `N` or `HxW` (also `H,W`) → `[height, width]`, each in [16, 4096] (the `--image-size` flag of the option table). */
 export function parseImageSize(value: string, command?: string): [number, number] {
-  const parts = value.toLowerCase().split(/[x×,]/);
-  if (parts.length > 2 || parts.some((p) => !/^\s*\d+\s*$/.test(p))) {
-    throw new UsageError(`option --image-size must be N or HEIGHTxWIDTH (e.g. 256 or 192x256), got '${value}'`, command);
+  try {
+    return IMAGE_SIZE_ROW.flag.parse(value);
+  } catch (error) {
+    if (isOptionError(error)) throw new UsageError(`option --image-size must be ${error.allowed}, got '${String(error.value)}'`, command);
+    throw error;
   }
-  const [h, w = h] = parts.map((p) => parseInteger(p, 'image-size', 16, 4096, command));
-  return [h!, w!];
 }
 
 function choice<T extends string>(raw: Raw, name: string, allowed: readonly T[], command?: string): T | undefined {
@@ -180,36 +173,9 @@ function common(raw: Raw, command: CommandName): CommonArgs {
   };
 }
 
+/** The detector flags given (parsed and checked through the option table) and `--workers`. */
 function detector(raw: Raw, command: CommandName): DetectorArgs {
-  const out: { -readonly [K in keyof DetectorArgs]: DetectorArgs[K] } = {};
-  const preset = choice(raw, 'preset', ['fast', 'paper'] as const, command);
-  if (preset) out.preset = preset;
-  const mode = choice(raw, 'mode', ['patch', 'image'] as const, command);
-  if (mode) out.mode = mode;
-  const int = (name: string, min: number): number | undefined => {
-    const v = str(raw, name);
-    return v === undefined ? undefined : parseInteger(v, name, min, Number.MAX_SAFE_INTEGER, command);
-  };
-  const steps = int('steps', 1);
-  if (steps !== undefined) out.steps = steps;
-  const batchSize = int('batch-size', 1);
-  if (batchSize !== undefined) out.batchSize = batchSize;
-  const patchSize = int('patch-size', 8);
-  if (patchSize !== undefined) out.patchSize = patchSize;
-  const stride = int('stride', 1);
-  if (stride !== undefined) out.stride = stride;
-  const seed = str(raw, 'seed');
-  if (seed !== undefined) out.seed = /^[+-]?\d+$/.test(seed) && Number.isSafeInteger(Number(seed)) ? Number(seed) : seed;
-  const size = str(raw, 'image-size');
-  if (size !== undefined) out.imageSize = parseImageSize(size, command);
-  if (raw.has('per-location') && raw.has('no-per-location')) {
-    throw new UsageError('options --per-location and --no-per-location contradict each other; give one', command);
-  }
-  if (raw.has('per-location')) out.perLocation = true;
-  if (raw.has('no-per-location')) out.perLocation = false;
-  if (out.perLocation !== undefined && out.mode === 'image') {
-    throw new UsageError(`option --${out.perLocation ? '' : 'no-'}per-location applies to --mode patch only`, command);
-  }
+  const out: Record<string, unknown> = readFlags(CUTPASTE_OPTION_SCHEMA, raw, command);
   const workers = str(raw, 'workers');
   if (workers !== undefined) {
     const n = /^\d+$/.test(workers.trim()) ? Number(workers) : Number.NaN;

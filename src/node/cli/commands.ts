@@ -2,6 +2,9 @@
  * The `cutpaste` command line as data: each command's options, their help and the help texts. Pure
  * (no tfjs, no file system), so parsing can be tested on its own.
  */
+import { CUTPASTE_OPTION_SCHEMA } from '../../detector/cutPasteOptionTable';
+import { OPTION_GROUP_TITLES, type OptionGroup } from '../../math/optionSchema';
+import { flagSpecs } from './schemaFlags';
 
 /** The commands of the `cutpaste` tool. */
 export type CommandName = 'fit' | 'score' | 'evaluate';
@@ -23,6 +26,8 @@ export interface OptionSpec {
   readonly required?: boolean;
   /** One line of help. */
   readonly help: string;
+  /** The detector option group it is listed under in help (absent: the command's own options). */
+  readonly group?: OptionGroup;
 }
 
 /** A command: its options, positional arguments and help text. */
@@ -54,18 +59,10 @@ const COMMON: readonly OptionSpec[] = [
   { name: 'help', type: 'boolean', short: 'h', help: 'show this help' },
 ];
 
+/** The detector's flags, read from its option table (a new flag is one `flag` on its row), and `--workers` (a fit option). */
 const DETECTOR: readonly OptionSpec[] = [
-  { name: 'preset', type: 'string', metavar: 'NAME', help: "fast (default: CPU-sized, minutes) or paper (ResNet-18, 65,536 steps: a GPU's job)" },
-  { name: 'mode', type: 'string', metavar: 'MODE', help: 'patch (default for fast: localisation maps) or image (one embedding per image, GradCAM maps)' },
-  { name: 'steps', type: 'string', metavar: 'N', help: 'training steps (preset: fast 1,000 patch / 300 image)' },
-  { name: 'seed', type: 'string', metavar: 'S', help: 'seed of every random draw, a number or a word (default 0)' },
-  { name: 'image-size', type: 'string', metavar: 'N|HxW', help: 'size images are resized to, e.g. 256 or 192x256 (preset default)' },
-  { name: 'batch-size', type: 'string', metavar: 'N', help: 'original images or patches per training step (default 32)' },
-  { name: 'patch-size', type: 'string', metavar: 'N', help: 'patch mode: patch side in px at the image size (default 32; 16, 32, 48, 64 get an encoder built to that size)' },
-  { name: 'stride', type: 'string', metavar: 'N', help: 'patch mode: distance between scored patches in px (default 8)' },
-  { name: 'per-location', type: 'boolean', help: 'patch mode: one density per grid location (aligned objects)' },
-  { name: 'no-per-location', type: 'boolean', help: 'patch mode: one density shared by all locations (textures)' },
-  { name: 'workers', type: 'string', metavar: 'N', help: 'threads helping to train besides the main one (wasm, cpu): auto (default: 1 with a spare core) or a number; 0 = off' },
+  ...flagSpecs(CUTPASTE_OPTION_SCHEMA),
+  { name: 'workers', type: 'string', metavar: 'N', group: 'runtime', help: 'threads helping to train besides the main one (wasm, cpu): auto (default: 1 with a spare core) or a number; 0 = off' },
 ];
 
 /** The three commands. */
@@ -76,8 +73,9 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = Object.freez
     summary: 'train a detector on normal images and save it',
     description: [
       'Trains a CutPaste detector on the normal images of DIR and saves it to MODEL_DIR (model.json and',
-      'weights.bin, written atomically). DIR is an MVTec AD category (train/good/*.png) or a folder whose',
-      'good/ subfolder holds the normal images. The decision threshold saved with the model is the 0.99',
+      'weights.bin, written atomically). DIR is an MVTec AD category (train/good/*.png), a folder whose',
+      'good/ subfolder holds the normal images, or a folder holding the normal images directly (PNG, JPEG,',
+      'BMP, TIFF, WebP; no subfolders). The decision threshold saved with the model is the 0.99',
       'quantile of out-of-fold scores of the training images, or with --holdout F of the scores of the',
       'normal images held out of training (evenly spaced in name order; recommended: it is less',
       'conservative). Ctrl-C stops training and writes nothing.',
@@ -85,7 +83,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = Object.freez
       'per location when they line up across images (aligned objects), one shared density otherwise (textures).',
     ].join('\n'),
     options: [
-      { name: 'data', type: 'string', metavar: 'DIR', required: true, help: 'MVTec AD category or folder with good/' },
+      { name: 'data', type: 'string', metavar: 'DIR', required: true, help: 'MVTec AD category, folder with good/, or folder of normal images' },
       { name: 'out', type: 'string', metavar: 'MODEL_DIR', required: true, help: 'folder to save the model to (created)' },
       { name: 'force', type: 'boolean', help: 'replace a model already saved in MODEL_DIR' },
       { name: 'holdout', type: 'string', metavar: 'F', help: 'keep this fraction of the normal images out of training and set the threshold on them (e.g. 0.2)' },
@@ -110,6 +108,8 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = Object.freez
       'colours compare across images; image-mode GradCAM maps are normalised per image. Images are resized',
       "to the model's size as they are decoded; heatmaps are drawn at each image's own size up to 4096×4096",
       'pixels (larger ones are scaled down). Files over --max-pixels are refused before decoding.',
+      'A file that cannot be read (corrupt, truncated, not an image, over --max-pixels) is skipped and named',
+      'on stderr and in the JSON "skipped" list; the exit code is 0 when any image was scored, 3 when none was.',
       'Heatmaps are named after the whole file name (x.jpg -> x.jpg.png), in the images\' folders mirrored',
       'below their common folder. OUT_DIR may not be or lie inside an input folder, and a file already at',
       'a heatmap\'s name is replaced only when it is a heatmap cutpaste wrote (its PNG "Software" text).',
@@ -161,10 +161,19 @@ export const TOOL_OPTIONS: readonly OptionSpec[] = Object.freeze([
   { name: 'version', type: 'boolean', short: 'V', help: 'print the version' },
 ]);
 
+/** Help lines of `options`: the ungrouped ones under `Options:`, then each group under its title (`Training (stage 1) options:`). */
 function optionLines(options: readonly OptionSpec[]): string[] {
-  const left = options.map((o) => `${o.short ? `-${o.short}, ` : '    '}--${o.name}${o.metavar ? ` ${o.metavar}` : ''}`);
-  const width = Math.max(...left.map((l) => l.length)) + 2;
-  return options.map((o, i) => `  ${left[i]!.padEnd(width)}${o.help}${o.required ? ' (required)' : ''}`);
+  const left = (o: OptionSpec): string => `${o.short ? `-${o.short}, ` : '    '}--${o.name}${o.metavar ? ` ${o.metavar}` : ''}`;
+  const width = Math.max(...options.map((o) => left(o).length)) + 2;
+  const lines = (list: readonly OptionSpec[]): string[] => list.map((o) => `  ${left(o).padEnd(width)}${o.help}${o.required ? ' (required)' : ''}`);
+  const groups = (Object.keys(OPTION_GROUP_TITLES) as OptionGroup[])
+    .map((group) => [group, options.filter((o) => o.group === group)] as const)
+    .filter(([, list]) => list.length > 0);
+  return [
+    'Options:',
+    ...lines(options.filter((o) => o.group === undefined)),
+    ...groups.flatMap(([group, list]) => ['', `${OPTION_GROUP_TITLES[group]} options:`, ...lines(list)]),
+  ];
 }
 
 /**
@@ -185,7 +194,6 @@ export function helpText(command?: CommandName): string {
       'Commands:',
       ...COMMAND_NAMES.map((c) => `  ${c.padEnd(width)}${COMMANDS[c].summary}`),
       '',
-      'Options:',
       ...optionLines(TOOL_OPTIONS),
       '',
       "Run 'cutpaste COMMAND --help' for a command's options.",
@@ -198,7 +206,6 @@ export function helpText(command?: CommandName): string {
     '',
     spec.description,
     '',
-    'Options:',
     ...optionLines(spec.options),
     '',
     'Examples:',

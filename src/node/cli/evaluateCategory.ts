@@ -25,7 +25,7 @@ export interface CategoryResult {
   readonly mode: 'image' | 'patch';
   readonly steps: number;
   /** The density fitted (patch mode: chosen by `perLocation`, `'auto'` by default). */
-  readonly density: 'image' | 'shared' | 'per-location';
+  readonly density: string;
   /** Held-out pretext accuracy on the originals and visibly changed copies (`FitReport.heldOutPretext`); null when not measured. */
   readonly pretextAccuracy: number | null;
   readonly imageSize: readonly [number, number];

@@ -4,8 +4,11 @@ import { loadLibrary } from './library';
 import { IMAGE_EXTENSIONS, readFolder } from '../readFolder';
 import { UsageError } from './UsageError';
 
-/** How a data folder is laid out: an MVTec AD category (`train/good`) or a folder with `good/`. */
-export type DataLayout = 'mvtec' | 'folder';
+/**
+ * How a data folder is laid out: an MVTec AD category (`train/good`), a folder with `good/`, or a flat
+ * folder holding the normal images directly.
+ */
+export type DataLayout = 'mvtec' | 'folder' | 'flat';
 
 async function isDirectory(path: string): Promise<boolean | null> {
   const info = await stat(path).catch(() => null);
@@ -27,16 +30,32 @@ export async function existingFolder(path: string, option: string, command: stri
 }
 
 /**
- * Which loader reads `dir`: `train/good` → MVTec AD category; `good/` → image folder.
+ * Which loader reads `dir`, in this order: `train/good/` → MVTec AD category (`loadMvtecCategory`);
+ * `good/` → image folder; image files directly in `dir` → flat folder of normal images (both
+ * `loadImageFolder`). Image files are listed by the library's rule (`readFolder`).
  *
- * @throws UsageError when the folder has neither layout (with a hint when it is an MVTec AD root)
+ * @throws UsageError when none applies, saying what was looked for and what is there (with a hint
+ *   when it is an MVTec AD root)
  */
 export async function detectLayout(dir: string, option: string, command: string): Promise<DataLayout> {
   if (await isDirectory(join(dir, 'train', 'good'))) return 'mvtec';
   if (await isDirectory(join(dir, 'good'))) return 'folder';
+  const entries = await readFolder(dir, `cutpaste ${command}`, 'folder');
+  if (entries.images.length > 0 && entries.folders.length === 0) return 'flat';
+  const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+  if (entries.images.length > 0) {
+    throw new UsageError(
+      `${option} ${dir}: holds ${count(entries.images.length, 'image file')} (${entries.images[0]}${entries.images.length > 1 ? ', …' : ''}) beside subfolders (${entries.folders.join(', ')}) and no good/: a flat folder of normal images must hold image files only; or move the normal images into good/`,
+      command,
+    );
+  }
   const categories = await listCategories(dir);
   const hint = categories.length > 0 ? `; it looks like an MVTec AD root: pass one category, e.g. ${option} ${join(dir, categories[0]!)}` : '';
-  throw new UsageError(`${option} ${dir}: expected an MVTec AD category (train/good/) or a folder with good/ (normal images)${hint}`, command);
+  const found = `found ${count(entries.folders.length, 'subfolder')}, ${count(entries.others.length, 'other file')} and no image file`;
+  throw new UsageError(
+    `${option} ${dir}: expected an MVTec AD category (train/good/), a folder with good/ (normal images) or a folder holding image files (${[...IMAGE_EXTENSIONS].join(', ')}) directly; ${found}${hint}`,
+    command,
+  );
 }
 
 /** The subfolders of `root` that hold `train/good` (MVTec AD categories), sorted. */
@@ -71,11 +90,18 @@ export async function checkModelTarget(out: string, force: boolean, command: str
   return full;
 }
 
+/** A path `cutpaste score` did not score, and why (as its JSON `skipped` lists them). */
+export interface SkippedFile {
+  readonly file: string;
+  /** `a broken symbolic link`, `not an image file name: …`, `not a readable image (…)`, … */
+  readonly reason: string;
+}
+
 /** What {@link expandImagePaths} found: the image files, and what it left out of folders and why. */
 export interface ImageListing {
   readonly files: string[];
-  /** One line per entry that was not read: `<path> (<why>)`. Hidden entries are left out silently. */
-  readonly skipped: string[];
+  /** Each entry of the folders that was not read. Hidden entries are left out silently. */
+  readonly skipped: SkippedFile[];
 }
 
 /**
@@ -86,14 +112,14 @@ export interface ImageListing {
 async function imagesBelow(dir: string, listing: ImageListing, seen: Set<string>): Promise<void> {
   const real = await realpath(dir);
   if (seen.has(real)) {
-    listing.skipped.push(`${dir} (a folder already listed, reached again through a symbolic link)`);
+    listing.skipped.push({ file: dir, reason: 'a folder already listed, reached again through a symbolic link' });
     return;
   }
   seen.add(real);
   const entries = await readFolder(dir, 'cutpaste score', 'folder');
   listing.files.push(...entries.images.map((name) => join(dir, name)));
-  for (const { name, reason } of entries.skipped) listing.skipped.push(`${join(dir, name)} (${reason})`);
-  for (const name of entries.others) listing.skipped.push(`${join(dir, name)} (not an image file name: ${[...IMAGE_EXTENSIONS].join(', ')})`);
+  for (const { name, reason } of entries.skipped) listing.skipped.push({ file: join(dir, name), reason });
+  for (const name of entries.others) listing.skipped.push({ file: join(dir, name), reason: `not an image file name: ${[...IMAGE_EXTENSIONS].join(', ')}` });
   for (const name of entries.folders) await imagesBelow(join(dir, name), listing, seen);
 }
 

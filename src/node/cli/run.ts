@@ -12,7 +12,8 @@ export interface CliStreams {
 /**
  * Runs the `cutpaste` tool on `argv` (the arguments after the program name) and returns the exit
  * code: 0 success, 1 runtime error (the library's message; the stack with `--verbose`), 2 bad command
- * line (one line naming the problem and a hint to `--help`), 130 interrupted by Ctrl-C.
+ * line (one line naming the problem and a hint to `--help`), 3 `score` could read none of its images
+ * (`EXIT_CODES.nothingScored`), 130 interrupted by Ctrl-C.
  *
  * @example
  * process.exitCode = await runCli(process.argv.slice(2));

@@ -9,14 +9,12 @@ import { readHeatmapImage } from './heatmapImage';
 import { heatmapRange } from './heatmapRange';
 import { checkHeatmapFolder, checkHeatmapTargets, heatmapPaths, realInputFolders, writeHeatmapFile } from './heatmapTargets';
 import { loadLibrary } from './library';
-import { existingFolder, expandImagePaths } from './paths';
-import { UsageError } from './UsageError';
+import { existingFolder, expandImagePaths, type SkippedFile } from './paths';
+import { type ReadOptions, readScorable, skippedLines } from './readScorable';
+import { EXIT_CODES, UsageError } from './UsageError';
 
 /** Images read and scored at once (each read at the model's image size). */
 const CHUNK = 8;
-
-/** Lines of skipped entries shown before the rest are counted. */
-const SKIPPED_SHOWN = 5;
 
 /** The deepest folder holding every path. */
 function commonFolder(paths: readonly string[]): string {
@@ -38,9 +36,12 @@ function commonFolder(paths: readonly string[]): string {
  * writes one overlay PNG per image, `<name with extension>.png`, mirroring the images' folders below
  * their common folder (so `test/crack/000.png` and `test/good/000.png` do not collide); OUT_DIR may
  * not be or lie inside an input folder, and only earlier cutpaste heatmaps are ever replaced
- * (see heatmapTargets.ts).
+ * (see heatmapTargets.ts). A file the reader refuses (corrupt, truncated, empty, not an image, over
+ * --max-pixels) is skipped, not fatal: stderr names each one (even with --quiet) and the JSON lists it
+ * in `skipped` with the folder entries left out.
  *
- * @returns the exit code (0)
+ * @returns the exit code: 0 when at least one image was scored (some may have been skipped), 3
+ *   (`EXIT_CODES.nothingScored`) when none could be read
  */
 export async function scoreCommand(args: ScoreArgs, context: CliContext): Promise<number> {
   const command = 'score';
@@ -64,9 +65,7 @@ export async function scoreCommand(args: ScoreArgs, context: CliContext): Promis
     await checkHeatmapTargets(args.heatmaps!, heatmaps!, inputFolders, command);
   }
   if (skipped.length > 0) {
-    const shown = skipped.slice(0, SKIPPED_SHOWN).map((s) => `\n  ${s}`).join('');
-    const more = skipped.length > SKIPPED_SHOWN ? `\n  … and ${skipped.length - SKIPPED_SHOWN} more` : '';
-    context.display.note(`skipped ${skipped.length} ${skipped.length === 1 ? 'entry' : 'entries'} of the image folders that ${skipped.length === 1 ? 'is' : 'are'} not image files:${shown}${more}`);
+    context.display.note(`skipped ${skipped.length} ${skipped.length === 1 ? 'entry' : 'entries'} of the image folders that ${skipped.length === 1 ? 'is' : 'are'} not image files:${skippedLines(skipped, (s) => `${s.file} (${s.reason})`)}`);
   }
 
   await selectBackend(args.backend, wasmThreads(args, { trains: false }));
@@ -77,38 +76,52 @@ export async function scoreCommand(args: ScoreArgs, context: CliContext): Promis
     const patch = detector.options.mode === 'patch';
     const range = patch ? heatmapRange(threshold) : undefined;
     // Resized while decoding (as `fit` reads its training images), so a large file is never held at full size.
-    const read = { size: detector.options.imageSize, ...(args.maxPixels === undefined ? {} : { maxPixels: args.maxPixels }) };
+    const read: ReadOptions = { size: detector.options.imageSize, ...(args.maxPixels === undefined ? {} : { maxPixels: args.maxPixels }) };
     const results: ScoredImage[] = [];
+    const unreadable: SkippedFile[] = [];
     const task = context.display.start('score', files.length, 'images');
     for (let start = 0; start < files.length; start += CHUNK) {
-      const chunk = files.slice(start, start + CHUNK);
-      const images = await Promise.all(chunk.map((file) => lib.readImage(file, read)));
+      const chunk = await readScorable(lib, files, start, CHUNK, read, unreadable);
+      if (chunk.length === 0) {
+        task.update(Math.min(files.length, start + CHUNK));
+        continue;
+      }
+      const images = chunk.map((c) => c.image);
       const withMaps = heatmapDir !== undefined;
       const scores = threshold === undefined ? await detector.score(images) : undefined;
       const predictions = threshold !== undefined ? await detector.predict(images, { maps: withMaps }) : undefined;
       const maps = withMaps ? predictions?.map((p) => p.map!) ?? (await detector.scoreMaps(images)) : undefined;
       for (let i = 0; i < chunk.length; i++) {
-        const file = chunk[i]!;
+        const { file, index } = chunk[i]!;
         const score = predictions ? predictions[i]!.score : scores![i]!;
         let heatmap: string | undefined;
         if (heatmaps !== undefined) {
-          heatmap = heatmaps[start + i]!;
+          heatmap = heatmaps[index]!;
           const shown = await readHeatmapImage(lib, file, args.maxPixels);
           await writeHeatmapFile(heatmap, (path) => lib.writeHeatmap(path, shown, maps![i]!, { colormap: 'turbo', alpha: 0.5, ...(range ? { range } : {}) }));
         }
-        results.push({ file: shownPath(file), score, anomalous: predictions ? predictions[i]!.isAnomalous : null, ...(heatmap ? { heatmap: shownPath(heatmap) } : {}) });
+        results.push({ file: shownPath(file), score, isAnomalous: predictions ? predictions[i]!.isAnomalous : null, ...(heatmap ? { heatmap: shownPath(heatmap) } : {}) });
       }
       task.update(Math.min(files.length, start + CHUNK));
     }
     task.done();
+    const notScored = [...skipped, ...unreadable].map((s) => ({ file: shownPath(s.file), reason: s.reason }));
     if (args.json) {
-      const doc = { model: shownPath(modelDir), threshold: threshold ?? null, mode: detector.options.mode, heatmapRange: range ?? null, images: results };
+      const doc = { model: shownPath(modelDir), threshold: threshold ?? null, mode: detector.options.mode, heatmapRange: range ?? null, images: results, skipped: notScored };
       context.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
-    } else {
+    } else if (results.length > 0) {
       context.stdout.write(scoreTable(results, threshold));
       if (heatmapDir !== undefined) context.display.note(`heatmaps written to ${shownPath(heatmapDir)}${range ? ` (colours span scores ${formatScore(range[0])}–${formatScore(range[1])}; threshold ${formatScore(threshold!)} mid-scale)` : ' (colours normalised per image)'}`);
     }
-    return 0;
+    if (unreadable.length > 0) {
+      const lines = skippedLines(unreadable, (s) => `${shownPath(s.file)}: ${s.reason}`);
+      context.stderr.write(`cutpaste score: skipped ${unreadable.length} of ${files.length} image files that could not be read:${lines}\n`);
+    }
+    if (results.length === 0) {
+      context.stderr.write(`cutpaste score: none of the ${files.length} image files could be read; nothing was scored\n`);
+      return EXIT_CODES.nothingScored;
+    }
+    return EXIT_CODES.ok;
   } finally {
     detector.dispose();
   }

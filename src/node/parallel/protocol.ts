@@ -1,4 +1,4 @@
-import type { GradientRequest, GradientResult, ReplicaSpec } from 'cutpaste';
+import type { GradientRequest, GradientResult, ReplicaSpec } from 'cutpaste/advanced';
 
 /**
  * Messages between the training thread and a gradient worker (`worker_threads`). One request is

@@ -8,7 +8,7 @@ import {
   type GradientWorkerProvider,
   type GradientWorkers,
   type ReplicaSpec,
-} from 'cutpaste';
+} from 'cutpaste/advanced';
 import { threadedWasmThreads } from '../threadedWasm';
 import { WORKER_BACKENDS, type FromWorker, type ToWorker } from './protocol';
 

@@ -14,7 +14,8 @@ import { checkPixelBatch, type PixelBatch } from './pixelBatch';
  */
 export function concatImages(parts: readonly PixelBatch[]): PixelBatch {
   const op = 'concatImages';
-  if (!Array.isArray(parts) || parts.length < 1) {
+  const given: unknown = parts; // checked as unknown: Array.isArray(parts) would narrow parts to any[]
+  if (!Array.isArray(given) || given.length < 1) {
     throw new TypeError(`${op}: parts must be a non-empty array of PixelBatch, got ${show(parts)}`);
   }
   const first = checkPixelBatch(op, parts[0], 'parts[0]', false);

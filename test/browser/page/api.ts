@@ -23,7 +23,7 @@ export interface WasmInfo {
   wasmFiles: string[];
 }
 
-/** Which of the library's kernels a backend runs (see src/ops/kernels). */
+/** Which of the library's kernels a backend runs (see src/kernels). */
 export interface KernelReport {
   backend: string;
   /** Kernels the backend lacked, filled by the library (`KERNEL_FILLS`). */

@@ -13,7 +13,8 @@ import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { isKernelOverridden, KERNEL_FILLS, KERNEL_OVERRIDES, VERSION } from 'cutpaste';
+import { VERSION } from 'cutpaste';
+import { isKernelOverridden, KERNEL_FILLS, KERNEL_OVERRIDES } from 'cutpaste/advanced';
 import { runWorkload, speedWorkload } from '../workloads';
 import type { BackendInfo, PageApi, WasmInfo } from './api';
 

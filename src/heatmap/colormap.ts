@@ -62,7 +62,7 @@ export function resolveRange(values: ArrayLike<number>, range: unknown, fn: stri
  * @returns RGB bytes, `values.length × 3`
  * @throws RangeError for a non-finite value, an invalid range or an unknown colour map
  * @example
- * const rgb = applyColormap(map.data, { range: [0, 2 * detector.threshold], colormap: 'turbo' });
+ * const rgb = applyColormap(map.data, { range: [0, 2 * detector.threshold!.value], colormap: 'turbo' });
  */
 export function applyColormap(values: ArrayLike<number>, options: ColormapOptions = {}): Uint8Array {
   const fn = 'applyColormap';

@@ -1,4 +1,5 @@
-import { type RawImage, resizeBilinear } from 'cutpaste';
+import { resizeBilinear } from '../math/resizeBilinear';
+import type { RawImage } from '../detector/input';
 import { type ColormapOptions, applyColormap, resolveColormap, resolveRange } from './colormap';
 
 /** A score map, row-major `[height, width]`: a detector `ScoreMap`, or any array of numbers. */
@@ -37,7 +38,8 @@ export interface RgbImage {
  * @throws TypeError/RangeError naming the argument for malformed images, maps, masks or options
  * @example
  * const [map] = await detector.scoreMaps([image]);
- * const overlay = renderHeatmap(image, map, { mask, range: [0, 2 * detector.threshold] });
+ * const threshold = detector.threshold!.value; // a Threshold { value, method, … }: set by fit (≥ 4 images) or calibrate
+ * const overlay = renderHeatmap(image, map!, { mask, range: [0, 2 * threshold] }); // threshold mid-scale
  */
 export function renderHeatmap(image: RawImage, map: ScoreGrid, options: HeatmapOptions = {}): RgbImage {
   const fn = 'renderHeatmap';

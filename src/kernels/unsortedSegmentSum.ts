@@ -21,7 +21,7 @@ export function segmentSum(x: tf.Tensor, segmentIds: tf.Tensor, numSegments: num
   const idRank = segmentIds.rank;
   if (x.rank < idRank || segmentIds.shape.some((d, i) => d !== x.shape[i])) {
     throw new RangeError(
-      `segmentSum: segmentIds' shape [${segmentIds.shape}] must prefix x's shape [${x.shape}]`,
+      `segmentSum: segmentIds' shape [${segmentIds.shape.join(', ')}] must prefix x's shape [${x.shape.join(', ')}]`,
     );
   }
   return tf.tidy(() => {

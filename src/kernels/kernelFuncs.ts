@@ -13,9 +13,6 @@ import { segmentSum } from './unsortedSegmentSum';
  * gradients tfjs registers for the kernel itself.
  */
 
-type Pair = [number, number];
-type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-
 /** A kernel input as a Tensor (ops pass Tensors; a bare TensorInfo is wrapped, inside the caller's tidy). */
 function tensorOf<R extends tf.Rank>(info: tf.TensorInfo | undefined, name: string): tf.Tensor<R> {
   if (info === undefined) throw new TypeError(`kernel fill: missing input "${name}"`);
@@ -41,7 +38,7 @@ export const conv2DBackpropFilterKernel: tf.KernelFunc = ({ inputs, attrs }) => 
   return tf.tidy(() => {
     const x = channelsLast(tensorOf<tf.Rank.R4>(inputs.x, 'x'), a.dataFormat);
     const dy = channelsLast(tensorOf<tf.Rank.R4>(inputs.dy, 'dy'), a.dataFormat);
-    const info = tf.backend_util.computeConv2DInfo(x.shape, a.filterShape, a.strides, 1, a.pad as Pad, a.dimRoundingMode);
+    const info = tf.backend_util.computeConv2DInfo(x.shape, a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode);
     return conv2dFilterGradient(x, dy, info);
   });
 };
@@ -53,7 +50,7 @@ export const conv2DBackpropInputKernel: tf.KernelFunc = ({ inputs, attrs }) => {
     const dy = channelsLast(tensorOf<tf.Rank.R4>(inputs.dy, 'dy'), a.dataFormat);
     const filter = tensorOf<tf.Rank.R4>(inputs.filter, 'filter');
     const inShape = shapeChannelsLast(a.inputShape, a.dataFormat);
-    const info = tf.backend_util.computeConv2DInfo(inShape, filter.shape, a.strides, 1, a.pad as Pad, a.dimRoundingMode);
+    const info = tf.backend_util.computeConv2DInfo(inShape, filter.shape, a.strides, 1, a.pad, a.dimRoundingMode);
     const dx = conv2dInputGradient(dy, filter, info);
     return a.dataFormat === 'NCHW' ? tf.transpose(dx, NCHW_OF_NHWC) : dx;
   });
@@ -66,7 +63,7 @@ export const depthwiseConv2dNativeBackpropFilterKernel: tf.KernelFunc = ({ input
     const x = tensorOf<tf.Rank.R4>(inputs.x, 'x');
     const dy = tensorOf<tf.Rank.R4>(inputs.dy, 'dy');
     const info = tf.backend_util.computeConv2DInfo(
-      x.shape, a.filterShape, a.strides, a.dilations as number | Pair, a.pad as Pad, a.dimRoundingMode, true,
+      x.shape, a.filterShape, a.strides, a.dilations, a.pad, a.dimRoundingMode, true,
     );
     return depthwiseConv2dFilterGradient(x, dy, info);
   });
@@ -79,7 +76,7 @@ export const depthwiseConv2dNativeBackpropInputKernel: tf.KernelFunc = ({ inputs
     const dy = tensorOf<tf.Rank.R4>(inputs.dy, 'dy');
     const filter = tensorOf<tf.Rank.R4>(inputs.filter, 'filter');
     const info = tf.backend_util.computeConv2DInfo(
-      a.inputShape, filter.shape, a.strides, a.dilations as number | Pair, a.pad as Pad, a.dimRoundingMode, true,
+      a.inputShape, filter.shape, a.strides, a.dilations, a.pad, a.dimRoundingMode, true,
     );
     return depthwiseConv2dInputGradient(dy, filter, info);
   });

@@ -1,0 +1,42 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Encoder } from '../models/types';
+import { fitDetectorDensity, type DensitySettings, type FittedDensity } from './densityChoice';
+import type { Featurizer } from './featurizer';
+import { outOfFoldScores, type ScoringState } from './scoring';
+import type { FitProgress } from './types';
+
+/** What {@link fitScoringStage} fitted: the state to score with, how its density was chosen, and out-of-fold scores. */
+export interface FittedScoringStage extends Omit<FittedDensity, 'density'> {
+  state: ScoringState;
+  /** Out-of-fold scores of the training images (≥ 4 images; see `outOfFoldScores`): the provisional threshold's source. */
+  outOfFold: Float32Array | undefined;
+}
+
+/**
+ * The stage every detector shares after its features are settled: embeds the normal `images` with
+ * `featurizer`, fits the density (choosing shared or per-location as `settings.perLocation` says)
+ * and scores each training image out of fold. `progress` gets `embed` and `density` events and may
+ * throw to stop (an abort, a disposal).
+ *
+ * @param images normal images at model resolution `[count, height, width, channels]`; not disposed.
+ * @param encoder image-level featurizers only: the encoder whose GradCAM maps localise.
+ */
+export async function fitScoringStage(
+  featurizer: Featurizer,
+  images: tf.Tensor4D,
+  settings: DensitySettings,
+  progress: (p: FitProgress) => void,
+  encoder?: Encoder,
+): Promise<FittedScoringStage> {
+  const count = images.shape[0];
+  const features = await featurizer.embed(images, (done) => progress({ stage: 'embed', done, total: count }));
+  const { density, alignment, choice } = await fitDetectorDensity(featurizer, images, features, settings, (done, total) =>
+    progress({ stage: 'density', done, total }));
+  const state: ScoringState = { featurizer, density, settings, ...(encoder ? { encoder } : {}) };
+  return {
+    state,
+    outOfFold: outOfFoldScores(state, features, count, featurizer.dimension),
+    ...(alignment !== undefined ? { alignment } : {}),
+    ...(choice ? { choice } : {}),
+  };
+}
