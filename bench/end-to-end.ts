@@ -54,7 +54,7 @@ if (values.child !== undefined) {
   const tf = await import('@tensorflow/tfjs-core');
   await import('@tensorflow/tfjs-layers');
   await import('@tensorflow/tfjs-backend-wasm');
-  const lib = await import('../src/node/index');
+  const lib = { ...(await import('../src/node/index')), ...(await import('../src/advanced')) }; // the CLI's Library: cutpaste/node and the registry
   const { evaluateCategory } = await import('../src/node/cli/evaluateCategory');
   if (setup === 'threads') await lib.useThreadedWasm();
   tf.enableProdMode();

@@ -18,7 +18,7 @@ import { parseImageSize, parseInteger } from '../src/node/cli/args';
 import { selectBackend } from '../src/node/cli/backend';
 import type { BackendName } from '../src/node/cli/commands';
 import { formatScore, formatSeconds } from '../src/node/cli/format';
-import { heatmapRange } from '../src/node/cli/heatmapRange';
+import { heatmapRange } from '../src/heatmap/heatmapRange';
 import { loadLibrary } from '../src/node/cli/library';
 import { ProgressDisplay, fitProgress } from '../src/node/cli/progress';
 

@@ -23,7 +23,7 @@ import { selectBackend } from '../src/node/cli/backend';
 import { BACKENDS, type BackendName } from '../src/node/cli/commands';
 import { evaluateCategory } from '../src/node/cli/evaluateCategory';
 import { formatScore, formatSeconds } from '../src/node/cli/format';
-import { heatmapRange } from '../src/node/cli/heatmapRange';
+import { heatmapRange } from '../src/heatmap/heatmapRange';
 import { loadLibrary } from '../src/node/cli/library';
 import { ProgressDisplay } from '../src/node/cli/progress';
 
@@ -51,7 +51,7 @@ export const DEMO_DETECTOR: CutPasteOptions = Object.freeze({
  * More normal images cost almost nothing (training time depends on steps, not on the image count) and
  * make the per-location densities better (60 → 120 images: pixel AUROC 94.0 → 96.0 % at 200 steps).
  */
-export const DEMO_DATA = Object.freeze({ kind: 'pill' as SyntheticKind, difficulty: 0.5, trainCount: 120, testCount: 40, imageSize: 256, seed: 0 });
+export const DEMO_DATA = Object.freeze({ kind: 'pill' satisfies SyntheticKind, difficulty: 0.5, trainCount: 120, testCount: 40, imageSize: 256, seed: 0 });
 
 /** Further normal images (never trained on) whose scores set the decision threshold. */
 const CALIBRATION_IMAGES = 20;

@@ -151,7 +151,7 @@ export class CutPasteDetector extends DetectorCore<CutPasteModel, FitReport> {
 }
 
 /** A fitted CutPaste model: its networks (the encoder scores, the heads are saved) and the scoring state. */
-interface CutPasteModel extends FittedModel {
+export interface CutPasteModel extends FittedModel {
   readonly networks: Networks;
 }
 

@@ -30,7 +30,7 @@ export interface FitContext {
   readonly signal?: AbortSignal;
   readonly workers?: number | 'auto';
   /** Reports progress to the caller; throws `AbortError` once the detector is disposed or `signal` aborted. */
-  progress(p: FitProgress): void;
+  readonly progress: (p: FitProgress) => void;
 }
 
 /** What `fitModel` returns: the new model, the detector-specific report and out-of-fold training scores. */

@@ -75,7 +75,7 @@ export async function writeArtifacts(handler: tf.io.IOHandler, document: object,
     convertedBy: null,
     weightSpecs: encoded.specs,
     weightData: encoded.data,
-    userDefinedMetadata: { cutpaste: document as Record<string, unknown> },
+    userDefinedMetadata: { cutpaste: document },
   });
 }
 

@@ -61,7 +61,7 @@ export function boundedFetch(modelUrl: string): typeof fetch {
   let weights: { left: number } | undefined; // unknown until the model.json has been read
   const platformFetch = (url: string, init?: RequestInit): Promise<Response> => tf.env().platform.fetch(url, init);
   return (async (input: string | URL | Request, init?: RequestInit) => {
-    const url = String(input);
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const response = await platformFetch(url, init);
     let body: Uint8Array<ArrayBuffer>;
     if (weights === undefined) {
@@ -80,5 +80,5 @@ export function boundedFetch(modelUrl: string): typeof fetch {
     }
     const empty = [101, 204, 205, 304].includes(response.status); // statuses a Response may not give a body
     return new Response(empty ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
-  }) as typeof fetch;
+  });
 }

@@ -128,12 +128,12 @@ const METHODS: readonly Threshold['method'][] = ['fit', 'quantile', 'f1-max', 'm
 function readThreshold(t: unknown, WHERE: string): Threshold | null {
   if (t === null || t === undefined) return null;
   if (typeof t !== 'object' || Array.isArray(t) || !Number.isFinite((t as Threshold).value)) {
-    throw new FormatError(`${WHERE}: the saved threshold is invalid: ${capText(JSON.stringify(t) ?? String(t))}`);
+    throw new FormatError(`${WHERE}: the saved threshold is invalid: ${capText(JSON.stringify(t) ?? describeValue(t))}`);
   }
   const { value, method, quantile } = t as Record<string, unknown>;
   if (!METHODS.includes(method as Threshold['method'])) fail(WHERE, 'threshold.method', method, METHODS.map((m) => `'${m}'`).join(', '));
   if (quantile !== undefined && !inRange(quantile, 0, 1)) fail(WHERE, 'threshold.quantile', quantile, 'a number in [0, 1]');
-  return { value: value as number, method: method as Threshold['method'], ...(quantile !== undefined ? { quantile: quantile as number } : {}) };
+  return { value: value as number, method: method as Threshold['method'], ...(quantile !== undefined ? { quantile: quantile } : {}) };
 }
 
 const inRange = (v: unknown, min: number, max: number): v is number => typeof v === 'number' && v >= min && v <= max;

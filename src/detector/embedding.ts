@@ -40,7 +40,7 @@ export function patchLayout(encoder: Encoder, height: number, width: number, pat
     stride % r.totalStride === 0;
   return {
     rows, cols, patchHeight: patchSize, patchWidth: patchSize, strideY: stride, strideX: stride, height, width,
-    dense, subsample: dense ? stride / r.totalStride! : 1,
+    dense, subsample: dense ? stride / r.totalStride : 1,
   };
 }
 

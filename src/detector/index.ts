@@ -5,6 +5,11 @@ export { FEATURE_DENSITY_OPTION_SCHEMA, resolveFeatureDensityOptions, type Featu
 export { DetectorCore, type FitContext, type FittedModel, type FittedResult, type ModelInputSpec } from './DetectorCore';
 export { createDetector, detectorFor, detectorKinds, loadDetector, registerDetector, type DetectorEntry, type DetectorLoadOptions } from './registry';
 export type { Featurizer } from './featurizer';
+export { CUTPASTE_OPTION_SCHEMA } from './cutPasteOptionTable';
+export type { CutPasteModel } from './CutPasteDetector';
+export type { ScoringSettings, ScoringState } from './scoring';
+export type { EncoderSource, FeatureEncoderSpec } from './featureDensity/options';
+export type { FeatureDensityLoadOptions } from './featureDensity/persistence';
 export {
   ALIGNMENT_THRESHOLD,
   DETECTOR_PRESETS,

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { StateError } from '../errors';
-import { capText } from '../math/validate';
+import { capText, describeValue } from '../math/validate';
 
 /**
  * One image as plain pixels, row-major `height × width × channels`. `Uint8Array`/`Uint8ClampedArray`
@@ -70,13 +70,13 @@ export async function toModelInput(
     checkNotEmpty(input, where, 'images');
     await checkFinite(input, where, 'images');
     const images = tf.tidy(() => resizeTo(toFloat(input as tf.Tensor4D), size, channels));
-    return { images, sizes: new Array(count).fill([input.shape[1], input.shape[2]]) };
+    return { images, sizes: Array.from({ length: count }, (): [number, number] => [input.shape[1], input.shape[2]]) };
   }
   const sizes: [number, number][] = [];
   const parts: tf.Tensor4D[] = [];
   try {
     for (let i = 0; i < count; i++) {
-      const image = (input as readonly ImageInput[])[i]!;
+      const image = (input)[i]!;
       const index = indexOffset + i;
       const tensor = image instanceof tf.Tensor ? await checkTensor3D(image, where, index) : fromRaw(image, where, index);
       sizes.push([tensor.shape[0], tensor.shape[1]]);
@@ -208,6 +208,6 @@ function resizeTo(batch: tf.Tensor4D, size: readonly [number, number], channels:
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === 'object') return (value as object).constructor?.name ?? 'an object';
-  return capText(`${typeof value} ${String(value)}`);
+  if (typeof value === 'object') return (value).constructor?.name ?? 'an object';
+  return capText(`${typeof value} ${typeof value === 'string' ? value : describeValue(value)}`);
 }

@@ -6,10 +6,10 @@ import { pretrainedEncoder, type GraphModelLike, type PretrainedEncoderConfig } 
 import { projectionHead } from '../models/projectionHead';
 import { resnet } from '../models/resnet';
 import type { ResNetConfig } from '../models/resnetConfig';
-import { resnetPreset, type ResNetPresetName } from '../models/resnetPresets';
+import { resnetPreset } from '../models/resnetPresets';
 import type { Encoder, Head } from '../models/types';
 import { pretextClasses } from '../train/pretext';
-import type { PretrainedEncoderSpec, ResolvedCutPasteOptions } from './options';
+import type { ResolvedCutPasteOptions } from './options';
 
 /** The three networks of a detector. */
 export interface Networks {
@@ -33,12 +33,12 @@ export function buildNetworks(o: ResolvedCutPasteOptions): Networks {
 }
 
 function buildEncoder(spec: ResolvedCutPasteOptions['encoder'], seed: string): Encoder {
-  if (typeof spec === 'string') return resnet(resnetPreset(spec as ResNetPresetName), { seed: `${seed}/encoder` });
+  if (typeof spec === 'string') return resnet(resnetPreset(spec), { seed: `${seed}/encoder` });
   if ('model' in spec) {
-    const { model, ...options } = spec as PretrainedEncoderSpec;
+    const { model, ...options } = spec;
     return pretrainedEncoder(model, options);
   }
-  return resnet(spec as ResNetConfig, { seed: `${seed}/encoder` });
+  return resnet(spec, { seed: `${seed}/encoder` });
 }
 
 function withHeads(encoder: Encoder, o: ResolvedCutPasteOptions, seed: string): Networks {

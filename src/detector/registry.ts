@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { FormatError } from '../errors';
 import type { OptionSchema } from '../math/optionSchema';
-import { capText, describeValue } from '../math/validate';
+import { describeValue } from '../math/validate';
 import type { GraphModelLike } from '../models/pretrainedEncoder';
 import { FEATURE_DENSITY_OPTION_SCHEMA } from './featureDensity/options';
 import { FeatureDensityDetector } from './featureDensity/FeatureDensityDetector';
@@ -88,7 +88,7 @@ export async function loadDetector(source: string | tf.io.IOHandler, options: De
   const kind = document?.detector ?? 'cutpaste';
   const entry = typeof kind === 'string' ? registry.get(kind) : undefined;
   if (!entry) {
-    throw new FormatError(`loadDetector: the save is of detector kind ${capText(JSON.stringify(kind) ?? String(kind))}, which is not registered (registered: ${detectorKinds().join(', ')})`);
+    throw new FormatError(`loadDetector: the save is of detector kind ${describeValue(kind)}, which is not registered (registered: ${detectorKinds().join(', ')})`);
   }
   return entry.load({ load: async () => artifacts }, options);
 }

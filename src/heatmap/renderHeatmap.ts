@@ -1,6 +1,16 @@
 import { resizeBilinear } from '../math/resizeBilinear';
 import type { RawImage } from '../detector/input';
 import { type ColormapOptions, applyColormap, resolveColormap, resolveRange } from './colormap';
+import { heatmapRange } from './heatmapRange';
+
+/** The threshold-centred range of `threshold` (a number or `{ value }`); `undefined` when none is given. */
+function thresholdRange(threshold: HeatmapOptions['threshold'], fn: string): [number, number] | undefined {
+  if (threshold === undefined) return undefined;
+  const value = typeof threshold === 'number' ? threshold : threshold?.value;
+  const range = heatmapRange(value);
+  if (!range) throw new RangeError(`${fn}: options.threshold must be a finite number > 0 or { value } of one, got ${String(value)}`);
+  return range;
+}
 
 /** A score map, row-major `[height, width]`: a detector `ScoreMap`, or any array of numbers. */
 export interface ScoreGrid {
@@ -17,6 +27,12 @@ export interface HeatmapOptions extends ColormapOptions {
   mask?: ArrayLike<number>;
   /** Outline colour `[r, g, b]` (0–255). Default white `[255, 255, 255]`. */
   contourColor?: readonly [number, number, number];
+  /**
+   * The detector's threshold (`detector.threshold`, or its value): without `range`, colours span
+   * `[threshold / 2, 1.5 × threshold]` (`heatmapRange`), the CLI's scale: the threshold sits mid-scale
+   * and colours compare across images. Without either, each map spans its own min/max.
+   */
+  threshold?: number | { readonly value: number };
 }
 
 /** An RGB image, row-major `height × width × 3`, 0–255. */
@@ -29,8 +45,9 @@ export interface RgbImage {
 
 /**
  * Renders a score map over its image: the map is resized to the image (bilinear, half-pixel centres)
- * when the sizes differ, coloured with `applyColormap` (normalised by `range`, default the map's own
- * min/max — pass a fixed range such as `[0, 2 * threshold]` to compare images), blended as
+ * when the sizes differ, coloured with `applyColormap` (normalised by `range`; else, given the
+ * detector's `threshold`, by the CLI's threshold-centred range `[threshold / 2, 1.5 × threshold]`;
+ * else by the map's own min/max), blended as
  * `(1 − alpha)·image + alpha·colour`, and the mask's outline (mask pixels with a 4-neighbour outside
  * the mask or on the image border) is painted in `contourColor`. Pure JavaScript.
  *
@@ -38,8 +55,8 @@ export interface RgbImage {
  * @throws TypeError/RangeError naming the argument for malformed images, maps, masks or options
  * @example
  * const [map] = await detector.scoreMaps([image]);
- * const threshold = detector.threshold!.value; // a Threshold { value, method, … }: set by fit (≥ 4 images) or calibrate
- * const overlay = renderHeatmap(image, map!, { mask, range: [0, 2 * threshold] }); // threshold mid-scale
+ * // the threshold (set by fit with ≥ 4 images, or calibrate) sits mid-scale, as in the CLI's heatmaps
+ * const overlay = renderHeatmap(image, map!, { mask, threshold: detector.threshold });
  */
 export function renderHeatmap(image: RawImage, map: ScoreGrid, options: HeatmapOptions = {}): RgbImage {
   const fn = 'renderHeatmap';
@@ -49,7 +66,7 @@ export function renderHeatmap(image: RawImage, map: ScoreGrid, options: HeatmapO
     throw new TypeError(`${fn}: image.data must be a Uint8Array, Uint8ClampedArray or Float32Array, got ${data === undefined ? 'undefined' : Object.prototype.toString.call(data)}`);
   }
   for (const [name, value] of [['image.width', width], ['image.height', height], ['map.width', map?.width], ['map.height', map?.height]] as const) {
-    if (!Number.isInteger(value) || (value as number) < 1) throw new RangeError(`${fn}: ${name} must be an integer ≥ 1, got ${String(value)}`);
+    if (!Number.isInteger(value) || (value) < 1) throw new RangeError(`${fn}: ${name} must be an integer ≥ 1, got ${String(value)}`);
   }
   const pixels = width * height;
   const channels = image.channels ?? data.length / pixels;
@@ -68,11 +85,11 @@ export function renderHeatmap(image: RawImage, map: ScoreGrid, options: HeatmapO
   }
   const mask = options.mask;
   if (mask !== undefined && (mask === null || typeof mask !== 'object' || mask.length !== pixels)) {
-    throw new RangeError(`${fn}: options.mask must have length image.height × image.width = ${pixels}, got ${mask === null ? 'null' : (mask as ArrayLike<number>).length}`);
+    throw new RangeError(`${fn}: options.mask must have length image.height × image.width = ${pixels}, got ${mask === null ? 'null' : (mask).length}`);
   }
 
   const scores = map.height === height && map.width === width ? map.data : resizeBilinear(map.data, map.height, map.width, height, width);
-  const [low, high] = resolveRange(map.data, options.range, fn, 'options.range');
+  const [low, high] = resolveRange(map.data, options.range ?? thresholdRange(options.threshold, fn), fn, 'options.range');
   // A constant map (no range given) takes the colour map's low end, as applyColormap does.
   const colours = applyColormap(scores, { range: high > low ? [low, high] : [low, low + 1], colormap });
   const scale = data instanceof Float32Array ? 255 : 1;

@@ -16,7 +16,7 @@ export { loadMvtecCategory, type LoadImagesOptions } from './loadMvtecCategory';
 export { loadImageFolder, type ImageFolderOptions } from './loadImageFolder';
 export type { ImageDataset, ImageSample, ImageBatch, BatchOptions } from './ImageDataset';
 export { readImage, readMask, readImageSize, type ReadImageOptions, type ReadMaskOptions } from './readImage';
-export type { ImageSize, LoadedImage } from './imageOptions';
+export { DEFAULT_MAX_PIXELS, type ImageSize, type LoadedImage } from './imageOptions';
 export { DatasetError } from './DatasetError';
 export { ImageTooLargeError } from './ImageTooLargeError';
 export { writeHeatmap } from './writeHeatmap';

@@ -1,3 +1,4 @@
+import { describeValue } from '../math/validate';
 import type { LinearClassifierConfig } from '../models/linearClassifier';
 import type { ProjectionHeadConfig } from '../models/projectionHead';
 import type { EncoderConfig } from '../models/encoderRegistry';
@@ -104,7 +105,7 @@ let registered: GradientWorkerProvider | undefined;
  */
 export function registerGradientWorkerProvider(provider: GradientWorkerProvider | undefined): GradientWorkerProvider | undefined {
   if (provider !== undefined && (typeof provider !== 'object' || provider === null || typeof provider.start !== 'function' || typeof provider.autoWorkers !== 'function')) {
-    throw new TypeError(`registerGradientWorkerProvider: provider must be { autoWorkers, start } or undefined, got ${String(provider)}`);
+    throw new TypeError(`registerGradientWorkerProvider: provider must be { autoWorkers, start } or undefined, got ${describeValue(provider)}`);
   }
   const previous = registered;
   registered = provider;

@@ -24,6 +24,7 @@ export {
 } from './options';
 export { trainSelfSupervised, type TrainReport } from './trainer';
 export type { PretextProbe } from './pretextProbe';
+export { PRETEXT_VARIANT_CLASSES } from './pretextVariants';
 export {
   trainStep,
   stepGradients,

@@ -152,7 +152,7 @@ export function gradientReplica(spec: ReplicaSpec): GradientReplica {
         const grads = variables.map((v) => out.grads[v.name]!);
         const [loss, accuracy, ...data] = await Promise.all([out.loss.data(), out.accuracy.data(), ...grads.map((g) => g.data())]);
         // Copies: a backend may hand out its own storage (cpu), which must not be transferred.
-        return { loss: loss![0]!, correct: Math.round(accuracy![0]! * l.length), grads: data.map((d) => Float32Array.from(d as Float32Array)) };
+        return { loss: loss[0]!, correct: Math.round(accuracy[0]! * l.length), grads: data.map((d) => Float32Array.from(d as Float32Array)) };
       } finally {
         tf.dispose([out.loss, out.accuracy, out.grads]);
       }

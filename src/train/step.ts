@@ -1,3 +1,4 @@
+import { describeValue } from '../math/validate';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Encoder, Head } from '../models/types';
 import type { MomentumSGD } from './sgd';
@@ -114,7 +115,7 @@ export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, classes: 
 
 function checkStep(model: PretextModel, images: tf.Tensor4D, labels: tf.Tensor1D, settings: StepSettings): void {
   const fn = 'trainStep';
-  if (!model?.encoder || !model.head || !model.classifier) throw new TypeError(`${fn}: model must be { encoder, head, classifier }, got ${String(model)}`);
+  if (!model?.encoder || !model.head || !model.classifier) throw new TypeError(`${fn}: model must be { encoder, head, classifier }, got ${describeValue(model)}`);
   if (!(images instanceof tf.Tensor) || images.rank !== 4) {
     throw new TypeError(`${fn}: images must be a tf.Tensor4D [batch, height, width, channels], got ${shapeOf(images)}`);
   }
@@ -130,5 +131,5 @@ function checkStep(model: PretextModel, images: tf.Tensor4D, labels: tf.Tensor1D
 }
 
 function shapeOf(value: unknown): string {
-  return value instanceof tf.Tensor ? `a tensor of shape [${value.shape.join(', ')}]` : String(value);
+  return value instanceof tf.Tensor ? `a tensor of shape [${(value as tf.Tensor).shape.join(', ')}]` : describeValue(value);
 }

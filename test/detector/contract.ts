@@ -13,7 +13,7 @@ import { expectNoLeak } from '../helpers/tensors';
 export interface ContractSubject {
   name: string;
   /** The class `loadDetector` must return for its saves. */
-  type: abstract new (...args: never[]) => unknown;
+  type: { readonly prototype: AnomalyDetector };
   /** A new, unfitted detector for `[height, width]` images with `channels` channels. */
   create(): Promise<AnomalyDetector>;
   size: readonly [number, number];
@@ -126,7 +126,7 @@ export function detectorContract(subject: ContractSubject): void {
       await detector.save(handler);
       const copy = await loadDetector(handler);
       try {
-        expect(copy).toBeInstanceOf(subject.type);
+        expect(copy).toBeInstanceOf(subject.type as never);
         expect(copy.kind).toBe(detector.kind);
         expect(Array.from(await copy.score(normal))).toEqual(Array.from(await detector.score(normal)));
         expect(copy.threshold).toEqual(detector.threshold);

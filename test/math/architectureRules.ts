@@ -51,6 +51,7 @@ export const BACKEND_HOSTS: ReadonlySet<string> = new Set([
  */
 export const CLI_INLINED: ReadonlySet<string> = new Set([
   'version.ts', 'math/optionSchema.ts', 'detector/cutPasteOptionTable.ts', 'detector/detectorOptionRows.ts',
+  'detector/featureDensity/options.ts', 'heatmap/heatmapRange.ts',
 ]);
 
 const NODE_BUILTINS = new Set(['fs', 'path', 'os', 'url', 'worker_threads', 'child_process', 'module', 'crypto', 'util', 'sharp']);

@@ -90,8 +90,8 @@ describe('parseCommandLine', () => {
 
 describe('parseCommandLine errors', () => {
   const cases: [string, string[], RegExp, string | undefined][] = [
-    ['no command', [], /^missing command \(fit, score, evaluate\)$/, undefined],
-    ['an unknown command', ['train', '--data', 'x'], /^unknown command 'train' \(commands: fit, score, evaluate\)$/, undefined],
+    ['no command', [], /^missing command \(fit, score, evaluate, calibrate\)$/, undefined],
+    ['an unknown command', ['train', '--data', 'x'], /^unknown command 'train' \(commands: fit, score, evaluate, calibrate\)$/, undefined],
     ['an unknown tool option', ['--frobnicate'], /^unknown option --frobnicate$/, undefined],
     ['an unknown command option', ['fit', '--data', 'd', '--out', 'm', '--epochs', '3'], /^unknown option --epochs$/, 'fit'],
     ['an unknown short option', ['fit', '-x'], /^unknown option -x$/, 'fit'],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CategoryResult } from '../../src/node/cli/evaluateCategory';
 import { formatScore, formatSeconds, scoreTable } from '../../src/node/cli/format';
-import { heatmapRange } from '../../src/node/cli/heatmapRange';
+import { heatmapRange } from '../../src/heatmap/heatmapRange';
 import { csvTable, jsonResults, markdownTable, meanRow } from '../../src/node/cli/resultsTable';
 
 const row = (category: string, imageAuroc: number, pixelAuroc: number | null, auPro: number | null, fitSeconds: number, pretextAccuracy: number | null = null): CategoryResult => ({
@@ -70,18 +70,18 @@ describe('score output', () => {
     expect(formatSeconds(Number.NaN)).toBe('…');
   });
 
-  it('prints one aligned line per image with its verdict and the threshold', () => {
+  it('prints one aligned line per image with its normalised score, its verdict and the threshold', () => {
     const text = scoreTable([
-      { file: 'test/crack/000.png', score: 812.46, isAnomalous: true },
-      { file: 'good.png', score: 96.1, isAnomalous: false },
+      { file: 'test/crack/000.png', score: 812.46, normalizedScore: 812.46 / 301.2, isAnomalous: true },
+      { file: 'good.png', score: 96.1, normalizedScore: 96.1 / 301.2, isAnomalous: false },
     ], 301.2);
     expect(text).toBe([
-      'file                score  verdict    threshold',
-      'test/crack/000.png  812.5  anomalous      301.2',
-      'good.png            96.10  normal         301.2',
+      'file                score  normalized  verdict    threshold',
+      'test/crack/000.png  812.5        2.70  anomalous      301.2',
+      'good.png            96.10        0.32  normal         301.2',
       '',
     ].join('\n'));
-    expect(scoreTable([{ file: 'a.png', score: 5, isAnomalous: null }], undefined)).toContain('a.png  5.000  –                –');
+    expect(scoreTable([{ file: 'a.png', score: 5, normalizedScore: null, isAnomalous: null }], undefined)).toContain('a.png  5.000           –  –                –');
   });
 
   it('spans heatmap colours from half to one and a half times the threshold', () => {

@@ -133,7 +133,7 @@ const rows: Row[] = [
   ['an image size of 0', () => loadMvtecCategory(at('good'), { imageSize: 0 }), RangeError, /^loadMvtecCategory: options\.imageSize must be an integer in \[1, 65535\]/],
   ['a batch size of 0', async () => (await loadMvtecCategory(at('good'))).testBatches({ batchSize: 0 }), RangeError, /^good\.testBatches: options\.batchSize must be an integer ≥ 1, got 0$/],
   // loadImageFolder
-  ['a folder without good/', () => loadImageFolder(at('no-good')), DatasetError, /^loadImageFolder: .*no-good\/good is missing: normal images for training go in good\/ \(found crack\)$/, () => at('no-good/good')],
+  ['a folder without good/', () => loadImageFolder(at('no-good')), DatasetError, /^loadImageFolder: .*no-good\/good is missing: normal images for training go in good\/, or directly in .*no-good \(a flat folder of normal images\) \(found crack\)$/, () => at('no-good/good')],
   ['an empty good/', () => loadImageFolder(at('empty-good')), DatasetError, /^loadImageFolder: .*empty-good\/good holds no image files \(PNG, JPEG, BMP, TIFF or WebP\)$/, () => at('empty-good/good')],
   ['a truncated image in good/', async () => (await loadImageFolder(at('folder'))).loadTrain(), DatasetError, unreadable('loadImageFolder', 'good/000.png'), () => at('folder/good/000.png')],
   ['a holdout of 1', () => loadImageFolder(at('folder'), { holdout: 1 }), RangeError, /^loadImageFolder: options\.holdout must be a number in \[0, 1\), got 1$/],
@@ -149,8 +149,8 @@ const rows: Row[] = [
   ['a contour colour of 256', () => renderHeatmap(image, map, { contourColor: [256, 0, 0] }), RangeError, /^renderHeatmap: options\.contourColor must be \[r, g, b\] with integers in \[0, 255\], got 256,0,0$/],
   ['a reversed colour range', () => applyColormap([1, 2], { range: [2, 1] }), RangeError, /^applyColormap: options\.range must be \[low, high\] with finite low < high, got \[2, 1\]$/],
   ['an infinite score', () => applyColormap([1, Infinity]), RangeError, /^applyColormap: scores must be finite, got Infinity at index 1$/],
-  ['an unknown colour map', () => applyColormap([1], { colormap: 'rainbow' as never }), RangeError, /^applyColormap: options\.colormap must be one of 'jet', 'turbo', 'inferno', got rainbow$/],
-  ['an unknown colour table', () => colormapTable('rainbow' as never), RangeError, /^colormapTable: name must be one of 'jet', 'turbo', 'inferno', got rainbow$/],
+  ['an unknown colour map', () => applyColormap([1], { colormap: 'rainbow' as never }), RangeError, /^applyColormap: options\.colormap must be one of 'jet', 'turbo', 'inferno', got "rainbow"$/],
+  ['an unknown colour table', () => colormapTable('rainbow' as never), RangeError, /^colormapTable: name must be one of 'jet', 'turbo', 'inferno', got "rainbow"$/],
   // decoders
   ['bytes that are not a BMP', () => decodeBmp(Buffer.from('not an image at all, just some text'), 'a.bmp'), DatasetError, /^decodeBmp: a\.bmp is not a BMP file \(no "BM" header\)$/],
   ['a string instead of bytes', () => decodeBmp('BM' as never), TypeError, /^decodeBmp: bytes must be a Uint8Array \(or a Buffer\), got \[object String\]$/],

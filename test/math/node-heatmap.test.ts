@@ -104,3 +104,20 @@ describe('writeHeatmap', () => {
     expect(new Uint8Array(data)).toEqual(renderHeatmap(rgb, scores, options).data);
   });
 });
+
+describe('renderHeatmap with the detector threshold: the CLI’s threshold-centred scale', () => {
+  const image = { data: new Uint8Array(4 * 3).fill(100), width: 4, height: 1, channels: 3 as const };
+  const map = { data: Float32Array.from([5, 10, 15, 40]), width: 4, height: 1 };
+  it('a threshold (number or { value }) gives the range [t/2, 1.5 t]; a range still wins', () => {
+    const byRange = renderHeatmap(image, map, { range: [5, 15] });
+    expect(renderHeatmap(image, map, { threshold: 10 }).data).toEqual(byRange.data);
+    expect(renderHeatmap(image, map, { threshold: { value: 10 } }).data).toEqual(byRange.data);
+    expect(renderHeatmap(image, map, { threshold: 10, range: [0, 40] }).data).toEqual(renderHeatmap(image, map, { range: [0, 40] }).data);
+    expect(renderHeatmap(image, map, { threshold: 10 }).data).not.toEqual(renderHeatmap(image, map).data); // not the map's own min/max
+  });
+  it('refuses a threshold that is not a positive finite number', () => {
+    for (const threshold of [0, -1, NaN, { value: Infinity }]) {
+      expect(() => renderHeatmap(image, map, { threshold })).toThrow(/options.threshold must be a finite number > 0/);
+    }
+  });
+});

@@ -207,10 +207,10 @@ describe('cutpaste --max-pixels and the memory of score', () => {
     expect(() => parseCommandLine(['score', '--model', 'm', 'a.png', '--max-pixels', '0'])).toThrow(/^option --max-pixels must be an integer ≥ 1, got '0'$/);
   });
 
-  it('score refuses an 8000×8000 PNG by default, naming the file, its size and the limit (exit 1)', () => {
+  it('score skips an 8000×8000 PNG by default, naming the file, its size and the limit (exit 3: nothing scored)', () => {
     const result = runCli(['score', '--model', model, join(bigFolder, 'a.png'), '--backend', 'cpu', '--quiet']);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^cutpaste score: readImage: .*a\.png is 8000×8000 \(width × height\) = 64,000,000 pixels, over the limit of 33,554,432/);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/a\.png: 8000×8000 \(width × height\) = 64,000,000 pixels, over the limit of 33,554,432/);
   });
 
   it('score with a raised limit reads two 8000×8000 PNGs at the model size: peak RSS under 600 MB (2.8 GB at full size)', () => {

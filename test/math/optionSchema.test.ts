@@ -137,9 +137,7 @@ describe('the CLI reads the table', () => {
 
   it("names the library's refusal by the option's flag, not by reading the message", async () => {
     const lib = {
-      CutPasteDetector: {
-        create: () => Promise.reject(new OptionError('a message that names nothing', { option: 'patchSize', allowed: 'an integer in [8, 48] (the image size)', value: 64 })),
-      },
+      createDetector: () => Promise.reject(new OptionError('a message that names nothing', { option: 'patchSize', allowed: 'an integer in [8, 48] (the image size)', value: 64 })),
     };
     const error = await createDetector(lib as never, {}, 'fit').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);

@@ -101,7 +101,7 @@ describe('CutPasteDetector types', () => {
       alignment?: number;
       densityChoice?: { kind: 'shared' | 'per-location'; auroc: { shared: number; perLocation: number }; probes: number };
     }>();
-    expectTypeOf<Prediction>().toEqualTypeOf<{ score: number; isAnomalous: boolean; map?: ScoreMap }>();
+    expectTypeOf<Prediction>().toEqualTypeOf<{ score: number; normalizedScore: number; isAnomalous: boolean; map?: ScoreMap }>();
     expectTypeOf<Evaluation['pixelAuroc']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<Evaluation['f1Max']>().toEqualTypeOf<{ threshold: number; f1: number; precision: number; recall: number }>();
     expectTypeOf<Threshold['method']>().toEqualTypeOf<'fit' | 'quantile' | 'f1-max' | 'manual'>();

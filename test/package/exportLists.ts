@@ -24,7 +24,7 @@ export const ROOT = {
 /** `cutpaste/advanced`: the building blocks (augmentations, training, models, kernels, registries, numerics). */
 export const ADVANCED = {
   values: [
-    'ALIGNMENT_THRESHOLD', 'AUPRO_DEFAULT_FPR_LIMIT', 'DEFAULT_JITTER', 'DEFAULT_RECTANGLE', 'DEFAULT_SCAR',
+    'ALIGNMENT_THRESHOLD', 'AUPRO_DEFAULT_FPR_LIMIT', 'CUTPASTE_OPTION_SCHEMA', 'PRETEXT_VARIANT_CLASSES', 'resolveOptions', 'DEFAULT_JITTER', 'DEFAULT_RECTANGLE', 'DEFAULT_SCAR',
     'DEFAULT_TRAIN_OPTIONS', 'DETECTOR_FORMAT', 'DETECTOR_FORMAT_VERSION', 'DETECTOR_PRESETS', 'DetectorCore',
     'FEATURE_DENSITY_OPTION_SCHEMA', 'GAUSSIAN_DENSITY_DEFAULTS', 'GAUSSIAN_TRUNCATE', 'GRAY_MEAN', 'GRAY_STD',
     'IMAGENET_MEAN', 'IMAGENET_STD', 'KERNEL_FILLS', 'KERNEL_OVERRIDES', 'MomentumSGD', 'PATCH_ENCODER_SIZES',
@@ -47,6 +47,7 @@ export const ADVANCED = {
     'trainSelfSupervised', 'trainStep', 'useKernelOverrides',
   ],
   types: [
+    'CutPasteModel', 'EncoderSource', 'FeatureDensityLoadOptions', 'FeatureEncoderSpec', 'OptionRow', 'OptionSchema', 'ScoringSettings', 'ScoringState',
     'AugmentResult', 'BatchNormSettings', 'ColorJitterOptions', 'ColorJitterPixelsOptions', 'ColormapOptions',
     'CovarianceEstimate', 'CutPasteAugmentOptions', 'CutPastePatch', 'CutPastePixelsOptions',
     'CutPasteScarOptions', 'CutPasteScarPatch', 'CutPasteScarPixelsOptions', 'CutoutOptions', 'CutoutPatch',
@@ -85,8 +86,8 @@ export const SYNTHETIC = {
 /** `cutpaste/node`: everything of `cutpaste`, plus these Node-only helpers. */
 export const NODE_OWN = {
   values: [
-    'DatasetError', 'ImageTooLargeError', 'fileSystemHandler', 'generateSyntheticCategory', 'loadImageFolder',
-    'loadMvtecCategory', 'readImage', 'readImageSize', 'readMask', 'renderReport', 'replaceableFolder',
+    'DEFAULT_MAX_PIXELS', 'DatasetError', 'ImageTooLargeError', 'fileSystemHandler', 'generateSyntheticCategory',
+    'loadImageFolder', 'loadMvtecCategory', 'readImage', 'readImageSize', 'readMask', 'renderReport', 'replaceableFolder',
     'threadedWasmThreads', 'useThreadedWasm', 'writeHeatmap', 'writeReport',
   ],
   types: [

@@ -3,7 +3,6 @@ import { FormatError } from '../../errors';
 import { createRng, shuffleInPlace } from '../../math/random';
 import { pretrainedEncoder } from '../../models/pretrainedEncoder';
 import { resnet, type ResNetEncoder } from '../../models/resnet';
-import type { ResNetConfig } from '../../models/resnetConfig';
 import { resnetPreset } from '../../models/resnetPresets';
 import type { Encoder } from '../../models/types';
 import { optionError } from '../../math/optionSchema';
@@ -14,7 +13,7 @@ import { fitScoringStage } from '../scoringStage';
 import type { ScoringState } from '../scoring';
 import type { Threshold } from '../thresholds';
 import type { DetectorFitReport } from '../types';
-import { isEncoderSource, resolveFeatureDensityOptions, type FeatureDensityOptions, type FeatureEncoderSpec, type ResolvedFeatureDensityOptions } from './options';
+import { isEncoderSource, resolveFeatureDensityOptions, type FeatureDensityOptions, type ResolvedFeatureDensityOptions } from './options';
 import { stageFeaturizer } from './stageFeaturizer';
 import { loadFeatureDensityState, saveFeatureDensityState, type FeatureDensityLoadOptions } from './persistence';
 
@@ -155,10 +154,10 @@ async function buildEncoder(o: ResolvedFeatureDensityOptions): Promise<Encoder> 
   if (isEncoderSource(spec)) return spec.copyEncoder();
   if (typeof spec === 'string') return resnet(resnetPreset(spec), { seed: `${o.seed}/encoder` });
   if ('model' in spec) {
-    const { model, ...rest } = spec as FeatureEncoderSpec;
+    const { model, ...rest } = spec;
     return pretrainedEncoder(model, rest);
   }
-  return resnet(spec as ResNetConfig, { seed: `${o.seed}/encoder` });
+  return resnet(spec, { seed: `${o.seed}/encoder` });
 }
 
 const isResNet = (e: Encoder): e is ResNetEncoder => typeof (e as Partial<ResNetEncoder>).stageMaps === 'function';

@@ -131,5 +131,5 @@ function readPlan(plan: unknown): FeaturePlan {
   if (channels !== undefined && !(Array.isArray(channels) && channels.length >= 1 && channels.every((c, i) => isCount(c, 0, 1 << 16) && (i === 0 || c > channels[i - 1])))) {
     throw new FormatError(`${WHERE}: plan.channels must be ascending channel indices, got ${describeValue(channels)}`);
   }
-  return { source: stages ? [...(source as number[])] : (source as 'map' | 'patches'), ...(channels ? { channels: [...(channels as number[])] } : {}) };
+  return { source: stages ? [...(source)] : (source), ...(channels ? { channels: [...(channels as number[])] } : {}) };
 }

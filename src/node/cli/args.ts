@@ -4,8 +4,8 @@
  */
 import { parseArgs } from 'node:util';
 import type { CutPasteOptions } from 'cutpaste/node';
-import { CUTPASTE_OPTION_SCHEMA } from '../../detector/cutPasteOptionTable';
 import { IMAGE_SIZE_ROW } from '../../detector/detectorOptionRows';
+import { ALL_DETECTOR_FLAGS, DEFAULT_DETECTOR, DETECTOR_KINDS, DETECTOR_NAMES, kindsWithFlag } from './detectorKinds';
 import { isOptionError, readFlags } from './schemaFlags';
 import { BACKENDS, COMMAND_NAMES, COMMANDS, TOOL_OPTIONS, type BackendName, type CommandName, type OptionSpec } from './commands';
 import { UsageError } from './UsageError';
@@ -22,13 +22,20 @@ export interface CommonArgs {
   readonly quiet: boolean;
   /** Stack traces on errors. */
   readonly verbose: boolean;
+  /** `--encoder-model`: a tfjs LayersModel folder or URL, the encoder of the detector created or loaded. */
+  readonly encoderModel?: string;
 }
 
 /**
- * Detector options of `fit` and `evaluate` (those with a flag in `CUTPASTE_OPTION_SCHEMA`; absent ones
- * take the preset's value), and `--workers`: gradient worker threads for training (`FitOptions.workers`).
+ * Detector options of `fit` and `evaluate`: `--detector` (absent: `DEFAULT_DETECTOR`), the options
+ * with a flag in that detector's option table (absent ones take its defaults), and `--workers`:
+ * gradient worker threads for training (`FitOptions.workers`, CutPaste only).
  */
-export type DetectorArgs = { readonly [K in keyof CutPasteOptions]?: CutPasteOptions[K] } & { readonly workers?: number | 'auto' };
+export type DetectorArgs = { readonly [K in keyof CutPasteOptions]?: CutPasteOptions[K] } & {
+  readonly detector?: string;
+  readonly workers?: number | 'auto';
+  readonly [option: string]: unknown;
+};
 
 /** `cutpaste fit`. */
 export interface FitArgs extends CommonArgs, DetectorArgs {
@@ -46,6 +53,20 @@ export interface ScoreArgs extends CommonArgs {
   readonly images: readonly string[];
   readonly heatmaps?: string;
   readonly json: boolean;
+  /** `--threshold`: replaces the saved threshold for this run. */
+  readonly threshold?: number;
+  /** `--masks`: folder of binary mask PNGs. */
+  readonly masks?: string;
+  /** `--report`: folder of the HTML report. */
+  readonly report?: string;
+}
+
+/** `cutpaste calibrate`. */
+export interface CalibrateArgs extends CommonArgs {
+  readonly model: string;
+  readonly data: string;
+  /** Normal images only: the quantile of their scores, in [0, 1] (default 0.99). */
+  readonly quantile?: number;
 }
 
 /** `cutpaste evaluate`. */
@@ -55,6 +76,10 @@ export interface EvaluateArgs extends CommonArgs, DetectorArgs {
   readonly out?: string;
   /** Write into a non-empty `--out` folder (replacing results.md, results.json, results.csv there). */
   readonly force: boolean;
+  /** `--model`: evaluate this saved detector (one category) instead of fitting. */
+  readonly model?: string;
+  /** `--report`: folder of the HTML report (one category). */
+  readonly report?: string;
 }
 
 /** What the command line asks for. */
@@ -63,7 +88,8 @@ export type ParsedCommandLine =
   | { readonly command: 'version' }
   | { readonly command: 'fit'; readonly args: FitArgs }
   | { readonly command: 'score'; readonly args: ScoreArgs }
-  | { readonly command: 'evaluate'; readonly args: EvaluateArgs };
+  | { readonly command: 'evaluate'; readonly args: EvaluateArgs }
+  | { readonly command: 'calibrate'; readonly args: CalibrateArgs };
 
 type Raw = Map<string, string | true>;
 
@@ -125,6 +151,16 @@ export function parseInteger(value: string, name: string, min: number, max: numb
   return n;
 }
 
+/** A finite number in [min, max] from `--name`. */
+export function parseNumber(value: string, name: string, min: number, max: number, command?: string): number {
+  const n = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?\s*$/i.test(value) ? Number(value) : Number.NaN;
+  if (!(Number.isFinite(n) && n >= min && n <= max)) {
+    const range = Number.isFinite(min) || Number.isFinite(max) ? `a number in [${min}, ${max}]` : 'a finite number';
+    throw new UsageError(`option --${name} must be ${range}, got '${value}'`, command);
+  }
+  return n;
+}
+
 /** A number in [0, 1) from `--name`. */
 export function parseFraction(value: string, name: string, command?: string): number {
   const n = /^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(value) ? Number(value) : Number.NaN;
@@ -164,7 +200,9 @@ function common(raw: Raw, command: CommandName): CommonArgs {
   const threads = str(raw, 'threads');
   if (threads !== undefined && backend !== 'wasm') throw new UsageError(`option --threads applies to --backend wasm only, not ${backend}`, command);
   const maxPixels = str(raw, 'max-pixels');
+  const encoderModel = str(raw, 'encoder-model');
   return {
+    ...(encoderModel === undefined ? {} : { encoderModel }),
     backend,
     ...(threads === undefined ? {} : { threads: parseThreads(threads, command) }),
     ...(maxPixels === undefined ? {} : { maxPixels: parseInteger(maxPixels, 'max-pixels', 1, Number.MAX_SAFE_INTEGER, command) }),
@@ -173,9 +211,20 @@ function common(raw: Raw, command: CommandName): CommonArgs {
   };
 }
 
-/** The detector flags given (parsed and checked through the option table) and `--workers`. */
+/**
+ * `--detector`, the detector flags given (parsed and checked through that detector's option table)
+ * and `--workers`. A flag of another detector is refused, naming both.
+ */
 function detector(raw: Raw, command: CommandName): DetectorArgs {
-  const out: Record<string, unknown> = readFlags(CUTPASTE_OPTION_SCHEMA, raw, command);
+  const given = choice(raw, 'detector', DETECTOR_NAMES, command);
+  const kind = given ?? DEFAULT_DETECTOR;
+  for (const name of raw.keys()) {
+    const kinds = kindsWithFlag(name);
+    if (kinds.length > 0 && !kinds.includes(kind)) {
+      throw new UsageError(`option --${name} belongs to --detector ${kinds.join(' or ')}, not to --detector ${kind}${given === undefined ? ' (the default)' : ''}`, command);
+    }
+  }
+  const out: Record<string, unknown> = { ...(given === undefined ? {} : { detector: given }), ...readFlags(DETECTOR_KINDS[kind]!.schema, raw, command) };
   const workers = str(raw, 'workers');
   if (workers !== undefined) {
     const n = /^\d+$/.test(workers.trim()) ? Number(workers) : Number.NaN;
@@ -236,7 +285,28 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
     const model = required(raw, 'model', command);
     if (positionals.length === 0) throw new UsageError('missing IMAGES: give at least one image file or folder to score', command);
     const heatmaps = str(raw, 'heatmaps');
-    return { command, args: { ...common(raw, command), model, images: positionals, json: raw.has('json'), ...(heatmaps !== undefined ? { heatmaps } : {}) } };
+    const masks = str(raw, 'masks');
+    const report = str(raw, 'report');
+    const threshold = str(raw, 'threshold');
+    if (masks !== undefined && masks === heatmaps) throw new UsageError(`options --masks and --heatmaps name the same folder '${masks}'; their files would collide: give two folders`, command);
+    return {
+      command,
+      args: {
+        ...common(raw, command), model, images: positionals, json: raw.has('json'), ...(heatmaps !== undefined ? { heatmaps } : {}),
+        ...(masks !== undefined ? { masks } : {}), ...(report !== undefined ? { report } : {}),
+        ...(threshold !== undefined ? { threshold: parseNumber(threshold, 'threshold', -Infinity, Infinity, command) } : {}),
+      },
+    };
+  }
+  if (command === 'calibrate') {
+    const quantile = str(raw, 'quantile');
+    return {
+      command,
+      args: {
+        ...common(raw, command), model: required(raw, 'model', command), data: required(raw, 'data', command),
+        ...(quantile !== undefined ? { quantile: parseNumber(quantile, 'quantile', 0, 1, command) } : {}),
+      },
+    };
   }
   const data = required(raw, 'data', command);
   const list = str(raw, 'categories');
@@ -244,8 +314,17 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   if (categories !== undefined && categories.length === 0) throw new UsageError(`option --categories must list category names separated by commas, got '${list}'`, command);
   if (categories && new Set(categories).size !== categories.length) throw new UsageError(`option --categories names a category twice: '${list}'`, command);
   const out = str(raw, 'out');
+  const model = str(raw, 'model');
+  const report = str(raw, 'report');
+  if (model !== undefined) {
+    const training = [...raw.keys()].find((name) => name === 'detector' || ALL_DETECTOR_FLAGS.some((f) => f.name === name));
+    if (training !== undefined) throw new UsageError(`option --${training} configures a new detector; with --model the saved one is evaluated as is (drop one of them)`, command);
+  }
   return {
     command,
-    args: { ...common(raw, command), ...detector(raw, command), data, ...(categories ? { categories } : {}), ...(out !== undefined ? { out } : {}), force: raw.has('force') },
+    args: {
+      ...common(raw, command), ...(model === undefined ? detector(raw, command) : {}), data, ...(categories ? { categories } : {}), ...(out !== undefined ? { out } : {}),
+      force: raw.has('force'), ...(model !== undefined ? { model } : {}), ...(report !== undefined ? { report } : {}),
+    },
   };
 }

@@ -2,15 +2,14 @@
  * The `cutpaste` command line as data: each command's options, their help and the help texts. Pure
  * (no tfjs, no file system), so parsing can be tested on its own.
  */
-import { CUTPASTE_OPTION_SCHEMA } from '../../detector/cutPasteOptionTable';
 import { OPTION_GROUP_TITLES, type OptionGroup } from '../../math/optionSchema';
-import { flagSpecs } from './schemaFlags';
+import { ALL_DETECTOR_FLAGS, DEFAULT_DETECTOR, DETECTOR_KINDS, DETECTOR_NAMES } from './detectorKinds';
 
 /** The commands of the `cutpaste` tool. */
-export type CommandName = 'fit' | 'score' | 'evaluate';
+export type CommandName = 'fit' | 'score' | 'evaluate' | 'calibrate';
 
 /** The command names, in help order. */
-export const COMMAND_NAMES: readonly CommandName[] = Object.freeze(['fit', 'score', 'evaluate']);
+export const COMMAND_NAMES: readonly CommandName[] = Object.freeze(['fit', 'score', 'evaluate', 'calibrate']);
 
 /** One `--option` of a command. */
 export interface OptionSpec {
@@ -59,11 +58,19 @@ const COMMON: readonly OptionSpec[] = [
   { name: 'help', type: 'boolean', short: 'h', help: 'show this help' },
 ];
 
-/** The detector's flags, read from its option table (a new flag is one `flag` on its row), and `--workers` (a fit option). */
+/** `--encoder-model`: a user's pretrained network, for the detector created or loaded. */
+const ENCODER_MODEL: OptionSpec = {
+  name: 'encoder-model', type: 'string', metavar: 'DIR|URL',
+  help: "a tfjs LayersModel (folder with model.json, or an http(s):// or file:// URL) as the encoder; a model saved with one needs it again",
+};
+
+/** `--detector` and every detector's flags, read from the option tables (a new flag is one `flag` on its row); help lists them per detector. */
 const DETECTOR: readonly OptionSpec[] = [
-  ...flagSpecs(CUTPASTE_OPTION_SCHEMA),
-  { name: 'workers', type: 'string', metavar: 'N', group: 'runtime', help: 'threads helping to train besides the main one (wasm, cpu): auto (default: 1 with a spare core) or a number; 0 = off' },
+  { name: 'detector', type: 'string', metavar: 'KIND', help: `the detector: ${DETECTOR_NAMES.join(', ')} (default ${DEFAULT_DETECTOR}); its options are listed below` },
+  ENCODER_MODEL,
+  ...ALL_DETECTOR_FLAGS,
 ];
+const DETECTOR_FLAG_NAMES = new Set(ALL_DETECTOR_FLAGS.map((f) => f.name));
 
 /** The three commands. */
 export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = Object.freeze({
@@ -72,7 +79,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = Object.freez
     usage: 'fit --data DIR --out MODEL_DIR [options]',
     summary: 'train a detector on normal images and save it',
     description: [
-      'Trains a CutPaste detector on the normal images of DIR and saves it to MODEL_DIR (model.json and',
+      'Fits a detector (--detector; CutPaste by default) on the normal images of DIR and saves it to MODEL_DIR (model.json and',
       'weights.bin, written atomically). DIR is an MVTec AD category (train/good/*.png), a folder whose',
       'good/ subfolder holds the normal images, or a folder holding the normal images directly (PNG, JPEG,',
       'BMP, TIFF, WebP; no subfolders). The decision threshold saved with the model is the 0.99',
@@ -93,6 +100,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = Object.freez
     examples: [
       'cutpaste fit --data mvtec/bottle --out models/bottle --per-location',
       'cutpaste fit --data photos --out models/parts --holdout 0.2 --steps 500 --image-size 192x256',
+      'cutpaste fit --detector feature-density --data photos --out models/parts-fd --stages 2,3',
     ],
   },
   score: {
@@ -113,23 +121,33 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = Object.freez
       'Heatmaps are named after the whole file name (x.jpg -> x.jpg.png), in the images\' folders mirrored',
       'below their common folder. OUT_DIR may not be or lie inside an input folder, and a file already at',
       'a heatmap\'s name is replaced only when it is a heatmap cutpaste wrote (its PNG "Software" text).',
+      'The normalised score is score / threshold: 1 is the decision boundary. --threshold V replaces the',
+      "saved threshold for this run only ('cutpaste calibrate' changes the saved one). --masks writes a",
+      'binary PNG per image (255 where the score map >= the threshold, named and replaced as the heatmaps):',
+      "an image's score is its map's maximum, so the image threshold applies to pixels (patch mode and",
+      'feature-density only; image-mode GradCAM maps are not on the score scale).',
     ].join('\n'),
     options: [
       { name: 'model', type: 'string', metavar: 'MODEL_DIR', required: true, help: 'a folder written by `cutpaste fit`' },
       { name: 'heatmaps', type: 'string', metavar: 'OUT_DIR', help: 'write a heatmap overlay PNG per image to OUT_DIR (outside the input folders)' },
       { name: 'json', type: 'boolean', help: 'print JSON instead of a table' },
+      { name: 'threshold', type: 'string', metavar: 'V', help: 'use this threshold instead of the saved one (this run only)' },
+      { name: 'masks', type: 'string', metavar: 'OUT_DIR', help: 'write a binary mask PNG per image (255 where the map >= the threshold) to OUT_DIR' },
+      { name: 'report', type: 'string', metavar: 'DIR', help: 'write an HTML report (index.html and images) to DIR (a new or empty folder)' },
+      ENCODER_MODEL,
       ...COMMON,
     ],
     positionals: 'IMAGES...',
     examples: [
       'cutpaste score --model models/bottle mvtec/bottle/test/broken_large/000.png',
       'cutpaste score --model models/parts new-photos/ --heatmaps heatmaps --json',
+      'cutpaste score --model models/parts new-photos/ --threshold 350 --masks masks',
     ],
   },
   evaluate: {
     name: 'evaluate',
-    usage: 'evaluate --data MVTEC_ROOT [options]',
-    summary: 'fit and evaluate every category of an MVTec AD root',
+    usage: 'evaluate --data MVTEC_ROOT [options] | evaluate --model MODEL_DIR --data CATEGORY [options]',
+    summary: 'fit and evaluate every category of an MVTec AD root, or evaluate a saved model',
     description: [
       'For each category under MVTEC_ROOT (every folder with train/good, or those named by --categories),',
       'fits a detector on train/good and evaluates it on test/ (streamed in batches): image AUROC, pixel',
@@ -139,18 +157,48 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = Object.freez
       'Patch mode fits one density per grid location when the training features line up across images',
       '(aligned objects such as bottle or pill) and one shared density otherwise (textures), unless',
       '--per-location or --no-per-location says which.',
+      'With --model, the saved detector (any kind) is evaluated as is on one category\'s test/ (nothing is',
+      'trained: detector options are refused). --report DIR writes an HTML report of the category',
+      '(scores, per-defect results, confusion matrix at the threshold, image / mask / map side by side).',
     ].join('\n'),
     options: [
       { name: 'data', type: 'string', metavar: 'MVTEC_ROOT', required: true, help: 'folder holding MVTec AD categories' },
       { name: 'categories', type: 'string', metavar: 'A,B', help: 'comma-separated categories (default: every one present)' },
       { name: 'out', type: 'string', metavar: 'DIR', help: 'write results.md, results.json and results.csv here (a new or empty folder), at the end' },
       { name: 'force', type: 'boolean', help: 'write into a DIR that holds files (results.* there are replaced)' },
+      { name: 'model', type: 'string', metavar: 'MODEL_DIR', help: 'evaluate this saved model instead of fitting one (--data: one category)' },
+      { name: 'report', type: 'string', metavar: 'DIR', help: 'write an HTML report to DIR (a new or empty folder; one category)' },
       ...DETECTOR,
       ...COMMON,
     ],
     examples: [
       'cutpaste evaluate --data mvtec --categories bottle,carpet --out results',
       'cutpaste evaluate --data mvtec --mode image --steps 500',
+      'cutpaste evaluate --model models/bottle --data mvtec/bottle --report report',
+    ],
+  },
+  calibrate: {
+    name: 'calibrate',
+    usage: 'calibrate --model MODEL_DIR --data DIR [options]',
+    summary: "set a saved model's threshold from images",
+    description: [
+      'Scores the images of DIR with the saved model and rewrites only its threshold. DIR holding normal',
+      'images only (image files directly, or a good/ subfolder) sets the --quantile of their scores',
+      '(default 0.99: images the model did not train on); DIR with good/ and defect subfolders',
+      '(good/, crack/, …; as an MVTec test/ folder) sets the threshold that maximises F1. The model folder',
+      "is rewritten atomically (saved beside it, then swapped), only when 'cutpaste fit' wrote it. Prints",
+      'the old and the new threshold.',
+    ].join('\n'),
+    options: [
+      { name: 'model', type: 'string', metavar: 'MODEL_DIR', required: true, help: 'a folder written by `cutpaste fit` (rewritten in place)' },
+      { name: 'data', type: 'string', metavar: 'DIR', required: true, help: 'normal images (flat or good/), or good/ with defect subfolders' },
+      { name: 'quantile', type: 'string', metavar: 'Q', help: 'normal images only: the quantile of their scores, in [0, 1] (default 0.99)' },
+      ENCODER_MODEL,
+      ...COMMON,
+    ],
+    examples: [
+      'cutpaste calibrate --model models/bottle --data held-out-good/',
+      'cutpaste calibrate --model models/bottle --data mvtec/bottle/test',
     ],
   },
 });
@@ -161,18 +209,34 @@ export const TOOL_OPTIONS: readonly OptionSpec[] = Object.freeze([
   { name: 'version', type: 'boolean', short: 'V', help: 'print the version' },
 ]);
 
-/** Help lines of `options`: the ungrouped ones under `Options:`, then each group under its title (`Training (stage 1) options:`). */
+/**
+ * Help lines of `options`: the command's own under `Options:`; then, for a command with detector
+ * flags, the default detector's grouped under their titles (`Training (stage 1) options:`) and each
+ * other detector's under its `--detector` name.
+ */
 function optionLines(options: readonly OptionSpec[]): string[] {
   const left = (o: OptionSpec): string => `${o.short ? `-${o.short}, ` : '    '}--${o.name}${o.metavar ? ` ${o.metavar}` : ''}`;
-  const width = Math.max(...options.map((o) => left(o).length)) + 2;
+  const withDetectors = options.some((o) => DETECTOR_FLAG_NAMES.has(o.name));
+  const shown = withDetectors ? [...options, ...Object.values(DETECTOR_KINDS).flatMap((k) => k.flags)] : options;
+  const width = Math.max(...shown.map((o) => left(o).length)) + 2;
   const lines = (list: readonly OptionSpec[]): string[] => list.map((o) => `  ${left(o).padEnd(width)}${o.help}${o.required ? ' (required)' : ''}`);
-  const groups = (Object.keys(OPTION_GROUP_TITLES) as OptionGroup[])
-    .map((group) => [group, options.filter((o) => o.group === group)] as const)
-    .filter(([, list]) => list.length > 0);
+  const grouped = (list: readonly OptionSpec[]): string[] => (Object.keys(OPTION_GROUP_TITLES) as OptionGroup[])
+    .map((group) => [group, list.filter((o) => o.group === group)] as const)
+    .filter(([, inGroup]) => inGroup.length > 0)
+    .flatMap(([group, inGroup]) => ['', `${OPTION_GROUP_TITLES[group]} options:`, ...lines(inGroup)]);
+  const own = options.filter((o) => !DETECTOR_FLAG_NAMES.has(o.name));
+  if (!withDetectors) return ['Options:', ...lines(own.filter((o) => o.group === undefined)), ...grouped(own)];
   return [
     'Options:',
-    ...lines(options.filter((o) => o.group === undefined)),
-    ...groups.flatMap(([group, list]) => ['', `${OPTION_GROUP_TITLES[group]} options:`, ...lines(list)]),
+    ...lines(own),
+    '',
+    `--detector ${DEFAULT_DETECTOR} (the default): ${DETECTOR_KINDS[DEFAULT_DETECTOR]!.summary}`,
+    ...grouped(DETECTOR_KINDS[DEFAULT_DETECTOR]!.flags),
+    ...DETECTOR_NAMES.filter((kind) => kind !== DEFAULT_DETECTOR).flatMap((kind) => [
+      '',
+      `--detector ${kind}: ${DETECTOR_KINDS[kind]!.summary}. It takes:`,
+      ...lines(DETECTOR_KINDS[kind]!.flags),
+    ]),
   ];
 }
 

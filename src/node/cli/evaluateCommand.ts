@@ -3,13 +3,15 @@ import { join } from 'node:path';
 import type { EvaluateArgs } from './args';
 import { selectBackend, wasmThreads } from './backend';
 import type { CliContext } from './context';
-import { createDetector, toDetectorOptions, toFitOptions } from './detectorOptions';
-import { type CategoryResult, evaluateCategory } from './evaluateCategory';
+import { createDetector, kindOf, toDetectorOptions, toFitOptions } from './detectorOptions';
+import { loadEncoderModel } from './encoderModel';
+import { type CategoryResult, categoryResult, evaluateCategory, evaluateDetector, loadTestable } from './evaluateCategory';
 import { formatSeconds } from './format';
 import { onInterrupt } from './interrupt';
-import { loadLibrary } from './library';
+import { type Library, loadLibrary } from './library';
 import { existingFolder, listCategories } from './paths';
 import { checkResultsFolder, writeResultFiles } from './resultFiles';
+import { loadSavedDetector } from './savedDetector';
 import { csvTable, jsonResults, markdownTable, percent } from './resultsTable';
 import { UsageError } from './UsageError';
 
@@ -51,15 +53,23 @@ export async function evaluateCommand(args: EvaluateArgs, context: CliContext): 
   const command = 'evaluate';
   const root = await existingFolder(args.data, '--data', command);
   const categories = await resolveCategories(root, args.categories, command);
+  if (args.model !== undefined && categories.length !== 1) {
+    throw new UsageError(`--model evaluates one saved model on one category; --data ${args.data} holds ${categories.length} (${categories.map((c) => c.split(/[\\/]/).pop()).join(', ')}): pass the category's folder or --categories NAME`, command);
+  }
   const outDir = args.out === undefined ? undefined : await checkResultsFolder(args.out, args.force, command);
   const backend = await selectBackend(args.backend, wasmThreads(args, { trains: true }));
   const lib = await loadLibrary();
-  (await createDetector(lib, args, command)).dispose(); // every option error is a usage error, before any work
-  const detector = toDetectorOptions(args);
+  if (args.model !== undefined) return evaluateSaved(lib, { ...args, model: args.model }, categories[0]!, outDir, context);
+  if (args.encoderModel !== undefined && args.encoder !== undefined) throw new UsageError('options --encoder and --encoder-model both name the encoder; give one', command);
+  const encoderModel = args.encoderModel === undefined ? undefined : await loadEncoderModel(lib, args.encoderModel, command);
+  const extra = encoderModel ? { encoder: { model: encoderModel } } : {};
+  (await createDetector(lib, args, command, extra)).dispose(); // every option error is a usage error, before any work
+  const detector = { ...toDetectorOptions(args), ...extra };
+  const kind = kindOf(args);
   const { display } = context;
   const interrupt = onInterrupt(() => display.note('stopping… (finished categories are kept; Ctrl-C again to quit at once)'));
   const results: CategoryResult[] = [];
-  const meta = { tool: `cutpaste ${lib.VERSION}`, backend, root, options: detector, date: new Date().toISOString() };
+  const meta = { tool: `cutpaste ${lib.VERSION}`, backend, root, detector: kind, options: toDetectorOptions(args), date: new Date().toISOString() };
   const save = async (): Promise<void> => {
     if (!outDir || results.length === 0) return;
     await writeResultFiles(outDir, {
@@ -70,7 +80,7 @@ export async function evaluateCommand(args: EvaluateArgs, context: CliContext): 
   };
   try {
     for (const dir of categories) {
-      const { result } = await evaluateCategory(lib, dir, { detector, display, signal: interrupt.signal, ...toFitOptions(args), ...(args.maxPixels === undefined ? {} : { maxPixels: args.maxPixels }) });
+      const { result } = await evaluateCategory(lib, dir, { kind, detector, display, signal: interrupt.signal, ...toFitOptions(args), ...(args.maxPixels === undefined ? {} : { maxPixels: args.maxPixels }) });
       results.push(result);
       display.note(
         `${result.category}: image AUROC ${percent(result.imageAuroc)}, pixel AUROC ${percent(result.pixelAuroc)}, AUPRO ${percent(result.auPro)} (fit ${formatSeconds(result.fitSeconds)}, evaluate ${formatSeconds(result.evaluateSeconds)})`,
@@ -87,8 +97,38 @@ export async function evaluateCommand(args: EvaluateArgs, context: CliContext): 
     throw error;
   } finally {
     interrupt.dispose();
+    encoderModel?.dispose();
   }
   context.stdout.write(markdownTable(results));
   if (outDir) display.note(`wrote ${Object.values(RESULT_FILES).map((f) => join(outDir, f)).join(', ')}`);
   return 0;
+}
+
+/**
+ * `cutpaste evaluate --model DIR`: the saved detector (any kind, `loadDetector`) scored on one
+ * category's test set as is; nothing is trained. The row's fit seconds are those of the saved fit.
+ */
+async function evaluateSaved(lib: Library, args: EvaluateArgs & { model: string }, dir: string, outDir: string | undefined, context: CliContext): Promise<number> {
+  const command = 'evaluate';
+  const saved = await loadSavedDetector(lib, args.model, args.encoderModel, command);
+  const { detector } = saved;
+  const { display } = context;
+  const interrupt = onInterrupt(() => display.note('stopping…'));
+  try {
+    const limit = args.maxPixels === undefined ? {} : { maxPixels: args.maxPixels };
+    const dataset = await loadTestable(lib, dir, { imageSize: detector.options.imageSize, ...limit });
+    display.note(`${dataset.dir}: ${dataset.test.length} test images, scored by the ${detector.kind} model ${saved.dir} (not trained again)`);
+    const { evaluation, evaluateSeconds } = await evaluateDetector(lib, detector, dataset, { display, signal: interrupt.signal });
+    const result = categoryResult(detector, dataset, evaluation, { fitSeconds: detector.fitReport?.seconds ?? 0, evaluateSeconds });
+    if (outDir) {
+      const meta = { tool: `cutpaste ${lib.VERSION}`, model: saved.dir, detector: detector.kind, root: dir, date: new Date().toISOString() };
+      await writeResultFiles(outDir, { [RESULT_FILES.markdown]: markdownTable([result]), [RESULT_FILES.json]: jsonResults([result], meta), [RESULT_FILES.csv]: csvTable([result]) });
+    }
+    context.stdout.write(markdownTable([result]));
+    if (outDir) display.note(`wrote ${Object.values(RESULT_FILES).map((f) => join(outDir, f)).join(', ')}`);
+    return 0;
+  } finally {
+    interrupt.dispose();
+    saved.dispose();
+  }
 }

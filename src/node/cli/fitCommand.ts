@@ -2,12 +2,13 @@ import { relative } from 'node:path';
 import type { FitArgs } from './args';
 import { selectBackend, wasmThreads } from './backend';
 import type { CliContext } from './context';
-import { createDetector, toFitOptions } from './detectorOptions';
+import { createDetector, type CliDetector, toFitOptions } from './detectorOptions';
+import { loadEncoderModel } from './encoderModel';
 import { onInterrupt, turnEventLoop } from './interrupt';
 import { loadLibrary } from './library';
 import { checkModelTarget, detectLayout, existingFolder } from './paths';
 import { formatScore, formatSeconds } from './format';
-import { densityLines, pretextLines } from './fitSummary';
+import { densityLines, featureLines, pretextLines, workersLines } from './fitSummary';
 import { fitProgress } from './progress';
 import { UsageError } from './UsageError';
 
@@ -28,21 +29,23 @@ export async function fitCommand(args: FitArgs, context: CliContext): Promise<nu
 
   const backend = await selectBackend(args.backend, wasmThreads(args, { trains: true }));
   const lib = await loadLibrary();
-  const detector = await createDetector(lib, args, command);
+  if (args.encoderModel !== undefined && args.encoder !== undefined) throw new UsageError('options --encoder and --encoder-model both name the encoder; give one', command);
+  const encoderModel = args.encoderModel === undefined ? undefined : await loadEncoderModel(lib, args.encoderModel, command);
+  const detector = await createDetector(lib, args, command, encoderModel ? { encoder: { model: encoderModel } } : {}).catch((error: unknown) => {
+    encoderModel?.dispose();
+    throw error;
+  });
   const { display } = context;
   const interrupt = onInterrupt(() => display.note('stopping… (no model will be written; Ctrl-C again to quit at once)'));
   try {
-    const o = detector.options;
-    const options = { imageSize: o.imageSize, ...(args.maxPixels === undefined ? {} : { maxPixels: args.maxPixels }) };
+    const options = { imageSize: detector.options.imageSize, ...(args.maxPixels === undefined ? {} : { maxPixels: args.maxPixels }) };
     const dataset = layout === 'mvtec' ? await lib.loadMvtecCategory(dataDir, options) : await lib.loadImageFolder(dataDir, options);
     const heldOut = holdoutIndices(dataset.train.length, args.holdout ?? 0);
     const trainCount = dataset.train.length - heldOut.size;
     if (args.holdout !== undefined && args.holdout > 0 && (heldOut.size === 0 || trainCount < 2)) {
       throw new UsageError(`option --holdout ${args.holdout} leaves ${trainCount} of ${dataset.train.length} normal images to train on and ${heldOut.size} to set the threshold; both need at least ${heldOut.size === 0 ? 1 : 2}`, command);
     }
-    display.note(
-      `fitting on ${trainCount} normal images of ${dataset.dir}${heldOut.size > 0 ? ` (${heldOut.size} held out for the threshold)` : ''}: ${o.preset} preset, ${o.mode} mode${o.mode === 'patch' ? ` (density: ${o.perLocation === 'auto' ? 'auto' : o.perLocation ? 'per location' : 'shared'})` : ''}, ${o.steps} steps at ${o.imageSize[0]}×${o.imageSize[1]}, ${backend} backend`,
-    );
+    display.note(`fitting on ${trainCount} normal images of ${dataset.dir}${heldOut.size > 0 ? ` (${heldOut.size} held out for the threshold)` : ''}: ${setupText(detector)}, ${backend} backend`);
     const all = await dataset.loadTrain();
     const images = all.filter((_, i) => !heldOut.has(i));
     let stepsDone = 0;
@@ -57,7 +60,8 @@ export async function fitCommand(args: FitArgs, context: CliContext): Promise<nu
     }).catch((error: unknown) => {
       display.stop();
       if (error instanceof lib.AbortError || interrupt.signal.aborted) {
-        throw new lib.AbortError(`interrupted after ${stepsDone} of ${o.steps} training steps; no model was written to ${out}`);
+        const where = detector.kind === 'cutpaste' ? `after ${stepsDone} of ${detector.options.steps} training steps` : 'while fitting';
+        throw new lib.AbortError(`interrupted ${where}; no model was written to ${out}`);
       }
       throw error;
     });
@@ -68,12 +72,13 @@ export async function fitCommand(args: FitArgs, context: CliContext): Promise<nu
     await detector.save(lib.fileSystemHandler(out));
     const threshold = detector.threshold;
     const shown = relative(process.cwd(), out) || '.';
+    const trained = 'steps' in report;
     context.stdout.write(
       [
-        `saved ${shown} (${report.images} images, ${report.steps} steps in ${formatSeconds(report.seconds)})`,
-        ...pretextLines(report),
+        `saved ${shown} (${report.images} images${trained ? `, ${report.steps} steps` : ''} in ${formatSeconds(report.seconds)})`,
+        ...(trained ? pretextLines(report) : featureLines(report)),
         ...densityLines(report),
-        `  training: ${report.imagesPerSecond.toFixed(0)} img/s on ${backend}${threadNote(lib.threadedWasmThreads(), report.workers)}`,
+        ...(trained ? [`  training: ${report.imagesPerSecond.toFixed(0)} img/s on ${backend}${threadNote(lib.threadedWasmThreads(), report.workers)}`, ...workersLines(report)] : []),
         threshold
           ? `  threshold: ${formatScore(threshold.value)} (${threshold.method === 'fit' ? `${threshold.quantile} quantile of out-of-fold training scores` : `${threshold.quantile} quantile of ${heldOut.size} held-out normal images`})`
           : '  threshold: none (fewer than 4 training images); set one before scoring verdicts',
@@ -85,7 +90,20 @@ export async function fitCommand(args: FitArgs, context: CliContext): Promise<nu
   } finally {
     interrupt.dispose();
     detector.dispose();
+    encoderModel?.dispose();
   }
+}
+
+/** The setup `fit` and `evaluate` announce: `fast preset, patch mode (density: auto), 300 steps at 256×256`, or the features'. */
+export function setupText(detector: CliDetector): string {
+  const size = `${detector.options.imageSize[0]}×${detector.options.imageSize[1]}`;
+  if (detector.kind !== 'cutpaste') {
+    const o = detector.options;
+    const plan = detector.featurePlan.source;
+    return `feature-density detector (no training), ${Array.isArray(plan) ? `stages ${plan.join(',')}` : plan} of the encoder, at most ${o.maxFeatures} features at ${size} (density: ${o.perLocation === 'auto' ? 'auto' : o.perLocation ? 'per location' : 'shared'})`;
+  }
+  const o = detector.options;
+  return `${o.preset} preset, ${o.mode} mode${o.mode === 'patch' ? ` (density: ${o.perLocation === 'auto' ? 'auto' : o.perLocation ? 'per location' : 'shared'})` : ''}, ${o.steps} steps at ${size}`;
 }
 
 /** How many threads trained: ` (2 XNNPACK threads)`, ` (+1 gradient worker)` or nothing. */

@@ -1,8 +1,9 @@
 /**
  * What `cutpaste fit` and `cutpaste evaluate` print about a fit: how well the pretext task was
- * learnt (a warning near chance) and which density was fitted, and why. Pure text.
+ * learnt (a warning near chance) or, for feature-density, where its features came from, and which
+ * density was fitted, and why. Pure text.
  */
-import type { FitReport } from 'cutpaste';
+import type { DetectorFitReport, FeatureDensityFitReport, FitReport } from 'cutpaste';
 
 /** The pretext task's loss and accuracy, on the training batches and held out, with a warning near chance. */
 export function pretextLines(report: FitReport): string[] {
@@ -18,11 +19,21 @@ export function pretextLines(report: FitReport): string[] {
 }
 
 /** Patch mode: which density was fitted, and why when `auto` chose it. */
-export function densityLines(report: FitReport): string[] {
+export function densityLines(report: DetectorFitReport): string[] {
   if (report.density === 'image') return [];
   const choice = report.densityChoice;
   const why = choice
     ? ` (auto: synthetic-defect AUROC ${(choice.auroc.perLocation * 100).toFixed(1)} per location, ${(choice.auroc.shared * 100).toFixed(1)} shared, on ${choice.probes} defects)`
     : report.alignment !== undefined ? ` (alignment ${report.alignment.toFixed(2)})` : '';
   return [`  density: ${report.density}${why}`];
+}
+
+/** Feature-density (no pretext task): the encoder, the feature grid and its dimension. */
+export function featureLines(report: FeatureDensityFitReport): string[] {
+  return [`  features: ${report.features} per location on a ${report.grid[0]}×${report.grid[1]} grid, from ${report.encoder} (no training)`];
+}
+
+/** `workers: 'auto'` that used no gradient worker: why (`FitReport.workersNote`). */
+export function workersLines(report: FitReport): string[] {
+  return report.workersNote ? [`  note: ${report.workersNote}`] : [];
 }

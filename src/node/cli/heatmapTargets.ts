@@ -5,7 +5,8 @@ import { isMarkedHeatmap } from '../heatmapMark';
 import { UsageError } from './UsageError';
 
 /**
- * Where `cutpaste score --heatmaps` may write, decided before anything is scored:
+ * Where `cutpaste score --heatmaps` (and `--masks`, by the same rules and names) may write, decided
+ * before anything is scored:
  * - the heatmap folder is neither an input folder nor inside one, and no heatmap lands in one (real
  *   paths, links followed), so no heatmap can replace an image that is still to be read;
  * - each image's heatmap is `<its name with extension>.png` (`x.jpg` → `x.jpg.png`, `x.png` →
@@ -35,16 +36,20 @@ export async function realInputFolders(inputs: readonly string[], inputFolders: 
   return [...new Set(await Promise.all(inputs.map((input) => realpath(inputFolders.has(input) ? input : dirname(input)))))];
 }
 
+/** The files a flag writes, for its errors: `--heatmaps` heatmaps, `--masks` masks. */
+const noun = (flag: string): string => (flag === '--masks' ? 'mask' : 'heatmap');
+
 /**
  * Refuses a heatmap folder that is, or is inside, an input folder.
  *
+ * @param flag the option that names the folder (`--heatmaps`, `--masks`)
  * @throws UsageError naming the input folder
  */
-export async function checkHeatmapFolder(option: string, heatmapDir: string, folders: readonly string[], command: string): Promise<void> {
+export async function checkHeatmapFolder(option: string, heatmapDir: string, folders: readonly string[], command: string, flag = '--heatmaps'): Promise<void> {
   const real = await realpathOrAncestor(heatmapDir);
   const folder = folders.find((f) => isWithin(real, f));
   if (folder !== undefined) {
-    throw new UsageError(`--heatmaps ${option}: is ${real === folder ? '' : 'inside '}the input folder ${folder}; heatmaps there could replace the images being scored: choose a folder outside the inputs`, command);
+    throw new UsageError(`${flag} ${option}: is ${real === folder ? '' : 'inside '}the input folder ${folder}; ${noun(flag)}s there could replace the images being scored: choose a folder outside the inputs`, command);
   }
 }
 
@@ -65,17 +70,17 @@ async function replaceable(path: string): Promise<boolean> {
  *
  * @throws UsageError naming the first such path
  */
-export async function checkHeatmapTargets(option: string, targets: readonly string[], folders: readonly string[], command: string): Promise<void> {
+export async function checkHeatmapTargets(option: string, targets: readonly string[], folders: readonly string[], command: string, flag = '--heatmaps'): Promise<void> {
   const realDirs = new Map<string, string>();
   for (const target of new Set(targets)) {
     const dir = dirname(target);
     if (!realDirs.has(dir)) realDirs.set(dir, await realpathOrAncestor(dir));
     const folder = folders.find((f) => isWithin(realDirs.get(dir)!, f));
     if (folder !== undefined) {
-      throw new UsageError(`--heatmaps ${option}: the heatmap ${target} would lie in the input folder ${folder}; choose a folder that does not hold the inputs`, command);
+      throw new UsageError(`${flag} ${option}: the ${noun(flag)} ${target} would lie in the input folder ${folder}; choose a folder that does not hold the inputs`, command);
     }
     if (!(await replaceable(target))) {
-      throw new UsageError(`--heatmaps ${option}: ${target} exists and is not a heatmap written by cutpaste; it is never replaced: move it away or choose another folder`, command);
+      throw new UsageError(`${flag} ${option}: ${target} exists and is not a ${noun(flag)} written by cutpaste; it is never replaced: move it away or choose another folder`, command);
     }
   }
 }

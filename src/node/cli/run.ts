@@ -38,6 +38,7 @@ export async function runCli(argv: readonly string[], streams: CliStreams = {}):
     const context = { ...processContext({ quiet: parsed.args.quiet }), stdout, stderr };
     if (parsed.command === 'fit') return await (await import('./fitCommand')).fitCommand(parsed.args, context);
     if (parsed.command === 'score') return await (await import('./scoreCommand')).scoreCommand(parsed.args, context);
+    if (parsed.command === 'calibrate') return await (await import('./calibrateCommand')).calibrateCommand(parsed.args, context);
     return await (await import('./evaluateCommand')).evaluateCommand(parsed.args, context);
   } catch (error) {
     if (error instanceof UsageError) {

@@ -1,16 +1,17 @@
-import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import type { ScoreArgs } from './args';
 import { selectBackend, wasmThreads } from './backend';
 import type { CliContext } from './context';
 import { type ScoredImage, formatScore, scoreTable } from './format';
-import { readHeatmapImage } from './heatmapImage';
-import { heatmapRange } from './heatmapRange';
+import { heatmapSize, readHeatmapImage } from './heatmapImage';
+import { heatmapRange } from '../../heatmap/heatmapRange';
 import { checkHeatmapFolder, checkHeatmapTargets, heatmapPaths, realInputFolders, writeHeatmapFile } from './heatmapTargets';
 import { loadLibrary } from './library';
-import { existingFolder, expandImagePaths, type SkippedFile } from './paths';
+import { writeMask } from './maskImage';
+import { expandImagePaths, type SkippedFile } from './paths';
 import { type ReadOptions, readScorable, skippedLines } from './readScorable';
+import { detectorView, loadSavedDetector } from './savedDetector';
 import { EXIT_CODES, UsageError } from './UsageError';
 
 /** Images read and scored at once (each read at the model's image size). */
@@ -45,38 +46,30 @@ function commonFolder(paths: readonly string[]): string {
  */
 export async function scoreCommand(args: ScoreArgs, context: CliContext): Promise<number> {
   const command = 'score';
-  const modelDir = await existingFolder(args.model, '--model', command);
-  if (!existsSync(join(modelDir, 'model.json'))) {
-    throw new UsageError(`--model ${args.model}: no model.json there; expected a folder written by 'cutpaste fit'`, command);
-  }
   const { files, skipped } = await expandImagePaths(args.images, command);
-  const heatmapDir = args.heatmaps === undefined ? undefined : resolve(args.heatmaps);
   const base = commonFolder(files);
-  const heatmaps = heatmapDir === undefined ? undefined : heatmapPaths(heatmapDir, base, files);
-  if (heatmapDir !== undefined) {
-    if ((await stat(heatmapDir).catch(() => null))?.isDirectory() === false) {
-      throw new UsageError(`--heatmaps ${args.heatmaps}: is a file, expected a folder for the heatmap PNGs`, command);
-    }
-    const inputs = args.images.map((p) => resolve(p));
-    const folders = new Set<string>();
-    for (const input of inputs) if ((await stat(input)).isDirectory()) folders.add(input);
-    const inputFolders = await realInputFolders(inputs, folders);
-    await checkHeatmapFolder(args.heatmaps!, heatmapDir, inputFolders, command);
-    await checkHeatmapTargets(args.heatmaps!, heatmaps!, inputFolders, command);
-  }
+  const heatmapDir = args.heatmaps === undefined ? undefined : resolve(args.heatmaps);
+  const heatmaps = args.heatmaps === undefined ? undefined : await outputPaths('--heatmaps', args.heatmaps, base, files, args.images, command);
+  const masks = args.masks === undefined ? undefined : await outputPaths('--masks', args.masks, base, files, args.images, command);
   if (skipped.length > 0) {
     context.display.note(`skipped ${skipped.length} ${skipped.length === 1 ? 'entry' : 'entries'} of the image folders that ${skipped.length === 1 ? 'is' : 'are'} not image files:${skippedLines(skipped, (s) => `${s.file} (${s.reason})`)}`);
   }
 
   await selectBackend(args.backend, wasmThreads(args, { trains: false }));
   const lib = await loadLibrary();
-  const detector = await lib.CutPasteDetector.load(lib.fileSystemHandler(modelDir));
+  const saved = await loadSavedDetector(lib, args.model, args.encoderModel, command);
+  const { detector, dir: modelDir } = saved;
   try {
+    if (args.threshold !== undefined) detector.setThreshold(args.threshold);
     const threshold = detector.threshold?.value;
-    const patch = detector.options.mode === 'patch';
-    const range = patch ? heatmapRange(threshold) : undefined;
+    const view = detectorView(detector);
+    if (masks !== undefined && !view.scaledMaps) {
+      throw new UsageError(`--masks needs score maps on the score scale (patch mode or feature-density); this model is in ${view.mode} mode, whose GradCAM maps are normalised per image`, command);
+    }
+    if (masks !== undefined && threshold === undefined) throw new UsageError('--masks needs a threshold: the model has none; pass --threshold V', command);
+    const range = view.scaledMaps ? heatmapRange(threshold) : undefined;
     // Resized while decoding (as `fit` reads its training images), so a large file is never held at full size.
-    const read: ReadOptions = { size: detector.options.imageSize, ...(args.maxPixels === undefined ? {} : { maxPixels: args.maxPixels }) };
+    const read: ReadOptions = { size: view.imageSize, ...(args.maxPixels === undefined ? {} : { maxPixels: args.maxPixels }) };
     const results: ScoredImage[] = [];
     const unreadable: SkippedFile[] = [];
     const task = context.display.start('score', files.length, 'images');
@@ -87,7 +80,7 @@ export async function scoreCommand(args: ScoreArgs, context: CliContext): Promis
         continue;
       }
       const images = chunk.map((c) => c.image);
-      const withMaps = heatmapDir !== undefined;
+      const withMaps = heatmaps !== undefined || masks !== undefined;
       const scores = threshold === undefined ? await detector.score(images) : undefined;
       const predictions = threshold !== undefined ? await detector.predict(images, { maps: withMaps }) : undefined;
       const maps = withMaps ? predictions?.map((p) => p.map!) ?? (await detector.scoreMaps(images)) : undefined;
@@ -100,17 +93,31 @@ export async function scoreCommand(args: ScoreArgs, context: CliContext): Promis
           const shown = await readHeatmapImage(lib, file, args.maxPixels);
           await writeHeatmapFile(heatmap, (path) => lib.writeHeatmap(path, shown, maps![i]!, { colormap: 'turbo', alpha: 0.5, ...(range ? { range } : {}) }));
         }
-        results.push({ file: shownPath(file), score, isAnomalous: predictions ? predictions[i]!.isAnomalous : null, ...(heatmap ? { heatmap: shownPath(heatmap) } : {}) });
+        let mask: string | undefined;
+        if (masks !== undefined) {
+          mask = masks[index]!;
+          const { width, height } = await lib.readImageSize(file);
+          await writeHeatmapFile(mask, (path) => writeMask(lib, path, maps![i]!, threshold!, heatmapSize(width, height)));
+        }
+        const prediction = predictions?.[i];
+        results.push({
+          file: shownPath(file), score, normalizedScore: prediction ? prediction.normalizedScore : null, isAnomalous: prediction ? prediction.isAnomalous : null,
+          ...(heatmap ? { heatmap: shownPath(heatmap) } : {}), ...(mask ? { mask: shownPath(mask) } : {}),
+        });
       }
       task.update(Math.min(files.length, start + CHUNK));
     }
     task.done();
     const notScored = [...skipped, ...unreadable].map((s) => ({ file: shownPath(s.file), reason: s.reason }));
     if (args.json) {
-      const doc = { model: shownPath(modelDir), threshold: threshold ?? null, mode: detector.options.mode, heatmapRange: range ?? null, images: results, skipped: notScored };
+      const doc = {
+        model: shownPath(modelDir), detector: detector.kind, threshold: threshold ?? null, thresholdFrom: args.threshold !== undefined ? '--threshold' : 'model',
+        mode: view.mode, heatmapRange: range ?? null, images: results, skipped: notScored,
+      };
       context.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     } else if (results.length > 0) {
       context.stdout.write(scoreTable(results, threshold));
+      if (masks !== undefined) context.display.note(`masks written to ${shownPath(resolve(args.masks!))} (white: score map >= threshold ${formatScore(threshold!)})`);
       if (heatmapDir !== undefined) context.display.note(`heatmaps written to ${shownPath(heatmapDir)}${range ? ` (colours span scores ${formatScore(range[0])}–${formatScore(range[1])}; threshold ${formatScore(threshold!)} mid-scale)` : ' (colours normalised per image)'}`);
     }
     if (unreadable.length > 0) {
@@ -123,8 +130,27 @@ export async function scoreCommand(args: ScoreArgs, context: CliContext): Promis
     }
     return EXIT_CODES.ok;
   } finally {
-    detector.dispose();
+    saved.dispose();
   }
+}
+
+/**
+ * The file each image gets in the output folder of `flag` (`--heatmaps`, `--masks`): named as
+ * heatmaps are, refused before anything is scored by the rules of heatmapTargets.ts.
+ */
+async function outputPaths(flag: string, option: string, base: string, files: readonly string[], images: readonly string[], command: string): Promise<string[]> {
+  const dir = resolve(option);
+  if ((await stat(dir).catch(() => null))?.isDirectory() === false) {
+    throw new UsageError(`${flag} ${option}: is a file, expected a folder for the ${flag === '--masks' ? 'mask' : 'heatmap'} PNGs`, command);
+  }
+  const paths = heatmapPaths(dir, base, files);
+  const inputs = images.map((p) => resolve(p));
+  const folders = new Set<string>();
+  for (const input of inputs) if ((await stat(input)).isDirectory()) folders.add(input);
+  const inputFolders = await realInputFolders(inputs, folders);
+  await checkHeatmapFolder(option, dir, inputFolders, command, flag);
+  await checkHeatmapTargets(option, paths, inputFolders, command, flag);
+  return paths;
 }
 
 /** A path relative to the working folder when it is below it, else absolute. */
