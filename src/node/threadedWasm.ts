@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { importPackage } from './importPackage';
 
 /** Options of {@link useThreadedWasm}. */
 export interface ThreadedWasmOptions {
@@ -51,8 +52,6 @@ export function threadedWasmThreads(): number {
   return made !== undefined && tf.engine().registry['wasm'] === made.backend ? made.threads : 1;
 }
 
-/** `import()` of a package the type checker need not know (the backend packages are optional peers). */
-const importPackage = (name: string): Promise<unknown> => import(name);
 
 /** The pthread entry script, written once per process to a temporary file (Node workers need a file). */
 let workerScript: string | undefined;

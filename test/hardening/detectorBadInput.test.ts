@@ -132,7 +132,7 @@ describe('CutPasteDetector methods refuse bad arguments and options', () => {
   run([
     ['a single training image', () => unfitted.fit(one), RangeError, /^CutPasteDetector\.fit: images must hold at least 2 normal images, got 1$/],
     ['fit options that are not an object', () => unfitted.fit(train, null as never), TypeError, /^CutPasteDetector\.fit: options must be an object, got null$/],
-    ['a signal that is not an AbortSignal', () => unfitted.fit(train, { signal: 'stop' as never }), TypeError, /^CutPasteDetector\.fit: options\.signal must be an AbortSignal \(e\.g\. new AbortController\(\)\.signal\), got stop$/],
+    ['a signal that is not an AbortSignal', () => unfitted.fit(train, { signal: 'stop' as never }), TypeError, /^CutPasteDetector\.fit: options\.signal must be an AbortSignal \(e\.g\. new AbortController\(\)\.signal\), got "stop"$/],
     ['a negative worker count', () => unfitted.fit(train, { workers: -1 }), RangeError, /^CutPasteDetector\.fit: options\.workers must be 'auto' or an integer in \[0, 64\], got -1$/],
     ['an onProgress that is not a function', () => unfitted.fit(train, { onProgress: 5 as never }), TypeError, /^CutPasteDetector\.fit: options\.onProgress must be a function, got 5$/],
     ['a maps option that is not a boolean', () => fitted.predict(one, { maps: 'yes' as never }), TypeError, /^CutPasteDetector\.predict: options\.maps must be a boolean, got yes$/],

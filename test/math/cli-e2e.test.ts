@@ -65,13 +65,13 @@ describe('cutpaste fit, score and evaluate', () => {
     expect([meta.height, meta.width, meta.channels]).toEqual([48, 64, 3]);
   });
 
-  it('prints a table of file, score, verdict and threshold for every image below a folder', () => {
+  it('prints a table of file, score, normalised score, verdict and threshold for every image below a folder', () => {
     const result = runCli(['score', '--model', model, join(data, 'test'), '--backend', 'cpu', '--quiet']);
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^file +score +verdict +threshold$/);
+    expect(lines[0]).toMatch(/^file +score +normalized +verdict +threshold$/);
     expect(lines).toHaveLength(1 + 6);
-    for (const line of lines.slice(1)) expect(line).toMatch(/test\/\w+\/\d{3}\.png +[\d.]+ +(normal|anomalous) +[\d.]+$/);
+    for (const line of lines.slice(1)) expect(line).toMatch(/test\/\w+\/\d{3}\.png +[\d.]+ +[\d.]+ +(normal|anomalous) +[\d.]+$/);
     expect(lines.some((l) => /test\/good\/000\.png /.test(l))).toBe(true);
   });
 

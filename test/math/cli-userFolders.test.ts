@@ -96,7 +96,7 @@ describe('cutpaste score skips files it cannot read', () => {
     expect(result.code, result.stderr).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toMatch(/mixed\/a\.png +[\d.]+ +(normal|anomalous) +[\d.]+$/);
+    expect(lines[1]).toMatch(/mixed\/a\.png +[\d.]+ +[\d.]+ +(normal|anomalous) +[\d.]+$/);
     expect(result.stderr).toMatch(/skipped 1 of 2 image files that could not be read:\n {2}.*b-truncated\.png: not a readable image/);
   });
 

@@ -129,7 +129,7 @@ describe('cutpaste score --threshold and --masks', () => {
     const doc = scoreJson(['--model', fd, join(category, 'test'), '--masks', masks]);
     expect(doc.images.every((i) => i.mask !== undefined)).toBe(true);
     for (const image of doc.images) {
-      const { data, info } = await sharp(image.mask!).raw().toBuffer({ resolveWithObject: true });
+      const { data, info } = await sharp(image.mask!).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
       expect([info.height, info.width, info.channels]).toEqual([48, 64, 1]);
       expect(data.every((v) => v === 0 || v === 255)).toBe(true);
       // The image score is the map's maximum, so an image is anomalous exactly when its mask has a white pixel.
@@ -190,5 +190,35 @@ describe('cutpaste calibrate', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/refusing to replace .*foreign: it holds a model this library did not write/);
     expect(readFileSync(join(foreign, 'model.json'), 'utf8')).toBe(before);
+  });
+});
+
+describe('--report', () => {
+  it('evaluate --model writes the HTML report with each test image, its mask and its map', () => {
+    const report = join(work, 'report-evaluate');
+    const result = runCli(['evaluate', '--model', fd, '--data', category, '--report', report, '--quiet']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const html = readFileSync(join(report, 'index.html'), 'utf8');
+    const files = readdirSync(join(report, 'images'));
+    expect(files.filter((f) => /^\d{4}\.png$/.test(f))).toHaveLength(6);
+    expect(files.filter((f) => f.endsWith('-map.png'))).toHaveLength(6);
+    expect(files.filter((f) => f.endsWith('-mask.png'))).toHaveLength(6); // ground truth: empty for the normal images
+    for (const f of files) expect(html).toContain(`images/${f}`);
+  });
+
+  it('evaluate fits a feature-density detector and writes its report; score writes one without labels', () => {
+    const report = join(work, 'report-fit');
+    const result = runCli(['evaluate', '--data', category, '--report', report, ...FD_TINY]);
+    expect(result.code).toBe(0);
+    expect(readdirSync(join(report, 'images')).filter((f) => f.endsWith('-map.png'))).toHaveLength(6);
+    const scored = join(work, 'report-score');
+    const score = runCli(['score', '--model', cp, join(category, 'test', 'good'), '--report', scored, '--quiet']);
+    expect(score.stderr).toBe('');
+    expect(score.code).toBe(0);
+    expect(readdirSync(join(scored, 'images')).sort()).toEqual(['0001-map.png', '0001.png', '0002-map.png', '0002.png', '0003-map.png', '0003.png']);
+    const again = runCli(['score', '--model', cp, join(category, 'test', 'good'), '--report', scored]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/^cutpaste score: --report .*: the folder holds files/);
   });
 });

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { CommonArgs } from './args';
 import type { BackendName } from './commands';
 import { loadLibrary } from './library';
+import { importPackage } from '../importPackage';
 
 /** The npm package that provides each backend the CLI can use. */
 export const BACKEND_PACKAGES: Readonly<Record<BackendName, string>> = Object.freeze({
@@ -16,8 +17,6 @@ function isMissing(error: unknown, pkg: string): boolean {
   return (e?.code === 'ERR_MODULE_NOT_FOUND' || e?.code === 'MODULE_NOT_FOUND') && String(e.message).includes(pkg);
 }
 
-/** `import(name)` of a package the type checker need not know (tfjs-node is optional). */
-const importPackage = (name: string): Promise<unknown> => import(name);
 
 /**
  * The XNNPACK threads a command gives the wasm backend (`--threads`). `auto`: every core (at most 8)

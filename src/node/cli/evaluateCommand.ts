@@ -12,6 +12,9 @@ import { type Library, loadLibrary } from './library';
 import { existingFolder, listCategories } from './paths';
 import { checkResultsFolder, writeResultFiles } from './resultFiles';
 import { loadSavedDetector } from './savedDetector';
+import { checkReportFolder, testSetReportImages, writeCliReport } from './cliReport';
+import type { CliDetector } from './detectorOptions';
+import type { Evaluation, ImageDataset } from 'cutpaste/node';
 import { csvTable, jsonResults, markdownTable, percent } from './resultsTable';
 import { UsageError } from './UsageError';
 
@@ -53,13 +56,15 @@ export async function evaluateCommand(args: EvaluateArgs, context: CliContext): 
   const command = 'evaluate';
   const root = await existingFolder(args.data, '--data', command);
   const categories = await resolveCategories(root, args.categories, command);
-  if (args.model !== undefined && categories.length !== 1) {
-    throw new UsageError(`--model evaluates one saved model on one category; --data ${args.data} holds ${categories.length} (${categories.map((c) => c.split(/[\\/]/).pop()).join(', ')}): pass the category's folder or --categories NAME`, command);
+  const single = args.model !== undefined ? '--model evaluates one saved model' : args.report !== undefined ? '--report shows' : undefined;
+  if (single !== undefined && categories.length !== 1) {
+    throw new UsageError(`${single} on one category; --data ${args.data} holds ${categories.length} (${categories.map((c) => c.split(/[\\/]/).pop()).join(', ')}): pass the category's folder or --categories NAME`, command);
   }
   const outDir = args.out === undefined ? undefined : await checkResultsFolder(args.out, args.force, command);
+  const reportDir = args.report === undefined ? undefined : await checkReportFolder(args.report, args.force, command);
   const backend = await selectBackend(args.backend, wasmThreads(args, { trains: true }));
   const lib = await loadLibrary();
-  if (args.model !== undefined) return evaluateSaved(lib, { ...args, model: args.model }, categories[0]!, outDir, context);
+  if (args.model !== undefined) return evaluateSaved(lib, { ...args, model: args.model }, categories[0]!, { outDir, reportDir }, context);
   if (args.encoderModel !== undefined && args.encoder !== undefined) throw new UsageError('options --encoder and --encoder-model both name the encoder; give one', command);
   const encoderModel = args.encoderModel === undefined ? undefined : await loadEncoderModel(lib, args.encoderModel, command);
   const extra = encoderModel ? { encoder: { model: encoderModel } } : {};
@@ -80,7 +85,16 @@ export async function evaluateCommand(args: EvaluateArgs, context: CliContext): 
   };
   try {
     for (const dir of categories) {
-      const { result } = await evaluateCategory(lib, dir, { kind, detector, display, signal: interrupt.signal, ...toFitOptions(args), ...(args.maxPixels === undefined ? {} : { maxPixels: args.maxPixels }) });
+      const limit = args.maxPixels === undefined ? {} : { maxPixels: args.maxPixels };
+      const evaluated = await evaluateCategory(lib, dir, { kind, detector, display, signal: interrupt.signal, ...toFitOptions(args), ...limit, keepDetector: reportDir !== undefined });
+      const { result } = evaluated;
+      if (evaluated.detector) {
+        try {
+          await writeEvaluationReport(lib, reportDir!, evaluated.detector, evaluated.dataset, evaluated.evaluation, args.force, display);
+        } finally {
+          evaluated.detector.dispose();
+        }
+      }
       results.push(result);
       display.note(
         `${result.category}: image AUROC ${percent(result.imageAuroc)}, pixel AUROC ${percent(result.pixelAuroc)}, AUPRO ${percent(result.auPro)} (fit ${formatSeconds(result.fitSeconds)}, evaluate ${formatSeconds(result.evaluateSeconds)})`,
@@ -108,7 +122,8 @@ export async function evaluateCommand(args: EvaluateArgs, context: CliContext): 
  * `cutpaste evaluate --model DIR`: the saved detector (any kind, `loadDetector`) scored on one
  * category's test set as is; nothing is trained. The row's fit seconds are those of the saved fit.
  */
-async function evaluateSaved(lib: Library, args: EvaluateArgs & { model: string }, dir: string, outDir: string | undefined, context: CliContext): Promise<number> {
+async function evaluateSaved(lib: Library, args: EvaluateArgs & { model: string }, dir: string, folders: { outDir?: string | undefined; reportDir?: string | undefined }, context: CliContext): Promise<number> {
+  const { outDir, reportDir } = folders;
   const command = 'evaluate';
   const saved = await loadSavedDetector(lib, args.model, args.encoderModel, command);
   const { detector } = saved;
@@ -120,6 +135,7 @@ async function evaluateSaved(lib: Library, args: EvaluateArgs & { model: string 
     display.note(`${dataset.dir}: ${dataset.test.length} test images, scored by the ${detector.kind} model ${saved.dir} (not trained again)`);
     const { evaluation, evaluateSeconds } = await evaluateDetector(lib, detector, dataset, { display, signal: interrupt.signal });
     const result = categoryResult(detector, dataset, evaluation, { fitSeconds: detector.fitReport?.seconds ?? 0, evaluateSeconds });
+    if (reportDir !== undefined) await writeEvaluationReport(lib, reportDir, detector, dataset, evaluation, args.force, display);
     if (outDir) {
       const meta = { tool: `cutpaste ${lib.VERSION}`, model: saved.dir, detector: detector.kind, root: dir, date: new Date().toISOString() };
       await writeResultFiles(outDir, { [RESULT_FILES.markdown]: markdownTable([result]), [RESULT_FILES.json]: jsonResults([result], meta), [RESULT_FILES.csv]: csvTable([result]) });
@@ -131,4 +147,15 @@ async function evaluateSaved(lib: Library, args: EvaluateArgs & { model: string 
     interrupt.dispose();
     saved.dispose();
   }
+}
+
+/** `--report`: the test images at the model's size, with labels, masks and maps, the threshold and the pixel metrics. */
+async function writeEvaluationReport(lib: Library, dir: string, detector: CliDetector, dataset: ImageDataset, evaluation: Evaluation, force: boolean, display: CliContext['display']): Promise<void> {
+  const images = await testSetReportImages(detector, dataset);
+  const file = await writeCliReport(lib, dir, detector, images, {
+    title: `${dataset.name}: ${detector.kind} detector`,
+    metrics: { pixelAuroc: evaluation.pixelAuroc ?? null, auPro: evaluation.auPro ?? null },
+    summary: [['data', dataset.dir], ['tool', `cutpaste ${lib.VERSION}`]],
+  }, force);
+  display.note(`report written to ${file}`);
 }

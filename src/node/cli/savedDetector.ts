@@ -26,18 +26,29 @@ export interface SavedDetector {
  * const saved = await loadSavedDetector(lib, args.model, args.encoderModel, 'score');
  */
 export async function loadSavedDetector(lib: Library, model: string, encoderModelSource: string | undefined, command: string): Promise<SavedDetector> {
-  const dir = await existingFolder(model, '--model', command);
-  if (!existsSync(join(dir, 'model.json'))) {
-    throw new UsageError(`--model ${model}: no model.json there; expected a folder written by 'cutpaste fit'`, command);
-  }
+  const dir = await checkModelFolder(model, command);
   const encoderModel = encoderModelSource === undefined ? undefined : await loadEncoderModel(lib, encoderModelSource, command);
   try {
     const detector = asCliDetector(await lib.loadDetector(lib.fileSystemHandler(dir), encoderModel ? { encoderModel } : {}), command);
     return { detector, dir, ...(encoderModel ? { encoderModel } : {}), dispose: () => (detector.dispose(), encoderModel?.dispose()) };
   } catch (error) {
     encoderModel?.dispose();
+    // The one TypeError of loading: a model made with a pretrained encoder, which the save does not hold.
+    if (error instanceof TypeError && encoderModel === undefined) throw new UsageError(`--model ${model}: ${error.message}; on the command line: --encoder-model DIR|URL`, command);
     throw error;
   }
+}
+
+/**
+ * The absolute folder of `--model`, checked to hold a model.json (before anything else is read).
+ * @throws UsageError when the folder or its model.json is missing
+ */
+export async function checkModelFolder(model: string, command: string): Promise<string> {
+  const dir = await existingFolder(model, '--model', command);
+  if (!existsSync(join(dir, 'model.json'))) {
+    throw new UsageError(`--model ${model}: no model.json there; expected a folder written by 'cutpaste fit'`, command);
+  }
+  return dir;
 }
 
 /**

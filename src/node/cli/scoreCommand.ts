@@ -9,9 +9,11 @@ import { heatmapRange } from '../../heatmap/heatmapRange';
 import { checkHeatmapFolder, checkHeatmapTargets, heatmapPaths, realInputFolders, writeHeatmapFile } from './heatmapTargets';
 import { loadLibrary } from './library';
 import { writeMask } from './maskImage';
+import { checkReportFolder, writeCliReport } from './cliReport';
+import type { ReportImage } from 'cutpaste/node';
 import { expandImagePaths, type SkippedFile } from './paths';
 import { type ReadOptions, readScorable, skippedLines } from './readScorable';
-import { detectorView, loadSavedDetector } from './savedDetector';
+import { checkModelFolder, detectorView, loadSavedDetector } from './savedDetector';
 import { EXIT_CODES, UsageError } from './UsageError';
 
 /** Images read and scored at once (each read at the model's image size). */
@@ -46,11 +48,13 @@ function commonFolder(paths: readonly string[]): string {
  */
 export async function scoreCommand(args: ScoreArgs, context: CliContext): Promise<number> {
   const command = 'score';
+  await checkModelFolder(args.model, command);
   const { files, skipped } = await expandImagePaths(args.images, command);
   const base = commonFolder(files);
   const heatmapDir = args.heatmaps === undefined ? undefined : resolve(args.heatmaps);
   const heatmaps = args.heatmaps === undefined ? undefined : await outputPaths('--heatmaps', args.heatmaps, base, files, args.images, command);
   const masks = args.masks === undefined ? undefined : await outputPaths('--masks', args.masks, base, files, args.images, command);
+  const reportDir = args.report === undefined ? undefined : await checkReportFolder(args.report, false, command);
   if (skipped.length > 0) {
     context.display.note(`skipped ${skipped.length} ${skipped.length === 1 ? 'entry' : 'entries'} of the image folders that ${skipped.length === 1 ? 'is' : 'are'} not image files:${skippedLines(skipped, (s) => `${s.file} (${s.reason})`)}`);
   }
@@ -72,6 +76,7 @@ export async function scoreCommand(args: ScoreArgs, context: CliContext): Promis
     const read: ReadOptions = { size: view.imageSize, ...(args.maxPixels === undefined ? {} : { maxPixels: args.maxPixels }) };
     const results: ScoredImage[] = [];
     const unreadable: SkippedFile[] = [];
+    const reportImages: ReportImage[] = [];
     const task = context.display.start('score', files.length, 'images');
     for (let start = 0; start < files.length; start += CHUNK) {
       const chunk = await readScorable(lib, files, start, CHUNK, read, unreadable);
@@ -80,7 +85,7 @@ export async function scoreCommand(args: ScoreArgs, context: CliContext): Promis
         continue;
       }
       const images = chunk.map((c) => c.image);
-      const withMaps = heatmaps !== undefined || masks !== undefined;
+      const withMaps = heatmaps !== undefined || masks !== undefined || reportDir !== undefined;
       const scores = threshold === undefined ? await detector.score(images) : undefined;
       const predictions = threshold !== undefined ? await detector.predict(images, { maps: withMaps }) : undefined;
       const maps = withMaps ? predictions?.map((p) => p.map!) ?? (await detector.scoreMaps(images)) : undefined;
@@ -100,6 +105,7 @@ export async function scoreCommand(args: ScoreArgs, context: CliContext): Promis
           await writeHeatmapFile(mask, (path) => writeMask(lib, path, maps![i]!, threshold!, heatmapSize(width, height)));
         }
         const prediction = predictions?.[i];
+        if (reportDir !== undefined) reportImages.push({ name: shownPath(file), score, image: chunk[i]!.image, map: maps![i]! });
         results.push({
           file: shownPath(file), score, normalizedScore: prediction ? prediction.normalizedScore : null, isAnomalous: prediction ? prediction.isAnomalous : null,
           ...(heatmap ? { heatmap: shownPath(heatmap) } : {}), ...(mask ? { mask: shownPath(mask) } : {}),
@@ -123,6 +129,10 @@ export async function scoreCommand(args: ScoreArgs, context: CliContext): Promis
     if (unreadable.length > 0) {
       const lines = skippedLines(unreadable, (s) => `${shownPath(s.file)}: ${s.reason}`);
       context.stderr.write(`cutpaste score: skipped ${unreadable.length} of ${files.length} image files that could not be read:${lines}\n`);
+    }
+    if (reportDir !== undefined && reportImages.length > 0) {
+      const file = await writeCliReport(lib, reportDir, detector, reportImages, { title: `${shownPath(modelDir)}: ${reportImages.length} scored images`, summary: [['model', shownPath(modelDir)]] }, false);
+      context.display.note(`report written to ${shownPath(file)}`);
     }
     if (results.length === 0) {
       context.stderr.write(`cutpaste score: none of the ${files.length} image files could be read; nothing was scored\n`);

@@ -7,9 +7,8 @@ import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { gradientReplica, type GradientReplica } from 'cutpaste/advanced';
 import { WORKER_BACKENDS, type FromWorker, type ToWorker } from './protocol';
+import { importPackage } from '../importPackage';
 
-/** `import()` of a name the type checker need not know (the backend packages are optional peers). */
-const importPackage = (name: string): Promise<unknown> => import(name);
 
 let replica: GradientReplica | undefined;
 
