@@ -1,15 +1,23 @@
-import { describeValue } from '../math/validate';
+import { Registry } from '../math/registry';
 import type { DensityEntry } from './featureDensity';
 import { imageDensity } from './imageDensity';
 import { locationDensityEntry } from './locationDensityEntry';
 import { sharedDensity } from './sharedDensity';
 
 /** The registered density kinds, in registration order (the built-ins first). */
-const registry = new Map<string, DensityEntry>([
-  ['image', imageDensity],
-  ['shared', sharedDensity],
-  ['per-location', locationDensityEntry],
-]);
+const registry = new Registry<DensityEntry>(
+  'registerDensity',
+  "{ level: 'image' | 'patch', fit, fromJSON }",
+  (e) => {
+    const d = e as Partial<DensityEntry>;
+    return (d.level === 'image' || d.level === 'patch') && typeof d.fit === 'function' && typeof d.fromJSON === 'function';
+  },
+  [
+    ['image', imageDensity],
+    ['shared', sharedDensity],
+    ['per-location', locationDensityEntry],
+  ],
+);
 
 /**
  * Registers `entry` under `kind` (or, with `undefined`, unregisters `kind`), so detectors can fit it
@@ -21,25 +29,7 @@ const registry = new Map<string, DensityEntry>([
  * registerDensity('diagonal', { level: 'patch', fit: fitDiagonal, fromJSON: diagonalFromJSON });
  */
 export function registerDensity(kind: string, entry: DensityEntry | undefined): DensityEntry | undefined {
-  const fn = 'registerDensity';
-  if (typeof kind !== 'string' || kind.length === 0 || kind.length > 64) {
-    throw new TypeError(`${fn}: kind must be a non-empty string of at most 64 characters, got ${describeValue(kind)}`);
-  }
-  const e = entry as Partial<DensityEntry> | undefined;
-  if (
-    e !== undefined &&
-    (typeof e !== 'object' ||
-      e === null ||
-      (e.level !== 'image' && e.level !== 'patch') ||
-      typeof e.fit !== 'function' ||
-      typeof e.fromJSON !== 'function')
-  ) {
-    throw new TypeError(`${fn}: entry must be { level: 'image' | 'patch', fit, fromJSON } or undefined, got ${describeValue(entry)}`);
-  }
-  const previous = registry.get(kind);
-  if (entry === undefined) registry.delete(kind);
-  else registry.set(kind, entry);
-  return previous;
+  return registry.register(kind, entry);
 }
 
 /**
@@ -57,5 +47,5 @@ export function densityFor(kind: string): DensityEntry | undefined {
  * densityKinds('patch'); // ['shared', 'per-location']
  */
 export function densityKinds(level?: DensityEntry['level']): string[] {
-  return [...registry].filter(([, entry]) => level === undefined || entry.level === level).map(([kind]) => kind);
+  return registry.entries().filter(([, entry]) => level === undefined || entry.level === level).map(([kind]) => kind);
 }

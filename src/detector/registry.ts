@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { FormatError } from '../errors';
 import type { OptionSchema } from '../math/optionSchema';
+import { Registry } from '../math/registry';
 import { describeValue } from '../math/validate';
 import type { GraphModelLike } from '../models/pretrainedEncoder';
 import { FEATURE_DENSITY_OPTION_SCHEMA } from './featureDensity/options';
@@ -29,34 +30,31 @@ export interface DetectorEntry {
   description: string;
 }
 
-const registry = new Map<string, DetectorEntry>([
+const isEntry = (e: unknown): boolean => {
+  const d = e as Partial<DetectorEntry>;
+  return typeof d.create === 'function' && typeof d.load === 'function' && typeof d.schema === 'object';
+};
+
+// prettier-ignore
+const registry = new Registry<DetectorEntry>('registerDetector', '{ create, load, schema, description }', isEntry, [
   ['cutpaste', { create: (o) => CutPasteDetector.create(o), load: (s, o) => CutPasteDetector.load(s, o), schema: CUTPASTE_OPTION_SCHEMA, description: 'CutPaste: self-supervised training, then a Gaussian density (the paper)' }],
-  ['feature-density', { create: (o) => FeatureDensityDetector.create(o), load: (s, o) => FeatureDensityDetector.load(s, o), schema: FEATURE_DENSITY_OPTION_SCHEMA, description: 'no training: a Gaussian density on an encoder\'s multi-stage features (PaDiM-style)' }],
+  ['feature-density', { create: (o) => FeatureDensityDetector.create(o), load: (s, o) => FeatureDensityDetector.load(s, o), schema: FEATURE_DENSITY_OPTION_SCHEMA, description: "no training: a Gaussian density on an encoder's multi-stage features (PaDiM-style)" }],
 ]);
 
 /**
  * Registers `entry` under `kind` (or, with `undefined`, unregisters it), so `createDetector`,
  * `loadDetector` and the CLI's `--detector` know it. Returns the entry registered before, if any.
- * @throws TypeError for a kind that is not a non-empty string of at most 64 characters, or an entry without `create`/`load`
+ * @throws TypeError for a kind that is not a non-empty string of at most 64 characters, or an entry without `create`/`load`/`schema`
  * @example
  * registerDetector('my-detector', { create: MyDetector.create, load: MyDetector.load, schema: MY_SCHEMA, description: '…' });
  */
 export function registerDetector(kind: string, entry: DetectorEntry | undefined): DetectorEntry | undefined {
-  if (typeof kind !== 'string' || kind.length === 0 || kind.length > 64) {
-    throw new TypeError(`registerDetector: kind must be a non-empty string of at most 64 characters, got ${describeValue(kind)}`);
-  }
-  if (entry !== undefined && (typeof entry?.create !== 'function' || typeof entry.load !== 'function' || typeof entry.schema !== 'object')) {
-    throw new TypeError(`registerDetector: entry must be { create, load, schema, description } or undefined, got ${describeValue(entry)}`);
-  }
-  const previous = registry.get(kind);
-  if (entry === undefined) registry.delete(kind);
-  else registry.set(kind, entry);
-  return previous;
+  return registry.register(kind, entry);
 }
 
 /** The registered detector kinds, in registration order. */
 export function detectorKinds(): string[] {
-  return [...registry.keys()];
+  return registry.entries().map(([kind]) => kind);
 }
 
 /** The entry registered under `kind`, or `undefined`. */

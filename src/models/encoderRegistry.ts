@@ -1,4 +1,4 @@
-import { describeValue } from '../math/validate';
+import { Registry } from '../math/registry';
 import { resnet } from './resnet';
 import type { ResNetConfig } from './resnetConfig';
 import type { Encoder } from './types';
@@ -25,7 +25,7 @@ export interface EncoderEntry {
  * One kind per line, so that adding one is one line.
  */
 // prettier-ignore
-const registry = new Map<string, EncoderEntry>([
+const registry = new Registry<EncoderEntry>('registerEncoder', '{ build(config) }', (e) => typeof (e as Partial<EncoderEntry>).build === 'function', [
   ['resnet', { build: (config) => resnet(config as unknown as ResNetConfig) }],
 ]);
 
@@ -40,17 +40,7 @@ const registry = new Map<string, EncoderEntry>([
  * registerEncoder('mlp', { build: (config) => mlpEncoder(config as MlpConfig) });
  */
 export function registerEncoder(kind: string, entry: EncoderEntry | undefined): EncoderEntry | undefined {
-  const fn = 'registerEncoder';
-  if (typeof kind !== 'string' || kind.length === 0 || kind.length > 64) {
-    throw new TypeError(`${fn}: kind must be a non-empty string of at most 64 characters, got ${describeValue(kind)}`);
-  }
-  if (entry !== undefined && (typeof entry !== 'object' || entry === null || typeof entry.build !== 'function')) {
-    throw new TypeError(`${fn}: entry must be { build(config) } or undefined, got ${describeValue(entry)}`);
-  }
-  const previous = registry.get(kind);
-  if (entry === undefined) registry.delete(kind);
-  else registry.set(kind, entry);
-  return previous;
+  return registry.register(kind, entry);
 }
 
 /**
@@ -68,5 +58,5 @@ export function encoderFor(kind: string): EncoderEntry | undefined {
  * encoderKinds(); // ['resnet']
  */
 export function encoderKinds(): string[] {
-  return [...registry.keys()];
+  return registry.entries().map(([kind]) => kind);
 }

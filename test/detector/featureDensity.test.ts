@@ -8,24 +8,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CutPasteDetector, FeatureDensityDetector, FormatError, loadDetector } from '../../src/index';
-import { resnet } from '../../src/advanced';
+import { createDetector, detectorKinds, registerDetector, resnet } from '../../src/advanced';
+import { editDocument, saveToMemory } from '../helpers/artifacts';
 import { stripeImages } from '../helpers/textures';
 import { expectNoLeak } from '../helpers/tensors';
 import { TINY_DETECTORS, TINY_IMAGE_ENCODER, TINY_SIZE } from '../helpers/tinyDetectors';
 
 const [H, W] = TINY_SIZE;
 const TWO_STAGES = { ...TINY_IMAGE_ENCODER, name: 'tiny-two-stage', blocks: [1, 1], widths: [8, 16], strides: [1, 2] };
-
-function memory(): tf.io.IOHandler & { artifacts?: tf.io.ModelArtifacts } {
-  const handler: tf.io.IOHandler & { artifacts?: tf.io.ModelArtifacts } = {
-    save: async (artifacts) => {
-      handler.artifacts = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    },
-    load: async () => handler.artifacts!,
-  };
-  return handler;
-}
 
 let train: tf.Tensor4D;
 beforeAll(() => {
@@ -72,9 +62,7 @@ describe('FeatureDensityDetector', () => {
     cutpaste.dispose();
     await fd.fit(train, { workers: 0 });
     expect((await fd.score(train)).every(Number.isFinite)).toBe(true);
-    const handler = memory();
-    await fd.save(handler);
-    const copy = await loadDetector(handler);
+    const copy = await loadDetector(tf.io.fromMemory(await saveToMemory(fd)));
     expect(Array.from(await copy.score(train))).toEqual(Array.from(await fd.score(train)));
     copy.dispose();
     fd.dispose();
@@ -88,10 +76,9 @@ describe('FeatureDensityDetector', () => {
     const report = await fd.fit(train, { workers: 0 });
     expect(report.features).toBe(6);
     expect(report.density).toBe('shared');
-    const handler = memory();
-    await fd.save(handler);
-    await expect(FeatureDensityDetector.load(handler)).rejects.toThrow(/pass it again as load\(source, \{ encoderModel \}\)/);
-    const copy = await FeatureDensityDetector.load(handler, { encoderModel: model });
+    const saved = await saveToMemory(fd);
+    await expect(FeatureDensityDetector.load(tf.io.fromMemory(saved))).rejects.toThrow(/pass it again as load\(source, \{ encoderModel \}\)/);
+    const copy = await FeatureDensityDetector.load(tf.io.fromMemory(saved), { encoderModel: model });
     expect(Array.from(await copy.score(train))).toEqual(Array.from(await fd.score(train)));
     copy.dispose();
     fd.dispose();
@@ -111,16 +98,10 @@ describe('FeatureDensityDetector', () => {
     beforeAll(async () => {
       const fd = await FeatureDensityDetector.create({ encoder: TWO_STAGES, stages: [1, 2], maxFeatures: 10, imageSize: TINY_SIZE });
       await fd.fit(train, { workers: 0 });
-      const handler = memory();
-      await fd.save(handler);
-      saved = handler.artifacts!;
+      saved = await saveToMemory(fd);
       fd.dispose();
     });
-    const tampered = (edit: (doc: Record<string, unknown>) => void): tf.io.IOHandler => {
-      const doc = structuredClone(saved.userDefinedMetadata!.cutpaste) as Record<string, unknown>;
-      edit(doc);
-      return tf.io.fromMemory({ ...saved, userDefinedMetadata: { cutpaste: doc } });
-    };
+    const tampered = (edit: (doc: Record<string, unknown>) => void): tf.io.IOHandler => tf.io.fromMemory(editDocument(saved, edit));
     const cases: [string, (doc: Record<string, unknown>) => void, RegExp][] = [
       ['channels beyond the stacked maps', (d) => ((d.plan as { channels: number[] }).channels = [0, 1, 2, 3, 4, 5, 6, 7, 8, 99]), /not below the 24 stacked channels/],
       ['channels not ascending', (d) => ((d.plan as { channels: number[] }).channels = [3, 1]), /plan.channels must be ascending/],
@@ -143,5 +124,25 @@ describe('FeatureDensityDetector', () => {
       expect(d).toBeInstanceOf(FeatureDensityDetector);
       d.dispose();
     });
+  });
+});
+
+describe('the detector registry', () => {
+  it('creates by kind, refuses unknown kinds and bad entries, and loadDetector names the registered kinds for an unknown save', async () => {
+    await expect(createDetector('nope')).rejects.toThrow(/createDetector: kind must be one of 'cutpaste', 'feature-density', got "nope"/);
+    expect(() => registerDetector('x', { create: 1 } as never)).toThrow(TypeError);
+    const d = await createDetector('feature-density', { encoder: TWO_STAGES, stages: [1], imageSize: TINY_SIZE });
+    expect(d).toBeInstanceOf(FeatureDensityDetector);
+    await d.fit(train, { workers: 0 });
+    const saved = await saveToMemory(d);
+    d.dispose();
+    const entry = registerDetector('feature-density', undefined)!;
+    try {
+      expect(detectorKinds()).toEqual(['cutpaste']);
+      await expect(loadDetector(tf.io.fromMemory(saved))).rejects.toThrow(/detector kind "feature-density", which is not registered \(registered: cutpaste\)/);
+    } finally {
+      registerDetector('feature-density', entry);
+    }
+    expect(detectorKinds()).toEqual(['cutpaste', 'feature-density']);
   });
 });

@@ -1,9 +1,9 @@
 /** Test helpers: a detector's save captured as in-memory artifacts, and edits of its document. */
 import * as tf from '@tensorflow/tfjs-core';
-import type { CutPasteDetector } from '../../src/index';
+import type { AnomalyDetector } from '../../src/index';
 
 /** What `detector.save` writes, captured in memory. */
-export async function saveToMemory(detector: CutPasteDetector): Promise<tf.io.ModelArtifacts> {
+export async function saveToMemory(detector: AnomalyDetector): Promise<tf.io.ModelArtifacts> {
   let artifacts: tf.io.ModelArtifacts | undefined;
   await detector.save(tf.io.withSaveHandler(async (a) => {
     artifacts = a;

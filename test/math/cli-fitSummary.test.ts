@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FitReport } from '../../src/index';
-import { densityLines, pretextLines } from '../../src/node/cli/fitSummary';
+import { densityLines, featureLines, pretextLines, workersLines } from '../../src/node/cli/fitSummary';
 
 const report = (extra: Partial<FitReport>): FitReport => ({
   steps: 1000, finalLoss: 0.5, pretextAccuracy: 0.8, seconds: 300, trainSeconds: 250, imagesPerSecond: 400, workers: 1,
@@ -22,5 +22,16 @@ describe('fit summary', () => {
     expect(densityLines(chosen)).toEqual(['  density: per-location (auto: synthetic-defect AUROC 95.4 per location, 76.1 shared, on 48 defects)']);
     expect(densityLines(report({ alignment: 0.0166 }))).toEqual(['  density: shared (alignment 0.02)']);
     expect(densityLines(report({ density: 'image' }))).toEqual([]);
+  });
+
+  it("prints why 'auto' workers used none, and nothing when no note was made", () => {
+    expect(workersLines(report({ workers: 0, workersNote: "workers 'auto' used none: runs of fewer than 20 steps train on one thread" })))
+      .toEqual(["  note: workers 'auto' used none: runs of fewer than 20 steps train on one thread"]);
+    expect(workersLines(report({}))).toEqual([]);
+  });
+
+  it('prints the feature grid of a feature-density fit instead of pretext lines', () => {
+    expect(featureLines({ seconds: 1, images: 6, density: 'shared', encoder: 'resnet18-slim', features: 100, grid: [32, 32] }))
+      .toEqual(['  features: 100 per location on a 32×32 grid, from resnet18-slim (no training)']);
   });
 });
