@@ -72,6 +72,9 @@ describe('FeatureDensityDetector', () => {
     const input = tfl.input({ shape: [H, W, 3] });
     const conv = tfl.layers.conv2d({ filters: 6, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) }).apply(input) as tfl.SymbolicTensor;
     const model = tfl.model({ inputs: input, outputs: conv });
+    const sized = await FeatureDensityDetector.create({ encoder: { model } });
+    expect(sized.options.imageSize).toEqual([H, W]); // the model's fixed input size, not the default 256
+    sized.dispose();
     const fd = await FeatureDensityDetector.create({ encoder: { model }, imageSize: TINY_SIZE, perLocation: false });
     const report = await fd.fit(train, { workers: 0 });
     expect(report.features).toBe(6);

@@ -129,7 +129,7 @@ describe('cutpaste score --threshold and --masks', () => {
     const doc = scoreJson(['--model', fd, join(category, 'test'), '--masks', masks]);
     expect(doc.images.every((i) => i.mask !== undefined)).toBe(true);
     for (const image of doc.images) {
-      const { data, info } = await sharp(image.mask!).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+      const { data, info } = await sharp(String(image.mask)).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
       expect([info.height, info.width, info.channels]).toEqual([48, 64, 1]);
       expect(data.every((v) => v === 0 || v === 255)).toBe(true);
       // The image score is the map's maximum, so an image is anomalous exactly when its mask has a white pixel.

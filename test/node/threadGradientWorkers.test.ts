@@ -167,7 +167,7 @@ describe('threadGradientWorkers', () => {
       };
       expect(await threads(1)()).toEqual([1]);
       expect(await threads(0)()).toEqual([0]);
-      await expect(detector.fit(images, { workers: 'two' as unknown as number })).rejects.toThrow(/options\.workers must be 'auto' or an integer in \[0, 64\], got two/);
+      await expect(detector.fit(images, { workers: 'two' as unknown as number })).rejects.toThrow(/options\.workers must be 'auto' or an integer in \[0, 64\], got "two"/);
     } finally {
       detector.dispose();
       images.dispose();

@@ -71,9 +71,12 @@ export class FeatureDensityDetector extends DetectorCore<FeatureDensityModel, Fe
    * Invalid options throw an `OptionError` naming the option.
    */
   static async create(options: FeatureDensityOptions = {}): Promise<FeatureDensityDetector> {
-    const resolved = resolveFeatureDensityOptions(options);
+    let resolved = resolveFeatureDensityOptions(options);
     const encoder = await buildEncoder(resolved);
     try {
+      // A model with a fixed input size sets the image size unless the caller chose one.
+      const fixed = encoder.inputSize;
+      if (fixed && options.imageSize === undefined) resolved = resolveFeatureDensityOptions({ ...options, imageSize: [fixed[0], fixed[1]] });
       return new FeatureDensityDetector(resolved, encoder, planFor(encoder, resolved));
     } catch (error) {
       encoder.dispose();

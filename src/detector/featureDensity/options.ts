@@ -4,7 +4,7 @@
  * features come from and how many feature dimensions are kept. Pure (no tfjs).
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { integerFlag, numberFlag } from '../../math/optionFlags';
+import { choiceFlag, integerFlag, numberFlag } from '../../math/optionFlags';
 import { frozenCopy, integer, isPlainObject, resolveOptions, type OptionRow } from '../../math/optionSchema';
 import type { GraphModelLike, PretrainedEncoderOptions } from '../../models/pretrainedEncoder';
 import type { ResNetConfig } from '../../models/resnetConfig';
@@ -79,6 +79,7 @@ const TABLE: { readonly [K in keyof FeatureDensityOptions]-?: OptionRow<O[K], O>
       if (typeof v === 'string') return (ENCODER_NAMES as readonly string[]).includes(v) ? undefined : `one of ${ENCODER_NAMES.map((n) => `'${n}'`).join(', ')}, a ResNetConfig, { model, ... } or a fitted CutPasteDetector`;
       return typeof v === 'object' && v !== null ? undefined : 'a ResNet preset name, a ResNetConfig, { model, ... } or a fitted CutPasteDetector';
     },
+    flag: choiceFlag('encoder', 'NAME', ENCODER_NAMES),
   },
   stages: {
     group: 'model', help: 'ResNet stages whose maps are stacked, e.g. 2,3 (default)', default: [2, 3],

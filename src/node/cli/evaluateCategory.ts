@@ -1,4 +1,4 @@
-import type { CutPasteDetector, CutPasteOptions, DetectorFitReport, Evaluation, FitReport, ImageBatch, ImageDataset, TestSet } from 'cutpaste/node';
+import type { CutPasteDetector, CutPasteOptions, DetectorFitReport, Evaluation, FitReport, ImageDataset, TestSet } from 'cutpaste/node';
 import { asCliDetector, type CliDetector } from './detectorOptions';
 import { densityLines, featureLines, pretextLines } from './fitSummary';
 import { turnEventLoop } from './interrupt';
@@ -80,7 +80,7 @@ export interface DetectorEvaluation {
 
 /** The streamed test set as `evaluate` wants it, counting images for the progress display. */
 async function* testSet(dataset: ImageDataset, batchSize: number, onBatch: (count: number) => void): AsyncIterable<TestSet> {
-  for await (const batch of dataset.testBatches({ batchSize }) as AsyncIterable<ImageBatch>) {
+  for await (const batch of dataset.testBatches({ batchSize })) {
     // A folder without masks gives null masks: leave them out, so only image metrics are computed.
     yield dataset.hasMasks ? { images: batch.images, labels: batch.labels, masks: batch.masks } : { images: batch.images, labels: batch.labels };
     onBatch(batch.images.length);

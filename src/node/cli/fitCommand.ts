@@ -100,7 +100,7 @@ export function setupText(detector: CliDetector): string {
   if (detector.kind !== 'cutpaste') {
     const o = detector.options;
     const plan = detector.featurePlan.source;
-    return `feature-density detector (no training), ${Array.isArray(plan) ? `stages ${plan.join(',')}` : plan} of the encoder, at most ${o.maxFeatures} features at ${size} (density: ${o.perLocation === 'auto' ? 'auto' : o.perLocation ? 'per location' : 'shared'})`;
+    return `feature-density detector (no training), ${typeof plan === 'string' ? plan : `stages ${plan.join(',')}`} of the encoder, at most ${o.maxFeatures} features at ${size} (density: ${o.perLocation === 'auto' ? 'auto' : o.perLocation ? 'per location' : 'shared'})`;
   }
   const o = detector.options;
   return `${o.preset} preset, ${o.mode} mode${o.mode === 'patch' ? ` (density: ${o.perLocation === 'auto' ? 'auto' : o.perLocation ? 'per location' : 'shared'})` : ''}, ${o.steps} steps at ${size}`;
