@@ -2,21 +2,24 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /**
- * Four projects (each inherits the root settings):
- * - `math`: pure, tfjs-free tests (src/math, src/density, packaging) — run once.
- * - `cpu` and `wasm`: every tensor test under test/ (outside test/math) runs once per backend;
+ * Projects named for what they run, chosen by the file's suffix (test/ mirrors src/: a module's tests
+ * sit at its path, e.g. src/node/cli/args.ts → test/node/cli/args.pure.test.ts):
+ * - `pure` (`*.pure.test.ts`): no tensors (numerics on typed arrays, the CLI as a child process,
+ *   packaging, the project's own rules); run once.
+ * - `tensor-cpu` and `tensor-wasm` (`*.test.ts`, no other suffix): every tensor test, once per backend;
  *   `test/helpers/setup-backend.ts` selects the backend named by CUTPASTE_TEST_BACKEND.
- * - `kernels`: cross-backend checks (e.g. the wasm gradient fills against the cpu backend).
+ * - `kernels` (`*.kernels.test.ts`): cross-backend checks (the wasm gradient fills against cpu).
+ * - `browser` (`*.browser.test.ts`): Chromium and Node WebGPU, in test/browser/vitest.config.ts
+ *   (`npm run test:browser`).
  */
-const tensorTests = ['test/**/*.test.ts'];
-const notTensor = ['test/math/**', 'test/package/**', 'test/kernels/**', 'test/browser/**'];
+const SUFFIXED = ['test/**/*.pure.test.ts', 'test/**/*.kernels.test.ts', 'test/**/*.browser.test.ts'];
 
 const backendProject = (backend: 'cpu' | 'wasm') => ({
   extends: true as const,
   test: {
-    name: backend,
-    include: tensorTests,
-    exclude: notTensor,
+    name: `tensor-${backend}`,
+    include: ['test/**/*.test.ts'],
+    exclude: SUFFIXED,
     setupFiles: ['test/helpers/setup-backend.ts'],
     env: { CUTPASTE_TEST_BACKEND: backend },
   },
@@ -37,10 +40,10 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     projects: [
-      { extends: true, test: { name: 'math', include: ['test/math/**/*.test.ts', 'test/package/**/*.test.ts'] } },
+      { extends: true, test: { name: 'pure', include: ['test/**/*.pure.test.ts'] } },
       backendProject('cpu'),
       backendProject('wasm'),
-      { extends: true, test: { name: 'kernels', include: ['test/kernels/**/*.test.ts'] } },
+      { extends: true, test: { name: 'kernels', include: ['test/**/*.kernels.test.ts'] } },
     ],
   },
 });

@@ -3,7 +3,7 @@
  * the augmentations (tensor ops and their pure pixel twins), the self-supervised trainer and its
  * parts, the ResNet builder and heads, the kernel fills, the registries (densities, gradient
  * workers), the covariance numerics, and the option resolvers and constants the detector uses.
- * Browser-safe, like `cutpaste`, with which it shares one copy of the code (test/package/exports.test.ts
+ * Browser-safe, like `cutpaste`, with which it shares one copy of the code (test/package/exports.pure.test.ts
  * keeps the list exact; nothing here is also exported by `cutpaste`).
  */
 export * from './kernels/index';

@@ -3,7 +3,7 @@
  *
  * Browser-safe entry: no Node built-ins. It holds what an application needs: the detectors and their
  * option and result types, the metrics, the Gaussian densities, the heatmap helpers and the errors
- * (test/package/exports.test.ts keeps the list exact, at most 40 names). The building blocks
+ * (test/package/exports.pure.test.ts keeps the list exact, at most 40 names). The building blocks
  * (augmentations, training, models, kernels, registries) are in `cutpaste/advanced`, the synthetic-data
  * generator in `cutpaste/synthetic`, the Node-only helpers in `cutpaste/node`.
  *

@@ -2,7 +2,7 @@
  * `cutpaste/node`: Node-only helpers (image files, the MVTec AD and folder loaders, heatmap PNGs,
  * `file://` model folders, the multi-threaded wasm build, the synthetic-category writer). Re-exports
  * `cutpaste` (the detectors, metrics, densities, heatmap helpers, errors), so Node users can import
- * everything from here; the building blocks stay in `cutpaste/advanced` (test/package/exports.test.ts
+ * everything from here; the building blocks stay in `cutpaste/advanced` (test/package/exports.pure.test.ts
  * keeps the list exact).
  * Importing this module registers tfjs `file://` save/load routers (unless tfjs-node already has) and
  * the `worker_threads` gradient-worker provider that makes training use a spare core

@@ -18,7 +18,7 @@ export default defineConfig({
   },
   test: {
     name: 'browser',
-    include: ['test/browser/**/*.test.ts'],
+    include: ['test/**/*.browser.test.ts'],
     globalSetup: ['test/browser/globalSetup.ts'],
     env: { CUTPASTE_BROWSER_TESTS: '1' },
     fileParallelism: false,

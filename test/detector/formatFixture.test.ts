@@ -17,7 +17,7 @@ const FIXTURE = fileURLToPath(new URL('../fixtures/model-v1/', import.meta.url))
  * means and maxima). On cpu, the backend the fixture was made on, today's code reproduces the saved
  * numbers bit for bit (error 0); 1e-5 leaves room for a reordered float32 sum, not for a changed
  * algorithm. On other backends: the cross-backend scoring tolerance of
- * test/kernels/crossBackendDetector.test.ts, 3e-4 (measured on these files with wasm: ≤ 5e-6; see
+ * test/kernels/crossBackendDetector.kernels.test.ts, 3e-4 (measured on these files with wasm: ≤ 5e-6; see
  * docs/backends.md, "Reproducibility").
  */
 const TOLERANCE = expected.backend === backendName() ? 1e-5 : 3e-4;

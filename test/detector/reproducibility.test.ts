@@ -1,5 +1,5 @@
 // Reproducibility on one backend: the same seed gives bit-identical augmentations, scores and score
-// maps; another seed gives other numbers. (Across backends: test/kernels/crossBackendDetector.test.ts.
+// maps; another seed gives other numbers. (Across backends: test/kernels/crossBackendDetector.kernels.test.ts.
 // The pixel functions' outputs are pinned by hash in test/ops/augmentRegression.test.ts.)
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

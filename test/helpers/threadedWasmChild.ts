@@ -1,4 +1,4 @@
-// Child process of test/kernels/threadedWasm.test.ts: makes the threaded wasm backend, runs one
+// Child process of test/kernels/threadedWasm.kernels.test.ts: makes the threaded wasm backend, runs one
 // convolution and prints the result; it must then exit without process.exit.
 import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';

@@ -1,7 +1,7 @@
 /**
  * The public surface of the package, entry by entry: every name a consumer can import, values and
- * types. test/package/exports.test.ts compares each entry's exports (read from the sources) with these
- * lists, and test/package/consumer.test.ts the values of the packed tarball: a name added to an entry
+ * types. test/package/exports.pure.test.ts compares each entry's exports (read from the sources) with these
+ * lists, and test/package/consumer.pure.test.ts the values of the packed tarball: a name added to an entry
  * fails both until it is added here, on purpose (a new public name is a decision: is it for every
  * user, `cutpaste`, or a building block, `cutpaste/advanced`?). `cutpaste` holds at most 40 names.
  */

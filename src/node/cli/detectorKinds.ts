@@ -2,7 +2,7 @@
  * The detectors the command line offers (`--detector KIND`) and the flags each takes, read from
  * their option tables. Pure (no tfjs), so parsing and help answer without loading the library; the
  * detectors themselves are created and loaded through the library's registry (`createDetector`,
- * `loadDetector`), and test/math/cli-detectorKinds.test.ts checks these kinds and tables are the
+ * `loadDetector`), and test/node/cli/userLoop.pure.test.ts checks these kinds and tables are the
  * registry's (`detectorKinds()`, `detectorFor(kind).schema`).
  */
 import { CUTPASTE_OPTION_SCHEMA } from '../../detector/cutPasteOptionTable';

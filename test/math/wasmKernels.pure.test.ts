@@ -3,7 +3,7 @@ import { GaussianDensity } from '../../src/density/index';
 import { createRng, empiricalCovarianceMatrix, ledoitWolf } from '../../src/math/index';
 import { buildKernelModule, setWasmKernelsEnabled, wasmKernels } from '../../src/math/wasmKernels';
 import fixture from '../fixtures/ledoit-wolf.json';
-import { expectAllClose, toRows } from './close';
+import { expectAllClose, toRows } from '../helpers/close';
 
 function randomMatrix(rows: number, cols: number, seed: number): Float32Array {
   const rng = createRng(seed);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CholeskyDecomposition, Matrix, solve } from 'ml-matrix';
 import { cholesky, createRng, NotPositiveDefiniteError, solveLower, solveLowerTransposed } from '../../src/math/index';
-import { expectAllClose } from './close';
+import { expectAllClose } from '../helpers/close';
 
 /** A random symmetric positive definite matrix d×d: BᵀB/m + 0.05·I. */
 function randomSpd(d: number, seed: number): Float64Array {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { CategoryResult } from '../../src/node/cli/evaluateCategory';
-import { formatScore, formatSeconds, scoreTable } from '../../src/node/cli/format';
-import { heatmapRange } from '../../src/heatmap/heatmapRange';
-import { csvTable, jsonResults, markdownTable, meanRow } from '../../src/node/cli/resultsTable';
+import type { CategoryResult } from '../../../src/node/cli/evaluateCategory';
+import { formatScore, formatSeconds, scoreTable } from '../../../src/node/cli/format';
+import { heatmapRange } from '../../../src/heatmap/heatmapRange';
+import { csvTable, jsonResults, markdownTable, meanRow } from '../../../src/node/cli/resultsTable';
 
 const row = (category: string, imageAuroc: number, pixelAuroc: number | null, auPro: number | null, fitSeconds: number, pretextAccuracy: number | null = null): CategoryResult => ({
   category, trainImages: 209, testImages: 83, imageAuroc, pixelAuroc, auPro, f1Threshold: 301.5, f1: 0.95,

@@ -1,5 +1,5 @@
 /**
- * Bad input to the pure (tfjs-free) functions of `cutpaste` that test/math/errors.test.ts does not
+ * Bad input to the pure (tfjs-free) functions of `cutpaste` that test/errors.pure.test.ts does not
  * cover: the seeded generator, covariance and Cholesky helpers, region labelling, score spreading,
  * the Gaussian densities, the synthetic categories and the pixel-batch augmentations. Every row must
  * throw a typed error whose message names the function, the argument and what is allowed.

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { availableParallelism } from 'node:os';
-import { parseCommandLine, parseFraction, parseImageSize, parseInteger } from '../../src/node/cli/args';
-import { wasmThreads } from '../../src/node/cli/backend';
-import { holdoutIndices } from '../../src/node/cli/fitCommand';
-import { COMMAND_NAMES, COMMANDS, helpText } from '../../src/node/cli/commands';
-import { UsageError } from '../../src/node/cli/UsageError';
+import { parseCommandLine, parseFraction, parseImageSize, parseInteger } from '../../../src/node/cli/args';
+import { wasmThreads } from '../../../src/node/cli/backend';
+import { holdoutIndices } from '../../../src/node/cli/fitCommand';
+import { COMMAND_NAMES, COMMANDS, helpText } from '../../../src/node/cli/commands';
+import { UsageError } from '../../../src/node/cli/UsageError';
 
 /** The UsageError a command line throws (fails the test when it parses). */
 function usageError(argv: string[]): UsageError {

@@ -1,5 +1,5 @@
 /**
- * The `cutpaste` CLI on bad input, as a table (child processes, through test/math/cliHarness.ts).
+ * The `cutpaste` CLI on bad input, as a table (child processes, through test/node/cli/cliHarness.ts).
  * Bad command lines — folders that are files, folders that must not be replaced, sizes of zero or
  * beyond range, detector options the detector rejects — exit with code 2 and one line naming the
  * option. Bad data — truncated or empty images, a mask without its image, a single training image, a

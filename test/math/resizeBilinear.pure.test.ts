@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resizeBilinear } from '../../src/math/index';
 import fixture from '../fixtures/score-maps.json';
-import { expectAllClose } from './close';
+import { expectAllClose } from '../helpers/close';
 
 // Float32Array output: 1e-6 relative + 1e-7 absolute against torch in float64.
 describe('resizeBilinear', () => {

@@ -6,9 +6,9 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { createSyntheticCategory, type SyntheticKind } from '../../src/data/index';
+import { createSyntheticCategory, type SyntheticKind } from '../../../src/data/index';
 
-export const REPO = resolve(import.meta.dirname, '../..');
+export const REPO = resolve(import.meta.dirname, '../../..');
 const MAIN = join(REPO, 'src/node/cli/main.ts');
 
 export interface CliResult {

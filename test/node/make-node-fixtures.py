@@ -4,7 +4,7 @@
 - lanczos: Pillow's Image.LANCZOS resize of an RGB image (what made MVTec AD's 256 px copies).
 - bmp: small BMP files in the variants Pillow writes or reads, with the pixels Pillow decodes.
 
-Run: /usr/bin/python3 test/math/make-node-fixtures.py  (numpy, Pillow)
+Run: /usr/bin/python3 test/node/make-node-fixtures.py  (numpy, Pillow)
 """
 import base64
 import io
@@ -117,6 +117,6 @@ for name, data in bmps:
     bmp_cases.append({"name": name, "base64": base64.b64encode(data).decode(), "width": int(arr.shape[1]),
                       "height": int(arr.shape[0]), "channels": 1 if mode == "L" else 3, "pixels": arr.ravel().tolist()})
 
-out.write_text(json.dumps({"generator": "test/math/make-node-fixtures.py", "pillow": Image.__version__,
+out.write_text(json.dumps({"generator": "test/node/make-node-fixtures.py", "pillow": Image.__version__,
                            "box": box, "lanczos": lanczos, "bmp": bmp_cases}))
 print("wrote", out, out.stat().st_size, "bytes")

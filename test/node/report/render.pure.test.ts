@@ -1,12 +1,12 @@
 // The HTML report's pure renderer (src/node/report): escaping, no network, the histogram, the results
 // per defect type, the confusion matrix at the threshold, masks, normalised scores and a score run.
 import { describe, expect, it } from 'vitest';
-import type { FitReport } from '../../src/index';
-import { rocSvg } from '../../src/node/report/charts';
-import { escapeHtml, relativeUrl } from '../../src/node/report/html';
-import type { ReportData, ReportImage } from '../../src/node/report/ReportData';
-import { renderReport } from '../../src/node/report/renderReport';
-import { confusionMatrix, defectRows, histogram } from '../../src/node/report/reportStats';
+import type { FitReport } from '../../../src/index';
+import { rocSvg } from '../../../src/node/report/charts';
+import { escapeHtml, relativeUrl } from '../../../src/node/report/html';
+import type { ReportData, ReportImage } from '../../../src/node/report/ReportData';
+import { renderReport } from '../../../src/node/report/renderReport';
+import { confusionMatrix, defectRows, histogram } from '../../../src/node/report/reportStats';
 
 /** A 6 × 4 RGB image (non-square). */
 const image = { data: new Uint8Array(6 * 4 * 3).fill(90), width: 6, height: 4, channels: 3 as const };

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCommandLine } from '../../src/node/cli/args';
-import { helpText } from '../../src/node/cli/commands';
-import { DETECTOR_KINDS, DETECTOR_NAMES } from '../../src/node/cli/detectorKinds';
+import { parseCommandLine } from '../../../src/node/cli/args';
+import { helpText } from '../../../src/node/cli/commands';
+import { DETECTOR_KINDS, DETECTOR_NAMES } from '../../../src/node/cli/detectorKinds';
 import { runCli, writeCategory } from './cliHarness';
 
 let work = '';
@@ -52,7 +52,7 @@ afterAll(() => {
 
 describe('--detector', () => {
   it("offers the registry's kinds with their option tables", async () => {
-    const { detectorKinds, detectorFor } = await import('../../src/detector/registry');
+    const { detectorKinds, detectorFor } = await import('../../../src/detector/registry');
     expect(DETECTOR_NAMES).toEqual(detectorKinds());
     for (const kind of DETECTOR_NAMES) expect(DETECTOR_KINDS[kind]!.schema).toBe(detectorFor(kind)!.schema);
   });

@@ -3,7 +3,7 @@ import { Matrix } from 'ml-matrix';
 import { createRng, empiricalCovarianceMatrix, ledoitWolf, ledoitWolfMatrix, shrunkCovariance } from '../../src/math/index';
 import fixture from '../fixtures/ledoit-wolf.json';
 import shrunk from '../fixtures/shrunk-covariance.json';
-import { expectAllClose, toRows } from './close';
+import { expectAllClose, toRows } from '../helpers/close';
 
 // Tolerances: 1e-9 relative (atol 1e-12 for entries that cancel to ~0) against scikit-learn in float64;
 // the contract is 1e-6.

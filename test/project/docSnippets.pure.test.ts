@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO } from './cliHarness';
+import { REPO } from '../node/cli/cliHarness';
 
 const DOCS = ['README.md', 'docs/getting-started.md'];
 // Below node_modules, so that the snippets resolve the packages as the sources do; ignored by git.

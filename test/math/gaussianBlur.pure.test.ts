@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gaussianBlur, gaussianKernel1d } from '../../src/math/index';
 import fixture from '../fixtures/score-maps.json';
-import { expectAllClose } from './close';
+import { expectAllClose } from '../helpers/close';
 
 const { height, width, image } = fixture; // 13 × 17, not square
 

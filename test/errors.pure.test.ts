@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GaussianDensity } from '../../src/density/index';
+import { GaussianDensity } from '../src/density/index';
 import {
   auPro,
   f1Max,
@@ -10,7 +10,7 @@ import {
   resizeBilinear,
   rocAuc,
   rocCurve,
-} from '../../src/math/index';
+} from '../src/math/index';
 
 type Case = [title: string, call: () => unknown, kind: typeof TypeError | typeof RangeError, message: RegExp];
 

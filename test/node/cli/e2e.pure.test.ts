@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VERSION } from '../../src/version';
+import { VERSION } from '../../../src/version';
 import { runCli, writeCategory } from './cliHarness';
 
 let work = '';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeReport, type ReportData } from '../../src/node/index';
+import { writeReport, type ReportData } from '../../../src/node/index';
 
 let root: string;
 beforeAll(async () => {

@@ -4,7 +4,7 @@ import { GaussianDensity } from '../../src/density/index';
 import { createRng, NotPositiveDefiniteError } from '../../src/math/index';
 import fixture from '../fixtures/ledoit-wolf.json';
 import shrunk from '../fixtures/shrunk-covariance.json';
-import { expectAllClose, toRows } from './close';
+import { expectAllClose, toRows } from '../helpers/close';
 
 // Mahalanobis distances against scikit-learn's `.mahalanobis` (which uses the pseudo-inverse): 1e-9 relative.
 describe('GaussianDensity', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FitReport } from '../../src/index';
-import { densityLines, featureLines, pretextLines, workersLines } from '../../src/node/cli/fitSummary';
+import type { FitReport } from '../../../src/index';
+import { densityLines, featureLines, pretextLines, workersLines } from '../../../src/node/cli/fitSummary';
 
 const report = (extra: Partial<FitReport>): FitReport => ({
   steps: 1000, finalLoss: 0.5, pretextAccuracy: 0.8, seconds: 300, trainSeconds: 250, imagesPerSecond: 400, workers: 1,

@@ -1,6 +1,6 @@
 /**
  * The `cutpaste` CLI against crafted folders (issue 14, items 3–7 and 16), as a table, in child
- * processes (test/math/cliHarness.ts) under a temporary folder: heatmaps aimed at the inputs or at
+ * processes (test/node/cli/cliHarness.ts) under a temporary folder: heatmaps aimed at the inputs or at
  * other people's files, result and model folders that must not be touched, names built to inject
  * Markdown, HTML or spreadsheet formulas, linked and special files in image folders, and an option
  * the network rejects. Each row fails on the code before the fix. The escaping functions are tested
@@ -13,12 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadImageFolder } from '../../src/node/loadImageFolder';
-import { HEATMAP_MARK, isMarkedHeatmap, markHeatmapPng } from '../../src/node/heatmapMark';
-import { readFolder } from '../../src/node/readFolder';
-import { writeHeatmapFile } from '../../src/node/cli/heatmapTargets';
-import { relativeUrl } from '../../src/node/report/html';
-import { csvCell, markdownCell } from '../../src/node/cli/resultsTable';
+import { loadImageFolder } from '../../../src/node/loadImageFolder';
+import { HEATMAP_MARK, isMarkedHeatmap, markHeatmapPng } from '../../../src/node/heatmapMark';
+import { readFolder } from '../../../src/node/readFolder';
+import { writeHeatmapFile } from '../../../src/node/cli/heatmapTargets';
+import { relativeUrl } from '../../../src/node/report/html';
+import { csvCell, markdownCell } from '../../../src/node/cli/resultsTable';
 import { runCli, writeCategory } from './cliHarness';
 
 let work = '';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, rocAuc, rocCurve } from '../../src/math/index';
 import fixture from '../fixtures/roc.json';
-import { expectAllClose } from './close';
+import { expectAllClose } from '../helpers/close';
 
 /** O(n²) Mann-Whitney count, the definition itself. */
 function bruteAuc(scores: ArrayLike<number>, labels: ArrayLike<number>): number {

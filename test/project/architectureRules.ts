@@ -1,6 +1,6 @@
 /**
  * The rules of docs/architecture.md as functions on a list of source files, so that
- * test/math/architecture.test.ts runs them on src/ and on small fake file lists that break each rule
+ * test/project/architecture.pure.test.ts runs them on src/ and on small fake file lists that break each rule
  * (a rule that cannot fail proves nothing). Imports are read with the TypeScript parser: static
  * `import`/`export … from`, `import type`, `import('x')`, `require('x')` and the dynamic-import helper
  * `importPackage('x')` (also `importPackage(NAME)` and `importPackage(TABLE[key])` when `NAME` or
@@ -47,7 +47,7 @@ export const BACKEND_HOSTS: ReadonlySet<string> = new Set([
  * Core files src/node may import by a relative path, so that the CLI inlines them and answers --help,
  * --version and bad options without loading tfjs: the version, and the option tables its flags and
  * help are read from. They import no package, not even through the files they import (types aside);
- * test/math/optionSchemaPurity.test.ts checks that.
+ * test/project/optionSchemaPurity.pure.test.ts checks that.
  */
 export const CLI_INLINED: ReadonlySet<string> = new Set([
   'version.ts', 'math/optionSchema.ts', 'detector/cutPasteOptionTable.ts', 'detector/detectorOptionRows.ts',
@@ -119,7 +119,7 @@ export function factsOf(code: string): FileFacts {
 export function floorOf(path: string): number {
   const top = path.split('/')[0]!;
   const floor = FLOORS[top];
-  if (floor === undefined) throw new Error(`src/${top} has no floor in test/math/architectureRules.ts: add it (and to docs/architecture.md)`);
+  if (floor === undefined) throw new Error(`src/${top} has no floor in test/project/architectureRules.ts: add it (and to docs/architecture.md)`);
   return floor;
 }
 

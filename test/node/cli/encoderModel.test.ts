@@ -8,8 +8,8 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileSystemHandler } from '../../src/node/index';
-import { runCli, writeCategory } from '../math/cliHarness';
+import { fileSystemHandler } from '../../../src/node/index';
+import { runCli, writeCategory } from './cliHarness';
 
 let work = '';
 let encoder = '';

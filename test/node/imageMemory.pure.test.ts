@@ -21,7 +21,7 @@ import { ImageTooLargeError } from '../../src/node/ImageTooLargeError';
 import { loadImageFolder } from '../../src/node/loadImageFolder';
 import { loadMvtecCategory } from '../../src/node/loadMvtecCategory';
 import { readImage, readImageSize, readMask } from '../../src/node/readImage';
-import { REPO, runCli, writeCategory } from './cliHarness';
+import { REPO, runCli, writeCategory } from './cli/cliHarness';
 
 const COLOUR = { r: 90, g: 120, b: 200 };
 const BIG = 8000; // 64,000,000 pixels: over the default limit, 192 MB as RGB at full size

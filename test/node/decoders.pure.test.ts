@@ -8,7 +8,7 @@ interface Fixture {
   box: { height: number; width: number; outHeight: number; outWidth: number; input: number[]; output: number[] }[];
   bmp: { name: string; base64: string; width: number; height: number; channels: 1 | 3; pixels: number[] }[];
 }
-// Made by test/math/make-node-fixtures.py with Pillow.
+// Made by test/node/make-node-fixtures.py with Pillow.
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/node-images.json', import.meta.url), 'utf8')) as Fixture;
 
 describe('resizeBox', () => {

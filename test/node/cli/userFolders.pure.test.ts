@@ -1,6 +1,6 @@
 /**
  * The `cutpaste` CLI on a user's own folders (issue 16, items 5 and 6), in child processes
- * (test/math/cliHarness.ts): `fit --data` on a flat folder of images, what it says when a folder has
+ * (test/node/cli/cliHarness.ts): `fit --data` on a flat folder of images, what it says when a folder has
  * no layout it knows, and `score` skipping files it cannot read — named on stderr and in the JSON's
  * `skipped`, exit code 0 while any image was scored and 3 when none was.
  */
