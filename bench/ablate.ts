@@ -67,12 +67,28 @@ for (const kind of values.kinds.split(',') as Kind[]) {
       const o = resolveCutPasteOptions({ preset: 'fast', seed, ...extra, ...(trained ? {} : { steps: 1 }) } as never);
       const networks = buildNetworks(o);
       const trainIn = await toModelInput(train, o.imageSize, networks.encoder.inputChannels, 'ablate');
-      const testIn = await toModelInput(test.map((s) => s.image), o.imageSize, networks.encoder.inputChannels, 'ablate');
+      const testIn = await toModelInput(
+        test.map((s) => s.image),
+        o.imageSize,
+        networks.encoder.inputChannels,
+        'ablate',
+      );
       const start = performance.now();
       const report = await trainSelfSupervised(networks, trainIn.images, {
-        variant: o.variant, steps: o.steps, batchSize: o.batchSize, learningRate: o.learningRate, momentum: o.momentum,
-        weightDecay: o.weightDecay, colorJitter: o.colorJitter, translate: o.translate, seed: `${o.seed}/train`,
-        level: 'patch', patchSize: o.patchSize, pasteFrom: o.pasteFrom, rotate: o.rotate, workers,
+        variant: o.variant,
+        steps: o.steps,
+        batchSize: o.batchSize,
+        learningRate: o.learningRate,
+        momentum: o.momentum,
+        weightDecay: o.weightDecay,
+        colorJitter: o.colorJitter,
+        translate: o.translate,
+        seed: `${o.seed}/train`,
+        level: 'patch',
+        patchSize: o.patchSize,
+        pasteFrom: o.pasteFrom,
+        rotate: o.rotate,
+        workers,
       });
       const trainSeconds = (performance.now() - start) / 1000;
       const [h, w] = o.imageSize;
@@ -88,19 +104,26 @@ for (const kind of values.kinds.split(',') as Kind[]) {
       const gdeOptions = { shrinkage: o.shrinkage, l2Normalize: o.l2Normalize, maxRows: o.densityMaxRows, seed: o.seed };
 
       const row: Record<string, number> = {};
-      const patchScores = (kindName: 'shared' | 'per-location', features: Float32Array, count: number, from: Float32Array, fromCount: number) => {
+      const patchScores = (
+        kindName: 'shared' | 'per-location',
+        features: Float32Array,
+        count: number,
+        from: Float32Array,
+        fromCount: number,
+      ) => {
         const density = fitDensity(kindName, from, fromCount, L, d, gdeOptions);
         const maps = mapsFromGrid(scoreDensity(density, features, count, L), count, layout, o.scoreSigma);
         return maps;
       };
-      const aggregate = (maps: Float32Array[], fraction: number) => maps.map((map) => {
-        if (fraction === 0) return map.reduce((a, b) => Math.max(a, b), -Infinity);
-        const sorted = Float32Array.from(map).sort();
-        const k = Math.max(1, Math.round(fraction * sorted.length));
-        let s = 0;
-        for (let i = sorted.length - k; i < sorted.length; i++) s += sorted[i]!;
-        return s / k;
-      });
+      const aggregate = (maps: Float32Array[], fraction: number) =>
+        maps.map((map) => {
+          if (fraction === 0) return map.reduce((a, b) => Math.max(a, b), -Infinity);
+          const sorted = Float32Array.from(map).sort();
+          const k = Math.max(1, Math.round(fraction * sorted.length));
+          let s = 0;
+          for (let i = sorted.length - k; i < sorted.length; i++) s += sorted[i]!;
+          return s / k;
+        });
       // Out-of-fold training scores (5 folds) for the z-score fusion.
       const folds = 5;
       const pick = (from: Float32Array, idx: number[], stride: number) => {
@@ -110,7 +133,8 @@ for (const kind of values.kinds.split(',') as Kind[]) {
       };
       const pooled = (features: Float32Array, count: number) => {
         const out = new Float32Array(count * d);
-        for (let i = 0; i < count; i++) for (let l = 0; l < L; l++) for (let k = 0; k < d; k++) out[i * d + k]! += features[(i * L + l) * d + k]! / L;
+        for (let i = 0; i < count; i++)
+          for (let l = 0; l < L; l++) for (let k = 0; k < d; k++) out[i * d + k]! += features[(i * L + l) * d + k]! / L;
         return out;
       };
       const gTrain = pooled(fTrain, n);
@@ -125,7 +149,9 @@ for (const kind of values.kinds.split(',') as Kind[]) {
         const g = fitDensity('image', pick(gTrain, kept, d), kept.length, 1, d, gdeOptions);
         oofGlobal.push(...scoreDensity(g, pick(gTrain, held, d), held.length, 1));
         for (const k of ['shared', 'per-location'] as const) {
-          oofPatch[k]!.push(...aggregate(patchScores(k, pick(fTrain, held, L * d), held.length, pick(fTrain, kept, L * d), kept.length), 0));
+          oofPatch[k]!.push(
+            ...aggregate(patchScores(k, pick(fTrain, held, L * d), held.length, pick(fTrain, kept, L * d), kept.length), 0),
+          );
         }
       }
       const z = (xs: number[], ref: number[]) => {
@@ -143,7 +169,10 @@ for (const kind of values.kinds.split(',') as Kind[]) {
         row[`${name}-top2%`] = lib.rocAuc(aggregate(maps, 0.02), labels);
         const zp = z(max, oofPatch[k]!);
         const zg = z(globalScores, oofGlobal);
-        row[`${name}+global`] = lib.rocAuc(zp.map((v, i) => v + zg[i]!), labels);
+        row[`${name}+global`] = lib.rocAuc(
+          zp.map((v, i) => v + zg[i]!),
+          labels,
+        );
         // Pixel AUROC over all test pixels (maps at model size; masks resized only when sizes differ).
         const flatMaps: number[] = [];
         const flatMasks: number[] = [];
@@ -159,14 +188,26 @@ for (const kind of values.kinds.split(',') as Kind[]) {
       }
       row.auto = choice.kind === 'shared' ? row.shared! : row['per-loc']!;
       const record = {
-        tag: values.tag, kind, dataSeed, seed, trained, options: extra, trainSeconds,
-        pretext: report.pretextAccuracy, heldOut: report.heldOut, choice, row, at: new Date().toISOString(),
+        tag: values.tag,
+        kind,
+        dataSeed,
+        seed,
+        trained,
+        options: extra,
+        trainSeconds,
+        pretext: report.pretextAccuracy,
+        heldOut: report.heldOut,
+        choice,
+        row,
+        at: new Date().toISOString(),
       };
       appendFileSync('bench/output/ablate.jsonl', `${JSON.stringify(record)}\n`);
       console.log(
         `${kind} seed ${seed} ${trained ? 'trained' : 'untrained'} (${trainSeconds.toFixed(0)} s; pretext ${pct(report.pretextAccuracy)}, held out ` +
           `${pct(report.heldOut?.accuracy ?? NaN)}, visible ${pct(report.heldOut?.visibleAccuracy ?? NaN)} of ${pct(report.heldOut?.visibleFraction ?? NaN)}; ` +
-          `auto → ${choice.kind}): ${Object.entries(row).map(([k, v]) => `${k} ${pct(v)}`).join(', ')}`,
+          `auto → ${choice.kind}): ${Object.entries(row)
+            .map(([k, v]) => `${k} ${pct(v)}`)
+            .join(', ')}`,
       );
       disposeNetworks(networks);
       trainIn.images.dispose();

@@ -65,12 +65,18 @@ if (values.child !== undefined) {
   });
   const total = (performance.now() - started) / 1000;
   const row: Row = {
-    category, setup,
+    category,
+    setup,
     loadSeconds: total - result.fitSeconds - result.evaluateSeconds,
-    fitSeconds: result.fitSeconds, trainSeconds: fitReport.trainSeconds, imagesPerSecond: fitReport.imagesPerSecond,
-    evaluateSeconds: result.evaluateSeconds, totalSeconds: total,
+    fitSeconds: result.fitSeconds,
+    trainSeconds: fitReport.trainSeconds,
+    imagesPerSecond: fitReport.imagesPerSecond,
+    evaluateSeconds: result.evaluateSeconds,
+    totalSeconds: total,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
-    imageAuroc: result.imageAuroc, pixelAuroc: result.pixelAuroc, auPro: result.auPro,
+    imageAuroc: result.imageAuroc,
+    pixelAuroc: result.pixelAuroc,
+    auPro: result.auPro,
   };
   console.log(JSON.stringify(row));
   process.exit(0);
@@ -84,16 +90,26 @@ const pct = (x: number | null) => (x === null ? '–' : (100 * x).toFixed(1));
 const rows: Row[] = [];
 for (const category of values.categories.split(',')) {
   for (const setup of values.setups.split(',') as Setup[]) {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/end-to-end.ts', '--child', `${setup}:${category}`, '--data', values.data, '--mode', mode], {
-      encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24,
-    });
+    const out = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', 'bench/end-to-end.ts', '--child', `${setup}:${category}`, '--data', values.data, '--mode', mode],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+        maxBuffer: 1 << 24,
+      },
+    );
     const row = JSON.parse(out.trim().split('\n').at(-1)!) as Row;
     rows.push(row);
     console.error(`${category} ${setup}: ${minutes(row.totalSeconds)}`);
   }
 }
-console.log(`\nfast preset, ${mode} mode, wasm; ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(2)} at the end; ${new Date().toISOString()}\n`);
-console.log('| category | set-up | start + load | fit (training, img/s) | evaluate | total | peak RSS | image AUROC | pixel AUROC | AUPRO |');
+console.log(
+  `\nfast preset, ${mode} mode, wasm; ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(2)} at the end; ${new Date().toISOString()}\n`,
+);
+console.log(
+  '| category | set-up | start + load | fit (training, img/s) | evaluate | total | peak RSS | image AUROC | pixel AUROC | AUPRO |',
+);
 console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
   console.log(

@@ -33,7 +33,20 @@ interface Layer {
 
 const batch = Number(process.env.BENCH_BATCH ?? 96);
 const layers: Layer[] = [
-  { name: 'stem 7×7/2', x: [batch, 64, 64, 3], kernel: 7, outChannels: 64, stride: 2, pad: [[0, 0], [3, 3], [3, 3], [0, 0]], count: 1 },
+  {
+    name: 'stem 7×7/2',
+    x: [batch, 64, 64, 3],
+    kernel: 7,
+    outChannels: 64,
+    stride: 2,
+    pad: [
+      [0, 0],
+      [3, 3],
+      [3, 3],
+      [0, 0],
+    ],
+    count: 1,
+  },
   { name: 'layer1 3×3/1', x: [batch, 16, 16, 64], kernel: 3, outChannels: 64, stride: 1, pad: 'same', count: 4 },
   { name: 'layer2 3×3/2', x: [batch, 16, 16, 64], kernel: 3, outChannels: 128, stride: 2, pad: 1, count: 1 },
   { name: 'layer2 1×1/2', x: [batch, 16, 16, 64], kernel: 1, outChannels: 128, stride: 2, pad: 'valid', count: 1 },
@@ -78,12 +91,16 @@ function perKernel(): void {
     const w = tf.randomNormal(filterShape) as tf.Tensor4D;
     const dy = tf.randomNormal([batch, info.outHeight, info.outWidth, l.outChannels]) as tf.Tensor4D;
     const own = () =>
-      tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, {
-        strides: l.stride,
-        pad: l.pad,
-        dataFormat: 'NHWC',
-        inputShape: l.x,
-      }) as tf.Tensor;
+      tf.engine().runKernel(
+        'Conv2DBackpropInput',
+        { dy, filter: w },
+        {
+          strides: l.stride,
+          pad: l.pad,
+          dataFormat: 'NHWC',
+          inputShape: l.x,
+        },
+      ) as tf.Tensor;
     const dW = (m: FilterGradientMethod) => () => conv2dFilterGradient(x, dy, info, m);
     const dx = (m: InputGradientMethod) => () => conv2dInputGradient(dy, w, info, m);
 
@@ -128,7 +145,10 @@ function trainingStepImagesPerSecond(size: number, steps: number): number {
   const named: Record<string, tf.Variable> = {};
   rawResnetParams(spec).forEach((p, i) => (named[p.name] = vars[i]!));
   const images = tf.randomUniform([batch, size, size, 3]) as tf.Tensor4D;
-  const labels = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % spec.classes), 'int32');
+  const labels = tf.tensor1d(
+    Array.from({ length: batch }, (_, i) => i % spec.classes),
+    'int32',
+  );
   const optimizer = tf.train.momentum(0.03, 0.9);
   const step = () =>
     tf.tidy(() => {

@@ -30,8 +30,12 @@ if (!out) {
 const kinds = values.kinds ? (values.kinds.split(',') as SyntheticKind[]) : listSyntheticKinds().map((k) => k.kind);
 for (const kind of kinds) {
   const summary = await generateSyntheticCategory(`${out}/${kind}`, {
-    kind, seed: Number(values.seed), trainCount: Number(values.train), testCount: Number(values.test),
-    difficulty: Number(values.difficulty), overwrite: true,
+    kind,
+    seed: Number(values.seed),
+    trainCount: Number(values.train),
+    testCount: Number(values.test),
+    difficulty: Number(values.difficulty),
+    overwrite: true,
   });
   console.log(`${kind}: ${Number(values.train)} train, ${Number(values.test)} test, ${summary.seconds.toFixed(1)} s`);
 }

@@ -130,15 +130,21 @@ try {
   console.log('| task | ours (s) | scikit-learn (s) | ratio (sklearn/ours) |');
   console.log('|---|---:|---:|---:|');
   for (const [task, a, b] of rows) console.log(`| ${task} | ${a.toFixed(3)} | ${b.toFixed(3)} | ${(b / a).toFixed(2)} |`);
-  console.log(`\nWebAssembly SIMD kernels: ${wasmKernels() ? 'on' : 'unavailable'}. Plain TypeScript fallback: fit ${fitJs.seconds.toFixed(3)} s, ` +
-    `score ${fallbackRows} rows ${scoreJs.seconds.toFixed(3)} s (≈ ${(scoreJs.seconds * testRows / fallbackRows).toFixed(1)} s for ${testRows}), ` +
-    `max relative difference to the SIMD scores ${fallbackDiff.toExponential(1)}`);
-  console.log(`scikit-learn fit: float32 input ${(sk.fitFloat32 as number).toFixed(3)} s, float64 input ${(sk.fitFloat64 as number).toFixed(3)} s (the faster is in the table)`);
+  console.log(
+    `\nWebAssembly SIMD kernels: ${wasmKernels() ? 'on' : 'unavailable'}. Plain TypeScript fallback: fit ${fitJs.seconds.toFixed(3)} s, ` +
+      `score ${fallbackRows} rows ${scoreJs.seconds.toFixed(3)} s (≈ ${((scoreJs.seconds * testRows) / fallbackRows).toFixed(1)} s for ${testRows}), ` +
+      `max relative difference to the SIMD scores ${fallbackDiff.toExponential(1)}`,
+  );
+  console.log(
+    `scikit-learn fit: float32 input ${(sk.fitFloat32 as number).toFixed(3)} s, float64 input ${(sk.fitFloat64 as number).toFixed(3)} s (the faster is in the table)`,
+  );
   console.log('Agreement (max relative difference, scikit-learn float64 fit as reference):');
   console.log(`  shrinkage ${Math.abs(gde.shrinkage - (sk.shrinkage as number)) / (sk.shrinkage as number)}`);
   console.log(`  covariance ${maxRelDiff(gde.covariance, skCov)}`);
   console.log(`  Mahalanobis ${maxRelDiff(score.value, skDist)}`);
-  console.log(`  AUC ${Math.abs(auc.value - (sk.aucValue as number)) / (sk.aucValue as number)} (ours ${auc.value}, sklearn ${sk.aucValue})`);
+  console.log(
+    `  AUC ${Math.abs(auc.value - (sk.aucValue as number)) / (sk.aucValue as number)} (ours ${auc.value}, sklearn ${sk.aucValue})`,
+  );
   console.log(`  Cholesky vs ml-matrix max abs difference ${cholDiff}`);
 } finally {
   rmSync(folder, { recursive: true, force: true });

@@ -65,13 +65,17 @@ for (const backend of backends) {
       const reps = backend === 'cpu' ? 1 : 3;
       const s = await time(() => encoder.features(x, false), reps);
       const g = macs(encoder.config, size) / 1e9;
-      console.log(`| ${backend} | ${name} | ${(encoder.parameterCount / 1e6).toFixed(2)} M | ${size} | ${g.toFixed(3)} | ${(32 / s).toFixed(1)} |`);
+      console.log(
+        `| ${backend} | ${name} | ${(encoder.parameterCount / 1e6).toFixed(2)} M | ${size} | ${g.toFixed(3)} | ${(32 / s).toFixed(1)} |`,
+      );
       x.dispose();
     }
     if (name === 'patch32') {
       const img = tf.randomUniform([1, 256, 256, 3]) as tf.Tensor4D;
       const s = await time(() => encoder.featureMap(img, false), backend === 'cpu' ? 1 : 3);
-      console.log(`| ${backend} | patch32 dense map of one 256×256 image (57×57 patches) | | 256 | ${(macs(encoder.config, 256) / 1e9).toFixed(3)} | ${(s * 1000).toFixed(0)} ms |`);
+      console.log(
+        `| ${backend} | patch32 dense map of one 256×256 image (57×57 patches) | | 256 | ${(macs(encoder.config, 256) / 1e9).toFixed(3)} | ${(s * 1000).toFixed(0)} ms |`,
+      );
       img.dispose();
     }
     encoder.dispose();

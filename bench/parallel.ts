@@ -17,14 +17,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import {
-  linearClassifier,
-  projectionHead,
-  resnet,
-  resnetPreset,
-  trainSelfSupervised,
-  type ResNetPresetName,
-} from '../src/advanced';
+import { linearClassifier, projectionHead, resnet, resnetPreset, trainSelfSupervised, type ResNetPresetName } from '../src/advanced';
 import { useThreadedWasm } from '../src/node/index';
 import { threadGradientWorkers } from '../src/node/parallel/threadGradientWorkers';
 
@@ -55,15 +48,26 @@ for (const workers of values.workers.split(',').map(Number)) {
   const started = performance.now();
   const cpu = process.cpuUsage();
   const report = await trainSelfSupervised({ encoder, head, classifier }, images, {
-    level: 'patch', patchSize: patch, steps, batchSize: 32, seed: 0, workers, workerProvider: threadGradientWorkers,
+    level: 'patch',
+    patchSize: patch,
+    steps,
+    batchSize: 32,
+    seed: 0,
+    workers,
+    workerProvider: threadGradientWorkers,
   });
   const wall = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
   const cpuSeconds = (used.user + used.system) / 1e6;
   if (workers === 0) single = report.imagesPerSecond;
   rows.push([
-    String(workers), report.imagesPerSecond.toFixed(1), single ? `${(report.imagesPerSecond / single).toFixed(2)}×` : '–',
-    ((report.seconds / steps) * 1000).toFixed(0), ((cpuSeconds / steps) * 1000).toFixed(0), (wall - report.seconds).toFixed(2), report.finalLoss.toFixed(4),
+    String(workers),
+    report.imagesPerSecond.toFixed(1),
+    single ? `${(report.imagesPerSecond / single).toFixed(2)}×` : '–',
+    ((report.seconds / steps) * 1000).toFixed(0),
+    ((cpuSeconds / steps) * 1000).toFixed(0),
+    (wall - report.seconds).toFixed(2),
+    report.finalLoss.toFixed(4),
   ]);
   [encoder, head, classifier].forEach((n) => n.dispose());
 }
@@ -72,5 +76,7 @@ images.dispose();
 const header = ['workers', 'images/s', 'vs 0', 'ms/step', 'CPU ms/step', 'start-up s', 'final loss'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i]!)).join(' | ')} |`;
-console.log(`${values.preset} @ ${patch} px crops, batch 32 × 3, ${steps} steps, ${values.backend} backend; ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(2)}`);
+console.log(
+  `${values.preset} @ ${patch} px crops, batch 32 × 3, ${steps} steps, ${values.backend} backend; ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(2)}`,
+);
 console.log([line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n'));

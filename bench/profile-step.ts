@@ -11,15 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import {
-  linearClassifier,
-  MomentumSGD,
-  projectionHead,
-  resnet,
-  resnetPreset,
-  trainStep,
-  type ResNetPresetName,
-} from '../src/advanced';
+import { linearClassifier, MomentumSGD, projectionHead, resnet, resnetPreset, trainStep, type ResNetPresetName } from '../src/advanced';
 
 tf.env().set('PROD', true);
 await tf.setBackend(process.argv[2] ?? 'wasm');
@@ -36,7 +28,11 @@ const x = tf.randomUniform([BATCH, size, size, 3], 0, 1, 'float32', 1) as tf.Ten
 const labels = Array.from({ length: BATCH }, (_, i) => i % 3);
 const step = async () => {
   const [loss, accuracy] = trainStep(model, tf.clone(x), tf.tensor1d(labels, 'int32'), {
-    variables, optimizer, learningRate: 0.03, classes: 3, encoderTrains: true,
+    variables,
+    optimizer,
+    learningRate: 0.03,
+    classes: 3,
+    encoderTrains: true,
   });
   await loss.data();
   tf.dispose([loss, accuracy]);
@@ -54,7 +50,9 @@ const total = [...byKernel.values()].reduce((s, e) => s + e.ms, 0);
 const start = performance.now();
 for (let i = 0; i < 5; i++) await step();
 const wall = (performance.now() - start) / 5;
-console.log(`${preset} @ ${size} px, batch ${BATCH}, ${tf.getBackend()}: step ${wall.toFixed(0)} ms wall, ${total.toFixed(0)} ms in kernels\n`);
+console.log(
+  `${preset} @ ${size} px, batch ${BATCH}, ${tf.getBackend()}: step ${wall.toFixed(0)} ms wall, ${total.toFixed(0)} ms in kernels\n`,
+);
 console.log('| kernel | ms | calls | share |');
 console.log('|---|---:|---:|---:|');
 for (const [name, e] of [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15)) {

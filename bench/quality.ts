@@ -72,7 +72,10 @@ const rows: Row[] = [];
 for (const kind of values.kinds.split(',')) {
   const category = createSyntheticCategory({
     kind: kind as Parameters<typeof createSyntheticCategory>[0]['kind'],
-    seed: dataSeed, trainCount: Number(values.train), testCount: Number(values.test), ...(size ? { imageSize: size } : {}),
+    seed: dataSeed,
+    trainCount: Number(values.train),
+    testCount: Number(values.test),
+    ...(size ? { imageSize: size } : {}),
   });
   const train = [...category.trainImages()];
   const test = [...category.testSamples()];
@@ -93,10 +96,19 @@ for (const kind of values.kinds.split(',')) {
       const aggregates = values.aggregates ? await aggregateAurocs(detector, testSet) : undefined;
       detector.dispose();
       const row: Row = {
-        tag: values.tag, kind, dataSeed, seed, trained,
-        imageAuroc: result.imageAuroc, pixelAuroc: result.pixelAuroc ?? NaN, auPro: result.auPro ?? NaN,
-        pretextAccuracy: 'pretextAccuracy' in report ? (report.pretextAccuracy as number) : NaN, report: { ...report }, fitSeconds,
-        options: { detector: values.detector, ...options }, at: new Date().toISOString(),
+        tag: values.tag,
+        kind,
+        dataSeed,
+        seed,
+        trained,
+        imageAuroc: result.imageAuroc,
+        pixelAuroc: result.pixelAuroc ?? NaN,
+        auPro: result.auPro ?? NaN,
+        pretextAccuracy: 'pretextAccuracy' in report ? (report.pretextAccuracy as number) : NaN,
+        report: { ...report },
+        fitSeconds,
+        options: { detector: values.detector, ...options },
+        at: new Date().toISOString(),
         ...(aggregates ? { aggregates } : {}),
       };
       appendFileSync('bench/output/quality.jsonl', `${JSON.stringify(row)}\n`);
@@ -104,7 +116,11 @@ for (const kind of values.kinds.split(',')) {
       console.error(
         `${kind} seed ${seed} ${trained ? 'trained' : 'untrained'}: image ${pct(row.imageAuroc)} pixel ${pct(row.pixelAuroc)} ` +
           `AUPRO ${pct(row.auPro)} pretext ${pct(row.pretextAccuracy)} density ${report.density} fit ${fitSeconds.toFixed(0)} s` +
-          (aggregates ? ` ${Object.entries(aggregates).map(([k, v]) => `${k} ${pct(v)}`).join(' ')}` : ''),
+          (aggregates
+            ? ` ${Object.entries(aggregates)
+                .map(([k, v]) => `${k} ${pct(v)}`)
+                .join(' ')}`
+            : ''),
       );
     }
   }

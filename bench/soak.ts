@@ -34,7 +34,13 @@ const size = Number(values['image-size']);
 await tf.setBackend(values.backend);
 await tf.ready();
 
-interface Row { at: string; tensors: number; backendMiB: number; rssMiB: number; heapMiB: number }
+interface Row {
+  at: string;
+  tensors: number;
+  backendMiB: number;
+  rssMiB: number;
+  heapMiB: number;
+}
 const mib = (bytes: number) => bytes / 2 ** 20;
 function sample(at: string): Row {
   const m = tf.memory();
@@ -54,7 +60,14 @@ const checkpoints = (n: number) => new Set([1, 10, 100, ...Array.from({ length: 
 const data = synthesizeCategory({ kind: 'wood', seed: 0, trainCount: 24, testCount: 4, imageSize: size });
 const empty = sample('before create');
 const detector = await CutPasteDetector.create({
-  preset: 'fast', mode: 'patch', imageSize: size, patchSize: 32, stride: 8, steps, batchSize: Number(values['batch-size']), seed: 0,
+  preset: 'fast',
+  mode: 'patch',
+  imageSize: size,
+  patchSize: 32,
+  stride: 8,
+  steps,
+  batchSize: Number(values['batch-size']),
+  seed: 0,
 });
 const before = sample('before fit');
 const fitRows: Row[] = [empty, before];
@@ -67,7 +80,10 @@ const report = await detector.fit(data.train, {
 });
 fitRows.push(sample('after fit'));
 const fitSeconds = (performance.now() - t0) / 1000;
-table(`fit: ${steps} steps on ${values.backend} (${size} px, batch ${values['batch-size']}), ${fitSeconds.toFixed(0)} s, final loss ${report.finalLoss.toFixed(3)}`, fitRows);
+table(
+  `fit: ${steps} steps on ${values.backend} (${size} px, batch ${values['batch-size']}), ${fitSeconds.toFixed(0)} s, final loss ${report.finalLoss.toFixed(3)}`,
+  fitRows,
+);
 
 const image = data.test[0]!.image;
 const scoreRows: Row[] = [sample('before scoring')];
@@ -81,15 +97,19 @@ for (let call = 1; call <= calls; call++) {
   if (callMarks.has(call)) scoreRows.push(sample(`call ${call}`));
 }
 const scoreSeconds = (performance.now() - t1) / 1000;
-table(`score: ${calls} calls of one image, ${(scoreSeconds * 1000 / calls).toFixed(1)} ms a call`, scoreRows);
+table(`score: ${calls} calls of one image, ${((scoreSeconds * 1000) / calls).toFixed(1)} ms a call`, scoreRows);
 
 detector.dispose();
 const after = sample('after dispose');
 const fitGrowth = fitRows.at(-2)!.tensors - fitRows[2]!.tensors;
 const scoreGrowth = scoreRows.at(-1)!.tensors - scoreRows[1]!.tensors;
 const peakRss = Math.max(...fitRows.map((r) => r.rssMiB), ...scoreRows.map((r) => r.rssMiB));
-console.log(`\ntensors: fit step 1 → ${steps}: ${fitGrowth >= 0 ? '+' : ''}${fitGrowth}; score call 1 → ${calls}: ${scoreGrowth >= 0 ? '+' : ''}${scoreGrowth}; after dispose ${after.tensors} (before create ${empty.tensors})`);
-console.log(`RSS: peak ${peakRss.toFixed(0)} MiB; fit ${fitRows[2]!.rssMiB.toFixed(0)} → ${fitRows.at(-2)!.rssMiB.toFixed(0)} MiB; score ${scoreRows[1]!.rssMiB.toFixed(0)} → ${scoreRows.at(-1)!.rssMiB.toFixed(0)} MiB`);
+console.log(
+  `\ntensors: fit step 1 → ${steps}: ${fitGrowth >= 0 ? '+' : ''}${fitGrowth}; score call 1 → ${calls}: ${scoreGrowth >= 0 ? '+' : ''}${scoreGrowth}; after dispose ${after.tensors} (before create ${empty.tensors})`,
+);
+console.log(
+  `RSS: peak ${peakRss.toFixed(0)} MiB; fit ${fitRows[2]!.rssMiB.toFixed(0)} → ${fitRows.at(-2)!.rssMiB.toFixed(0)} MiB; score ${scoreRows[1]!.rssMiB.toFixed(0)} → ${scoreRows.at(-1)!.rssMiB.toFixed(0)} MiB`,
+);
 if (fitGrowth !== 0 || scoreGrowth !== 0 || after.tensors !== empty.tensors) {
   console.log('LEAK: tensor count grew');
   process.exitCode = 1;

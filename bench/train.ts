@@ -26,15 +26,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import {
-  linearClassifier,
-  MomentumSGD,
-  projectionHead,
-  resnet,
-  resnetPreset,
-  trainStep,
-  type ResNetPresetName,
-} from '../src/advanced';
+import { linearClassifier, MomentumSGD, projectionHead, resnet, resnetPreset, trainStep, type ResNetPresetName } from '../src/advanced';
 import { useThreadedWasm } from '../src/node/index';
 import { threadGradientWorkers } from '../src/node/parallel/threadGradientWorkers';
 import { parallelStep, splitPretext } from '../src/train/parallelStep';
@@ -54,14 +46,21 @@ const BATCH = Number(values.batch);
 const HEAD = [512, 128];
 const CPU_CASES = new Set(['resnet18@64', 'resnet18-slim@128', 'patch32@32']);
 
-interface Case { name: string; preset: ResNetPresetName; size: number }
+interface Case {
+  name: string;
+  preset: ResNetPresetName;
+  size: number;
+}
 const cases: Case[] = values.cases.split(',').map((c) => {
   const [preset, size] = c.split('@');
   return { name: c, preset: preset as ResNetPresetName, size: Number(size) };
 });
 
 type Setup = '1 thread' | 'worker' | 'threads';
-interface Figures { train: number; infer: number | null }
+interface Figures {
+  train: number;
+  infer: number | null;
+}
 
 async function measure(fn: () => Promise<void>): Promise<number> {
   await fn(); // warm-up (kernel setup, folded weights)
@@ -87,7 +86,10 @@ async function ours(c: Case, setup: Setup): Promise<Figures> {
   let train: number;
   if (setup === 'worker') {
     // As the trainer does: the batch is 3 blocks of BATCH / 3 originals, split class-balanced in two.
-    const pixels = { images: { data: await x.data() as Float32Array, batch: BATCH, height: c.size, width: c.size, channels: 3 }, labels: Int32Array.from(labels) };
+    const pixels = {
+      images: { data: (await x.data()) as Float32Array, batch: BATCH, height: c.size, width: c.size, channels: 3 },
+      labels: Int32Array.from(labels),
+    };
     const parts = splitPretext(pixels, BATCH / 3, 2);
     const workers = await threadGradientWorkers.start(1, await replicaSpec(model, replicaArchitecture(model)!, 3, false), tf.getBackend());
     try {
@@ -104,11 +106,14 @@ async function ours(c: Case, setup: Setup): Promise<Figures> {
       tf.dispose([loss, acc]);
     });
   }
-  const infer = setup === 'worker' ? null : await measure(async () => {
-    const f = encoder.features(x, false);
-    await f.data();
-    f.dispose();
-  });
+  const infer =
+    setup === 'worker'
+      ? null
+      : await measure(async () => {
+          const f = encoder.features(x, false);
+          await f.data();
+          f.dispose();
+        });
   optimizer.dispose();
   [encoder, head, classifier, x].forEach((m) => m.dispose());
   return { train, infer };
@@ -130,16 +135,35 @@ const ratio = (x: number) => (x < 0.1 ? x.toPrecision(2) : x.toFixed(2));
 const fmt = (x: number | null | undefined) => (x == null ? '–' : x.toFixed(1));
 
 function torch(list: Case[]): { train: number; infer: number }[] {
-  const input = JSON.stringify(list.map((c) => ({
-    config: resnet(resnetPreset(c.preset)).toConfig(), headWidths: HEAD, batch: BATCH, size: c.size,
-    budget, minRuns: 1, maxRuns: 1000,
-  })));
+  const input = JSON.stringify(
+    list.map((c) => ({
+      config: resnet(resnetPreset(c.preset)).toConfig(),
+      headWidths: HEAD,
+      batch: BATCH,
+      size: c.size,
+      budget,
+      minRuns: 1,
+      maxRuns: 1000,
+    })),
+  );
   const out = execFileSync('/usr/bin/python3', ['bench/train_torch.py'], { input, encoding: 'utf8', maxBuffer: 1 << 20 });
   return JSON.parse(out) as { train: number; infer: number }[];
 }
 
 function child(backend: string, setup: Setup): (Figures | null)[] {
-  const args = ['--import', 'tsx', 'bench/train.ts', '--child', `${backend}:${setup}`, '--budget', String(budget), '--batch', String(BATCH), '--cases', values.cases];
+  const args = [
+    '--import',
+    'tsx',
+    'bench/train.ts',
+    '--child',
+    `${backend}:${setup}`,
+    '--budget',
+    String(budget),
+    '--batch',
+    String(BATCH),
+    '--cases',
+    values.cases,
+  ];
   return JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })) as (Figures | null)[];
 }
 
@@ -168,6 +192,8 @@ for (const backend of values.backends.split(',')) {
   });
 }
 console.log(`\nimages/s, batch ${BATCH}, budget ${budget} s per figure, PyTorch on 2 threads, ${new Date().toISOString()}\n`);
-console.log('| case | backend | train: 1 thread | worker | 2 threads | PyTorch | ratio 1 thread | ratio 2 cores | infer: 1 thread | 2 threads | PyTorch | ratio 1 thread | ratio 2 cores |');
+console.log(
+  '| case | backend | train: 1 thread | worker | 2 threads | PyTorch | ratio 1 thread | ratio 2 cores | infer: 1 thread | 2 threads | PyTorch | ratio 1 thread | ratio 2 cores |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 console.log(rows.join('\n'));

@@ -37,7 +37,10 @@ const seed = Number(values.seed);
 async function loadImages(dir: string): Promise<Float32Array | null> {
   const folder = join(dir, 'train', 'good');
   if (!existsSync(folder)) return null;
-  const files = readdirSync(folder).filter((f) => /\.(png|jpe?g)$/i.test(f)).sort().slice(0, columns);
+  const files = readdirSync(folder)
+    .filter((f) => /\.(png|jpe?g)$/i.test(f))
+    .sort()
+    .slice(0, columns);
   if (files.length < columns) return null;
   const out = new Float32Array(columns * size * size * 3);
   for (const [i, file] of files.entries()) {
@@ -102,12 +105,13 @@ rows.forEach((row, r) => {
 });
 
 function isEdge(mask: ArrayLike<number>, c: number, x: number, y: number): boolean {
-  const at = (xx: number, yy: number) =>
-    xx >= 0 && yy >= 0 && xx < size && yy < size ? mask[(c * size + yy) * size + xx] : 0;
+  const at = (xx: number, yy: number) => (xx >= 0 && yy >= 0 && xx < size && yy < size ? mask[(c * size + yy) * size + xx] : 0);
   return at(x - 1, y) !== 1 || at(x + 1, y) !== 1 || at(x, y - 1) !== 1 || at(x, y + 1) !== 1;
 }
 
 mkdirSync(dirname(values.out), { recursive: true });
-await sharp(Buffer.from(sheet), { raw: { width: sheetWidth, height: sheetHeight, channels: 3 } }).png().toFile(values.out);
+await sharp(Buffer.from(sheet), { raw: { width: sheetWidth, height: sheetHeight, channels: 3 } })
+  .png()
+  .toFile(values.out);
 console.log(`${values.out}: ${rows.length} rows × ${columns} images of ${size} px from ${source}; 4 augmentations in ${ms.toFixed(0)} ms`);
 tf.dispose(rows.flatMap((r) => (r.masks ? [r.images, r.masks] : [r.images])));

@@ -48,7 +48,8 @@ async function makeSampleFolder(): Promise<string> {
   await rm(photos, { recursive: true, force: true });
   await mkdir(join(photos, 'good'), { recursive: true });
   await mkdir(join(photos, 'incoming'), { recursive: true });
-  for (const name of await readdir(join(staging, 'train/good'))) await copyFile(join(staging, 'train/good', name), join(photos, 'good', name));
+  for (const name of await readdir(join(staging, 'train/good')))
+    await copyFile(join(staging, 'train/good', name), join(photos, 'good', name));
   // Unlabelled: test images of every folder, renamed in a shuffled but fixed order.
   const test: string[] = [];
   for (const folder of (await readdir(join(staging, 'test'))).sort()) {
@@ -63,8 +64,13 @@ async function makeSampleFolder(): Promise<string> {
 
 const dataDir = values.data ? resolve(values.data) : await makeSampleFolder();
 const detectorOptions: CutPasteOptions = {
-  preset: 'fast', mode: 'patch', imageSize: parseImageSize(values['image-size']), patchSize: 32, stride: 4,
-  perLocation: values['per-location'], steps: parseInteger(values.steps, 'steps', 1, Number.MAX_SAFE_INTEGER),
+  preset: 'fast',
+  mode: 'patch',
+  imageSize: parseImageSize(values['image-size']),
+  patchSize: 32,
+  stride: 4,
+  perLocation: values['per-location'],
+  steps: parseInteger(values.steps, 'steps', 1, Number.MAX_SAFE_INTEGER),
 };
 const detector = await lib.CutPasteDetector.create(detectorOptions);
 try {
@@ -72,7 +78,9 @@ try {
   const folder = await lib.loadImageFolder(dataDir, { holdout: 0.2 });
   const heldOut = folder.test.filter((s) => s.defectType === 'good');
   const toCheck = folder.test.filter((s) => s.defectType !== 'good');
-  display.note(`${backend} backend; ${folder.train.length} good images train, ${heldOut.length} set the threshold, ${toCheck.length} to check (${folder.defectTypes.join(', ') || 'none'})`);
+  display.note(
+    `${backend} backend; ${folder.train.length} good images train, ${heldOut.length} set the threshold, ${toCheck.length} to check (${folder.defectTypes.join(', ') || 'none'})`,
+  );
 
   // 2. Fit on the training part of good/.
   const report = await detector.fit(await folder.loadTrain(), { onProgress: fitProgress(display) });
@@ -102,11 +110,19 @@ try {
   task.done();
   ranked.sort((a, b) => b.score - a.score);
 
-  console.log(`\nfit ${formatSeconds(report.seconds)}; threshold ${formatScore(threshold.value)} (0.99 quantile of ${heldOut.length} held-out good images)\n`);
+  console.log(
+    `\nfit ${formatSeconds(report.seconds)}; threshold ${formatScore(threshold.value)} (0.99 quantile of ${heldOut.length} held-out good images)\n`,
+  );
   const width = Math.max(...ranked.map((r) => r.file.length));
   console.log(`${'rank'.padStart(4)}  ${'file'.padEnd(width)}  ${'score'.padStart(7)}  verdict`);
-  ranked.forEach((r, k) => console.log(`${String(k + 1).padStart(4)}  ${r.file.padEnd(width)}  ${formatScore(r.score).padStart(7)}  ${r.isAnomalous ? 'ANOMALOUS' : 'normal'}`));
-  console.log(`\n${ranked.filter((r) => r.isAnomalous).length} of ${ranked.length} flagged; heatmaps in ${relative(process.cwd(), heatmaps)}`);
+  ranked.forEach((r, k) =>
+    console.log(
+      `${String(k + 1).padStart(4)}  ${r.file.padEnd(width)}  ${formatScore(r.score).padStart(7)}  ${r.isAnomalous ? 'ANOMALOUS' : 'normal'}`,
+    ),
+  );
+  console.log(
+    `\n${ranked.filter((r) => r.isAnomalous).length} of ${ranked.length} flagged; heatmaps in ${relative(process.cwd(), heatmaps)}`,
+  );
 } finally {
   detector.dispose();
 }

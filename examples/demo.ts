@@ -51,7 +51,14 @@ export const DEMO_DETECTOR: CutPasteOptions = Object.freeze({
  * More normal images cost almost nothing (training time depends on steps, not on the image count) and
  * make the per-location densities better (60 → 120 images: pixel AUROC 94.0 → 96.0 % at 200 steps).
  */
-export const DEMO_DATA = Object.freeze({ kind: 'pill' satisfies SyntheticKind, difficulty: 0.5, trainCount: 120, testCount: 40, imageSize: 256, seed: 0 });
+export const DEMO_DATA = Object.freeze({
+  kind: 'pill' satisfies SyntheticKind,
+  difficulty: 0.5,
+  trainCount: 120,
+  testCount: 40,
+  imageSize: 256,
+  seed: 0,
+});
 
 /** Further normal images (never trained on) whose scores set the decision threshold. */
 const CALIBRATION_IMAGES = 20;
@@ -89,18 +96,32 @@ async function main(): Promise<void> {
   const dataDir = join(out, 'data', kind.kind);
   const generating = display.start('data', DEMO_DATA.trainCount + DEMO_DATA.testCount, 'images');
   const summary = await lib.generateSyntheticCategory(dataDir, {
-    ...DEMO_DATA, kind: kind.kind, difficulty, seed, overwrite: true, onProgress: (done) => generating.update(done),
+    ...DEMO_DATA,
+    kind: kind.kind,
+    difficulty,
+    seed,
+    overwrite: true,
+    onProgress: (done) => generating.update(done),
   });
   generating.done();
 
   // 2 + 3. Fit and evaluate (the code of `cutpaste evaluate`).
   const { result, evaluation, fitReport, dataset, detector } = await evaluateCategory(lib, dataDir, {
-    detector: detectorOptions, display, keepDetector: true, readSize: 'native',
+    detector: detectorOptions,
+    display,
+    keepDetector: true,
+    readSize: 'native',
   });
   try {
     // 4. The decision threshold: the 0.99 quantile of the scores of normal images the detector has not
     //    seen (more of the same product, rendered in memory), as one would calibrate on a production line.
-    const extra = createSyntheticCategory({ ...DEMO_DATA, kind: kind.kind, difficulty, seed, trainCount: DEMO_DATA.trainCount + CALIBRATION_IMAGES });
+    const extra = createSyntheticCategory({
+      ...DEMO_DATA,
+      kind: kind.kind,
+      difficulty,
+      seed,
+      trainCount: DEMO_DATA.trainCount + CALIBRATION_IMAGES,
+    });
     const heldOut = Array.from({ length: CALIBRATION_IMAGES }, (_, i) => extra.train(DEMO_DATA.trainCount + i));
     const fitThreshold = detector!.threshold!.value;
     const calibrated = await detector!.calibrate(heldOut, { quantile: 0.99 });
@@ -113,12 +134,23 @@ async function main(): Promise<void> {
     for (let start = 0; start < dataset.test.length; start += 8) {
       const samples = dataset.test.slice(start, start + 8);
       const loaded = await Promise.all(samples.map((s) => dataset.loadSample(s)));
-      const predictions = await detector!.predict(loaded.map((l) => l.image), { maps: true });
+      const predictions = await detector!.predict(
+        loaded.map((l) => l.image),
+        { maps: true },
+      );
       for (let i = 0; i < samples.length; i++) {
         const sample = samples[i]!;
         const name = relative(join(dataset.dir, 'test'), sample.path);
         // The report shows the scores of `evaluate` (the same inputs give the same scores).
-        images.push({ name, defectType: sample.defectType, label: sample.label, score: evaluation.scores[start + i]!, image: loaded[i]!.image, map: predictions[i]!.map!, mask: loaded[i]!.mask });
+        images.push({
+          name,
+          defectType: sample.defectType,
+          label: sample.label,
+          score: evaluation.scores[start + i]!,
+          image: loaded[i]!.image,
+          map: predictions[i]!.map!,
+          mask: loaded[i]!.mask,
+        });
       }
       drawing.update(Math.min(dataset.test.length, start + 8));
     }
@@ -136,44 +168,70 @@ async function main(): Promise<void> {
       ['AUPRO (FPR ≤ 0.3)', `${(result.auPro! * 100).toFixed(1)} %`],
       ['F1-max threshold', `${formatScore(evaluation.f1Max.threshold)} (F1 ${evaluation.f1Max.f1.toFixed(3)})`],
       ['detector threshold', thresholdNote],
-      ['fit', `${formatSeconds(fitReport.seconds)} (training ${formatSeconds(fitReport.trainSeconds)}, ${fitReport.imagesPerSecond.toFixed(0)} img/s)`],
+      [
+        'fit',
+        `${formatSeconds(fitReport.seconds)} (training ${formatSeconds(fitReport.trainSeconds)}, ${fitReport.imagesPerSecond.toFixed(0)} img/s)`,
+      ],
       ['score', `${formatSeconds(evaluation.seconds)} (${(dataset.test.length / evaluation.seconds).toFixed(1)} images/s)`],
-      ['data', `${summary.kind}, ${summary.train} train / ${dataset.test.length} test images, ${summary.height}×${summary.width} px, difficulty ${difficulty}`],
+      [
+        'data',
+        `${summary.kind}, ${summary.train} train / ${dataset.test.length} test images, ${summary.height}×${summary.width} px, difficulty ${difficulty}`,
+      ],
       ['detector', setup],
       ['backend', backend],
       ['total', formatSeconds(totalSeconds)],
     ];
 
     await mkdir(out, { recursive: true });
-    const reportFile = await lib.writeReport(join(out, 'report'), {
-      title: `CutPaste demo: synthetic ${summary.kind}`,
-      intro: `A detector trained on ${summary.train} normal images only (no defect was ever shown to it) scores ${dataset.test.length} test images. Higher scores are more anomalous; the heatmap shows where.`,
-      images,
-      threshold: { ...calibrated, note: `0.99 quantile of ${CALIBRATION_IMAGES} held-out normal images (fit's own: ${formatScore(fitThreshold)})` },
-      metrics: { pixelAuroc: result.pixelAuroc, auPro: result.auPro },
-      options: { ...o, encoder: typeof o.encoder === 'string' ? o.encoder : 'custom' },
-      fit: fitReport,
-      summary: rows.slice(5),
-      heatmap: { range, colormap: 'turbo', alpha: 0.5 },
-      notes: [
-        `Verdicts use the detector's threshold, set on ${CALIBRATION_IMAGES} normal images it never saw (no defect needed); the F1-max threshold is the best possible on this test set, shown for reference.`,
-        `Heatmap colours span scores ${formatScore(range[0])}–${formatScore(range[1])} (threshold / 2 to 1.5 × threshold) for every image.`,
-        `Generated by examples/demo.ts (cutpaste ${lib.VERSION}) on ${new Date().toISOString()}.`,
-      ],
-    }, { force: true });
+    const reportFile = await lib.writeReport(
+      join(out, 'report'),
+      {
+        title: `CutPaste demo: synthetic ${summary.kind}`,
+        intro: `A detector trained on ${summary.train} normal images only (no defect was ever shown to it) scores ${dataset.test.length} test images. Higher scores are more anomalous; the heatmap shows where.`,
+        images,
+        threshold: {
+          ...calibrated,
+          note: `0.99 quantile of ${CALIBRATION_IMAGES} held-out normal images (fit's own: ${formatScore(fitThreshold)})`,
+        },
+        metrics: { pixelAuroc: result.pixelAuroc, auPro: result.auPro },
+        options: { ...o, encoder: typeof o.encoder === 'string' ? o.encoder : 'custom' },
+        fit: fitReport,
+        summary: rows.slice(5),
+        heatmap: { range, colormap: 'turbo', alpha: 0.5 },
+        notes: [
+          `Verdicts use the detector's threshold, set on ${CALIBRATION_IMAGES} normal images it never saw (no defect needed); the F1-max threshold is the best possible on this test set, shown for reference.`,
+          `Heatmap colours span scores ${formatScore(range[0])}–${formatScore(range[1])} (threshold / 2 to 1.5 × threshold) for every image.`,
+          `Generated by examples/demo.ts (cutpaste ${lib.VERSION}) on ${new Date().toISOString()}.`,
+        ],
+      },
+      { force: true },
+    );
     const json = {
-      cutpaste: lib.VERSION, backend, data: { ...DEMO_DATA, kind: summary.kind, difficulty, seed, dir: relative(out, dataDir) },
+      cutpaste: lib.VERSION,
+      backend,
+      data: { ...DEMO_DATA, kind: summary.kind, difficulty, seed, dir: relative(out, dataDir) },
       detector: { ...o, encoder: typeof o.encoder === 'string' ? o.encoder : 'custom' },
       metrics: { imageAuroc: result.imageAuroc, pixelAuroc: result.pixelAuroc, auPro: result.auPro, f1Max: evaluation.f1Max },
-      threshold: detector!.threshold, fit: fitReport, scoreSeconds: evaluation.seconds, totalSeconds,
-      images: images.map((im) => ({ name: im.name, defectType: im.defectType, label: im.label, score: Number(im.score.toFixed(4)), anomalous: im.score >= threshold })),
+      threshold: detector!.threshold,
+      fit: fitReport,
+      scoreSeconds: evaluation.seconds,
+      totalSeconds,
+      images: images.map((im) => ({
+        name: im.name,
+        defectType: im.defectType,
+        label: im.label,
+        score: Number(im.score.toFixed(4)),
+        anomalous: im.score >= threshold,
+      })),
       roc: { fpr: Array.from(roc.fpr), tpr: Array.from(roc.tpr) },
     };
     await writeFile(join(out, 'results.json'), `${JSON.stringify(json, null, 2)}\n`);
 
     const width = Math.max(...rows.map(([k]) => k.length));
     process.stdout.write(`\nCutPaste demo (${summary.kind}):\n${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n')}\n\n`);
-    process.stdout.write(`report: ${relative(process.cwd(), reportFile)} (open it in a browser), results: ${relative(process.cwd(), join(out, 'results.json'))}\n`);
+    process.stdout.write(
+      `report: ${relative(process.cwd(), reportFile)} (open it in a browser), results: ${relative(process.cwd(), join(out, 'results.json'))}\n`,
+    );
   } finally {
     detector?.dispose();
   }

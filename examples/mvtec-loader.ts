@@ -28,7 +28,9 @@ if (!existsSync(values.data)) {
 
 let started = performance.now();
 const category = await loadMvtecCategory(values.data, { imageSize: 256 });
-console.log(`${category.name}: ${category.train.length} train, ${category.test.length} test (${category.defectTypes.join(', ')}), masks: ${category.hasMasks}, listed in ${(performance.now() - started).toFixed(0)} ms`);
+console.log(
+  `${category.name}: ${category.train.length} train, ${category.test.length} test (${category.defectTypes.join(', ')}), masks: ${category.hasMasks}, listed in ${(performance.now() - started).toFixed(0)} ms`,
+);
 started = performance.now();
 const train = await category.loadTrain();
 let tested = 0;
@@ -39,11 +41,18 @@ for await (const batch of category.testBatches({ batchSize: 32 })) {
   if (!firstDefect && k >= 0) firstDefect = { image: batch.images[k]!, mask: batch.masks[k]! };
 }
 const seconds = (performance.now() - started) / 1000;
-console.log(`loaded ${train.length + tested} images at 256 px in ${seconds.toFixed(2)} s (${((train.length + tested) / seconds).toFixed(0)} images/s)`);
+console.log(
+  `loaded ${train.length + tested} images at 256 px in ${seconds.toFixed(2)} s (${((train.length + tested) / seconds).toFixed(0)} images/s)`,
+);
 
 if (firstDefect) {
   const { image, mask } = firstDefect;
-  const map = gaussianBlur(Float32Array.from(mask, (v) => v / 255), image.height, image.width, 6);
+  const map = gaussianBlur(
+    Float32Array.from(mask, (v) => v / 255),
+    image.height,
+    image.width,
+    6,
+  );
   const path = join(values.out, 'heatmap.png');
   await writeHeatmap(path, image, { data: map, height: image.height, width: image.width }, { mask, colormap: 'turbo' });
   console.log(`wrote ${path}`);
@@ -69,5 +78,7 @@ if (existsSync(values.fullres)) {
     count += a.image.data.length;
     if (a.mask && b.mask) for (let i = 0; i < a.mask.length; i++) if (a.mask[i] !== b.mask[i]) maskDiffers++;
   }
-  console.log(`900 → 256 px vs the 256 px copies: mean |Δ| ${(sum / count).toFixed(3)} gray levels, max ${max}; mask pixels that differ: ${maskDiffers}`);
+  console.log(
+    `900 → 256 px vs the 256 px copies: mean |Δ| ${(sum / count).toFixed(3)} gray levels, max ${max}; mask pixels that differ: ${maskDiffers}`,
+  );
 }

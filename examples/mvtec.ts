@@ -57,7 +57,9 @@ const results: CategoryResult[] = [];
 for (const dir of categories) {
   const { result } = await evaluateCategory(lib, dir, { detector, display });
   results.push(result);
-  display.note(`${result.category}: image AUROC ${percent(result.imageAuroc)}, pixel AUROC ${percent(result.pixelAuroc)}, AUPRO ${percent(result.auPro)} (fit ${formatSeconds(result.fitSeconds)}, evaluate ${formatSeconds(result.evaluateSeconds)})`);
+  display.note(
+    `${result.category}: image AUROC ${percent(result.imageAuroc)}, pixel AUROC ${percent(result.pixelAuroc)}, AUPRO ${percent(result.auPro)} (fit ${formatSeconds(result.fitSeconds)}, evaluate ${formatSeconds(result.evaluateSeconds)})`,
+  );
 }
 
 console.log(`\n${markdownTable(results)}`);

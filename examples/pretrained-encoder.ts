@@ -49,10 +49,14 @@ if (source !== undefined) {
   const input = tfl.input({ shape: [64, 64, 3] });
   let x = input;
   for (const [i, filters] of [16, 32, 64].entries()) {
-    x = tfl.layers.conv2d({ filters, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', name: `block${i + 1}` }).apply(x) as tfl.SymbolicTensor;
+    x = tfl.layers
+      .conv2d({ filters, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', name: `block${i + 1}` })
+      .apply(x) as tfl.SymbolicTensor;
   }
   model = tfl.model({ inputs: input, outputs: x });
-  console.log('no --encoder-model given: using a small untrained LayersModel built here (nothing downloaded); pass your own, e.g. MobileNet v1 (see the header)');
+  console.log(
+    'no --encoder-model given: using a small untrained LayersModel built here (nothing downloaded); pass your own, e.g. MobileNet v1 (see the header)',
+  );
 }
 const [height, width] = model.inputs[0]!.shape.slice(1, 3) as [number, number];
 
@@ -60,7 +64,14 @@ const [height, width] = model.inputs[0]!.shape.slice(1, 3) as [number, number];
 let dataDir = values.data;
 if (dataDir === undefined) {
   dataDir = resolve(import.meta.dirname, 'output/pretrained-encoder/data');
-  await lib.generateSyntheticCategory(dataDir, { kind: 'pill', trainCount: 30, testCount: 20, imageSize: [height, width], seed: 1, overwrite: true });
+  await lib.generateSyntheticCategory(dataDir, {
+    kind: 'pill',
+    trainCount: 30,
+    testCount: 20,
+    imageSize: [height, width],
+    seed: 1,
+    overwrite: true,
+  });
   console.log(`no --data given: wrote a synthetic category to ${dataDir}`);
 }
 // An MVTec AD category (train/good, test/<type>), or good/ beside defect folders (half of good/ trains).
@@ -80,7 +91,9 @@ const detector = await lib.FeatureDensityDetector.create({
 });
 try {
   const report = await detector.fit(await dataset.loadTrain());
-  console.log(`fitted on ${report.images} normal images: ${report.features} features on a ${report.grid.join('×')} grid (${report.density} density)`);
+  console.log(
+    `fitted on ${report.images} normal images: ${report.features} features on a ${report.grid.join('×')} grid (${report.density} density)`,
+  );
   const { images, labels } = await dataset.loadTest();
   const evaluation = await detector.evaluate({ images, labels });
   console.log(`image AUROC on ${images.length} test images: ${(evaluation.imageAuroc * 100).toFixed(1)}`);

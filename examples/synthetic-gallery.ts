@@ -68,7 +68,9 @@ for (const info of kinds) {
     }),
   );
   const file = join(out, `${info.kind}.png`);
-  await sharp(sheet, { raw: { width: sheetWidth, height: sheetHeight, channels: 3 } }).png().toFile(file);
+  await sharp(sheet, { raw: { width: sheetWidth, height: sheetHeight, channels: 3 } })
+    .png()
+    .toFile(file);
   console.log(
     `${info.kind.padEnd(8)} rows: good, ${types.join(', ')}  ${count} images in ${seconds.toFixed(2)} s ` +
       `(${((seconds * 1000) / count).toFixed(1)} ms/image) → ${file}`,

@@ -9,7 +9,11 @@ describe('the test harness', () => {
 
   it('expectNoLeak fails when a tensor is left behind', async () => {
     let kept: tf.Tensor | undefined;
-    await expect(expectNoLeak(() => { kept = tf.ones([2]); })).rejects.toThrow(/leaked/);
+    await expect(
+      expectNoLeak(() => {
+        kept = tf.ones([2]);
+      }),
+    ).rejects.toThrow(/leaked/);
     kept?.dispose();
     await expectNoLeak(() => tf.tidy(() => tf.sum(tf.ones([3])).dataSync()));
   });

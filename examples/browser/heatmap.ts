@@ -34,7 +34,8 @@ export function heatGradient(): string {
  */
 export function drawOverlay(canvas: HTMLCanvasElement, image: RawImage, map: ScoreMap, low: number, high: number): void {
   const { width, height } = image;
-  if (map.width !== width || map.height !== height) throw new RangeError(`map ${map.width}×${map.height} does not match image ${width}×${height}`);
+  if (map.width !== width || map.height !== height)
+    throw new RangeError(`map ${map.width}×${map.height} does not match image ${width}×${height}`);
   canvas.width = width;
   canvas.height = height;
   const rgba = toRgba(image);

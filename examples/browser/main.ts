@@ -109,15 +109,18 @@ async function selectBackend(name: string): Promise<void> {
 }
 
 function showTrainImages(): void {
-  ui.trainThumbs.replaceChildren(...state.train.map((t) => {
-    const canvas = imageCanvas(t.image, 'thumb');
-    canvas.title = t.name;
-    return canvas;
-  }));
+  ui.trainThumbs.replaceChildren(
+    ...state.train.map((t) => {
+      const canvas = imageCanvas(t.image, 'thumb');
+      canvas.title = t.name;
+      return canvas;
+    }),
+  );
   if (!state.busy && !state.detector?.isFitted) {
-    ui.trainStatus.textContent = state.train.length < MIN_IMAGES
-      ? `${state.train.length} image${state.train.length === 1 ? '' : 's'}: add at least ${MIN_IMAGES}.`
-      : `${state.train.length} normal images ready. Press Train.`;
+    ui.trainStatus.textContent =
+      state.train.length < MIN_IMAGES
+        ? `${state.train.length} image${state.train.length === 1 ? '' : 's'}: add at least ${MIN_IMAGES}.`
+        : `${state.train.length} normal images ready. Press Train.`;
   }
   setBusy(state.busy);
 }
@@ -139,17 +142,29 @@ async function train(): Promise<void> {
   setBusy(true);
   setProgress(0, 'Preparing…');
   const detector = await CutPasteDetector.create({
-    mode: 'patch', encoder: 'patch32', imageSize: size, stride: Math.max(4, size / 16), steps, batchSize: 16, seed: 1,
+    mode: 'patch',
+    encoder: 'patch32',
+    imageSize: size,
+    stride: Math.max(4, size / 16),
+    steps,
+    batchSize: 16,
+    seed: 1,
   });
   try {
-    const report = await detector.fit(state.train.map((t) => t.image), {
-      signal: state.abort.signal,
-      onProgress: (p) => setProgress(...describeProgress(p)),
-    });
+    const report = await detector.fit(
+      state.train.map((t) => t.image),
+      {
+        signal: state.abort.signal,
+        onProgress: (p) => setProgress(...describeProgress(p)),
+      },
+    );
     state.detector?.dispose();
     state.detector = detector;
-    setProgress(1, `Trained on ${report.images} images in ${seconds(report.seconds)}: ` +
-      `pretext accuracy ${(100 * report.pretextAccuracy).toFixed(0)} %, ${report.imagesPerSecond.toFixed(0)} images/s.`);
+    setProgress(
+      1,
+      `Trained on ${report.images} images in ${seconds(report.seconds)}: ` +
+        `pretext accuracy ${(100 * report.pretextAccuracy).toFixed(0)} %, ${report.imagesPerSecond.toFixed(0)} images/s.`,
+    );
   } catch (error) {
     detector.dispose();
     setProgress(0, error instanceof Error && error.name === 'AbortError' ? 'Stopped.' : `Training failed: ${String(error)}`);
@@ -170,22 +185,27 @@ async function scoreTests(): Promise<void> {
   }
   setBusy(true);
   try {
-    const predictions = await detector.predict(state.test.map((t) => t.image), { maps: true });
+    const predictions = await detector.predict(
+      state.test.map((t) => t.image),
+      { maps: true },
+    );
     const t = threshold?.value ?? Math.max(...predictions.map((p) => p.score));
-    ui.results.replaceChildren(...predictions.map((p, i) => {
-      const item = state.test[i]!;
-      const figure = document.createElement('figure');
-      figure.className = `result ${p.isAnomalous ? 'anomalous' : 'normal'}`;
-      figure.dataset.score = String(p.score);
-      const canvas = document.createElement('canvas');
-      drawOverlay(canvas, item.image, p.map!, t / 2, 1.5 * t);
-      const caption = document.createElement('figcaption');
-      caption.innerHTML = `<span class="verdict">${p.isAnomalous ? 'anomalous' : 'normal'}</span><span class="score"></span><span class="name"></span>`;
-      caption.querySelector('.score')!.textContent = p.score.toFixed(1);
-      caption.querySelector('.name')!.textContent = item.name;
-      figure.append(canvas, caption);
-      return figure;
-    }));
+    ui.results.replaceChildren(
+      ...predictions.map((p, i) => {
+        const item = state.test[i]!;
+        const figure = document.createElement('figure');
+        figure.className = `result ${p.isAnomalous ? 'anomalous' : 'normal'}`;
+        figure.dataset.score = String(p.score);
+        const canvas = document.createElement('canvas');
+        drawOverlay(canvas, item.image, p.map!, t / 2, 1.5 * t);
+        const caption = document.createElement('figcaption');
+        caption.innerHTML = `<span class="verdict">${p.isAnomalous ? 'anomalous' : 'normal'}</span><span class="score"></span><span class="name"></span>`;
+        caption.querySelector('.score')!.textContent = p.score.toFixed(1);
+        caption.querySelector('.name')!.textContent = item.name;
+        figure.append(canvas, caption);
+        return figure;
+      }),
+    );
   } finally {
     setBusy(false);
   }
@@ -212,7 +232,8 @@ async function load(): Promise<void> {
     state.detector?.dispose();
     state.detector = detector;
     const report = detector.fitReport;
-    ui.storeStatus.textContent = `Loaded from ${STORE}: trained on ${report?.images ?? '?'} images, ${report?.steps ?? '?'} steps, ` +
+    ui.storeStatus.textContent =
+      `Loaded from ${STORE}: trained on ${report?.images ?? '?'} images, ${report?.steps ?? '?'} steps, ` +
       `${detector.options.imageSize.join('×')} px.`;
     setProgress(1, 'Loaded a saved detector.');
   } catch (error) {

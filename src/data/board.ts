@@ -60,9 +60,19 @@ export const board: KindDefinition = {
     const plastic = uniform(rng, 0.08, 0.12);
     return {
       render(r: Rng) {
-        const view: Pose = { x: width / 2 + uniform(r, -3, 3) * scale, y: height / 2 + uniform(r, -3, 3) * scale, angle: uniform(r, -0.01, 0.01) };
+        const view: Pose = {
+          x: width / 2 + uniform(r, -3, 3) * scale,
+          y: height / 2 + uniform(r, -3, 3) * scale,
+          angle: uniform(r, -0.01, 0.01),
+        };
         const pose = compose(view, uniform(r, -1, 1) * scale, uniform(r, -1, 1) * scale, uniform(r, -0.008, 0.008));
-        const leads = LEAD_X.map((x) => ({ x: x + uniform(r, -0.7, 0.7), tilt: uniform(r, -0.025, 0.025), bendAt: LEAD_END, bend: 0, end: LEAD_END }));
+        const leads = LEAD_X.map((x) => ({
+          x: x + uniform(r, -0.7, 0.7),
+          tilt: uniform(r, -0.025, 0.025),
+          bendAt: LEAD_END,
+          bend: 0,
+          end: LEAD_END,
+        }));
         const fine = fractalNoise(r, height, width, { cell: 2 * Math.max(scale, 0.5), octaves: 2 });
         const broad = fractalNoise(r, height, width, { cell: 60 * scale, octaves: 2 });
         const look = { pcb, plastic, fine, broad, scale, view };
@@ -78,7 +88,13 @@ export const board: KindDefinition = {
               const shift = logUniform(d, 3, 14) * scale * severity;
               const heading = d() * Math.PI * 2;
               const mode = d();
-              const moved = compose(pose, mode < 0.4 ? 0 : shift * Math.cos(heading), mode < 0.4 ? 0 : shift * Math.sin(heading), mode > 0.7 ? 0 : turn, BODY.cy * scale);
+              const moved = compose(
+                pose,
+                mode < 0.4 ? 0 : shift * Math.cos(heading),
+                mode < 0.4 ? 0 : shift * Math.sin(heading),
+                mode > 0.7 ? 0 : turn,
+                BODY.cy * scale,
+              );
               const drawn = drawBoard(height, width, look, bare, { ...part, pose: moved });
               const region = coverage.slice();
               for (let i = 0; i < region.length; i++) region[i] = Math.max(region[i]!, drawn.coverage[i]!);
@@ -96,10 +112,22 @@ export const board: KindDefinition = {
             // damaged_case: a piece broken out of the case outline.
             const t = d() * 4;
             const s = (t % 1) * 2 - 1;
-            const [lx, ly] = t < 1 ? [s * BODY.hx, BODY.cy - BODY.hy] : t < 2 ? [s * BODY.hx, BODY.cy + BODY.hy] : [(t < 3 ? -1 : 1) * BODY.hx, BODY.cy + s * BODY.hy];
+            const [lx, ly] =
+              t < 1
+                ? [s * BODY.hx, BODY.cy - BODY.hy]
+                : t < 2
+                  ? [s * BODY.hx, BODY.cy + BODY.hy]
+                  : [(t < 3 ? -1 : 1) * BODY.hx, BODY.cy + s * BODY.hy];
             const [cx, cy] = toImage(pose, lx * scale, ly * scale);
             const rad = logUniform(d, 3, 10) * scale * severity;
-            const chip = blobAlpha(d, height, width, { cx, cy, rx: rad, ry: rad * uniform(d, 0.5, 1), angle: d() * Math.PI, roughness: 0.4 });
+            const chip = blobAlpha(d, height, width, {
+              cx,
+              cy,
+              rx: rad,
+              ry: rad * uniform(d, 0.5, 1),
+              angle: d() * Math.PI,
+              roughness: 0.4,
+            });
             return drawBoard(height, width, look, bare, { ...part, chip }).image;
           },
         };
@@ -169,7 +197,11 @@ function drawPcb(height: number, width: number, look: BoardLook): Float32Array {
       for (const lx of LEAD_X) {
         const side = Math.sign(lx);
         const tx = lx + side * 24;
-        const d = Math.min(segmentDistance(bx, by, lx, LEAD_END, lx, LEAD_END + 20), segmentDistance(bx, by, lx, LEAD_END + 20, tx, LEAD_END + 44), segmentDistance(bx, by, tx, LEAD_END + 44, tx, 400));
+        const d = Math.min(
+          segmentDistance(bx, by, lx, LEAD_END, lx, LEAD_END + 20),
+          segmentDistance(bx, by, lx, LEAD_END + 20, tx, LEAD_END + 44),
+          segmentDistance(bx, by, tx, LEAD_END + 44, tx, 400),
+        );
         trace = Math.max(trace, clamp01((2.5 - d) * scale + 0.5));
         const r = Math.hypot(bx - lx, by - LEAD_END);
         pad = Math.max(pad, clamp01((10 - r) * scale + 0.5));
@@ -189,7 +221,13 @@ function drawPcb(height: number, width: number, look: BoardLook): Float32Array {
 }
 
 /** Renders `part` (none: an empty board) with its shadow over the bare board; `coverage` is the part's. */
-function drawBoard(height: number, width: number, look: BoardLook, bare: Float32Array, part: Part | undefined): { image: FloatImage; coverage: Alpha } {
+function drawBoard(
+  height: number,
+  width: number,
+  look: BoardLook,
+  bare: Float32Array,
+  part: Part | undefined,
+): { image: FloatImage; coverage: Alpha } {
   const n = height * width;
   const image = createFloatImage(height, width, 3);
   const coverage = new Float32Array(n);
@@ -220,7 +258,15 @@ function drawPart(height: number, width: number, look: BoardLook, part: Part, co
     const ex = l.x + Math.sin(l.tilt) * (l.bendAt - BODY.cy);
     const rest = l.end - l.bendAt;
     const dir = l.tilt + l.bend;
-    return [l.x, BODY.cy, ex, l.bendAt, ex + Math.sin(dir) * Math.max(0, rest), l.bendAt + Math.cos(dir) * Math.max(0, rest), l.end] as const;
+    return [
+      l.x,
+      BODY.cy,
+      ex,
+      l.bendAt,
+      ex + Math.sin(dir) * Math.max(0, rest),
+      l.bendAt + Math.cos(dir) * Math.max(0, rest),
+      l.end,
+    ] as const;
   });
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -233,7 +279,10 @@ function drawPart(height: number, width: number, look: BoardLook, part: Part, co
       // Leads: tinned wire, cylindrical shading; wider shoulder just under the case.
       for (const [x0, y0, x1, y1, x2, y2, end] of lines) {
         const half = py < BODY.cy + BODY.hy + 9 ? 5 : 3.5;
-        const d = end <= y1 ? segmentDistance(px, py, x0, y0, x0 + ((x1 - x0) * (end - y0)) / (y1 - y0), end) : Math.min(segmentDistance(px, py, x0, y0, x1, y1), segmentDistance(px, py, x1, y1, x2, y2));
+        const d =
+          end <= y1
+            ? segmentDistance(px, py, x0, y0, x0 + ((x1 - x0) * (end - y0)) / (y1 - y0), end)
+            : Math.min(segmentDistance(px, py, x0, y0, x1, y1), segmentDistance(px, py, x1, y1, x2, y2));
         const a = clamp01((half - d) * scale + 0.5);
         if (a > cov) {
           const nrm = Math.min(1, d / half);
@@ -243,7 +292,9 @@ function drawPart(height: number, width: number, look: BoardLook, part: Part, co
         }
       }
       // The tab: brushed metal with a mounting hole.
-      const tab = clamp01(-boxDistance(px, py - TAB.cy, TAB.hx, TAB.hy, 3) * scale + 0.5) * clamp01((Math.hypot(px, py - TAB.holeY) - TAB.hole) * scale + 0.5);
+      const tab =
+        clamp01(-boxDistance(px, py - TAB.cy, TAB.hx, TAB.hy, 3) * scale + 0.5) *
+        clamp01((Math.hypot(px, py - TAB.holeY) - TAB.hole) * scale + 0.5);
       if (tab > 0) {
         const m = 0.66 + 0.05 * fine[i]! - 0.12 * clamp01(1 - (Math.hypot(px, py - TAB.holeY) - TAB.hole) / 2);
         v = mix(v, [m, m, m * 0.97], tab / Math.max(tab, cov, 1e-6));

@@ -111,7 +111,14 @@ export const bolt: KindDefinition = {
               const v = (d() < 0.5 ? -1 : 1) * (s.core + s.depth) * (u > uTip ? (half - u) / s.tipLength : 1);
               const [x, y] = toImage(pose, u, v);
               const rad = logUniform(d, 2, 5) * Math.max(ds, 0.4);
-              const cutout = blobAlpha(d, height, width, { cx: x, cy: y, rx: rad, ry: rad * uniform(d, 0.6, 1), angle: d() * Math.PI, roughness: 0.35 });
+              const cutout = blobAlpha(d, height, width, {
+                cx: x,
+                cy: y,
+                rx: rad,
+                ry: rad * uniform(d, 0.6, 1),
+                angle: d() * Math.PI,
+                roughness: 0.35,
+              });
               return drawBolt(height, width, s, pose, back, scale, { cutout }).image;
             }
             if (type === 'thread') {
@@ -273,9 +280,14 @@ function scratch(image: FloatImage, part: Uint8Array, target: number, rng: Rng, 
   const half = s.length / 2;
   const uHead = -half + s.headLength;
   const [lo, hi, across] =
-    target === HEAD ? [-half + 1, uHead - 1, s.headHalf * 0.7] : target === NECK ? [uHead + 1, uHead + s.neckLength, s.core * 0.8] : [half - s.tipLength, half - 0.25 * s.tipLength, s.core * 0.5];
+    target === HEAD
+      ? [-half + 1, uHead - 1, s.headHalf * 0.7]
+      : target === NECK
+        ? [uHead + 1, uHead + s.neckLength, s.core * 0.8]
+        : [half - s.tipLength, half - 0.25 * s.tipLength, s.core * 0.5];
   const [x, y] = toImage(pose, uniform(rng, lo, hi), uniform(rng, -across, across));
-  const heading = pose.angle + (rng() < 0.5 ? uniform(rng, -0.5, 0.5) : Math.PI / 2 + uniform(rng, -0.5, 0.5)) + (rng() < 0.5 ? Math.PI : 0);
+  const heading =
+    pose.angle + (rng() < 0.5 ? uniform(rng, -0.5, 0.5) : Math.PI / 2 + uniform(rng, -0.5, 0.5)) + (rng() < 0.5 ? Math.PI : 0);
   const points = randomCurve(rng, x, y, heading, logUniform(rng, 4, 14) * Math.max(ds, 0.4), 1, 0.05);
   const alpha = strokeAlpha(height, width, points, logUniform(rng, 0.8, 1.6) * Math.max(ds, 0.5), 0.8);
   for (let i = 0; i < alpha.length; i++) if (part[i] !== target) alpha[i] = 0;

@@ -138,13 +138,7 @@ export interface BlobShape {
  * @example
  * const a = blobAlpha(createRng(1), 64, 64, { cx: 32, cy: 30, rx: 8, ry: 5, roughness: 0.3 });
  */
-export function blobAlpha(
-  rng: Rng,
-  height: number,
-  width: number,
-  shape: BlobShape,
-  out: Alpha = new Float32Array(height * width),
-): Alpha {
+export function blobAlpha(rng: Rng, height: number, width: number, shape: BlobShape, out: Alpha = new Float32Array(height * width)): Alpha {
   const { cx, cy, rx, ry } = shape;
   const angle = shape.angle ?? 0;
   const roughness = shape.roughness ?? 0.2;

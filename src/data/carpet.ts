@@ -8,10 +8,22 @@ import { randomCurve } from './paths';
 
 /** Two-yarn heather palettes (the two yarn colours of one carpet). */
 const PALETTES: readonly (readonly [Color, Color])[] = [
-  [[0.72, 0.66, 0.58], [0.55, 0.52, 0.49]],
-  [[0.6, 0.63, 0.68], [0.44, 0.47, 0.53]],
-  [[0.7, 0.55, 0.42], [0.52, 0.42, 0.34]],
-  [[0.58, 0.63, 0.53], [0.45, 0.49, 0.42]],
+  [
+    [0.72, 0.66, 0.58],
+    [0.55, 0.52, 0.49],
+  ],
+  [
+    [0.6, 0.63, 0.68],
+    [0.44, 0.47, 0.53],
+  ],
+  [
+    [0.7, 0.55, 0.42],
+    [0.52, 0.42, 0.34],
+  ],
+  [
+    [0.58, 0.63, 0.53],
+    [0.45, 0.49, 0.42],
+  ],
 ];
 
 /** Tint directions of a colour defect (per-channel gain − 1, before scaling by the contrast). */
@@ -54,8 +66,18 @@ export const carpet: KindDefinition = {
         const phaseV = r() * 2;
         const salt = Math.floor(r() * 2147483647);
         const legAngle = Math.atan2(1, legTilt);
-        const fibreL = fractalNoise(r, height, width, { cell: 2.2 * Math.max(scale, 0.5), octaves: 2, angle: angle + legAngle, stretch: 4 });
-        const fibreR = fractalNoise(r, height, width, { cell: 2.2 * Math.max(scale, 0.5), octaves: 2, angle: angle + Math.PI - legAngle, stretch: 4 });
+        const fibreL = fractalNoise(r, height, width, {
+          cell: 2.2 * Math.max(scale, 0.5),
+          octaves: 2,
+          angle: angle + legAngle,
+          stretch: 4,
+        });
+        const fibreR = fractalNoise(r, height, width, {
+          cell: 2.2 * Math.max(scale, 0.5),
+          octaves: 2,
+          angle: angle + Math.PI - legAngle,
+          stretch: 4,
+        });
         const fuzz = fractalNoise(r, height, width, { cell: 1.5 * Math.max(scale, 0.5), octaves: 1 });
         const mottle = fractalNoise(r, height, width, { cell: 56 * scale, octaves: 3 });
         const warp = fractalNoise(r, height, width, { cell: 90 * scale, octaves: 2 });
@@ -92,7 +114,8 @@ export const carpet: KindDefinition = {
             const bright = hash2(cell, row, salt);
             const mix = Math.min(1, Math.max(0, hash2(cell, row, salt + 7) * 0.9 + 0.35 * mottle[i]! + 0.05));
             const fibre = leg === 0 ? fibreL[i]! : fibreR[i]!;
-            const shade = (0.42 + 0.58 * Math.sqrt(val) * (0.82 + 0.3 * bright)) * (1 + 0.3 * fibre + 0.12 * fuzz[i]!) * (1 + 0.1 * mottle[i]!);
+            const shade =
+              (0.42 + 0.58 * Math.sqrt(val) * (0.82 + 0.3 * bright)) * (1 + 0.3 * fibre + 0.12 * fuzz[i]!) * (1 + 0.1 * mottle[i]!);
             const o = i * 3;
             data[o] = shade * (yarnA[0] + mix * (yarnB[0] - yarnA[0]));
             data[o + 1] = shade * (yarnA[1] + mix * (yarnB[1] - yarnA[1]));

@@ -33,7 +33,12 @@ export const ceramic: KindDefinition = {
         const level = base * uniform(r, 0.8, 1.2);
         const grain = fractalNoise(r, height, width, { cell: 1.3 * Math.max(scale, 0.5), octaves: 1 });
         const mottle = fractalNoise(r, height, width, { cell: 30 * scale, octaves: 3 });
-        const streaks = fractalNoise(r, height, width, { cell: 3 * Math.max(scale, 0.5), octaves: 2, angle: streakAngle + uniform(r, -0.05, 0.05), stretch: 12 });
+        const streaks = fractalNoise(r, height, width, {
+          cell: 3 * Math.max(scale, 0.5),
+          octaves: 2,
+          angle: streakAngle + uniform(r, -0.05, 0.05),
+          stretch: 12,
+        });
         const pores = fractalNoise(r, height, width, { cell: 1.6 * Math.max(scale, 0.5), octaves: 1 });
         const gradient = uniform(r, 0.06, 0.25);
         const heading = r() * Math.PI * 2;
@@ -65,14 +70,28 @@ export const ceramic: KindDefinition = {
                 const cy = y + (k === 0 ? 0 : uniform(d, -10, 10) * ds);
                 blobAlpha(d, height, width, { cx, cy, rx: rad, ry: rad * uniform(d, 0.75, 1), angle: d() * Math.PI, roughness: 0.12 }, pit);
                 // The far wall of the pit catches the light.
-                blobAlpha(d, height, width, { cx: cx + rad * 0.35, cy: cy + rad * 0.35, rx: rad * 0.45, ry: rad * 0.3, angle: Math.PI / 4 }, lit);
+                blobAlpha(
+                  d,
+                  height,
+                  width,
+                  { cx: cx + rad * 0.35, cy: cy + rad * 0.35, rx: rad * 0.45, ry: rad * 0.3, angle: Math.PI / 4 },
+                  lit,
+                );
               }
               const depth = uniform(d, 0.35, 0.7);
               multiplyByAlpha(out, pit, [1 - depth]);
               multiplyByAlpha(out, lit, [1 + depth * 0.5]);
             } else if (type === 'crack') {
               const [x, y] = where(d);
-              const strokes = crackStrokes(d, x, y, d() * Math.PI * 2, logUniform(d, 15, 100) * ds, logUniform(d, 0.8, 2) * Math.max(ds, 0.5), 0.1);
+              const strokes = crackStrokes(
+                d,
+                x,
+                y,
+                d() * Math.PI * 2,
+                logUniform(d, 15, 100) * ds,
+                logUniform(d, 0.8, 2) * Math.max(ds, 0.5),
+                0.1,
+              );
               const alpha = new Float32Array(n);
               for (const s of strokes) strokeAlpha(height, width, s.points, s.widths, 0.8, alpha);
               const depth = uniform(d, 0.3, 0.65);
@@ -85,14 +104,34 @@ export const ceramic: KindDefinition = {
               const [cx, cy] = edge === 0 ? [t, 0] : edge === 1 ? [t, height - 1] : edge === 2 ? [0, t] : [width - 1, t];
               const len = logUniform(d, 15, 70) * ds;
               const deep = logUniform(d, 4, 12) * ds;
-              const alpha = blobAlpha(d, height, width, { cx, cy, rx: edge < 2 ? len : deep, ry: edge < 2 ? deep : len, roughness: 0.35, softness: 2 });
-              const tear = fractalNoise(d, height, width, { cell: 1.5 * Math.max(ds, 0.5), octaves: 2, angle: edge < 2 ? Math.PI / 2 : 0, stretch: 6 });
+              const alpha = blobAlpha(d, height, width, {
+                cx,
+                cy,
+                rx: edge < 2 ? len : deep,
+                ry: edge < 2 ? deep : len,
+                roughness: 0.35,
+                softness: 2,
+              });
+              const tear = fractalNoise(d, height, width, {
+                cell: 1.5 * Math.max(ds, 0.5),
+                octaves: 2,
+                angle: edge < 2 ? Math.PI / 2 : 0,
+                stretch: 6,
+              });
               const strength = uniform(d, 0.35, 0.7);
               for (let i = 0; i < n; i++) out.data[i]! *= 1 + alpha[i]! * strength * (1.4 * tear[i]! - 0.35);
             } else if (type === 'uneven') {
               const [cx, cy] = where(d);
               const rad = logUniform(d, 14, 55) * ds;
-              const alpha = blobAlpha(d, height, width, { cx, cy, rx: rad, ry: rad * uniform(d, 0.5, 1), angle: d() * Math.PI, roughness: 0.3, softness: 1 + rad * 0.5 });
+              const alpha = blobAlpha(d, height, width, {
+                cx,
+                cy,
+                rx: rad,
+                ry: rad * uniform(d, 0.5, 1),
+                angle: d() * Math.PI,
+                roughness: 0.3,
+                softness: 1 + rad * 0.5,
+              });
               const smooth = blurField(image.data.slice(), height, width, 2 * Math.max(ds, 0.5));
               const gain = (d() < 0.5 ? -1 : 1) * uniform(d, 0.08, 0.16);
               for (let i = 0; i < n; i++) {

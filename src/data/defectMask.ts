@@ -25,7 +25,13 @@ export const MASK_EXTENT_THRESHOLD = 2 / 255;
  * @example
  * const mask = defectMask(clean, withScratch, 2, 1); // Uint8Array(height * width) of 0/255
  */
-export function defectMask(clean: FloatImage, defective: FloatImage, closeRadius: number, dilateRadius: number, region?: Alpha): Uint8Array {
+export function defectMask(
+  clean: FloatImage,
+  defective: FloatImage,
+  closeRadius: number,
+  dilateRadius: number,
+  region?: Alpha,
+): Uint8Array {
   const { height, width, channels } = clean;
   const a = clean.data;
   const b = defective.data;

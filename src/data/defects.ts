@@ -101,7 +101,13 @@ const PARTICLES: readonly Color[] = [
  * 1–5 foreign particles (dust, metal chips, debris) with irregular outlines; the first colour of
  * `palette` is metallic and gets a highlight. Colours are picked from `palette` (default: metal, soot, rust).
  */
-export function paintParticles(image: FloatImage, rng: Rng, scale: number, where: PointSampler, palette: readonly Color[] = PARTICLES): void {
+export function paintParticles(
+  image: FloatImage,
+  rng: Rng,
+  scale: number,
+  where: PointSampler,
+  palette: readonly Color[] = PARTICLES,
+): void {
   const [x, y] = where(rng);
   const count = 1 + Math.floor(rng() * rng() * 5);
   const pick = Math.floor(rng() * palette.length);

@@ -58,7 +58,15 @@ export const grid: KindDefinition = {
             if (type === 'glue') {
               const [cx, cy] = where(d);
               const rad = logUniform(d, 8, 45) * ds;
-              const alpha = blobAlpha(d, height, width, { cx, cy, rx: rad, ry: rad * uniform(d, 0.5, 1), angle: d() * 3, roughness: 0.3, softness: 2 });
+              const alpha = blobAlpha(d, height, width, {
+                cx,
+                cy,
+                rx: rad,
+                ry: rad * uniform(d, 0.5, 1),
+                angle: d() * 3,
+                roughness: 0.3,
+                softness: 2,
+              });
               blurField(alpha, height, width, Math.max(1, rad * 0.15));
               const smooth = blurField(image.data.slice(), height, width, 2.5 * Math.max(ds, 0.5));
               const strength = uniform(d, 0.45, 0.9);
@@ -68,7 +76,11 @@ export const grid: KindDefinition = {
                 out.data[i] = out.data[i]! + a * (0.5 * smooth[i]! + 0.5 * level - out.data[i]!);
               }
             } else if (type === 'contamination') {
-              paintParticles(out, d, ds, where, [[0.8, 0.8, 0.8], [0.5, 0.5, 0.5], [0.05, 0.05, 0.05]]);
+              paintParticles(out, d, ds, where, [
+                [0.8, 0.8, 0.8],
+                [0.5, 0.5, 0.5],
+                [0.05, 0.05, 0.05],
+              ]);
             } else {
               paintFibre(out, d, ds, where, [0.85, 0.85, 0.85]);
             }
@@ -90,7 +102,18 @@ interface GridGeometry {
 }
 
 /** Adds `amount × exp(−(v/along)² − (u/across)²)` around (x, y) in the frame of normal (nx, ny) to `field`. */
-function addBump(field: Float32Array, height: number, width: number, x: number, y: number, nx: number, ny: number, amount: number, along: number, across: number): void {
+function addBump(
+  field: Float32Array,
+  height: number,
+  width: number,
+  x: number,
+  y: number,
+  nx: number,
+  ny: number,
+  amount: number,
+  along: number,
+  across: number,
+): void {
   const reach = 2.5 * Math.max(along, across);
   for (let yy = Math.max(0, Math.floor(y - reach)); yy < Math.min(height, y + reach); yy++) {
     for (let xx = Math.max(0, Math.floor(x - reach)); xx < Math.min(width, x + reach); xx++) {
@@ -121,7 +144,10 @@ function wireEdit(
   const { p } = g;
   const c = Math.cos(g.angle);
   const s = Math.sin(g.angle);
-  const normals = [[c, s], [-s, c]] as const;
+  const normals = [
+    [c, s],
+    [-s, c],
+  ] as const;
   const [nx, ny] = normals[family];
   const [ox, oy] = normals[1 - family]!;
   const phase = family === 0 ? g.phaseA : g.phaseB;
@@ -155,7 +181,13 @@ function wireEdit(
   const gap = logUniform(rng, 1, 3) * p * severity;
   const tx = -ny;
   const ty = nx;
-  const cut = strokeAlpha(height, width, [x - tx * gap * 0.5, y - ty * gap * 0.5, x + tx * gap * 0.5, y + ty * gap * 0.5], radius * 2 + 2, 1);
+  const cut = strokeAlpha(
+    height,
+    width,
+    [x - tx * gap * 0.5, y - ty * gap * 0.5, x + tx * gap * 0.5, y + ty * gap * 0.5],
+    radius * 2 + 2,
+    1,
+  );
   // The loose ends spring apart sideways.
   const spring = uniform(rng, 0.15, 0.4) * p;
   addBump(own, height, width, x - tx * gap * 0.5, y - ty * gap * 0.5, nx, ny, spring * sign, 0.6 * p, 0.45 * p);
@@ -167,7 +199,13 @@ function wireEdit(
     const o = cx * ox + cy * oy - (family === 0 ? g.phaseB : g.phaseA);
     const d = Math.round(o / p) * p - o;
     const len = uniform(rng, 0.6, 1.5) * p;
-    const otherCut = strokeAlpha(height, width, [cx + d * ox - oy * len * 0.5, cy + d * oy + ox * len * 0.5, cx + d * ox + oy * len * 0.5, cy + d * oy - ox * len * 0.5], radius * 2 + 2, 1);
+    const otherCut = strokeAlpha(
+      height,
+      width,
+      [cx + d * ox - oy * len * 0.5, cy + d * oy + ox * len * 0.5, cx + d * ox + oy * len * 0.5, cy + d * oy - ox * len * 0.5],
+      radius * 2 + 2,
+      1,
+    );
     return edit(own, cut, undefined, otherCut);
   }
   return edit(own, cut);
@@ -235,5 +273,3 @@ function wire(d: number, h: number, level: number, sheen: number): number {
   const spec = Math.exp(-((d - 0.25) * (d - 0.25)) / 0.03);
   return level * (0.35 + 0.55 * z) * (0.8 + 0.2 * h) * (1 + 0.12 * sheen) + 0.25 * spec * (0.6 + 0.4 * h);
 }
-
-

@@ -93,7 +93,15 @@ function editLeather(
   const n = height * width;
   if (type === 'color') {
     const r = logUniform(d, 5, 45) * scale;
-    const alpha = blobAlpha(d, height, width, { cx: x, cy: y, rx: r, ry: r * uniform(d, 0.5, 1), angle: d() * 3, roughness: 0.3, softness: 1 + r * 0.2 });
+    const alpha = blobAlpha(d, height, width, {
+      cx: x,
+      cy: y,
+      rx: r,
+      ry: r * uniform(d, 0.5, 1),
+      angle: d() * 3,
+      roughness: 0.3,
+      softness: 1 + r * 0.2,
+    });
     blurField(alpha, height, width, Math.max(1, r * 0.15));
     const c = logUniform(d, 0.15, 0.6) * (d() < 0.5 ? -1 : 1);
     const tint = d() < 0.5 ? [1 + c, 1 + c * 0.9, 1 + c * 0.8] : [1 + c * 0.3, 1 + c, 1 + c * 1.2];
@@ -116,7 +124,15 @@ function editLeather(
     for (let i = 0; i < n; i++) h[i] = h[i]! * (1 - 0.5 * ridge[i]!) + amount * ridge[i]!;
   } else if (type === 'glue') {
     const r = logUniform(d, 6, 40) * scale;
-    const alpha = blobAlpha(d, height, width, { cx: x, cy: y, rx: r, ry: r * uniform(d, 0.4, 1), angle: d() * 3, roughness: 0.35, softness: 2 });
+    const alpha = blobAlpha(d, height, width, {
+      cx: x,
+      cy: y,
+      rx: r,
+      ry: r * uniform(d, 0.4, 1),
+      angle: d() * 3,
+      roughness: 0.35,
+      softness: 2,
+    });
     blurField(alpha, height, width, Math.max(1, r * 0.15));
     const smooth = blurField(h.slice(), height, width, 2 * Math.max(scale, 0.5));
     const strength = uniform(d, 0.5, 1);

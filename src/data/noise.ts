@@ -103,7 +103,12 @@ function addOctaveExact(
   let vMin = Infinity;
   let uMax = -Infinity;
   let vMax = -Infinity;
-  for (const [x, y] of [[0, 0], [width, 0], [0, height], [width, height]] as const) {
+  for (const [x, y] of [
+    [0, 0],
+    [width, 0],
+    [0, height],
+    [width, height],
+  ] as const) {
     const u = (x * c + y * s) / cellU;
     const v = (-x * s + y * c) / cellV;
     uMin = Math.min(uMin, u);
@@ -257,11 +262,14 @@ function normalTable(): Float32Array {
     let x: number;
     if (q < 0.02425) {
       const r = Math.sqrt(-2 * Math.log(q));
-      x = (((((c[0]! * r + c[1]!) * r + c[2]!) * r + c[3]!) * r + c[4]!) * r + c[5]!) / ((((d[0]! * r + d[1]!) * r + d[2]!) * r + d[3]!) * r + 1);
+      x =
+        (((((c[0]! * r + c[1]!) * r + c[2]!) * r + c[3]!) * r + c[4]!) * r + c[5]!) /
+        ((((d[0]! * r + d[1]!) * r + d[2]!) * r + d[3]!) * r + 1);
     } else {
       const u = q - 0.5;
       const r = u * u;
-      x = ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * u) /
+      x =
+        ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * u) /
         (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
     }
     table[k] = p < 0.5 ? x : -x;

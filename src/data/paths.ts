@@ -15,15 +15,7 @@ export interface Stroke {
  * @example
  * const pts = randomCurve(createRng(1), 10, 10, 0.3, 80, 2, 0.08); // [x0, y0, x1, y1, …]
  */
-export function randomCurve(
-  rng: Rng,
-  x: number,
-  y: number,
-  heading: number,
-  length: number,
-  step: number,
-  wiggle: number,
-): number[] {
+export function randomCurve(rng: Rng, x: number, y: number, heading: number, length: number, step: number, wiggle: number): number[] {
   const points = [x, y];
   let turn = 0;
   const steps = Math.max(1, Math.round(length / step));
@@ -69,9 +61,7 @@ export function crackStrokes(
       const side = rng() < 0.5 ? -1 : 1;
       const branchLength = length * (0.15 + 0.35 * rng()) * (1 - i / steps);
       if (branchLength > 4) {
-        out.push(
-          ...crackStrokes(rng, x, y, heading + side * (0.5 + 0.7 * rng()), branchLength, w * 0.7, branching * 0.6, depth - 1),
-        );
+        out.push(...crackStrokes(rng, x, y, heading + side * (0.5 + 0.7 * rng()), branchLength, w * 0.7, branching * 0.6, depth - 1));
       }
     }
   }

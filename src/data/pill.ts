@@ -75,7 +75,9 @@ export const pill: KindDefinition = {
           defect(type: string, d: Rng, severity: number) {
             const ds = scale * severity;
             if (type === 'faulty_imprint') return drawPill(height, width, faultyPrint(d, pose, ds), geometry, backdrop).image;
-            if (type === 'missing') return drawPill(height, width, { ...pose, cutout: chip(d, pose, length, thickness, height, width, ds) }, geometry, backdrop).image;
+            if (type === 'missing')
+              return drawPill(height, width, { ...pose, cutout: chip(d, pose, length, thickness, height, width, ds) }, geometry, backdrop)
+                .image;
             const out = cloneFloatImage(image);
             if (type === 'contamination') {
               paintParticles(out, d, ds, (q) => pointOnPill(q, pose, length * 1.1, thickness * 1.2, 1));
@@ -93,7 +95,8 @@ export const pill: KindDefinition = {
             // Paint only lands on the pill.
             for (let i = 0; i < coverage.length; i++) {
               const a = coverage[i]!;
-              for (let c = 0; c < 3; c++) out.data[i * 3 + c] = image.data[i * 3 + c]! + a * (out.data[i * 3 + c]! - image.data[i * 3 + c]!);
+              for (let c = 0; c < 3; c++)
+                out.data[i * 3 + c] = image.data[i * 3 + c]! + a * (out.data[i * 3 + c]! - image.data[i * 3 + c]!);
             }
             return out;
           },
@@ -113,7 +116,13 @@ interface PillGeometry {
 }
 
 /** Renders the tray, the shadow, the shaded pill body, its speckles and its print. */
-function drawPill(height: number, width: number, pose: PillPose, g: PillGeometry, backdrop: Float32Array): { image: FloatImage; coverage: Float32Array } {
+function drawPill(
+  height: number,
+  width: number,
+  pose: PillPose,
+  g: PillGeometry,
+  backdrop: Float32Array,
+): { image: FloatImage; coverage: Float32Array } {
   const image = createFloatImage(height, width, 3);
   const data = image.data;
   const radius = g.thickness / 2;

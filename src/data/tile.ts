@@ -1,6 +1,16 @@
 import type { Rng } from '../math/random';
 import { logUniform, uniform } from '../math/random';
-import { blendColor, blendImage, blobAlpha, blurField, blurImage, cloneFloatImage, createFloatImage, multiplyByAlpha, strokeAlpha } from './canvas';
+import {
+  blendColor,
+  blendImage,
+  blobAlpha,
+  blurField,
+  blurImage,
+  cloneFloatImage,
+  createFloatImage,
+  multiplyByAlpha,
+  strokeAlpha,
+} from './canvas';
 import { type Color, anywhere, paintCrack, paintStain } from './defects';
 import type { KindDefinition, KindRenderer } from './kind';
 import { cellularNoise, fractalNoise } from './noise';
@@ -94,7 +104,15 @@ export const tile: KindDefinition = {
             } else {
               const [cx, cy] = where(d);
               const rad = logUniform(d, 8, 40) * ds;
-              const alpha = blobAlpha(d, height, width, { cx, cy, rx: rad, ry: rad * uniform(d, 0.5, 1), angle: d() * 3, roughness: 0.4, softness: 3 });
+              const alpha = blobAlpha(d, height, width, {
+                cx,
+                cy,
+                rx: rad,
+                ry: rad * uniform(d, 0.5, 1),
+                angle: d() * 3,
+                roughness: 0.4,
+                softness: 3,
+              });
               const pits = fractalNoise(d, height, width, { cell: 1.8 * Math.max(ds, 0.5), octaves: 2 });
               const amount = uniform(d, 0.35, 0.7);
               for (let i = 0; i < alpha.length; i++) alpha[i]! *= Math.max(0, pits[i]! * 1.5 + 0.2);

@@ -97,12 +97,7 @@ export class GaussianDensity {
    * @example
    * const gde = GaussianDensity.fitMatrix(features, 1000, 512, { l2Normalize: true });
    */
-  static fitMatrix(
-    data: Float32Array | Float64Array,
-    rows: number,
-    cols: number,
-    options?: GaussianDensityOptions,
-  ): GaussianDensity {
+  static fitMatrix(data: Float32Array | Float64Array, rows: number, cols: number, options?: GaussianDensityOptions): GaussianDensity {
     const fn = 'GaussianDensity.fitMatrix';
     const resolved = resolveGaussianDensityOptions(options);
     checkPositiveInteger(fn, 'rows', rows);

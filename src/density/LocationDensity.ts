@@ -151,9 +151,11 @@ export class LocationDensity {
     if (typeof arrays !== 'object' || arrays === null) throw new TypeError(`${fn}: arrays must be an object, got ${describeValue(arrays)}`);
     const L = checkPositiveInteger(fn, 'arrays.locations', arrays.locations);
     const d = checkPositiveInteger(fn, 'arrays.dimension', arrays.dimension);
-    if (typeof arrays.l2Normalize !== 'boolean') throw new TypeError(`${fn}: arrays.l2Normalize must be a boolean, got ${describeValue(arrays.l2Normalize)}`);
+    if (typeof arrays.l2Normalize !== 'boolean')
+      throw new TypeError(`${fn}: arrays.l2Normalize must be a boolean, got ${describeValue(arrays.l2Normalize)}`);
     const expect = (name: string, value: unknown, length: number) => {
-      if (!(value instanceof Float32Array)) throw new TypeError(`${fn}: arrays.${name} must be a Float32Array, got ${describeValue(value)}`);
+      if (!(value instanceof Float32Array))
+        throw new TypeError(`${fn}: arrays.${name} must be a Float32Array, got ${describeValue(value)}`);
       if (value.length !== length) throw new RangeError(`${fn}: arrays.${name} must have length ${length}, got ${value.length}`);
       for (let i = 0; i < value.length; i++) {
         if (!Number.isFinite(value[i]!)) throw new RangeError(`${fn}: arrays.${name}[${i}] is ${value[i]}; values must be finite`);
@@ -162,7 +164,12 @@ export class LocationDensity {
     expect('means', arrays.means, L * d);
     expect('factors', arrays.factors, (L * d * (d + 1)) / 2);
     expect('shrinkage', arrays.shrinkage, L);
-    return new LocationDensity({ ...arrays, means: arrays.means.slice(), factors: arrays.factors.slice(), shrinkage: arrays.shrinkage.slice() });
+    return new LocationDensity({
+      ...arrays,
+      means: arrays.means.slice(),
+      factors: arrays.factors.slice(),
+      shrinkage: arrays.shrinkage.slice(),
+    });
   }
 }
 

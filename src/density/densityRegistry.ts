@@ -47,5 +47,8 @@ export function densityFor(kind: string): DensityEntry | undefined {
  * densityKinds('patch'); // ['shared', 'per-location']
  */
 export function densityKinds(level?: DensityEntry['level']): string[] {
-  return registry.entries().filter(([, entry]) => level === undefined || entry.level === level).map(([kind]) => kind);
+  return registry
+    .entries()
+    .filter(([, entry]) => level === undefined || entry.level === level)
+    .map(([kind]) => kind);
 }

@@ -77,8 +77,10 @@ export function singularCovarianceHint(estimate: GaussianEstimate, n: number, d:
     return `; the rows have no spread (total variance ${variance}), so no covariance can be estimated`;
   }
   if (shrinkage === 0) {
-    return `; the empirical covariance (shrinkage 0) of ${n} rows × ${d} features is singular ` +
-      `whenever rows ≤ features or features are linearly dependent: use shrinkage 'ledoit-wolf' or a number in (0, 1]`;
+    return (
+      `; the empirical covariance (shrinkage 0) of ${n} rows × ${d} features is singular ` +
+      `whenever rows ≤ features or features are linearly dependent: use shrinkage 'ledoit-wolf' or a number in (0, 1]`
+    );
   }
   return `; the covariance of ${n} rows × ${d} features (shrinkage ${estimate.shrinkage}) is too close to singular to factorise`;
 }

@@ -35,14 +35,13 @@ export function resolveGaussianDensityOptions(options: GaussianDensityOptions = 
     throw new TypeError(`${fn}: options must be an object, got ${describeValue(options)}`);
   }
   for (const key of Object.keys(options)) {
-    if (key !== 'shrinkage' && key !== 'l2Normalize') throw new TypeError(`${fn}: unknown option "${key}"; allowed: shrinkage, l2Normalize`);
+    if (key !== 'shrinkage' && key !== 'l2Normalize')
+      throw new TypeError(`${fn}: unknown option "${key}"; allowed: shrinkage, l2Normalize`);
   }
   const shrinkage = options.shrinkage ?? GAUSSIAN_DENSITY_DEFAULTS.shrinkage;
   if (shrinkage !== 'ledoit-wolf') {
     if (typeof shrinkage !== 'number') {
-      throw new TypeError(
-        `${fn}: options.shrinkage must be 'ledoit-wolf' or a number in [0, 1], got ${describeValue(shrinkage)}`,
-      );
+      throw new TypeError(`${fn}: options.shrinkage must be 'ledoit-wolf' or a number in [0, 1], got ${describeValue(shrinkage)}`);
     }
     checkNumberInRange(fn, 'options.shrinkage', shrinkage, 0, 1);
   }

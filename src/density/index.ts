@@ -2,11 +2,7 @@
 export { GaussianDensity, type GaussianDensityJSON } from './GaussianDensity';
 export { LocationDensity, type LocationDensityArrays } from './LocationDensity';
 export { estimateGaussian, type GaussianEstimate } from './estimateGaussian';
-export {
-  GAUSSIAN_DENSITY_DEFAULTS,
-  resolveGaussianDensityOptions,
-  type GaussianDensityOptions,
-} from './gaussianDensityOptions';
+export { GAUSSIAN_DENSITY_DEFAULTS, resolveGaussianDensityOptions, type GaussianDensityOptions } from './gaussianDensityOptions';
 export { locationAlignment } from './locationAlignment';
 export type { DensityEntry, DensityFitOptions, DensityJSON, FeatureDensity } from './featureDensity';
 export { densityFor, densityKinds, registerDensity } from './densityRegistry';

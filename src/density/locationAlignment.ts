@@ -14,13 +14,7 @@ import { checkMatrix, checkPositiveInteger, describeValue } from '../math/valida
  * @example
  * locationAlignment(features, 209, 57 * 57, 128, true); // 0.65 on MVTec bottle, 0.006 on a carpet texture
  */
-export function locationAlignment(
-  data: Float32Array,
-  images: number,
-  locations: number,
-  dimension: number,
-  l2Normalize: boolean,
-): number {
+export function locationAlignment(data: Float32Array, images: number, locations: number, dimension: number, l2Normalize: boolean): number {
   const fn = 'locationAlignment';
   checkPositiveInteger(fn, 'images', images);
   checkPositiveInteger(fn, 'locations', locations);

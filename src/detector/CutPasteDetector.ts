@@ -114,25 +114,39 @@ export class CutPasteDetector extends DetectorCore<CutPasteModel, FitReport> {
     const count = images.shape[0];
     const fresh = buildNetworks(o);
     try {
-        const train = await trainSelfSupervised(fresh, images, {
-          ...trainOptionsOf(o),
-          ...(signal ? { signal } : {}),
-          ...(workers !== undefined ? { workers } : {}),
-          onProgress: (p) => progress({ stage: 'train', ...p }),
-        });
-        const layout = this.#layout && layoutFor(fresh, o);
-        const stage = await fitScoringStage(encoderFeaturizer(fresh.encoder, layout, o.inferenceBatchSize), images, o, progress, fresh.encoder);
-        const report: Omit<FitReport, 'seconds'> = {
-          steps: train.steps, finalLoss: train.finalLoss, pretextAccuracy: train.pretextAccuracy,
-          ...(train.heldOut ? { heldOutPretext: train.heldOut } : {}),
-          trainSeconds: train.seconds, imagesPerSecond: train.imagesPerSecond, workers: train.workers,
-          ...(train.workersNote ? { workersNote: train.workersNote } : {}),
-          images: count,
-          density: stage.state.density.kind,
-          ...(stage.alignment !== undefined ? { alignment: stage.alignment } : {}),
-          ...(stage.choice ? { densityChoice: stage.choice } : {}),
-        };
-        return { model: { scoring: stage.state, networks: fresh, dispose: () => disposeNetworks(fresh) }, report, outOfFold: stage.outOfFold };
+      const train = await trainSelfSupervised(fresh, images, {
+        ...trainOptionsOf(o),
+        ...(signal ? { signal } : {}),
+        ...(workers !== undefined ? { workers } : {}),
+        onProgress: (p) => progress({ stage: 'train', ...p }),
+      });
+      const layout = this.#layout && layoutFor(fresh, o);
+      const stage = await fitScoringStage(
+        encoderFeaturizer(fresh.encoder, layout, o.inferenceBatchSize),
+        images,
+        o,
+        progress,
+        fresh.encoder,
+      );
+      const report: Omit<FitReport, 'seconds'> = {
+        steps: train.steps,
+        finalLoss: train.finalLoss,
+        pretextAccuracy: train.pretextAccuracy,
+        ...(train.heldOut ? { heldOutPretext: train.heldOut } : {}),
+        trainSeconds: train.seconds,
+        imagesPerSecond: train.imagesPerSecond,
+        workers: train.workers,
+        ...(train.workersNote ? { workersNote: train.workersNote } : {}),
+        images: count,
+        density: stage.state.density.kind,
+        ...(stage.alignment !== undefined ? { alignment: stage.alignment } : {}),
+        ...(stage.choice ? { densityChoice: stage.choice } : {}),
+      };
+      return {
+        model: { scoring: stage.state, networks: fresh, dispose: () => disposeNetworks(fresh) },
+        report,
+        outOfFold: stage.outOfFold,
+      };
     } catch (error) {
       disposeNetworks(fresh);
       throw error;
@@ -145,8 +159,19 @@ export class CutPasteDetector extends DetectorCore<CutPasteModel, FitReport> {
    * weights and, in `userDefinedMetadata.cutpaste`, a JSON document (format version, options,
    * architectures, density, threshold, fit report).
    */
-  protected writeModel(target: string | tf.io.IOHandler, model: CutPasteModel, threshold: Threshold | undefined, report: FitReport | undefined): Promise<tf.io.SaveResult> {
-    return saveDetectorState(target, { options: this.options, networks: model.networks, density: model.scoring.density, threshold, report });
+  protected writeModel(
+    target: string | tf.io.IOHandler,
+    model: CutPasteModel,
+    threshold: Threshold | undefined,
+    report: FitReport | undefined,
+  ): Promise<tf.io.SaveResult> {
+    return saveDetectorState(target, {
+      options: this.options,
+      networks: model.networks,
+      density: model.scoring.density,
+      threshold,
+      report,
+    });
   }
 }
 
@@ -158,7 +183,10 @@ export interface CutPasteModel extends FittedModel {
 function copyOf(encoder: Encoder): Encoder {
   const config = encoder.toConfig() as EncoderConfig | undefined;
   const entry = config?.kind === undefined ? undefined : encoderFor(config.kind);
-  if (!entry) throw new StateError(`CutPasteDetector.copyEncoder: the encoder (${encoder.name}) cannot be rebuilt from data; pass the pretrained model itself instead`);
+  if (!entry)
+    throw new StateError(
+      `CutPasteDetector.copyEncoder: the encoder (${encoder.name}) cannot be rebuilt from data; pass the pretrained model itself instead`,
+    );
   const copy = entry.build(config!);
   const weights = encoder.getWeights();
   try {
@@ -176,7 +204,17 @@ function layoutFor(networks: Networks, o: ResolvedCutPasteOptions): PatchLayout 
   return o.mode === 'patch' ? patchLayout(networks.encoder, o.imageSize[0], o.imageSize[1], o.patchSize, o.stride) : undefined;
 }
 
-function cutPasteModel(networks: Networks, density: ScoringState['density'], o: ResolvedCutPasteOptions, layout: PatchLayout | undefined): CutPasteModel {
-  const scoring: ScoringState = { featurizer: encoderFeaturizer(networks.encoder, layout, o.inferenceBatchSize), density, settings: o, encoder: networks.encoder };
+function cutPasteModel(
+  networks: Networks,
+  density: ScoringState['density'],
+  o: ResolvedCutPasteOptions,
+  layout: PatchLayout | undefined,
+): CutPasteModel {
+  const scoring: ScoringState = {
+    featurizer: encoderFeaturizer(networks.encoder, layout, o.inferenceBatchSize),
+    density,
+    settings: o,
+    encoder: networks.encoder,
+  };
   return { scoring, networks, dispose: () => disposeNetworks(networks) };
 }

@@ -77,7 +77,12 @@ export abstract class DetectorCore<M extends FittedModel, R extends DetectorFitR
   /** Fits a new model on normal images at model resolution (`images` is freed by the caller). */
   protected abstract fitModel(images: tf.Tensor4D, context: FitContext): Promise<FittedResult<M, R>>;
   /** Writes a fitted model, its threshold and report to a tfjs IO handler. */
-  protected abstract writeModel(target: string | tf.io.IOHandler, model: M, threshold: Threshold | undefined, report: R | undefined): Promise<tf.io.SaveResult>;
+  protected abstract writeModel(
+    target: string | tf.io.IOHandler,
+    model: M,
+    threshold: Threshold | undefined,
+    report: R | undefined,
+  ): Promise<tf.io.SaveResult>;
 
   /** Installs a model read from a save (a detector's `load`); only on a detector nobody has used yet. */
   protected adopt(model: M, threshold: Threshold | undefined, report: R | undefined): void {
@@ -132,7 +137,8 @@ export abstract class DetectorCore<M extends FittedModel, R extends DetectorFitR
         progress: (p) => {
           this.#gate.stopIfDisposed('fit');
           options.onProgress?.(p);
-          if (p.stage !== 'train' && signal?.aborted) throw new AbortError(`fit was aborted while ${p.stage === 'embed' ? 'embedding' : 'fitting the density'}`);
+          if (p.stage !== 'train' && signal?.aborted)
+            throw new AbortError(`fit was aborted while ${p.stage === 'embed' ? 'embedding' : 'fitting the density'}`);
         },
       };
       const { imageSize, channels } = this.modelInput();
@@ -186,7 +192,9 @@ export abstract class DetectorCore<M extends FittedModel, R extends DetectorFitR
     return this.#read('predict', async (model) => {
       const threshold = this.#threshold;
       if (!threshold) {
-        throw new StateError(`${this.#name}.predict: no threshold; fit with ≥ 4 images, or call calibrate(), calibrateWithLabels() or setThreshold()`);
+        throw new StateError(
+          `${this.#name}.predict: no threshold; fit with ≥ 4 images, or call calibrate(), calibrateWithLabels() or setThreshold()`,
+        );
       }
       if (options.maps !== undefined && typeof options.maps !== 'boolean') {
         throw new TypeError(`${this.#name}.predict: options.maps must be a boolean, got ${String(options.maps)}`);
@@ -235,7 +243,9 @@ export abstract class DetectorCore<M extends FittedModel, R extends DetectorFitR
    * Does not change the detector (the threshold included).
    */
   async evaluate(testSet: TestSet | AsyncIterable<TestSet>): Promise<Evaluation> {
-    return this.#read('evaluate', (model) => evaluateDetector(testSet, (images, maps) => this.#run('evaluate', model, images, maps), this.#name));
+    return this.#read('evaluate', (model) =>
+      evaluateDetector(testSet, (images, maps) => this.#run('evaluate', model, images, maps), this.#name),
+    );
   }
 
   /** Writes the fitted detector to a tfjs IO handler or URL string (see the detector's documentation). */

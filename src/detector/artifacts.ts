@@ -107,7 +107,9 @@ function checkWeightBytes(data: tf.io.WeightData, specs: tf.io.WeightsManifestEn
     expected += count * bytes;
   }
   if (actual !== expected) {
-    throw new FormatError(`${where}: the weight data has ${actual} bytes but the weight specs describe ${expected} (a truncated or mismatched weights file?)`);
+    throw new FormatError(
+      `${where}: the weight data has ${actual} bytes but the weight specs describe ${expected} (a truncated or mismatched weights file?)`,
+    );
   }
 }
 
@@ -123,7 +125,10 @@ export function densityWeights(density: DetectorDensity): tf.NamedTensorMap {
 export async function readDensity(json: DetectorDensityJSON, weights: tf.NamedTensorMap, where: string): Promise<DetectorDensity> {
   try {
     const entry = densityFor(json.kind);
-    if (!entry) throw new Error(`unknown density kind ${capText(JSON.stringify(json.kind) ?? String(json.kind))} (registered: ${densityKinds().join(', ')})`);
+    if (!entry)
+      throw new Error(
+        `unknown density kind ${capText(JSON.stringify(json.kind) ?? String(json.kind))} (registered: ${densityKinds().join(', ')})`,
+      );
     const names = Object.keys(weights).filter((name) => name.startsWith(DENSITY_WEIGHT_PREFIX));
     // async: webgpu has no dependable synchronous read
     const arrays = await Promise.all(names.map(async (name) => (await weights[name]!.data()) as Float32Array));

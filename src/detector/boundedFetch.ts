@@ -60,13 +60,19 @@ async function readLimited(response: Response, budget: { left: number }, refuse:
 export function boundedFetch(modelUrl: string): typeof fetch {
   let weights: { left: number } | undefined; // unknown until the model.json has been read
   const platformFetch = (url: string, init?: RequestInit): Promise<Response> => tf.env().platform.fetch(url, init);
-  return (async (input: string | URL | Request, init?: RequestInit) => {
+  return async (input: string | URL | Request, init?: RequestInit) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const response = await platformFetch(url, init);
     let body: Uint8Array<ArrayBuffer>;
     if (weights === undefined) {
-      body = await readLimited(response, { left: MAX_HTTP_MODEL_JSON_BYTES }, () =>
-        new FormatError(`CutPasteDetector.load: ${url} serves more than ${MAX_HTTP_MODEL_JSON_BYTES} bytes (64 MiB); a model.json may have at most that`));
+      body = await readLimited(
+        response,
+        { left: MAX_HTTP_MODEL_JSON_BYTES },
+        () =>
+          new FormatError(
+            `CutPasteDetector.load: ${url} serves more than ${MAX_HTTP_MODEL_JSON_BYTES} bytes (64 MiB); a model.json may have at most that`,
+          ),
+      );
       let json: unknown = null;
       try {
         json = JSON.parse(new TextDecoder().decode(body));
@@ -75,10 +81,16 @@ export function boundedFetch(modelUrl: string): typeof fetch {
       }
       weights = { left: manifestBytes((json as { weightsManifest?: unknown } | null)?.weightsManifest ?? []) ?? MAX_HTTP_MODEL_JSON_BYTES };
     } else {
-      body = await readLimited(response, weights, () =>
-        new FormatError(`CutPasteDetector.load: the weight files of ${modelUrl} (${url} among them) serve more bytes than its manifest describes`));
+      body = await readLimited(
+        response,
+        weights,
+        () =>
+          new FormatError(
+            `CutPasteDetector.load: the weight files of ${modelUrl} (${url} among them) serve more bytes than its manifest describes`,
+          ),
+      );
     }
     const empty = [101, 204, 205, 304].includes(response.status); // statuses a Response may not give a body
     return new Response(empty ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
-  });
+  };
 }

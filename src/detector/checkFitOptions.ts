@@ -13,7 +13,11 @@ export function checkFitOptions(options: FitOptions, detector = 'CutPasteDetecto
     throw new TypeError(`${fn}: options.signal must be an AbortSignal (e.g. new AbortController().signal), got ${describeValue(signal)}`);
   }
   const workers = options.workers as unknown;
-  if (workers !== undefined && workers !== 'auto' && !(Number.isInteger(workers) && (workers as number) >= 0 && (workers as number) <= 64)) {
+  if (
+    workers !== undefined &&
+    workers !== 'auto' &&
+    !(Number.isInteger(workers) && (workers as number) >= 0 && (workers as number) <= 64)
+  ) {
     throw new RangeError(`${fn}: options.workers must be 'auto' or an integer in [0, 64], got ${describeValue(workers)}`);
   }
 }

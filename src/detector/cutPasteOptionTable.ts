@@ -17,7 +17,14 @@ type O = ResolvedCutPasteOptions;
 
 // Every built-in encoder once, in `RESNET_PRESETS` order (the compiler refuses a missing or unknown
 // name; test/detector/optionSchema.test.ts compares the lists): written here so the CLI can list them without tfjs.
-const ENCODER_SET: Readonly<Record<ResNetPresetName, true>> = { resnet18: true, 'resnet18-slim': true, patch16: true, patch32: true, patch48: true, patch64: true };
+const ENCODER_SET: Readonly<Record<ResNetPresetName, true>> = {
+  resnet18: true,
+  'resnet18-slim': true,
+  patch16: true,
+  patch32: true,
+  patch48: true,
+  patch64: true,
+};
 /** The built-in encoder names (`RESNET_PRESETS`' keys). */
 export const ENCODER_NAMES = Object.freeze(Object.keys(ENCODER_SET) as ResNetPresetName[]);
 
@@ -40,7 +47,12 @@ const pretrained = (o: O): boolean => typeof o.encoder === 'object' && o.encoder
 function fastPatchEncoder(patchSize: number): ResNetPresetName {
   const size = patchEncoderSizeFor(patchSize);
   if (size === undefined) {
-    throw optionError('CutPasteDetector', 'patchSize', patchSize, "an integer ≥ 16 with the fast preset's patch encoders (patch16 … patch64); pass an encoder for smaller patches");
+    throw optionError(
+      'CutPasteDetector',
+      'patchSize',
+      patchSize,
+      "an integer ≥ 16 with the fast preset's patch encoders (patch16 … patch64); pass an encoder for smaller patches",
+    );
   }
   return `patch${size}`;
 }
@@ -57,50 +69,86 @@ const T = TRAIN_OPTION_ROWS;
 /** `CutPasteDetector`'s options, one row each, in resolution order (a default or check reads the rows above it). */
 export const CUTPASTE_OPTION_SCHEMA: { readonly [K in keyof CutPasteOptions]-?: OptionRow<O[K], O> } = Object.freeze({
   preset: {
-    group: 'model', help: "fast (default: CPU-sized, minutes) or paper (ResNet-18, 65,536 steps: a GPU's job)", default: 'fast',
-    check: oneOf(['fast', 'paper']), flag: choiceFlag('preset', 'NAME', ['fast', 'paper']),
+    group: 'model',
+    help: "fast (default: CPU-sized, minutes) or paper (ResNet-18, 65,536 steps: a GPU's job)",
+    default: 'fast',
+    check: oneOf(['fast', 'paper']),
+    flag: choiceFlag('preset', 'NAME', ['fast', 'paper']),
   },
   mode: {
-    group: 'model', help: 'patch (default for fast: localisation maps) or image (one embedding per image, GradCAM maps)',
+    group: 'model',
+    help: 'patch (default for fast: localisation maps) or image (one embedding per image, GradCAM maps)',
     default: (o) => (o.preset === 'fast' ? 'patch' : 'image'),
-    check: oneOf(['image', 'patch']), flag: choiceFlag('mode', 'MODE', ['patch', 'image']),
+    check: oneOf(['image', 'patch']),
+    flag: choiceFlag('mode', 'MODE', ['patch', 'image']),
     to: { train: (mode) => ({ level: mode === 'patch' ? 'patch' : 'image' }) },
   },
-  imageSize: { ...IMAGE_SIZE_ROW, default: byPreset<readonly [number, number]>({ fast: { image: [64, 64], patch: [256, 256] }, paper: [256, 256] }) },
+  imageSize: {
+    ...IMAGE_SIZE_ROW,
+    default: byPreset<readonly [number, number]>({ fast: { image: [64, 64], patch: [256, 256] }, paper: [256, 256] }),
+  },
   patchSize: {
-    ...PATCH_OPTION_ROWS.patchSize, to: { train: true },
+    ...PATCH_OPTION_ROWS.patchSize,
+    to: { train: true },
     help: 'patch mode: patch side in px at the image size (default 32; 16, 32, 48, 64 get an encoder built to that size)',
   },
-  stride: { ...PATCH_OPTION_ROWS.stride, help: 'patch mode: distance between scored patches in px (default 8 with the fast preset, 4 with paper)', default: byPreset({ fast: { image: 4, patch: 8 }, paper: 4 }) },
+  stride: {
+    ...PATCH_OPTION_ROWS.stride,
+    help: 'patch mode: distance between scored patches in px (default 8 with the fast preset, 4 with paper)',
+    default: byPreset({ fast: { image: 4, patch: 8 }, paper: 4 }),
+  },
   scoreSigma: PATCH_OPTION_ROWS.scoreSigma,
   encoder: {
-    group: 'model', help: `a ResNet preset: ${ENCODER_NAMES.join(', ')} (default: fast patch mode, the patch encoder of the patch size; fast image mode, resnet18-slim; paper, resnet18)`,
+    group: 'model',
+    help: `a ResNet preset: ${ENCODER_NAMES.join(', ')} (default: fast patch mode, the patch encoder of the patch size; fast image mode, resnet18-slim; paper, resnet18)`,
     default: (o) => (o.preset === 'paper' ? 'resnet18' : o.mode === 'patch' ? fastPatchEncoder(o.patchSize) : 'resnet18-slim'),
     prepare: copyEncoder,
     check: (v) => {
-      if (typeof v === 'string') return (ENCODER_NAMES as readonly string[]).includes(v) ? undefined : `one of ${ENCODER_NAMES.map((n) => `'${n}'`).join(', ')}, a ResNetConfig or { model, ... }`;
+      if (typeof v === 'string')
+        return (ENCODER_NAMES as readonly string[]).includes(v)
+          ? undefined
+          : `one of ${ENCODER_NAMES.map((n) => `'${n}'`).join(', ')}, a ResNetConfig or { model, ... }`;
       return typeof v === 'object' && v !== null ? undefined : 'a ResNet preset name, a ResNetConfig or { model, ... }';
     },
     flag: choiceFlag('encoder', 'NAME', ENCODER_NAMES),
   },
   headWidths: {
-    group: 'model', help: 'projection-head widths, the last is its output (default [512, 128])', default: [512, 128],
+    group: 'model',
+    help: 'projection-head widths, the last is its output (default [512, 128])',
+    default: [512, 128],
     check: (v) => {
-      if (!Array.isArray(v) || v.length === 0 || !v.every((w) => Number.isInteger(w) && w >= 1)) return 'a non-empty array of positive integers';
+      if (!Array.isArray(v) || v.length === 0 || !v.every((w) => Number.isInteger(w) && w >= 1))
+        return 'a non-empty array of positive integers';
       return v.length > 16 || v.some((w) => w > OPTION_LIMITS.width) ? `at most 16 integers in [1, ${OPTION_LIMITS.width}]` : undefined;
     },
   },
   variant: T.variant,
-  steps: { ...T.steps, help: 'training steps (preset: fast 1,000 patch / 300 image; paper 65,536)', default: byPreset({ fast: { image: 300, patch: 1000 }, paper: 65_536 }) },
+  steps: {
+    ...T.steps,
+    help: 'training steps (preset: fast 1,000 patch / 300 image; paper 65,536)',
+    default: byPreset({ fast: { image: 300, patch: 1000 }, paper: 65_536 }),
+  },
   batchSize: T.batchSize,
   learningRate: T.learningRate,
   momentum: T.momentum,
   weightDecay: T.weightDecay,
   colorJitter: T.colorJitter,
   translate: T.translate,
-  headOnlySteps: { ...T.headOnlySteps, help: 'first train the head only for this many steps (default 0; pretrained encoder: 10% of the steps)', default: (o) => (pretrained(o) ? Math.floor(o.steps / 10) : 0) },
-  fineTuneLearningRate: { ...T.fineTuneLearningRate, help: 'learning rate after the head-only steps (default: the learning rate; pretrained encoder: 1e-4)', default: (o) => (pretrained(o) ? 1e-4 : o.learningRate) },
-  freezeBatchNorm: { ...T.freezeBatchNorm, help: 'keep BatchNorm frozen while the encoder trains (default false; pretrained encoder: true)', default: pretrained },
+  headOnlySteps: {
+    ...T.headOnlySteps,
+    help: 'first train the head only for this many steps (default 0; pretrained encoder: 10% of the steps)',
+    default: (o) => (pretrained(o) ? Math.floor(o.steps / 10) : 0),
+  },
+  fineTuneLearningRate: {
+    ...T.fineTuneLearningRate,
+    help: 'learning rate after the head-only steps (default: the learning rate; pretrained encoder: 1e-4)',
+    default: (o) => (pretrained(o) ? 1e-4 : o.learningRate),
+  },
+  freezeBatchNorm: {
+    ...T.freezeBatchNorm,
+    help: 'keep BatchNorm frozen while the encoder trains (default false; pretrained encoder: true)',
+    default: pretrained,
+  },
   pasteFrom: T.pasteFrom,
   rotate: T.rotate,
   perLocation: DENSITY_OPTION_ROWS.perLocation,

@@ -65,10 +65,12 @@ export async function fitDetectorDensity(
   const gde = densityFitOptions(settings, String(settings.seed));
   if (!featurizer.grid) return { density: fitDensity('image', features, count, 1, dimension, gde, onProgress) };
   const alignment = locationAlignment(features, count, locations, dimension, settings.l2Normalize);
-  const choice = settings.perLocation === 'auto' && count >= CHOICE_MIN_IMAGES
-    ? await chooseDensityKind(featurizer, images, features, settings)
-    : undefined;
-  const perLocation = settings.perLocation !== 'auto' ? settings.perLocation : choice ? choice.kind === 'per-location' : alignment >= ALIGNMENT_THRESHOLD;
+  const choice =
+    settings.perLocation === 'auto' && count >= CHOICE_MIN_IMAGES
+      ? await chooseDensityKind(featurizer, images, features, settings)
+      : undefined;
+  const perLocation =
+    settings.perLocation !== 'auto' ? settings.perLocation : choice ? choice.kind === 'per-location' : alignment >= ALIGNMENT_THRESHOLD;
   const density = fitDensity(perLocation ? 'per-location' : 'shared', features, count, locations, dimension, gde, onProgress);
   return { density, alignment, ...(choice ? { choice } : {}) };
 }
@@ -98,7 +100,10 @@ export async function chooseDensityKind(
   const locations = locationsOf(featurizer);
   const { dimension } = featurizer;
   const rng = createRng(`${settings.seed}/density-choice`);
-  const sources = shuffleInPlace(Array.from({ length: count }, (_, i) => i), rng).slice(0, Math.min(CHOICE_PROBES, count));
+  const sources = shuffleInPlace(
+    Array.from({ length: count }, (_, i) => i),
+    rng,
+  ).slice(0, Math.min(CHOICE_PROBES, count));
   const probeFeatures = await embedProbes(featurizer, images, sources, rng);
 
   const stride = locations * dimension;
@@ -112,7 +117,14 @@ export async function chooseDensityKind(
       const held: number[] = [];
       for (let i = 0; i < count; i++) (i % CHOICE_FOLDS === f ? held : kept).push(i);
       const probes = sources.flatMap((source, j) => (source % CHOICE_FOLDS === f ? [j] : []));
-      const density = fitDensity(kind, pick(features, kept), kept.length, locations, dimension, densityFitOptions(settings, `${settings.seed}/choice${f}`));
+      const density = fitDensity(
+        kind,
+        pick(features, kept),
+        kept.length,
+        locations,
+        dimension,
+        densityFitOptions(settings, `${settings.seed}/choice${f}`),
+      );
       const state: ScoringState = { featurizer, density, settings };
       const normal = scoresFromFeatures(state, pick(features, held), held.length);
       const defective = probes.length ? scoresFromFeatures(state, pick(probeFeatures, probes), probes.length) : [];
@@ -135,7 +147,8 @@ async function embedProbes(featurizer: Featurizer, images: tf.Tensor4D, sources:
   const even = sources.flatMap((_, j) => (j % 2 === 0 ? [j] : []));
   const odd = sources.flatMap((_, j) => (j % 2 === 1 ? [j] : []));
   const size = pixels.height * pixels.width * pixels.channels;
-  const place = (indices: number[], batch: Float32Array) => indices.forEach((j, k) => pixels.data.set(batch.subarray(k * size, (k + 1) * size), j * size));
+  const place = (indices: number[], batch: Float32Array) =>
+    indices.forEach((j, k) => pixels.data.set(batch.subarray(k * size, (k + 1) * size), j * size));
   // Defects smaller than the pretext's CutPaste (2–15 % of the image): closer to the size of real ones.
   if (even.length) place(even, cutPastePixels(gatherImages(pixels, even), { area: [0.005, 0.03], rng }).data);
   if (odd.length) place(odd, cutPasteScarPixels(gatherImages(pixels, odd), { rng }).data);

@@ -52,16 +52,18 @@ export function densityToJSON(density: DetectorDensity): DetectorDensityJSON {
  * (and the saved report's `density`, when there is one), its dimension is the encoder's feature
  * dimension, and a density per location has one density per location of the patch grid.
  */
-export function checkDensityFits(
-  density: DetectorDensity,
-  options: ResolvedCutPasteOptions,
-  encoder: Encoder,
-  reported?: string,
-): void {
+export function checkDensityFits(density: DetectorDensity, options: ResolvedCutPasteOptions, encoder: Encoder, reported?: string): void {
   const { kind } = density;
-  const modeKinds = options.mode === 'image' ? densityKinds('image') : options.perLocation === 'auto' ? densityKinds('patch') : [options.perLocation ? 'per-location' : 'shared'];
+  const modeKinds =
+    options.mode === 'image'
+      ? densityKinds('image')
+      : options.perLocation === 'auto'
+        ? densityKinds('patch')
+        : [options.perLocation ? 'per-location' : 'shared'];
   if (!modeKinds.includes(kind)) {
-    throw new Error(`density.kind '${kind}' does not fit options.mode '${options.mode}' with perLocation ${String(options.perLocation)} (allowed: ${modeKinds.join(', ')})`);
+    throw new Error(
+      `density.kind '${kind}' does not fit options.mode '${options.mode}' with perLocation ${String(options.perLocation)} (allowed: ${modeKinds.join(', ')})`,
+    );
   }
   if (reported !== undefined && reported !== kind) throw new Error(`density.kind '${kind}' differs from report.density '${reported}'`);
   if (density.dimension !== encoder.featureDim) {

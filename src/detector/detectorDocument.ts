@@ -64,7 +64,10 @@ export function readDocument(artifacts: tf.io.ModelArtifacts): DetectorDocument 
  * A document of the detector kind `spec` describes, validated as `readDocument` says (bounds, format,
  * version, kind, sections, threshold and report); its other sections are the detector's to check.
  */
-export function readDocumentOf(artifacts: tf.io.ModelArtifacts, spec: DocumentSpec): Record<string, unknown> & { threshold: Threshold | null; report: Record<string, unknown> | null } {
+export function readDocumentOf(
+  artifacts: tf.io.ModelArtifacts,
+  spec: DocumentSpec,
+): Record<string, unknown> & { threshold: Threshold | null; report: Record<string, unknown> | null } {
   const WHERE = spec.where;
   const doc = (artifacts.userDefinedMetadata as { cutpaste?: unknown } | undefined)?.cutpaste as Record<string, unknown> | undefined;
   if (!doc || typeof doc !== 'object') {
@@ -80,14 +83,19 @@ export function readDocumentOf(artifacts: tf.io.ModelArtifacts, spec: DocumentSp
     );
   }
   const kind = doc.detector ?? 'cutpaste';
-  if (kind !== spec.kind) fail(WHERE, 'detector', doc.detector, `'${spec.kind}' (this is ${spec.where.split('.')[0]}'s load; loadDetector() reads any kind)`);
+  if (kind !== spec.kind)
+    fail(WHERE, 'detector', doc.detector, `'${spec.kind}' (this is ${spec.where.split('.')[0]}'s load; loadDetector() reads any kind)`);
   for (const field of spec.sections) {
     if (typeof doc[field] !== 'object' || doc[field] === null || Array.isArray(doc[field])) {
       throw new FormatError(`${WHERE}: the document has no valid '${field}' section`);
     }
   }
   if (typeof doc.library !== 'string') fail(WHERE, 'library', doc.library, 'the version string of the library that saved it');
-  return { ...doc, threshold: readThreshold(doc.threshold, WHERE), report: readReport(doc.report, { ...COMMON_REPORT_FIELDS, ...spec.reportFields }, WHERE) };
+  return {
+    ...doc,
+    threshold: readThreshold(doc.threshold, WHERE),
+    report: readReport(doc.report, { ...COMMON_REPORT_FIELDS, ...spec.reportFields }, WHERE),
+  };
 }
 
 /** Depth, string lengths and value count of `root`, walked with an explicit stack (no recursion). */
@@ -97,17 +105,25 @@ function checkBounds(root: object, WHERE: string): void {
   while (stack.length > 0) {
     const [value, depth, path] = stack.pop()!;
     if (depth > LIMITS.depth) {
-      throw new FormatError(`${WHERE}: the document nests deeper than ${LIMITS.depth} levels (at ${capText(path)}); a detector's document nests about 6`);
+      throw new FormatError(
+        `${WHERE}: the document nests deeper than ${LIMITS.depth} levels (at ${capText(path)}); a detector's document nests about 6`,
+      );
     }
     const isArray = Array.isArray(value);
     const keys = isArray ? undefined : Object.keys(value);
     const length = isArray ? value.length : keys!.length;
     values += length;
-    if (values > LIMITS.values) throw new FormatError(`${WHERE}: the document holds more than ${LIMITS.values} values; it is not a detector's`);
+    if (values > LIMITS.values)
+      throw new FormatError(`${WHERE}: the document holds more than ${LIMITS.values} values; it is not a detector's`);
     for (let i = 0; i < length; i++) {
       const key = isArray ? i : keys![i]!;
       const child: unknown = (value as Record<string | number, unknown>)[key];
-      if (typeof child !== 'string' && (typeof child !== 'object' || child === null) && !(typeof key === 'string' && key.length > LIMITS.stringLength)) continue;
+      if (
+        typeof child !== 'string' &&
+        (typeof child !== 'object' || child === null) &&
+        !(typeof key === 'string' && key.length > LIMITS.stringLength)
+      )
+        continue;
       const at = isArray ? `${path}[${i}]` : `${path}.${capText(key as string, 40)}`;
       for (const text of [isArray ? '' : (key as string), typeof child === 'string' ? child : '']) {
         if (text.length > LIMITS.stringLength) {
@@ -138,15 +154,31 @@ function readThreshold(t: unknown, WHERE: string): Threshold | null {
 
 const inRange = (v: unknown, min: number, max: number): v is number => typeof v === 'number' && v >= min && v <= max;
 /** A report field: its check, what it allows, whether it may be absent, and how it is copied. */
-export type ReportField = [check: (v: unknown) => boolean, allowed: string | (() => string), optional?: 'optional', copy?: (v: unknown) => unknown];
+export type ReportField = [
+  check: (v: unknown) => boolean,
+  allowed: string | (() => string),
+  optional?: 'optional',
+  copy?: (v: unknown) => unknown,
+];
 
 /** The fields of every detector's fit report (`DetectorFitReport`). */
 const COMMON_REPORT_FIELDS: Record<string, ReportField> = {
   seconds: [(v) => inRange(v, 0, Number.MAX_VALUE), 'a finite number ≥ 0'],
   images: [(v) => isCount(v, 2, Number.MAX_SAFE_INTEGER), 'an integer ≥ 2'],
-  density: [(v) => typeof v === 'string' && densityKinds().includes(v), () => densityKinds().map((k) => `'${k}'`).join(', ')],
+  density: [
+    (v) => typeof v === 'string' && densityKinds().includes(v),
+    () =>
+      densityKinds()
+        .map((k) => `'${k}'`)
+        .join(', '),
+  ],
   alignment: [(v) => inRange(v, 0, 1), 'a number in [0, 1]', 'optional'],
-  densityChoice: [isDensityChoice, "{ kind: 'shared' or 'per-location', auroc: { shared, perLocation } in [0, 1], probes: an integer ≥ 0 }", 'optional', copyDensityChoice],
+  densityChoice: [
+    isDensityChoice,
+    "{ kind: 'shared' or 'per-location', auroc: { shared, perLocation } in [0, 1], probes: an integer ≥ 0 }",
+    'optional',
+    copyDensityChoice,
+  ],
 };
 
 /**
@@ -162,12 +194,20 @@ const CUTPASTE_REPORT_FIELDS: Record<string, ReportField> = {
   // Absent from documents saved by cutpaste 0.1.0, before the worker count was recorded.
   workers: [(v) => isCount(v, 0, 64), 'an integer in [0, 64]', 'optional'],
   workersNote: [(v) => typeof v === 'string', 'a string', 'optional'],
-  heldOutPretext: [isPretextProbe, '{ accuracy, visibleAccuracy, visibleFraction in [0, 1], samples: an integer ≥ 0, nearChance: a boolean }', 'optional', copyPretextProbe],
+  heldOutPretext: [
+    isPretextProbe,
+    '{ accuracy, visibleAccuracy, visibleFraction in [0, 1], samples: an integer ≥ 0, nearChance: a boolean }',
+    'optional',
+    copyPretextProbe,
+  ],
 };
 
 /** How `CutPasteDetector.load` reads its document. */
 export const CUTPASTE_DOCUMENT: DocumentSpec = {
-  kind: 'cutpaste', where: 'CutPasteDetector.load', sections: ['options', 'networks', 'density'], reportFields: CUTPASTE_REPORT_FIELDS,
+  kind: 'cutpaste',
+  where: 'CutPasteDetector.load',
+  sections: ['options', 'networks', 'density'],
+  reportFields: CUTPASTE_REPORT_FIELDS,
 };
 
 /** An integer in [min, max] (a report field check for other detectors' documents). */
@@ -175,15 +215,29 @@ export const isCount = (v: unknown, min: number, max: number): v is number => Nu
 
 function isDensityChoice(v: unknown): boolean {
   const c = v as { kind?: unknown; auroc?: { shared?: unknown; perLocation?: unknown }; probes?: unknown } | null;
-  return typeof c === 'object' && c !== null && (c.kind === 'shared' || c.kind === 'per-location') &&
-    typeof c.auroc === 'object' && c.auroc !== null && inRange(c.auroc.shared, 0, 1) && inRange(c.auroc.perLocation, 0, 1) &&
-    isCount(c.probes, 0, Number.MAX_SAFE_INTEGER);
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    (c.kind === 'shared' || c.kind === 'per-location') &&
+    typeof c.auroc === 'object' &&
+    c.auroc !== null &&
+    inRange(c.auroc.shared, 0, 1) &&
+    inRange(c.auroc.perLocation, 0, 1) &&
+    isCount(c.probes, 0, Number.MAX_SAFE_INTEGER)
+  );
 }
 
 function isPretextProbe(v: unknown): boolean {
   const p = v as Record<string, unknown> | null;
-  return typeof p === 'object' && p !== null && inRange(p.accuracy, 0, 1) && inRange(p.visibleAccuracy, 0, 1) &&
-    inRange(p.visibleFraction, 0, 1) && isCount(p.samples, 0, Number.MAX_SAFE_INTEGER) && typeof p.nearChance === 'boolean';
+  return (
+    typeof p === 'object' &&
+    p !== null &&
+    inRange(p.accuracy, 0, 1) &&
+    inRange(p.visibleAccuracy, 0, 1) &&
+    inRange(p.visibleFraction, 0, 1) &&
+    isCount(p.samples, 0, Number.MAX_SAFE_INTEGER) &&
+    typeof p.nearChance === 'boolean'
+  );
 }
 
 function copyPretextProbe(v: unknown): unknown {

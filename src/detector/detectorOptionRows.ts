@@ -77,7 +77,9 @@ export const IMAGE_SIZE_ROW = Object.freeze({
 /** The patch-mode rows: `patchSize` (≤ the image size), `stride` (≤ `patchSize`), `scoreSigma`. */
 export const PATCH_OPTION_ROWS = Object.freeze({
   patchSize: {
-    group: 'patch', help: 'patch mode: patch side in px at the image size (default 32)', default: 32,
+    group: 'patch',
+    help: 'patch mode: patch side in px at the image size (default 32)',
+    default: 32,
     check: (v, o) => {
       const most = o && Math.min(...o.imageSize);
       if (Number.isInteger(v) && (v as number) >= MIN_PATCH_SIZE && (most === undefined || (v as number) <= most)) return undefined;
@@ -86,12 +88,20 @@ export const PATCH_OPTION_ROWS = Object.freeze({
     flag: integerFlag('patch-size'),
   },
   stride: {
-    group: 'patch', help: 'patch mode: distance between scored patches in px (default 4)', default: 4,
-    check: (v, o) => (Number.isInteger(v) && (v as number) >= 1 && (o === undefined || (v as number) <= o.patchSize) ? undefined : o ? `an integer in [1, patchSize = ${o.patchSize}]` : 'an integer ≥ 1'),
+    group: 'patch',
+    help: 'patch mode: distance between scored patches in px (default 4)',
+    default: 4,
+    check: (v, o) =>
+      Number.isInteger(v) && (v as number) >= 1 && (o === undefined || (v as number) <= o.patchSize)
+        ? undefined
+        : o
+          ? `an integer in [1, patchSize = ${o.patchSize}]`
+          : 'an integer ≥ 1',
     flag: integerFlag('stride'),
   },
   scoreSigma: {
-    group: 'patch', help: 'patch mode: Gaussian σ in px spreading patch scores over pixels (default patch size / 4)',
+    group: 'patch',
+    help: 'patch mode: Gaussian σ in px spreading patch scores over pixels (default patch size / 4)',
     default: (o) => o.patchSize / 4,
     check: numberIn(Number.MIN_VALUE, 1024, 'a number in (0, 1024]'),
     flag: numberFlag('score-sigma', 'PX'),
@@ -101,17 +111,28 @@ export const PATCH_OPTION_ROWS = Object.freeze({
 /** The density rows. */
 export const DENSITY_OPTION_ROWS = Object.freeze({
   perLocation: {
-    group: 'density', help: 'patch mode: one density per grid location (aligned objects)', default: 'auto',
+    group: 'density',
+    help: 'patch mode: one density per grid location (aligned objects)',
+    default: 'auto',
     check: (v) => (typeof v === 'boolean' || v === 'auto' ? undefined : "true, false or 'auto'"),
-    flag: { on: 'per-location', off: 'no-per-location', offHelp: 'patch mode: one density shared by all locations (textures)', onlyWith: { option: 'mode', value: 'patch' } },
+    flag: {
+      on: 'per-location',
+      off: 'no-per-location',
+      offHelp: 'patch mode: one density shared by all locations (textures)',
+      onlyWith: { option: 'mode', value: 'patch' },
+    },
   },
   l2Normalize: { group: 'density', help: 'L2-normalise features before the density (default true)', default: true, check: boolean },
   shrinkage: {
-    group: 'density', help: "covariance shrinkage: 'ledoit-wolf' (default) or a coefficient in [0, 1]", default: 'ledoit-wolf',
+    group: 'density',
+    help: "covariance shrinkage: 'ledoit-wolf' (default) or a coefficient in [0, 1]",
+    default: 'ledoit-wolf',
     check: (v) => (v === 'ledoit-wolf' || (typeof v === 'number' && v >= 0 && v <= 1) ? undefined : "'ledoit-wolf' or a number in [0, 1]"),
   },
   densityMaxRows: {
-    group: 'density', help: 'at most this many patch embeddings fit a shared density (default 100,000)', default: 100_000,
+    group: 'density',
+    help: 'at most this many patch embeddings fit a shared density (default 100,000)',
+    default: 100_000,
     check: integer(2, OPTION_LIMITS.densityRows),
   },
 } satisfies { readonly [K in keyof DetectorDensityOptions]-?: OptionRow<Exclude<DetectorDensityOptions[K], undefined>> });
@@ -119,7 +140,10 @@ export const DENSITY_OPTION_ROWS = Object.freeze({
 /** The runtime rows. */
 export const RUNTIME_OPTION_ROWS = Object.freeze({
   inferenceBatchSize: {
-    group: 'runtime', help: 'images per forward pass when embedding (default 16)', default: 16,
-    check: integer(1, OPTION_LIMITS.batchSize), flag: integerFlag('inference-batch-size'),
+    group: 'runtime',
+    help: 'images per forward pass when embedding (default 16)',
+    default: 16,
+    check: integer(1, OPTION_LIMITS.batchSize),
+    flag: integerFlag('inference-batch-size'),
   },
 } satisfies { readonly [K in keyof DetectorRuntimeOptions]-?: OptionRow<number> });

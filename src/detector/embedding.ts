@@ -31,16 +31,26 @@ export function patchLayout(encoder: Encoder, height: number, width: number, pat
   if (r.featureSize && r.featureSize(patchSize, patchSize)[0] < 1) {
     let least = patchSize + 1;
     while (least < 4096 && r.featureSize(least, least)[0] < 1) least++;
-    throw optionError('CutPasteDetector', 'patchSize', patchSize, `at least ${least} px, the smallest input of the encoder ${encoder.name}`);
+    throw optionError(
+      'CutPasteDetector',
+      'patchSize',
+      patchSize,
+      `at least ${least} px, the smallest input of the encoder ${encoder.name}`,
+    );
   }
   const dense =
-    r.receptiveField === patchSize &&
-    r.config?.padding === 'valid' &&
-    typeof r.totalStride === 'number' &&
-    stride % r.totalStride === 0;
+    r.receptiveField === patchSize && r.config?.padding === 'valid' && typeof r.totalStride === 'number' && stride % r.totalStride === 0;
   return {
-    rows, cols, patchHeight: patchSize, patchWidth: patchSize, strideY: stride, strideX: stride, height, width,
-    dense, subsample: dense ? stride / r.totalStride : 1,
+    rows,
+    cols,
+    patchHeight: patchSize,
+    patchWidth: patchSize,
+    strideY: stride,
+    strideX: stride,
+    height,
+    width,
+    dense,
+    subsample: dense ? stride / r.totalStride : 1,
   };
 }
 

@@ -13,7 +13,11 @@ type Run = (images: ImagesInput, maps: boolean) => Promise<{ scores: Float32Arra
  * masks' resolution. Pixel metrics need every image (and mask) at one size; images of other sizes are
  * resized to the first image's size for those two metrics.
  */
-export async function evaluateDetector(testSet: TestSet | AsyncIterable<TestSet>, run: Run, detector = 'CutPasteDetector'): Promise<Evaluation> {
+export async function evaluateDetector(
+  testSet: TestSet | AsyncIterable<TestSet>,
+  run: Run,
+  detector = 'CutPasteDetector',
+): Promise<Evaluation> {
   const fn = `${detector}.evaluate`;
   const batches: AsyncIterable<TestSet> | TestSet[] = isAsyncIterable(testSet) ? testSet : [testSet];
   const scores: number[] = [];
@@ -24,7 +28,8 @@ export async function evaluateDetector(testSet: TestSet | AsyncIterable<TestSet>
   let withMasks: boolean | undefined;
   let seconds = 0;
   for await (const batch of batches) {
-    if (typeof batch !== 'object' || batch === null) throw new TypeError(`${fn}: testSet must be { images, labels, masks? }, got ${String(batch)}`);
+    if (typeof batch !== 'object' || batch === null)
+      throw new TypeError(`${fn}: testSet must be { images, labels, masks? }, got ${String(batch)}`);
     const count = countImages(batch.images, fn);
     if (!batch.labels || batch.labels.length !== count) {
       throw new RangeError(`${fn}: labels must have one entry per image (${count}), got ${batch.labels?.length}`);
@@ -49,7 +54,9 @@ export async function evaluateDetector(testSet: TestSet | AsyncIterable<TestSet>
       const map = result.maps![i]!;
       const mask = batch.masks![i];
       if (mask && mask.length !== map.height * map.width) {
-        throw new RangeError(`${fn}: masks[${i}] has length ${mask.length}, expected the image's height × width = ${map.height * map.width}`);
+        throw new RangeError(
+          `${fn}: masks[${i}] has length ${mask.length}, expected the image's height × width = ${map.height * map.width}`,
+        );
       }
       size ??= [map.height, map.width];
       const binary = new Uint8Array(map.height * map.width);
@@ -62,10 +69,14 @@ export async function evaluateDetector(testSet: TestSet | AsyncIterable<TestSet>
   if (scores.length === 0) throw new RangeError(`${fn}: the test set is empty`);
   const defective = labels.reduce((n, l) => n + l, 0);
   if (defective === 0 || defective === labels.length) {
-    throw new RangeError(`${fn}: labels must contain both normal (0) and defective (1) images for AUROC, got only ${defective === 0 ? 0 : 1} (${labels.length} images)`);
+    throw new RangeError(
+      `${fn}: labels must contain both normal (0) and defective (1) images for AUROC, got only ${defective === 0 ? 0 : 1} (${labels.length} images)`,
+    );
   }
   if (withMasks && !masks.some((m) => m.includes(1))) {
-    throw new RangeError(`${fn}: masks must mark at least one defect pixel (value > 0) for pixel AUROC and AUPRO, got none in ${masks.length} masks`);
+    throw new RangeError(
+      `${fn}: masks must mark at least one defect pixel (value > 0) for pixel AUROC and AUPRO, got none in ${masks.length} masks`,
+    );
   }
   const imageScores = Float32Array.from(scores);
   const evaluation: Evaluation = {

@@ -1,9 +1,22 @@
 // Public surface of src/detector: the AnomalyDetector API and CutPasteDetector.
 export { CutPasteDetector } from './CutPasteDetector';
 export { FeatureDensityDetector, type FeatureDensityFitReport, type FeaturePlan } from './featureDensity/FeatureDensityDetector';
-export { FEATURE_DENSITY_OPTION_SCHEMA, resolveFeatureDensityOptions, type FeatureDensityOptions, type ResolvedFeatureDensityOptions } from './featureDensity/options';
+export {
+  FEATURE_DENSITY_OPTION_SCHEMA,
+  resolveFeatureDensityOptions,
+  type FeatureDensityOptions,
+  type ResolvedFeatureDensityOptions,
+} from './featureDensity/options';
 export { DetectorCore, type FitContext, type FittedModel, type FittedResult, type ModelInputSpec } from './DetectorCore';
-export { createDetector, detectorFor, detectorKinds, loadDetector, registerDetector, type DetectorEntry, type DetectorLoadOptions } from './registry';
+export {
+  createDetector,
+  detectorFor,
+  detectorKinds,
+  loadDetector,
+  registerDetector,
+  type DetectorEntry,
+  type DetectorLoadOptions,
+} from './registry';
 export type { Featurizer } from './featurizer';
 export { CUTPASTE_OPTION_SCHEMA } from './cutPasteOptionTable';
 export type { CutPasteModel } from './CutPasteDetector';

@@ -36,12 +36,16 @@ export function countImages(input: ImagesInput, where: string): number {
   if (input instanceof tf.Tensor) {
     checkNotDisposed(input, where, 'images');
     if (input.rank !== 4) {
-      throw new TypeError(`${where}: images must be a tf.Tensor4D [count, height, width, channels] or an array of images, got a tensor of rank ${input.rank}`);
+      throw new TypeError(
+        `${where}: images must be a tf.Tensor4D [count, height, width, channels] or an array of images, got a tensor of rank ${input.rank}`,
+      );
     }
     return input.shape[0];
   }
   if (!Array.isArray(input)) {
-    throw new TypeError(`${where}: images must be a tf.Tensor4D or an array of images (tf.Tensor3D or { data, width, height, channels }), got ${describe(input)}`);
+    throw new TypeError(
+      `${where}: images must be a tf.Tensor4D or an array of images (tf.Tensor3D or { data, width, height, channels }), got ${describe(input)}`,
+    );
   }
   return input.length;
 }
@@ -76,7 +80,7 @@ export async function toModelInput(
   const parts: tf.Tensor4D[] = [];
   try {
     for (let i = 0; i < count; i++) {
-      const image = (input)[i]!;
+      const image = input[i]!;
       const index = indexOffset + i;
       const tensor = image instanceof tf.Tensor ? await checkTensor3D(image, where, index) : fromRaw(image, where, index);
       sizes.push([tensor.shape[0], tensor.shape[1]]);
@@ -118,20 +122,29 @@ function fromRaw(image: RawImage, where: string, index: number): tf.Tensor3D {
   if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray || data instanceof Float32Array)) {
     throw new TypeError(`${where}: ${name}.data must be a Uint8Array, Uint8ClampedArray or Float32Array, got ${describe(data)}`);
   }
-  for (const [key, value] of [['width', width], ['height', height]] as const) {
+  for (const [key, value] of [
+    ['width', width],
+    ['height', height],
+  ] as const) {
     if (!Number.isInteger(value) || value < 1) {
       throw new RangeError(`${where}: ${name}.${key} must be an integer ≥ 1, got ${String(value)}`);
     }
   }
   const channels = image.channels ?? data.length / (width * height);
   if (image.channels === undefined && !Number.isInteger(channels)) {
-    throw new RangeError(`${where}: ${name}.data has length ${data.length}, which is not height × width × channels for ${height}×${width} with 1, 3 or 4 channels`);
+    throw new RangeError(
+      `${where}: ${name}.data has length ${data.length}, which is not height × width × channels for ${height}×${width} with 1, 3 or 4 channels`,
+    );
   }
   if (channels !== 1 && channels !== 3 && channels !== 4) {
-    throw new RangeError(`${where}: ${name} has ${channels} channels (data.length ${data.length} for ${width}×${height}); allowed: 1, 3 or 4`);
+    throw new RangeError(
+      `${where}: ${name} has ${channels} channels (data.length ${data.length} for ${width}×${height}); allowed: 1, 3 or 4`,
+    );
   }
   if (data.length !== width * height * channels) {
-    throw new RangeError(`${where}: ${name}.data has length ${data.length}, expected height × width × channels = ${height * width * channels}`);
+    throw new RangeError(
+      `${where}: ${name}.data has length ${data.length}, expected height × width × channels = ${height * width * channels}`,
+    );
   }
   if (data instanceof Float32Array) {
     for (let i = 0; i < data.length; i++) {
@@ -141,23 +154,27 @@ function fromRaw(image: RawImage, where: string, index: number): tf.Tensor3D {
     }
   }
   return tf.tidy(() => {
-    const t = data instanceof Float32Array
-      ? tf.tensor3d(data, [height, width, channels], 'float32')
-      : tf.tensor3d(Int32Array.from(data), [height, width, channels], 'int32');
+    const t =
+      data instanceof Float32Array
+        ? tf.tensor3d(data, [height, width, channels], 'float32')
+        : tf.tensor3d(Int32Array.from(data), [height, width, channels], 'int32');
     return channels === 4 ? (tf.slice(t, [0, 0, 0], [height, width, 3]) as tf.Tensor3D) : t;
   });
 }
 
 /** A disposed tensor keeps its shape but not its data: refused by name before anything reads it. */
 function checkNotDisposed(t: tf.Tensor, where: string, name: string): void {
-  if (t.isDisposed) throw new StateError(`${where}: ${name} is a disposed tensor; pass images that are not disposed before the call returns`);
+  if (t.isDisposed)
+    throw new StateError(`${where}: ${name} is a disposed tensor; pass images that are not disposed before the call returns`);
 }
 
 /** A height or width of 0 (the batch size is checked by the callers, as "images is empty"). */
 function checkNotEmpty(t: tf.Tensor, where: string, name: string): void {
   const [height, width] = t.shape.slice(-3, -1) as [number, number];
   if (height === 0 || width === 0) {
-    throw new RangeError(`${where}: ${name} has ${height === 0 ? 'height' : 'width'} 0 (shape [${t.shape.join(', ')}]); height and width must be ≥ 1`);
+    throw new RangeError(
+      `${where}: ${name} has ${height === 0 ? 'height' : 'width'} 0 (shape [${t.shape.join(', ')}]); height and width must be ≥ 1`,
+    );
   }
 }
 
@@ -208,6 +225,6 @@ function resizeTo(batch: tf.Tensor4D, size: readonly [number, number], channels:
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === 'object') return (value).constructor?.name ?? 'an object';
+  if (typeof value === 'object') return value.constructor?.name ?? 'an object';
   return capText(`${typeof value} ${typeof value === 'string' ? value : describeValue(value)}`);
 }

@@ -56,7 +56,11 @@ function withHeads(encoder: Encoder, o: ResolvedCutPasteOptions, seed: string): 
  * Rebuilds networks from saved configs. A pretrained encoder's model is not saved with the
  * detector: pass it as `encoderModel` (the same network the detector was created with).
  */
-export function rebuildNetworks(config: NetworksConfig, o: ResolvedCutPasteOptions, encoderModel?: tfl.LayersModel | GraphModelLike): Networks {
+export function rebuildNetworks(
+  config: NetworksConfig,
+  o: ResolvedCutPasteOptions,
+  encoderModel?: tfl.LayersModel | GraphModelLike,
+): Networks {
   const e = config.encoder as { kind?: string };
   let encoder: Encoder;
   if (e?.kind === 'pretrained') {

@@ -123,10 +123,26 @@ export function resolveCutPasteOptions(options: CutPasteOptions = {}): ResolvedC
 
 /** The presets, by mode: every option's value there, as `resolveCutPasteOptions({ preset, mode })` fills it. */
 export const DETECTOR_PRESETS: Readonly<Record<DetectorPreset, Readonly<Record<'image' | 'patch', PresetValues>>>> = Object.freeze(
-  Object.fromEntries((['fast', 'paper'] as const).map((preset) => [preset, Object.freeze(Object.fromEntries((['image', 'patch'] as const).map((mode) => {
-    const { preset: _, fineTuneLearningRate, scoreSigma, headOnlySteps, freezeBatchNorm, ...values } = resolveCutPasteOptions({ preset, mode });
-    return [mode, Object.freeze(values)];
-  })))])) as Record<DetectorPreset, Record<'image' | 'patch', PresetValues>>,
+  Object.fromEntries(
+    (['fast', 'paper'] as const).map((preset) => [
+      preset,
+      Object.freeze(
+        Object.fromEntries(
+          (['image', 'patch'] as const).map((mode) => {
+            const {
+              preset: _,
+              fineTuneLearningRate,
+              scoreSigma,
+              headOnlySteps,
+              freezeBatchNorm,
+              ...values
+            } = resolveCutPasteOptions({ preset, mode });
+            return [mode, Object.freeze(values)];
+          }),
+        ),
+      ),
+    ]),
+  ) as Record<DetectorPreset, Record<'image' | 'patch', PresetValues>>,
 );
 
 /**

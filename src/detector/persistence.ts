@@ -10,7 +10,15 @@ import { disposeNetworks, networksConfig, rebuildNetworks, type Networks, type N
 import { resolveCutPasteOptions, type CutPasteOptions, type ResolvedCutPasteOptions } from './options';
 import type { Threshold } from './thresholds';
 import type { FitReport } from './types';
-import { decodeArtifactWeights, densityWeights, loadHandlerFor, readArtifacts, readDensity, saveHandlerFor, writeArtifacts } from './artifacts';
+import {
+  decodeArtifactWeights,
+  densityWeights,
+  loadHandlerFor,
+  readArtifacts,
+  readDensity,
+  saveHandlerFor,
+  writeArtifacts,
+} from './artifacts';
 
 export { DETECTOR_FORMAT, DETECTOR_FORMAT_VERSION, type DetectorDocument } from './detectorDocument';
 
@@ -109,6 +117,7 @@ export async function loadDetectorState(source: string | tf.io.IOHandler, option
 function checkHeads(saved: NetworksConfig, rebuilt: NetworksConfig): void {
   for (const part of ['head', 'classifier'] as const) {
     const [was, is] = [JSON.stringify(saved[part]) ?? 'nothing', JSON.stringify(rebuilt[part])];
-    if (was !== is) throw new FormatError(`CutPasteDetector.load: networks.${part} is ${capText(was)} but the saved options and encoder give ${is}`);
+    if (was !== is)
+      throw new FormatError(`CutPasteDetector.load: networks.${part} is ${capText(was)} but the saved options and encoder give ${is}`);
   }
 }

@@ -68,7 +68,12 @@ export function detectorFor(kind: string): DetectorEntry | undefined {
  */
 export async function createDetector(kind: string, options: Record<string, unknown> = {}): Promise<AnomalyDetector> {
   const entry = registry.get(kind);
-  if (!entry) throw new RangeError(`createDetector: kind must be one of ${detectorKinds().map((k) => `'${k}'`).join(', ')}, got ${describeValue(kind)}`);
+  if (!entry)
+    throw new RangeError(
+      `createDetector: kind must be one of ${detectorKinds()
+        .map((k) => `'${k}'`)
+        .join(', ')}, got ${describeValue(kind)}`,
+    );
   return entry.create(options);
 }
 
@@ -86,7 +91,9 @@ export async function loadDetector(source: string | tf.io.IOHandler, options: De
   const kind = document?.detector ?? 'cutpaste';
   const entry = typeof kind === 'string' ? registry.get(kind) : undefined;
   if (!entry) {
-    throw new FormatError(`loadDetector: the save is of detector kind ${describeValue(kind)}, which is not registered (registered: ${detectorKinds().join(', ')})`);
+    throw new FormatError(
+      `loadDetector: the save is of detector kind ${describeValue(kind)}, which is not registered (registered: ${detectorKinds().join(', ')})`,
+    );
   }
   return entry.load({ load: async () => artifacts }, options);
 }

@@ -96,7 +96,14 @@ export function outOfFoldScores(state: ScoringState, features: Float32Array, cou
     const kept: number[] = [];
     for (let i = 0; i < count; i++) (i % folds === f ? held : kept).push(i);
     const pick = (indices: number[]) => pickRows(features, indices, stride);
-    const density = fitDensity(state.density.kind, pick(kept), kept.length, locations, dimension, densityFitOptions(state.settings, `${state.settings.seed}/fold${f}`));
+    const density = fitDensity(
+      state.density.kind,
+      pick(kept),
+      kept.length,
+      locations,
+      dimension,
+      densityFitOptions(state.settings, `${state.settings.seed}/fold${f}`),
+    );
     const scores = scoresFromFeatures(state, pick(held), held.length, density);
     held.forEach((i, j) => (out[i] = scores[j]!));
   }

@@ -31,7 +31,8 @@ export async function fitScoringStage(
   const count = images.shape[0];
   const features = await featurizer.embed(images, (done) => progress({ stage: 'embed', done, total: count }));
   const { density, alignment, choice } = await fitDetectorDensity(featurizer, images, features, settings, (done, total) =>
-    progress({ stage: 'density', done, total }));
+    progress({ stage: 'density', done, total }),
+  );
   const state: ScoringState = { featurizer, density, settings, ...(encoder ? { encoder } : {}) };
   return {
     state,

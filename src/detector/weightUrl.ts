@@ -9,8 +9,12 @@ const FORBIDDEN = /[?#\\\0]/;
 
 /** True when `text` has a scheme, a leading `/`, a forbidden character, or an empty, `.` or `..` segment. */
 function mayLeave(text: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:/i.test(text) || text.startsWith('/') || FORBIDDEN.test(text) ||
-    text.split('/').some((segment) => segment === '' || segment === '.' || segment === '..');
+  return (
+    /^[a-z][a-z0-9+.-]*:/i.test(text) ||
+    text.startsWith('/') ||
+    FORBIDDEN.test(text) ||
+    text.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')
+  );
 }
 
 /** True for an `http(s)://` URL string. */

@@ -35,7 +35,11 @@ export function colormapTable(name: ColormapName): Uint8Array {
 export function resolveColormap(value: unknown, fn: string, name: string): ColormapName {
   if (value === undefined) return 'jet';
   if (typeof value === 'string' && Object.hasOwn(COLORMAP_TABLES, value)) return value as ColormapName;
-  throw new RangeError(`${fn}: ${name} must be one of ${Object.keys(COLORMAP_TABLES).map((k) => `'${k}'`).join(', ')}, got ${describeValue(value)}`);
+  throw new RangeError(
+    `${fn}: ${name} must be one of ${Object.keys(COLORMAP_TABLES)
+      .map((k) => `'${k}'`)
+      .join(', ')}, got ${describeValue(value)}`,
+  );
 }
 
 /** Validates values (finite) and a range, returning `[low, high]` (default: the values' extrema). */
@@ -49,8 +53,15 @@ export function resolveRange(values: ArrayLike<number>, range: unknown, fn: stri
     if (v > high) high = v;
   }
   if (range === undefined) return values.length > 0 ? [low, high] : [0, 1];
-  if (!Array.isArray(range) || range.length !== 2 || !range.every((v) => typeof v === 'number' && Number.isFinite(v)) || !(range[0] < range[1])) {
-    throw new RangeError(`${fn}: ${name} must be [low, high] with finite low < high, got ${Array.isArray(range) ? `[${range.join(', ')}]` : describeValue(range)}`);
+  if (
+    !Array.isArray(range) ||
+    range.length !== 2 ||
+    !range.every((v) => typeof v === 'number' && Number.isFinite(v)) ||
+    !(range[0] < range[1])
+  ) {
+    throw new RangeError(
+      `${fn}: ${name} must be [low, high] with finite low < high, got ${Array.isArray(range) ? `[${range.join(', ')}]` : describeValue(range)}`,
+    );
   }
   return [range[0] as number, range[1] as number];
 }

@@ -63,21 +63,31 @@ export function renderHeatmap(image: RawImage, map: ScoreGrid, options: HeatmapO
   const { width, height } = image ?? {};
   const data = image?.data;
   if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray || data instanceof Float32Array)) {
-    throw new TypeError(`${fn}: image.data must be a Uint8Array, Uint8ClampedArray or Float32Array, got ${data === undefined ? 'undefined' : Object.prototype.toString.call(data)}`);
+    throw new TypeError(
+      `${fn}: image.data must be a Uint8Array, Uint8ClampedArray or Float32Array, got ${data === undefined ? 'undefined' : Object.prototype.toString.call(data)}`,
+    );
   }
-  for (const [name, value] of [['image.width', width], ['image.height', height], ['map.width', map?.width], ['map.height', map?.height]] as const) {
-    if (!Number.isInteger(value) || (value) < 1) throw new RangeError(`${fn}: ${name} must be an integer ≥ 1, got ${String(value)}`);
+  for (const [name, value] of [
+    ['image.width', width],
+    ['image.height', height],
+    ['map.width', map?.width],
+    ['map.height', map?.height],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1) throw new RangeError(`${fn}: ${name} must be an integer ≥ 1, got ${String(value)}`);
   }
   const pixels = width * height;
   const channels = image.channels ?? data.length / pixels;
   if ((channels !== 1 && channels !== 3 && channels !== 4) || data.length !== pixels * channels) {
-    throw new RangeError(`${fn}: image.data has length ${data.length}, expected height × width × channels (${height} × ${width} × 1, 3 or 4)`);
+    throw new RangeError(
+      `${fn}: image.data has length ${data.length}, expected height × width × channels (${height} × ${width} × 1, 3 or 4)`,
+    );
   }
   if (map.data === null || typeof map.data !== 'object' || map.data.length !== map.height * map.width) {
     throw new RangeError(`${fn}: map.data must have length map.height × map.width = ${map.height * map.width}, got ${map.data?.length}`);
   }
   const alpha = options.alpha ?? 0.5;
-  if (typeof alpha !== 'number' || !(alpha >= 0 && alpha <= 1)) throw new RangeError(`${fn}: options.alpha must be in [0, 1], got ${String(alpha)}`);
+  if (typeof alpha !== 'number' || !(alpha >= 0 && alpha <= 1))
+    throw new RangeError(`${fn}: options.alpha must be in [0, 1], got ${String(alpha)}`);
   const colormap = resolveColormap(options.colormap, fn, 'options.colormap');
   const contour = options.contourColor ?? [255, 255, 255];
   if (!Array.isArray(contour) || contour.length !== 3 || !contour.every((v) => Number.isInteger(v) && v >= 0 && v <= 255)) {
@@ -85,7 +95,9 @@ export function renderHeatmap(image: RawImage, map: ScoreGrid, options: HeatmapO
   }
   const mask = options.mask;
   if (mask !== undefined && (mask === null || typeof mask !== 'object' || mask.length !== pixels)) {
-    throw new RangeError(`${fn}: options.mask must have length image.height × image.width = ${pixels}, got ${mask === null ? 'null' : (mask).length}`);
+    throw new RangeError(
+      `${fn}: options.mask must have length image.height × image.width = ${pixels}, got ${mask === null ? 'null' : mask.length}`,
+    );
   }
 
   const scores = map.height === height && map.width === width ? map.data : resizeBilinear(map.data, map.height, map.width, height, width);

@@ -61,7 +61,12 @@ function paddedInput(x: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): tf.Tenso
     out = tf.slice(out, [0, 0, 0, 0], [batch, Math.min(height, height + bottom), Math.min(width, width + right), channels]);
   }
   if (top > 0 || left > 0 || bottom > 0 || right > 0) {
-    out = tf.pad(out, [[0, 0], [top, Math.max(0, bottom)], [left, Math.max(0, right)], [0, 0]]);
+    out = tf.pad(out, [
+      [0, 0],
+      [top, Math.max(0, bottom)],
+      [left, Math.max(0, right)],
+      [0, 0],
+    ]);
   }
   return out;
 }
@@ -70,14 +75,7 @@ function viaConv(x: tf.Tensor4D, dy: tf.Tensor4D, info: tf.backend_util.Conv2DIn
   const xp = paddedInput(x, info);
   const xt = tf.transpose(xp, [3, 1, 2, 0]); // [ci, rows, cols, batch]
   const dyf = tf.transpose(dy, [1, 2, 0, 3]); // [oh, ow, batch, co]
-  const out = tf.conv2d(
-    xt,
-    dyf,
-    [info.dilationHeight, info.dilationWidth],
-    'valid',
-    'NHWC',
-    [info.strideHeight, info.strideWidth],
-  ); // [ci, kh, kw, co]
+  const out = tf.conv2d(xt, dyf, [info.dilationHeight, info.dilationWidth], 'valid', 'NHWC', [info.strideHeight, info.strideWidth]); // [ci, kh, kw, co]
   return tf.transpose(out, [1, 2, 0, 3]);
 }
 

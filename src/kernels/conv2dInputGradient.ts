@@ -79,7 +79,12 @@ function padOrCrop(t: tf.Tensor4D, top: number, bottom: number, left: number, ri
     out = tf.slice(out, [0, t0, l0, 0], [b, h - t0 - Math.max(0, -bottom), w - l0 - Math.max(0, -right), c]);
   }
   if (top > 0 || bottom > 0 || left > 0 || right > 0) {
-    out = tf.pad(out, [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]]);
+    out = tf.pad(out, [
+      [0, 0],
+      [Math.max(0, top), Math.max(0, bottom)],
+      [Math.max(0, left), Math.max(0, right)],
+      [0, 0],
+    ]);
   }
   return out;
 }
@@ -89,7 +94,14 @@ function viaConv(dy: tf.Tensor4D, filter: tf.Tensor4D, info: tf.backend_util.Con
   let dyz = dy;
   if (sh > 1 || sw > 1) {
     const grid = tf.reshape(dy, [batchSize, outHeight, 1, outWidth, 1, outChannels]);
-    const spread = tf.pad(grid, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
+    const spread = tf.pad(grid, [
+      [0, 0],
+      [0, 0],
+      [0, sh - 1],
+      [0, 0],
+      [0, sw - 1],
+      [0, 0],
+    ]);
     dyz = tf.reshape(spread, [batchSize, outHeight * sh, outWidth * sw, outChannels]);
   }
   // Output row i reads dyz rows i − padTop … i − padTop + (kh − 1)·dh; rows H + top onwards are unused.

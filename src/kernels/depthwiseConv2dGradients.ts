@@ -14,11 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
  * const info = tf.backend_util.computeConv2DInfo(x.shape, [3, 3, 8, 1], 1, 1, 'same', undefined, true);
  * const dW = depthwiseConv2dFilterGradient(x, dy, info);
  */
-export function depthwiseConv2dFilterGradient(
-  x: tf.Tensor4D,
-  dy: tf.Tensor4D,
-  info: tf.backend_util.Conv2DInfo,
-): tf.Tensor4D {
+export function depthwiseConv2dFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): tf.Tensor4D {
   return tf.tidy(() => {
     const { filterHeight: kh, filterWidth: kw, outHeight, outWidth, strideHeight: sh, strideWidth: sw } = info;
     const [batch, height, width, channels] = x.shape;
@@ -29,15 +25,26 @@ export function depthwiseConv2dFilterGradient(
     const bottom = rows - height - top;
     const right = cols - width - left;
     let xp: tf.Tensor4D = x;
-    if (bottom < 0 || right < 0) xp = tf.slice(xp, [0, 0, 0, 0], [batch, height + Math.min(0, bottom), width + Math.min(0, right), channels]);
-    xp = tf.pad(xp, [[0, 0], [top, Math.max(0, bottom)], [left, Math.max(0, right)], [0, 0]]);
+    if (bottom < 0 || right < 0)
+      xp = tf.slice(xp, [0, 0, 0, 0], [batch, height + Math.min(0, bottom), width + Math.min(0, right), channels]);
+    xp = tf.pad(xp, [
+      [0, 0],
+      [top, Math.max(0, bottom)],
+      [left, Math.max(0, right)],
+      [0, 0],
+    ]);
     const dy5 = tf.reshape(dy, [batch, outHeight, outWidth, channels, multiplier]);
     const taps: tf.Tensor[] = [];
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
         const r0 = i * info.dilationHeight;
         const c0 = j * info.dilationWidth;
-        const tap = tf.stridedSlice(xp, [0, r0, c0, 0], [batch, r0 + (outHeight - 1) * sh + 1, c0 + (outWidth - 1) * sw + 1, channels], [1, sh, sw, 1]);
+        const tap = tf.stridedSlice(
+          xp,
+          [0, r0, c0, 0],
+          [batch, r0 + (outHeight - 1) * sh + 1, c0 + (outWidth - 1) * sw + 1, channels],
+          [1, sh, sw, 1],
+        );
         taps.push(tf.sum(tf.mul(tf.expandDims(tap, 4), dy5), [0, 1, 2])); // [channels, multiplier]
       }
     }
@@ -57,18 +64,21 @@ export function depthwiseConv2dFilterGradient(
  * @example
  * const dx = depthwiseConv2dInputGradient(dy, filter, info);
  */
-export function depthwiseConv2dInputGradient(
-  dy: tf.Tensor4D,
-  filter: tf.Tensor4D,
-  info: tf.backend_util.Conv2DInfo,
-): tf.Tensor4D {
+export function depthwiseConv2dInputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): tf.Tensor4D {
   return tf.tidy(() => {
     const { batchSize, outHeight, outWidth, outChannels, strideHeight: sh, strideWidth: sw } = info;
     const [kh, kw, channels, multiplier] = filter.shape;
     let dyz: tf.Tensor4D = dy;
     if (sh > 1 || sw > 1) {
       const grid = tf.reshape(dy, [batchSize, outHeight, 1, outWidth, 1, outChannels]);
-      const spread = tf.pad(grid, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
+      const spread = tf.pad(grid, [
+        [0, 0],
+        [0, 0],
+        [0, sh - 1],
+        [0, 0],
+        [0, sw - 1],
+        [0, 0],
+      ]);
       dyz = tf.reshape(spread, [batchSize, outHeight * sh, outWidth * sw, outChannels]);
     }
     const top = (kh - 1) * info.dilationHeight - info.padInfo.top;
@@ -81,7 +91,12 @@ export function depthwiseConv2dInputGradient(
       const l0 = Math.max(0, -left);
       dyz = tf.slice(dyz, [0, t0, l0, 0], [batchSize, h - t0 - Math.max(0, -bottom), w - l0 - Math.max(0, -right), c]);
     }
-    const framed = tf.pad(dyz, [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]]);
+    const framed = tf.pad(dyz, [
+      [0, 0],
+      [Math.max(0, top), Math.max(0, bottom)],
+      [Math.max(0, left), Math.max(0, right)],
+      [0, 0],
+    ]);
     // One filter per dy channel c·multiplier + m, rotated 180°.
     const rotated: tf.Tensor4D = tf.reshape(tf.reverse(filter, [0, 1]), [kh, kw, channels * multiplier, 1]);
     const spread = tf.depthwiseConv2d(framed, rotated, 1, 'valid', 'NHWC', [info.dilationHeight, info.dilationWidth]);

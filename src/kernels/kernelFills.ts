@@ -23,11 +23,27 @@ export interface KernelFill {
  * have their own, which are never replaced.
  */
 export const KERNEL_FILLS: readonly KernelFill[] = Object.freeze([
-  { kernelName: 'Conv2DBackpropFilter', kernelFunc: conv2DBackpropFilterKernel, neededBy: 'the gradient of conv2d w.r.t. its filter (training any CNN)' },
-  { kernelName: 'DepthwiseConv2dNativeBackpropFilter', kernelFunc: depthwiseConv2dNativeBackpropFilterKernel, neededBy: 'fine-tuning depthwise / separable convolutions (MobileNet-style encoders)' },
-  { kernelName: 'DepthwiseConv2dNativeBackpropInput', kernelFunc: depthwiseConv2dNativeBackpropInputKernel, neededBy: 'back-propagating through depthwise / separable convolutions' },
+  {
+    kernelName: 'Conv2DBackpropFilter',
+    kernelFunc: conv2DBackpropFilterKernel,
+    neededBy: 'the gradient of conv2d w.r.t. its filter (training any CNN)',
+  },
+  {
+    kernelName: 'DepthwiseConv2dNativeBackpropFilter',
+    kernelFunc: depthwiseConv2dNativeBackpropFilterKernel,
+    neededBy: 'fine-tuning depthwise / separable convolutions (MobileNet-style encoders)',
+  },
+  {
+    kernelName: 'DepthwiseConv2dNativeBackpropInput',
+    kernelFunc: depthwiseConv2dNativeBackpropInputKernel,
+    neededBy: 'back-propagating through depthwise / separable convolutions',
+  },
   { kernelName: 'Einsum', kernelFunc: einsumKernel, neededBy: 'tf.einsum and tf.image.rgbToGrayscale (colour jitter)' },
-  { kernelName: 'UnsortedSegmentSum', kernelFunc: unsortedSegmentSumKernel, neededBy: 'tf.unsortedSegmentSum and the gradient of tf.gather' },
+  {
+    kernelName: 'UnsortedSegmentSum',
+    kernelFunc: unsortedSegmentSumKernel,
+    neededBy: 'tf.unsortedSegmentSum and the gradient of tf.gather',
+  },
 ]);
 
 /**

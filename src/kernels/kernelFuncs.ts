@@ -62,9 +62,7 @@ export const depthwiseConv2dNativeBackpropFilterKernel: tf.KernelFunc = ({ input
   return tf.tidy(() => {
     const x = tensorOf<tf.Rank.R4>(inputs.x, 'x');
     const dy = tensorOf<tf.Rank.R4>(inputs.dy, 'dy');
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape, a.filterShape, a.strides, a.dilations, a.pad, a.dimRoundingMode, true,
-    );
+    const info = tf.backend_util.computeConv2DInfo(x.shape, a.filterShape, a.strides, a.dilations, a.pad, a.dimRoundingMode, true);
     return depthwiseConv2dFilterGradient(x, dy, info);
   });
 };
@@ -75,9 +73,7 @@ export const depthwiseConv2dNativeBackpropInputKernel: tf.KernelFunc = ({ inputs
   return tf.tidy(() => {
     const dy = tensorOf<tf.Rank.R4>(inputs.dy, 'dy');
     const filter = tensorOf<tf.Rank.R4>(inputs.filter, 'filter');
-    const info = tf.backend_util.computeConv2DInfo(
-      a.inputShape, filter.shape, a.strides, a.dilations, a.pad, a.dimRoundingMode, true,
-    );
+    const info = tf.backend_util.computeConv2DInfo(a.inputShape, filter.shape, a.strides, a.dilations, a.pad, a.dimRoundingMode, true);
     return depthwiseConv2dInputGradient(dy, filter, info);
   });
 };

@@ -20,9 +20,7 @@ export function segmentSum(x: tf.Tensor, segmentIds: tf.Tensor, numSegments: num
   }
   const idRank = segmentIds.rank;
   if (x.rank < idRank || segmentIds.shape.some((d, i) => d !== x.shape[i])) {
-    throw new RangeError(
-      `segmentSum: segmentIds' shape [${segmentIds.shape.join(', ')}] must prefix x's shape [${x.shape.join(', ')}]`,
-    );
+    throw new RangeError(`segmentSum: segmentIds' shape [${segmentIds.shape.join(', ')}] must prefix x's shape [${x.shape.join(', ')}]`);
   }
   return tf.tidy(() => {
     const n = segmentIds.size;

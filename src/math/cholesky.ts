@@ -62,9 +62,7 @@ function checkSymmetric(fn: string, a: Float64Array, d: number): void {
       const lower = a[i * d + j]!;
       const upper = a[j * d + i]!;
       if (Math.abs(lower - upper) > tolerance) {
-        throw new RangeError(
-          `${fn}: matrix must be symmetric, got matrix[${i}][${j}] = ${lower} but matrix[${j}][${i}] = ${upper}`,
-        );
+        throw new RangeError(`${fn}: matrix must be symmetric, got matrix[${i}][${j}] = ${lower} but matrix[${j}][${i}] = ${upper}`);
       }
     }
   }
@@ -82,7 +80,10 @@ export function choleskyUnchecked(a: Float64Array, d: number, fn = 'cholesky', h
       const l1 = l0 + d;
       const l2 = l1 + d;
       const l3 = l2 + d;
-      let s0 = a[li + j]!, s1 = a[li + j + 1]!, s2 = a[li + j + 2]!, s3 = a[li + j + 3]!;
+      let s0 = a[li + j]!,
+        s1 = a[li + j + 1]!,
+        s2 = a[li + j + 2]!,
+        s3 = a[li + j + 3]!;
       for (let k = 0; k < j; k++) {
         const x = l[li + k]!;
         s0 -= x * l[l0 + k]!;

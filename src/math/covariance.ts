@@ -132,24 +132,68 @@ function accumulateLowerGram(t: Float64Array, stride: number, kb: number, padded
       const b1 = b0 + stride;
       const b2 = b1 + stride;
       const b3 = b2 + stride;
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-      let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+      let s00 = 0,
+        s01 = 0,
+        s02 = 0,
+        s03 = 0,
+        s10 = 0,
+        s11 = 0,
+        s12 = 0,
+        s13 = 0;
+      let s20 = 0,
+        s21 = 0,
+        s22 = 0,
+        s23 = 0,
+        s30 = 0,
+        s31 = 0,
+        s32 = 0,
+        s33 = 0;
       for (let k = 0; k < kb; k++) {
-        const x0 = t[a0 + k]!, x1 = t[a1 + k]!, x2 = t[a2 + k]!, x3 = t[a3 + k]!;
-        const y0 = t[b0 + k]!, y1 = t[b1 + k]!, y2 = t[b2 + k]!, y3 = t[b3 + k]!;
-        s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
-        s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
-        s20 += x2 * y0; s21 += x2 * y1; s22 += x2 * y2; s23 += x2 * y3;
-        s30 += x3 * y0; s31 += x3 * y1; s32 += x3 * y2; s33 += x3 * y3;
+        const x0 = t[a0 + k]!,
+          x1 = t[a1 + k]!,
+          x2 = t[a2 + k]!,
+          x3 = t[a3 + k]!;
+        const y0 = t[b0 + k]!,
+          y1 = t[b1 + k]!,
+          y2 = t[b2 + k]!,
+          y3 = t[b3 + k]!;
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s02 += x0 * y2;
+        s03 += x0 * y3;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+        s12 += x1 * y2;
+        s13 += x1 * y3;
+        s20 += x2 * y0;
+        s21 += x2 * y1;
+        s22 += x2 * y2;
+        s23 += x2 * y3;
+        s30 += x3 * y0;
+        s31 += x3 * y1;
+        s32 += x3 * y2;
+        s33 += x3 * y3;
       }
       let c = i * padded + j;
-      acc[c]! += s00; acc[c + 1]! += s01; acc[c + 2]! += s02; acc[c + 3]! += s03;
+      acc[c]! += s00;
+      acc[c + 1]! += s01;
+      acc[c + 2]! += s02;
+      acc[c + 3]! += s03;
       c += padded;
-      acc[c]! += s10; acc[c + 1]! += s11; acc[c + 2]! += s12; acc[c + 3]! += s13;
+      acc[c]! += s10;
+      acc[c + 1]! += s11;
+      acc[c + 2]! += s12;
+      acc[c + 3]! += s13;
       c += padded;
-      acc[c]! += s20; acc[c + 1]! += s21; acc[c + 2]! += s22; acc[c + 3]! += s23;
+      acc[c]! += s20;
+      acc[c + 1]! += s21;
+      acc[c + 2]! += s22;
+      acc[c + 3]! += s23;
       c += padded;
-      acc[c]! += s30; acc[c + 1]! += s31; acc[c + 2]! += s32; acc[c + 3]! += s33;
+      acc[c]! += s30;
+      acc[c + 1]! += s31;
+      acc[c + 2]! += s32;
+      acc[c + 3]! += s33;
     }
   }
 }
@@ -170,11 +214,7 @@ export interface CovarianceEstimate {
  * const { mean, covariance } = empiricalCovarianceMatrix(new Float64Array([0, 0, 2, 2]), 2, 2);
  * // mean [1, 1], covariance [1, 1, 1, 1]
  */
-export function empiricalCovarianceMatrix(
-  data: Float32Array | Float64Array,
-  rows: number,
-  cols: number,
-): CovarianceEstimate {
+export function empiricalCovarianceMatrix(data: Float32Array | Float64Array, rows: number, cols: number): CovarianceEstimate {
   const fn = 'empiricalCovarianceMatrix';
   checkPositiveInteger(fn, 'rows', rows);
   checkPositiveInteger(fn, 'cols', cols);

@@ -1,11 +1,4 @@
-import {
-  checkArrayLike,
-  checkFiniteArray,
-  checkLength,
-  checkNonNegativeInteger,
-  checkPositiveInteger,
-  checkSigma,
-} from './validate';
+import { checkArrayLike, checkFiniteArray, checkLength, checkNonNegativeInteger, checkPositiveInteger, checkSigma } from './validate';
 
 /** Kernel half-width in standard deviations, as scipy.ndimage's default `truncate=4.0`. */
 export const GAUSSIAN_TRUNCATE = 4;

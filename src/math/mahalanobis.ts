@@ -41,42 +41,87 @@ export function squaredMahalanobisUnchecked(
         for (let k = 0, yk = r; k < d; k++, yk += ROWS) y[yk] = data[src + k]! - mean[k]!;
       }
     }
-    let q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+    let q0 = 0,
+      q1 = 0,
+      q2 = 0,
+      q3 = 0;
     let i = 0;
     for (; i + 1 < d; i += 2) {
       const la = i * d;
       const lb = la + d;
       const yi = i * ROWS;
-      let a0 = y[yi]!, a1 = y[yi + 1]!, a2 = y[yi + 2]!, a3 = y[yi + 3]!;
-      let b0 = y[yi + 4]!, b1 = y[yi + 5]!, b2 = y[yi + 6]!, b3 = y[yi + 7]!;
+      let a0 = y[yi]!,
+        a1 = y[yi + 1]!,
+        a2 = y[yi + 2]!,
+        a3 = y[yi + 3]!;
+      let b0 = y[yi + 4]!,
+        b1 = y[yi + 5]!,
+        b2 = y[yi + 6]!,
+        b3 = y[yi + 7]!;
       for (let k = 0, yk = 0; k < i; k++, yk += ROWS) {
         const l = lower[la + k]!;
         const m = lower[lb + k]!;
-        const y0 = y[yk]!, y1 = y[yk + 1]!, y2 = y[yk + 2]!, y3 = y[yk + 3]!;
-        a0 -= l * y0; a1 -= l * y1; a2 -= l * y2; a3 -= l * y3;
-        b0 -= m * y0; b1 -= m * y1; b2 -= m * y2; b3 -= m * y3;
+        const y0 = y[yk]!,
+          y1 = y[yk + 1]!,
+          y2 = y[yk + 2]!,
+          y3 = y[yk + 3]!;
+        a0 -= l * y0;
+        a1 -= l * y1;
+        a2 -= l * y2;
+        a3 -= l * y3;
+        b0 -= m * y0;
+        b1 -= m * y1;
+        b2 -= m * y2;
+        b3 -= m * y3;
       }
       const da = lower[la + i]!;
-      a0 /= da; a1 /= da; a2 /= da; a3 /= da;
+      a0 /= da;
+      a1 /= da;
+      a2 /= da;
+      a3 /= da;
       const m = lower[lb + i]!;
       const db = lower[lb + i + 1]!;
-      b0 = (b0 - m * a0) / db; b1 = (b1 - m * a1) / db; b2 = (b2 - m * a2) / db; b3 = (b3 - m * a3) / db;
-      y[yi] = a0; y[yi + 1] = a1; y[yi + 2] = a2; y[yi + 3] = a3;
-      y[yi + 4] = b0; y[yi + 5] = b1; y[yi + 6] = b2; y[yi + 7] = b3;
-      q0 += a0 * a0 + b0 * b0; q1 += a1 * a1 + b1 * b1; q2 += a2 * a2 + b2 * b2; q3 += a3 * a3 + b3 * b3;
+      b0 = (b0 - m * a0) / db;
+      b1 = (b1 - m * a1) / db;
+      b2 = (b2 - m * a2) / db;
+      b3 = (b3 - m * a3) / db;
+      y[yi] = a0;
+      y[yi + 1] = a1;
+      y[yi + 2] = a2;
+      y[yi + 3] = a3;
+      y[yi + 4] = b0;
+      y[yi + 5] = b1;
+      y[yi + 6] = b2;
+      y[yi + 7] = b3;
+      q0 += a0 * a0 + b0 * b0;
+      q1 += a1 * a1 + b1 * b1;
+      q2 += a2 * a2 + b2 * b2;
+      q3 += a3 * a3 + b3 * b3;
     }
     if (i < d) {
       // Odd dimension: the last row of L alone.
       const li = i * d;
       const yi = i * ROWS;
-      let s0 = y[yi]!, s1 = y[yi + 1]!, s2 = y[yi + 2]!, s3 = y[yi + 3]!;
+      let s0 = y[yi]!,
+        s1 = y[yi + 1]!,
+        s2 = y[yi + 2]!,
+        s3 = y[yi + 3]!;
       for (let k = 0, yk = 0; k < i; k++, yk += ROWS) {
         const l = lower[li + k]!;
-        s0 -= l * y[yk]!; s1 -= l * y[yk + 1]!; s2 -= l * y[yk + 2]!; s3 -= l * y[yk + 3]!;
+        s0 -= l * y[yk]!;
+        s1 -= l * y[yk + 1]!;
+        s2 -= l * y[yk + 2]!;
+        s3 -= l * y[yk + 3]!;
       }
       const dl = lower[li + i]!;
-      s0 /= dl; s1 /= dl; s2 /= dl; s3 /= dl;
-      q0 += s0 * s0; q1 += s1 * s1; q2 += s2 * s2; q3 += s3 * s3;
+      s0 /= dl;
+      s1 /= dl;
+      s2 /= dl;
+      s3 /= dl;
+      q0 += s0 * s0;
+      q1 += s1 * s1;
+      q2 += s2 * s2;
+      q3 += s3 * s3;
     }
     out[r0] = q0;
     if (rb > 1) out[r0 + 1] = q1;

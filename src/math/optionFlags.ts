@@ -7,7 +7,11 @@ import type { ValueFlag } from './optionSchema';
 
 /** `name N`: an integer (text that is not a safe integer becomes NaN). */
 export function integerFlag(name: string, metavar = 'N'): ValueFlag {
-  return { name, metavar, parse: (text) => (/^[+-]?\d+$/.test(text.trim()) && Number.isSafeInteger(Number(text)) ? Number(text) : Number.NaN) };
+  return {
+    name,
+    metavar,
+    parse: (text) => (/^[+-]?\d+$/.test(text.trim()) && Number.isSafeInteger(Number(text)) ? Number(text) : Number.NaN),
+  };
 }
 
 /** `name X`: a decimal number (`0.03`, `.5`, `3e-5`; anything else becomes NaN). */
@@ -22,7 +26,8 @@ export function choiceFlag(name: string, metavar: string, values: readonly strin
     name,
     metavar,
     parse: (text) => {
-      if (!values.includes(text)) throw new OptionError(`option --${name} must be ${allowed}, got '${text}'`, { option: name, allowed, value: text });
+      if (!values.includes(text))
+        throw new OptionError(`option --${name} must be ${allowed}, got '${text}'`, { option: name, allowed, value: text });
       return text;
     },
   };

@@ -107,7 +107,11 @@ export function frozenCopy<T>(value: T): T {
  * @example
  * resolveOptions(CUTPASTE_OPTION_SCHEMA, { steps: 300 }, 'CutPasteDetector'); // { preset: 'fast', …, steps: 300, … }
  */
-export function resolveOptions<S extends OptionSchema, Out = { readonly [K in keyof S]: unknown }>(schema: S, input: unknown, where: string): Out {
+export function resolveOptions<S extends OptionSchema, Out = { readonly [K in keyof S]: unknown }>(
+  schema: S,
+  input: unknown,
+  where: string,
+): Out {
   const given = input === undefined ? {} : input;
   if (typeof given !== 'object' || given === null) throw optionError(where, 'options', given, 'an object');
   const keys = Object.keys(schema);
@@ -134,7 +138,11 @@ export function resolveOptions<S extends OptionSchema, Out = { readonly [K in ke
  * @example
  * optionsFor(CUTPASTE_OPTION_SCHEMA, detector.options, 'train'); // { variant: '3way', steps: 1000, level: 'patch', … }
  */
-export function optionsFor(schema: OptionSchema, resolved: Readonly<Record<string, unknown>>, destination: string): Record<string, unknown> {
+export function optionsFor(
+  schema: OptionSchema,
+  resolved: Readonly<Record<string, unknown>>,
+  destination: string,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, row] of Object.entries(schema)) {
     const to = row.to?.[destination];

@@ -15,7 +15,9 @@ export function createRng(seed: number | string): Rng {
     throw new RangeError(`createRng: seed must be a finite number or a string, got ${seed}`);
   }
   if (typeof seed !== 'number' && typeof seed !== 'string') {
-    throw new TypeError(`createRng: seed must be a finite number or a string, got ${typeof seed === 'object' && seed !== null ? 'an object' : String(seed)}`);
+    throw new TypeError(
+      `createRng: seed must be a finite number or a string, got ${typeof seed === 'object' && seed !== null ? 'an object' : String(seed)}`,
+    );
   }
   return seedrandom.alea(String(seed));
 }

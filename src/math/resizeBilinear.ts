@@ -12,13 +12,7 @@ import { checkArrayLike, checkFiniteArray, checkLength, checkPositiveInteger } f
  * @example
  * const full = resizeBilinear(patchScores, 57, 57, 256, 256);
  */
-export function resizeBilinear(
-  map: ArrayLike<number>,
-  height: number,
-  width: number,
-  outHeight: number,
-  outWidth: number,
-): Float32Array {
+export function resizeBilinear(map: ArrayLike<number>, height: number, width: number, outHeight: number, outWidth: number): Float32Array {
   const fn = 'resizeBilinear';
   checkPositiveInteger(fn, 'height', height);
   checkPositiveInteger(fn, 'width', width);
@@ -41,8 +35,7 @@ export function resizeBilinear(
       const c1 = xs.i1[ox]!;
       const wx1 = xs.w1[ox]!;
       const wx0 = 1 - wx1;
-      out[o + ox] =
-        wy0 * (wx0 * map[r0 + c0]! + wx1 * map[r0 + c1]!) + wy1 * (wx0 * map[r1 + c0]! + wx1 * map[r1 + c1]!);
+      out[o + ox] = wy0 * (wx0 * map[r0 + c0]! + wx1 * map[r0 + c1]!) + wy1 * (wx0 * map[r1 + c0]! + wx1 * map[r1 + c1]!);
     }
   }
   return out;

@@ -17,13 +17,7 @@ export interface FlatMatrix {
  * @example
  * rowsToMatrix('fit', 'rows', [[1, 2], [3, 4]]); // { data: Float64Array [1, 2, 3, 4], rows: 2, cols: 2 }
  */
-export function rowsToMatrix(
-  fn: string,
-  arg: string,
-  rows: readonly ArrayLike<number>[],
-  minRows = 1,
-  expectedCols?: number,
-): FlatMatrix {
+export function rowsToMatrix(fn: string, arg: string, rows: readonly ArrayLike<number>[], minRows = 1, expectedCols?: number): FlatMatrix {
   const shape = checkRows(fn, arg, rows, minRows, expectedCols);
   const data = new Float64Array(shape.rows * shape.cols);
   for (let r = 0; r < shape.rows; r++) {

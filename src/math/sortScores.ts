@@ -86,8 +86,7 @@ export function sortedByClass(fn: string, scores: ArrayLike<number>, labels: Arr
   let p = 0;
   for (let i = 0; i < binary.length; i++) p += binary[i]!;
   const n = binary.length - p;
-  const make = (length: number): ScoreArray =>
-    scores instanceof Float32Array ? new Float32Array(length) : new Float64Array(length);
+  const make = (length: number): ScoreArray => (scores instanceof Float32Array ? new Float32Array(length) : new Float64Array(length));
   const positives = make(p);
   const negatives = make(n);
   for (let i = 0, ip = 0, ineg = 0; i < binary.length; i++) {

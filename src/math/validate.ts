@@ -145,9 +145,7 @@ export function checkRows(fn: string, arg: string, rows: unknown, minRows: numbe
   }
   const n = rows.length;
   if (n < minRows) {
-    throw new RangeError(
-      `${fn}: ${arg} must contain at least ${minRows} row${minRows === 1 ? '' : 's'}, got ${n}`,
-    );
+    throw new RangeError(`${fn}: ${arg} must contain at least ${minRows} row${minRows === 1 ? '' : 's'}, got ${n}`);
   }
   let cols = expectedCols ?? -1;
   for (let r = 0; r < n; r++) {
@@ -202,13 +200,7 @@ function checkFiniteRow(fn: string, arg: string, row: ArrayLike<number>, r: numb
  * Throws unless `data` is a Float32Array/Float64Array of exactly `rows × cols` finite numbers (row-major);
  * a non-finite entry is reported by row and column.
  */
-export function checkMatrix(
-  fn: string,
-  arg: string,
-  data: unknown,
-  rows: number,
-  cols: number,
-): Float32Array | Float64Array {
+export function checkMatrix(fn: string, arg: string, data: unknown, rows: number, cols: number): Float32Array | Float64Array {
   if (!(data instanceof Float32Array) && !(data instanceof Float64Array)) {
     throw new TypeError(`${fn}: ${arg} must be a Float32Array or a Float64Array, got ${describeValue(data)}`);
   }
@@ -235,9 +227,7 @@ export function readBinaryLabels(fn: string, arg: string, labels: unknown, expec
     throw new TypeError(`${fn}: ${arg} must be an array or a typed array of 0/1 or booleans, got ${describeValue(labels)}`);
   }
   if (labels.length !== expectedLength) {
-    throw new RangeError(
-      `${fn}: ${arg} must have the same length as scores (${expectedLength}), got length ${labels.length}`,
-    );
+    throw new RangeError(`${fn}: ${arg} must have the same length as scores (${expectedLength}), got length ${labels.length}`);
   }
   const out = new Uint8Array(expectedLength);
   let positives = 0;

@@ -109,36 +109,79 @@ function gramKernel(): { type: Code; code: Code } {
     block(
       loop(
         // for I < panels
-        get(I), get(PANELS), ltU, [0x45], brIf(1), // i32.eqz → exit outer block when I ≥ panels
-        i32(0), set(J),
+        get(I),
+        get(PANELS),
+        ltU,
+        [0x45],
+        brIf(1), // i32.eqz → exit outer block when I ≥ panels
+        i32(0),
+        set(J),
         loop(
           ...[0, 1, 2, 3].flatMap((c) => [zero, set(SA + c), zero, set(SB + c)]),
           // X = t + I·panelBytes; Y = t + J·panelBytes; END = X + kb·32
-          get(T), get(I), get(PANEL_BYTES), mul, add, set(X),
-          get(T), get(J), get(PANEL_BYTES), mul, add, set(Y),
-          get(X), get(KB), i32(32), mul, add, set(END),
+          get(T),
+          get(I),
+          get(PANEL_BYTES),
+          mul,
+          add,
+          set(X),
+          get(T),
+          get(J),
+          get(PANEL_BYTES),
+          mul,
+          add,
+          set(Y),
+          get(X),
+          get(KB),
+          i32(32),
+          mul,
+          add,
+          set(END),
           block(
-            get(X), get(END), ltU, [0x45], brIf(0),
+            get(X),
+            get(END),
+            ltU,
+            [0x45],
+            brIf(0),
             loop(
-              get(X), load(0), set(XA),
-              get(X), load(16), set(XB),
+              get(X),
+              load(0),
+              set(XA),
+              get(X),
+              load(16),
+              set(XB),
               ...inner,
               inc(X, i32(32)),
               inc(Y, i32(32)),
-              get(X), get(END), ltU, brIf(0),
+              get(X),
+              get(END),
+              ltU,
+              brIf(0),
             ),
           ),
           ...flush,
           inc(J, i32(1)),
           // continue while J ≤ I
-          get(J), get(I), i32(1), add, ltU, brIf(0),
+          get(J),
+          get(I),
+          i32(1),
+          add,
+          ltU,
+          brIf(0),
         ),
         inc(I, i32(1)),
         [0x0c, 0], // br to the outer loop
       ),
     ),
   );
-  return func([I32, I32, I32, I32, I32, I32], [[6, I32], [11, V128]], body);
+  return func(
+    [I32, I32, I32, I32, I32, I32],
+    [
+      [6, I32],
+      [11, V128],
+    ],
+    body,
+  );
 }
 
 // ---- trsm(l, dp, y, out): 8 rows × 2 rows of L per step ----------------------------------------------
@@ -173,23 +216,51 @@ function trsmKernel(): { type: Code; code: Code } {
     block(
       loop(
         // LA = l + i·rowBytes; LB = LA + rowBytes; YI = y + i·64; YK = y
-        get(L), get(I), get(ROW_BYTES), mul, add, set(LA),
-        get(LA), get(ROW_BYTES), add, set(LB),
-        get(Yp), get(I), i32(64), mul, add, set(YI),
-        get(Yp), set(YK),
+        get(L),
+        get(I),
+        get(ROW_BYTES),
+        mul,
+        add,
+        set(LA),
+        get(LA),
+        get(ROW_BYTES),
+        add,
+        set(LB),
+        get(Yp),
+        get(I),
+        i32(64),
+        mul,
+        add,
+        set(YI),
+        get(Yp),
+        set(YK),
         ...[0, 1, 2, 3].flatMap((r) => [get(YI), load(16 * r), set(A + r), get(YI), load(64 + 16 * r), set(B + r)]),
         block(
-          get(YK), get(YI), ltU, [0x45], brIf(0),
+          get(YK),
+          get(YI),
+          ltU,
+          [0x45],
+          brIf(0),
           loop(...kStep, inc(LA, i32(8)), inc(LB, i32(8)), inc(YK, i32(64)), get(YK), get(YI), ltU, brIf(0)),
         ),
         ...solve,
         inc(I, i32(2)),
-        get(I), get(DP), ltU, brIf(0),
+        get(I),
+        get(DP),
+        ltU,
+        brIf(0),
       ),
     ),
   );
   for (let r = 0; r < 4; r++) body.push(get(OUT), get(Q + r), store(16 * r));
-  return func([I32, I32, I32, I32], [[6, I32], [15, V128]], body);
+  return func(
+    [I32, I32, I32, I32],
+    [
+      [6, I32],
+      [15, V128],
+    ],
+    body,
+  );
 }
 
 function section(id: number, payload: Code): Code {
@@ -205,7 +276,14 @@ export function buildKernelModule(): Uint8Array<ArrayBuffer> {
   const gram = gramKernel();
   const trsm = trsmKernel();
   const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, [2, ...gram.type, ...trsm.type]),
     ...section(3, [2, 0, 1]),
     ...section(5, [1, 0x00, 1]), // one memory, min 1 page, grown on demand

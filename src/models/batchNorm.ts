@@ -47,9 +47,7 @@ export class BatchNorm {
   train<T extends tf.Tensor>(x: T): T {
     const count = x.size / this.channels;
     if (count < 2) {
-      throw new RangeError(
-        `BatchNorm: training needs more than 1 value per channel, got input shape [${x.shape.join(', ')}]`,
-      );
+      throw new RangeError(`BatchNorm: training needs more than 1 value per channel, got input shape [${x.shape.join(', ')}]`);
     }
     return batchNormTraining(x, this.gamma, this.beta, this.settings.epsilon, (mean, variance) => {
       this.recorded.push({ mean: tf.keep(mean), variance: tf.keep(variance), count });

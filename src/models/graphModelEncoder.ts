@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AdapterBase, fixedSize, resolvePreprocess, type GraphModelLike, type PretrainedEncoderConfig, type PretrainedEncoderOptions } from './pretrainedBase';
+import {
+  AdapterBase,
+  fixedSize,
+  resolvePreprocess,
+  type GraphModelLike,
+  type PretrainedEncoderConfig,
+  type PretrainedEncoderOptions,
+} from './pretrainedBase';
 
 /** `pretrainedEncoder` for a GraphModel: `execute(image, featureNode)`; frozen (its weights are constants). */
 export class GraphEncoder extends AdapterBase {
@@ -34,7 +41,9 @@ export class GraphEncoder extends AdapterBase {
     const shape = tf.tidy(() => this.execute(tf.zeros([1, ph, pw, channels]) as tf.Tensor4D).shape);
     const kind = options.featureKind ?? (shape.length === 4 ? 'map' : shape.length === 2 ? 'vector' : undefined);
     if (kind === undefined || (kind === 'map' && shape.length !== 4) || (kind === 'vector' && shape.length !== 2)) {
-      throw new TypeError(`pretrainedEncoder: node "${this.featureNode}" has shape [${shape.join(', ')}]; expected [batch, h, w, c] or [batch, c]`);
+      throw new TypeError(
+        `pretrainedEncoder: node "${this.featureNode}" has shape [${shape.join(', ')}]; expected [batch, h, w, c] or [batch, c]`,
+      );
     }
     this.featureKind = kind;
     this.featureDim = shape[shape.length - 1]!;

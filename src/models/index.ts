@@ -13,12 +13,7 @@ export {
 export { RESNET_PRESETS, resnetPreset, type ResNetPresetName } from './resnetPresets';
 export { PATCH_ENCODER_SIZES, patchEncoderConfig } from './patchEncoder';
 export type { BatchNormSettings } from './batchNorm';
-export {
-  projectionHead,
-  type HeadOptions,
-  type ProjectionHead,
-  type ProjectionHeadConfig,
-} from './projectionHead';
+export { projectionHead, type HeadOptions, type ProjectionHead, type ProjectionHeadConfig } from './projectionHead';
 export { linearClassifier, type LinearClassifierConfig } from './linearClassifier';
 export {
   pretrainedEncoder,

@@ -26,7 +26,8 @@ export class LayersEncoder extends AdapterBase {
     const inShape = model.inputs[0]!.shape;
     let output: tfl.SymbolicTensor;
     if (options.featureNode === undefined) {
-      if (model.outputs.length !== 1) throw new TypeError('pretrainedEncoder: options.featureNode is required for a model with several outputs');
+      if (model.outputs.length !== 1)
+        throw new TypeError('pretrainedEncoder: options.featureNode is required for a model with several outputs');
       output = model.outputs[0]!;
     } else {
       let layer: tfl.layers.Layer;
@@ -34,7 +35,9 @@ export class LayersEncoder extends AdapterBase {
         layer = model.getLayer(options.featureNode);
       } catch {
         const names = model.layers.map((l) => l.name);
-        throw new TypeError(`pretrainedEncoder: options.featureNode "${options.featureNode}" is not a layer of the model; layers: ${names.join(', ')}`);
+        throw new TypeError(
+          `pretrainedEncoder: options.featureNode "${options.featureNode}" is not a layer of the model; layers: ${names.join(', ')}`,
+        );
       }
       const out = layer.getOutputAt(0);
       if (Array.isArray(out)) throw new TypeError(`pretrainedEncoder: layer "${options.featureNode}" has several outputs`);
@@ -44,7 +47,9 @@ export class LayersEncoder extends AdapterBase {
     const rank = output.shape.length;
     const kind = options.featureKind ?? (rank === 4 ? 'map' : rank === 2 ? 'vector' : undefined);
     if (kind === undefined || (kind === 'map' && rank !== 4) || (kind === 'vector' && rank !== 2)) {
-      throw new TypeError(`pretrainedEncoder: the feature node's output has shape [${output.shape.join(', ')}]; expected [batch, h, w, c] or [batch, c]`);
+      throw new TypeError(
+        `pretrainedEncoder: the feature node's output has shape [${output.shape.join(', ')}]; expected [batch, h, w, c] or [batch, c]`,
+      );
     }
     this.featureKind = kind;
     this.featureDim = output.shape[rank - 1]!;

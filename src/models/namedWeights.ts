@@ -17,11 +17,7 @@ export function snapshotWeights(variables: Readonly<Record<string, tf.Tensor>>):
  * The caller keeps ownership of `weights`.
  * @param owner who loads, for messages (e.g. `resnet18.setWeights`).
  */
-export function assignWeights(
-  owner: string,
-  variables: Readonly<Record<string, tf.Variable>>,
-  weights: tf.NamedTensorMap,
-): void {
+export function assignWeights(owner: string, variables: Readonly<Record<string, tf.Variable>>, weights: tf.NamedTensorMap): void {
   if (weights === null || typeof weights !== 'object') {
     throw new TypeError(`${owner}: weights must be a map of names to tensors, got ${String(weights)}`);
   }
@@ -36,9 +32,7 @@ export function assignWeights(
       throw new TypeError(`${owner}: weight "${name}" must be float32, got ${w.dtype}`);
     }
     if (!tf.util.arraysEqual(w.shape, v.shape)) {
-      throw new RangeError(
-        `${owner}: weight "${name}" has shape [${w.shape.join(', ')}], expected [${v.shape.join(', ')}]`,
-      );
+      throw new RangeError(`${owner}: weight "${name}" has shape [${w.shape.join(', ')}], expected [${v.shape.join(', ')}]`);
     }
   }
   for (const [name, v] of Object.entries(variables)) v.assign(weights[name]!);

@@ -14,8 +14,7 @@ export interface GraphModelLike {
 
 /** Input preprocessing from the library's [0, 1] images to the model's expected range. */
 export type PretrainedPreprocess =
-  | { scale?: number | readonly number[]; offset?: number | readonly number[] }
-  | { mean: readonly number[]; std: readonly number[] };
+  { scale?: number | readonly number[]; offset?: number | readonly number[] } | { mean: readonly number[]; std: readonly number[] };
 
 /** Options of `pretrainedEncoder`. */
 export interface PretrainedEncoderOptions {
@@ -89,7 +88,9 @@ function perChannel(field: string, v: number | readonly number[] | undefined, ch
   if (v === undefined) return new Array<number>(channels).fill(fallback);
   const arr = typeof v === 'number' ? new Array<number>(channels).fill(v) : [...v];
   if (arr.length !== channels || !arr.every(Number.isFinite)) {
-    throw new RangeError(`pretrainedEncoder: options.preprocess.${field} must be a finite number or ${channels} finite numbers, got ${JSON.stringify(v)}`);
+    throw new RangeError(
+      `pretrainedEncoder: options.preprocess.${field} must be a finite number or ${channels} finite numbers, got ${JSON.stringify(v)}`,
+    );
   }
   return arr;
 }
@@ -100,7 +101,8 @@ export function resolvePreprocess(p: PretrainedPreprocess | undefined, channels:
   if ('mean' in p) {
     const mean = perChannel('mean', p.mean, channels, 0);
     const std = perChannel('std', p.std, channels, 1);
-    if (!std.every((s) => s > 0)) throw new RangeError(`pretrainedEncoder: options.preprocess.std must be positive, got ${JSON.stringify(p.std)}`);
+    if (!std.every((s) => s > 0))
+      throw new RangeError(`pretrainedEncoder: options.preprocess.std must be positive, got ${JSON.stringify(p.std)}`);
     return { scale: std.map((s) => 1 / s), offset: mean.map((m, i) => -m / std[i]!) };
   }
   return { scale: perChannel('scale', p.scale, channels, 1), offset: perChannel('offset', p.offset, channels, 0) };
@@ -155,7 +157,9 @@ export abstract class AdapterBase implements Encoder {
       const y = this.run(x, training);
       if (y.rank === 4 && this.featureKind === 'map') return y as tf.Tensor4D;
       if (y.rank === 2 && this.featureKind === 'vector') return tf.reshape(y, [y.shape[0], 1, 1, y.shape[1]!]) as tf.Tensor4D;
-      throw new TypeError(`${this.name}: the feature node gave shape [${y.shape.join(', ')}], expected a ${this.featureKind === 'map' ? 'rank-4 map' : 'rank-2 vector'}`);
+      throw new TypeError(
+        `${this.name}: the feature node gave shape [${y.shape.join(', ')}], expected a ${this.featureKind === 'map' ? 'rank-4 map' : 'rank-2 vector'}`,
+      );
     });
   }
 

@@ -4,17 +4,15 @@ import { LayersEncoder } from './layersModelEncoder';
 import type { GraphModelLike, PretrainedEncoderOptions } from './pretrainedBase';
 import type { Encoder } from './types';
 
-export type {
-  GraphModelLike,
-  PretrainedEncoderConfig,
-  PretrainedEncoderOptions,
-  PretrainedPreprocess,
-} from './pretrainedBase';
+export type { GraphModelLike, PretrainedEncoderConfig, PretrainedEncoderOptions, PretrainedPreprocess } from './pretrainedBase';
 
 function isLayersModel(m: unknown): m is tfl.LayersModel {
   return (
     m instanceof tfl.LayersModel ||
-    (typeof m === 'object' && m !== null && Array.isArray((m as tfl.LayersModel).layers) && typeof (m as tfl.LayersModel).getLayer === 'function')
+    (typeof m === 'object' &&
+      m !== null &&
+      Array.isArray((m as tfl.LayersModel).layers) &&
+      typeof (m as tfl.LayersModel).getLayer === 'function')
   );
 }
 

@@ -55,15 +55,18 @@ export function projectionHead(config: ProjectionHeadConfig, options: HeadOption
     throw new TypeError(`projectionHead: config must be an object, got ${String(config)}`);
   }
   const { inputDim } = config;
-  if (!isPositiveInt(inputDim)) throw new RangeError(`projectionHead: config.inputDim must be a positive integer, got ${JSON.stringify(inputDim)}`);
+  if (!isPositiveInt(inputDim))
+    throw new RangeError(`projectionHead: config.inputDim must be a positive integer, got ${JSON.stringify(inputDim)}`);
   const widths = config.widths ?? [512, 128];
   if (!Array.isArray(widths) || widths.length === 0 || !widths.every(isPositiveInt)) {
     throw new RangeError(`projectionHead: config.widths must be a non-empty array of positive integers, got ${JSON.stringify(widths)}`);
   }
   const momentum = config.batchNorm?.momentum ?? DEFAULT_BATCH_NORM.momentum;
   const epsilon = config.batchNorm?.epsilon ?? DEFAULT_BATCH_NORM.epsilon;
-  if (!(momentum > 0 && momentum <= 1)) throw new RangeError(`projectionHead: config.batchNorm.momentum must be in (0, 1], got ${momentum}`);
-  if (!(epsilon > 0 && Number.isFinite(epsilon))) throw new RangeError(`projectionHead: config.batchNorm.epsilon must be a positive number, got ${epsilon}`);
+  if (!(momentum > 0 && momentum <= 1))
+    throw new RangeError(`projectionHead: config.batchNorm.momentum must be in (0, 1], got ${momentum}`);
+  if (!(epsilon > 0 && Number.isFinite(epsilon)))
+    throw new RangeError(`projectionHead: config.batchNorm.epsilon must be a positive number, got ${epsilon}`);
   return new Mlp(inputDim, [...widths], { momentum, epsilon }, options);
 }
 

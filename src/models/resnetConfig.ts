@@ -111,8 +111,7 @@ export function resolveResNetConfig(config: ResNetConfig): ResolvedResNetConfig 
   const blocks = intArray('blocks', config.blocks);
   const stages = blocks.length;
   const widths = intArray('widths', config.widths, stages);
-  const strides =
-    config.strides === undefined ? blocks.map((_, i) => (i === 0 ? 1 : 2)) : intArray('strides', config.strides, stages);
+  const strides = config.strides === undefined ? blocks.map((_, i) => (i === 0 ? 1 : 2)) : intArray('strides', config.strides, stages);
 
   const stemIn = config.stem ?? {};
   const channels = stemIn.channels ?? widths[0]!;
@@ -140,8 +139,7 @@ export function resolveResNetConfig(config: ResNetConfig): ResolvedResNetConfig 
   };
   const meanOk = Array.isArray(norm.mean) && norm.mean.length === inputChannels && norm.mean.every(Number.isFinite);
   if (!meanOk) fail('normalization.mean', norm.mean, `an array of ${inputChannels} finite numbers (one per input channel)`);
-  const stdOk =
-    Array.isArray(norm.std) && norm.std.length === inputChannels && norm.std.every((s) => Number.isFinite(s) && s > 0);
+  const stdOk = Array.isArray(norm.std) && norm.std.length === inputChannels && norm.std.every((s) => Number.isFinite(s) && s > 0);
   if (!stdOk) fail('normalization.std', norm.std, `an array of ${inputChannels} positive numbers (one per input channel)`);
 
   const momentum = config.batchNorm?.momentum ?? DEFAULT_BATCH_NORM.momentum;

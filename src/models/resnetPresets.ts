@@ -69,10 +69,11 @@ export function resnetPreset(name: ResNetPresetName, overrides: Partial<ResNetCo
   const preset = (RESNET_PRESETS as Record<string, ResNetConfig>)[name];
   if (preset === undefined) {
     throw new RangeError(
-      `resnetPreset: name must be one of ${Object.keys(RESNET_PRESETS).map((n) => `'${n}'`).join(', ')}, got ${JSON.stringify(name)}`,
+      `resnetPreset: name must be one of ${Object.keys(RESNET_PRESETS)
+        .map((n) => `'${n}'`)
+        .join(', ')}, got ${JSON.stringify(name)}`,
     );
   }
   const merged: ResNetConfig = { ...preset, ...overrides, stem: { ...preset.stem, ...overrides.stem } };
   return JSON.parse(JSON.stringify(merged)) as ResNetConfig; // a mutable deep copy
-
 }

@@ -161,7 +161,8 @@ export function createImageDataset(spec: DatasetSpec): ImageDataset {
     train,
     test,
     imageSize: size ? Object.freeze<[number, number]>([size[0], size[1]]) : null,
-    loadTrain: () => mapLimit(train, CONCURRENCY, async (s) => convertChannels((await decodeImageFile(s.path, size, fn, maxPixels)).image, channels)),
+    loadTrain: () =>
+      mapLimit(train, CONCURRENCY, async (s) => convertChannels((await decodeImageFile(s.path, size, fn, maxPixels)).image, channels)),
     loadTest: () => loadBatch(test),
     testBatches: (options?: BatchOptions) => batches(test, batchSizeOf(options, 'testBatches')),
     trainBatches: (options?: BatchOptions) => batches(train, batchSizeOf(options, 'trainBatches')),

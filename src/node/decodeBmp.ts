@@ -71,7 +71,8 @@ export function readBmpHeader(bytes: Uint8Array, source: string): BmpHeader {
  * const { data, width, height, channels } = decodeBmp(await readFile('scan.bmp'), 'scan.bmp');
  */
 export function decodeBmp(bytes: Uint8Array, source = 'BMP data', options: { maxPixels?: number } = {}): DecodedBmp {
-  if (!(bytes instanceof Uint8Array)) throw new TypeError(`decodeBmp: bytes must be a Uint8Array (or a Buffer), got ${Object.prototype.toString.call(bytes)}`);
+  if (!(bytes instanceof Uint8Array))
+    throw new TypeError(`decodeBmp: bytes must be a Uint8Array (or a Buffer), got ${Object.prototype.toString.call(bytes)}`);
   const maxPixels = resolveMaxPixels(options?.maxPixels, 'decodeBmp', 'options.maxPixels');
   const fail = (what: string): never => {
     throw new DatasetError(`decodeBmp: ${source} ${what}`, source);
@@ -81,12 +82,14 @@ export function decodeBmp(bytes: Uint8Array, source = 'BMP data', options: { max
   if (width * height > maxPixels) throw new ImageTooLargeError('decodeBmp', source, width, height, maxPixels);
   if (width * height > 1 << 28) fail(`is too large (${width}×${height})`);
   if (![1, 4, 8, 16, 24, 32].includes(bpp)) fail(`has an unsupported bit depth ${bpp} (allowed: 1, 4, 8, 16, 24, 32)`);
-  if (compression in COMPRESSION_NAMES) fail(`uses ${COMPRESSION_NAMES[compression]} compression, which is not supported; re-save it uncompressed or as PNG`);
+  if (compression in COMPRESSION_NAMES)
+    fail(`uses ${COMPRESSION_NAMES[compression]} compression, which is not supported; re-save it uncompressed or as PNG`);
   if (compression !== BI_RGB && compression !== BI_BITFIELDS && compression !== BI_ALPHABITFIELDS) {
     fail(`has an unknown compression ${compression}`);
   }
   const stride = Math.floor((bpp * width + 31) / 32) * 4;
-  if (pixelOffset + stride * height > bytes.length) fail(`is truncated: pixel data needs ${pixelOffset + stride * height} bytes, the file has ${bytes.length}`);
+  if (pixelOffset + stride * height > bytes.length)
+    fail(`is truncated: pixel data needs ${pixelOffset + stride * height} bytes, the file has ${bytes.length}`);
   const rowStart = (y: number): number => pixelOffset + (topDown ? y : height - 1 - y) * stride;
 
   if (bpp <= 8) {

@@ -62,11 +62,14 @@ async function saveModel(dir: string, artifacts: tf.io.ModelArtifacts): Promise<
   }
   const existing = await lstat(dir).catch(() => null);
   if (existing && !existing.isDirectory()) {
-    throw new Error(`${fn}: ${dir} exists and is ${existing.isSymbolicLink() ? 'a symbolic link' : 'a file'}; the path must be a folder or not exist`);
+    throw new Error(
+      `${fn}: ${dir} exists and is ${existing.isSymbolicLink() ? 'a symbolic link' : 'a file'}; the path must be a folder or not exist`,
+    );
   }
   const state = existing ? await replaceableFolder(dir, fn) : 'absent';
 
-  const buffers = artifacts.weightData === undefined ? [] : Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData];
+  const buffers =
+    artifacts.weightData === undefined ? [] : Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData];
   const modelJson: tf.io.ModelJSON = {
     modelTopology: artifacts.modelTopology as tf.io.ModelJSON['modelTopology'], // undefined (weights only) is left out, as tfjs-node does
     weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
@@ -88,7 +91,10 @@ async function saveModel(dir: string, artifacts: tf.io.ModelArtifacts): Promise<
   let moved = false;
   try {
     await mkdir(temp);
-    await writeDurably(join(temp, WEIGHTS_FILE), buffers.map((b) => new Uint8Array(b)));
+    await writeDurably(
+      join(temp, WEIGHTS_FILE),
+      buffers.map((b) => new Uint8Array(b)),
+    );
     await writeDurably(join(temp, MODEL_JSON_FILE), [Buffer.from(JSON.stringify({ ...modelJson, [SAVED_BY_FIELD]: SAVED_BY }), 'utf8')]);
     if (state === 'empty') {
       await moveInto(temp, dir);
@@ -149,18 +155,33 @@ async function loadModel(path: string): Promise<tf.io.ModelArtifacts> {
     throw new Error(`${fn}: no model at ${path}: ${error.code === 'ENOENT' ? 'the path does not exist' : error.message}`, { cause: error });
   });
   const jsonPath = info.isDirectory() ? join(path, MODEL_JSON_FILE) : path;
-  const json = (await readModelJson(jsonPath, fn, (error) =>
-    new Error(`${fn}: no model at ${path}: ${error.code === 'ENOENT' ? `${jsonPath} does not exist` : error.message}`, { cause: error }),
+  const json = (await readModelJson(
+    jsonPath,
+    fn,
+    (error) =>
+      new Error(`${fn}: no model at ${path}: ${error.code === 'ENOENT' ? `${jsonPath} does not exist` : error.message}`, { cause: error }),
   )) as tf.io.ModelJSON;
   if (json === null || typeof json !== 'object' || Array.isArray(json) || (json.modelTopology == null && json.weightsManifest == null)) {
     throw new FormatError(`${fn}: ${jsonPath} is not a tfjs model.json: it needs modelTopology and/or weightsManifest`);
   }
   const manifest = json.weightsManifest ?? [];
-  const valid = Array.isArray(manifest) && manifest.every((g) =>
-    g !== null && typeof g === 'object' && Array.isArray(g.paths) && g.paths.every((p) => typeof p === 'string') &&
-    Array.isArray(g.weights) && g.weights.every((w) => w !== null && typeof w === 'object' && typeof w.name === 'string' && Array.isArray(w.shape) && typeof w.dtype === 'string'));
+  const valid =
+    Array.isArray(manifest) &&
+    manifest.every(
+      (g) =>
+        g !== null &&
+        typeof g === 'object' &&
+        Array.isArray(g.paths) &&
+        g.paths.every((p) => typeof p === 'string') &&
+        Array.isArray(g.weights) &&
+        g.weights.every(
+          (w) => w !== null && typeof w === 'object' && typeof w.name === 'string' && Array.isArray(w.shape) && typeof w.dtype === 'string',
+        ),
+    );
   if (!valid) {
-    throw new FormatError(`${fn}: ${jsonPath} has a malformed weightsManifest: expected [{ paths: string[], weights: [{ name, shape, dtype }] }]`);
+    throw new FormatError(
+      `${fn}: ${jsonPath} has a malformed weightsManifest: expected [{ paths: string[], weights: [{ name, shape, dtype }] }]`,
+    );
   }
   return tf.io.getModelArtifactsForJSON(json, async (groups) => {
     const { specs, data } = await readWeightFiles(dirname(jsonPath), groups, jsonPath, fn);

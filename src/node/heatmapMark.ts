@@ -60,8 +60,12 @@ export async function isMarkedHeatmap(path: string): Promise<boolean> {
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
     if (bytesRead < head.length || !head.subarray(0, 8).equals(SIGNATURE)) return false;
     const chunk = head.subarray(IHDR_END);
-    return chunk.readUInt32BE(0) === MARK_DATA.length && chunk.toString('latin1', 4, 8) === 'tEXt' &&
-      chunk.subarray(8, 8 + MARK_DATA.length).equals(MARK_DATA) && chunk.readUInt32BE(8 + MARK_DATA.length) === crc32(chunk.subarray(4, 8 + MARK_DATA.length));
+    return (
+      chunk.readUInt32BE(0) === MARK_DATA.length &&
+      chunk.toString('latin1', 4, 8) === 'tEXt' &&
+      chunk.subarray(8, 8 + MARK_DATA.length).equals(MARK_DATA) &&
+      chunk.readUInt32BE(8 + MARK_DATA.length) === crc32(chunk.subarray(4, 8 + MARK_DATA.length))
+    );
   } finally {
     await handle.close();
   }

@@ -13,7 +13,8 @@ export interface LoadedImage {
 
 /** A received value for an error message: primitives as `String` writes them, objects by their kind (not `[object Object]`'s guess). */
 function received(value: unknown): string {
-  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? `an array of length ${value.length}` : Object.prototype.toString.call(value);
+  if (typeof value === 'object' && value !== null)
+    return Array.isArray(value) ? `an array of length ${value.length}` : Object.prototype.toString.call(value);
   const primitive = value as string | number | boolean | bigint | symbol | undefined | null | (() => unknown);
   return typeof primitive === 'function' ? 'a function' : String(primitive);
 }
@@ -42,9 +43,12 @@ export const DEFAULT_MAX_PIXELS = 2 ** 25;
 /** Validates `maxPixels` (an integer ≥ 1); `undefined` means {@link DEFAULT_MAX_PIXELS}. */
 export function resolveMaxPixels(value: unknown, fn: string, name: string): number {
   if (value === undefined) return DEFAULT_MAX_PIXELS;
-  if (typeof value !== 'number') throw new TypeError(`${fn}: ${name} must be a number (an integer ≥ 1), got ${typeof value} ${received(value)}`);
+  if (typeof value !== 'number')
+    throw new TypeError(`${fn}: ${name} must be a number (an integer ≥ 1), got ${typeof value} ${received(value)}`);
   if (Number.isSafeInteger(value) && value >= 1) return value;
-  throw new RangeError(`${fn}: ${name} must be an integer in [1, ${Number.MAX_SAFE_INTEGER}] (pixels, width × height), got ${String(value)}`);
+  throw new RangeError(
+    `${fn}: ${name} must be an integer in [1, ${Number.MAX_SAFE_INTEGER}] (pixels, width × height), got ${String(value)}`,
+  );
 }
 
 /** Validates a channel count (1 or 3); `undefined` keeps each file's own (gray → 1, colour → 3). */

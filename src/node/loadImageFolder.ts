@@ -59,7 +59,10 @@ export async function loadImageFolder(dir: string, options: ImageFolderOptions =
   const goodDir = flat ? root : join(root, 'good');
   if (!flat && !top.folders.includes('good')) {
     const found = top.folders.length > 0 ? ` (found ${top.folders.join(', ')})` : '';
-    throw new DatasetError(`${fn}: ${goodDir} is missing: normal images for training go in good/, or directly in ${root} (a flat folder of normal images)${found}`, goodDir);
+    throw new DatasetError(
+      `${fn}: ${goodDir} is missing: normal images for training go in good/, or directly in ${root} (a flat folder of normal images)${found}`,
+      goodDir,
+    );
   }
   const good = await imagesIn(goodDir, fn);
   if (good.length === 0) throw new DatasetError(`${fn}: ${goodDir} holds no image files (PNG, JPEG, BMP, TIFF or WebP)`, goodDir);
@@ -77,5 +80,17 @@ export async function loadImageFolder(dir: string, options: ImageFolderOptions =
     defectTypes.push(type);
     for (const path of images) test.push({ path, split: 'test', defectType: type, label: 1, maskPath: null });
   }
-  return createImageDataset({ fn, dir: root, name: basename(root), hasMasks: false, defectTypes, train, test, size, channels, batchSize, maxPixels });
+  return createImageDataset({
+    fn,
+    dir: root,
+    name: basename(root),
+    hasMasks: false,
+    defectTypes,
+    train,
+    test,
+    size,
+    channels,
+    batchSize,
+    maxPixels,
+  });
 }

@@ -66,23 +66,36 @@ export async function loadMvtecCategory(dir: string, options: LoadImagesOptions 
       const inner = await readFolder(join(root, folder), fn, 'folder').catch(() => null);
       if (inner?.folders.includes('train')) categories.push(folder);
     }
-    const hint = categories.length > 0
-      ? `; it looks like a dataset root holding the categories ${categories.join(', ')}: pass one of them`
-      : `; ${LAYOUT}`;
+    const hint =
+      categories.length > 0
+        ? `; it looks like a dataset root holding the categories ${categories.join(', ')}: pass one of them`
+        : `; ${LAYOUT}`;
     throw new DatasetError(`${fn}: ${root} is not an MVTec AD category: it has no train/good folder${hint}`, root);
   }
 
   const trainDir = join(root, 'train');
   const trainEntries = await readFolder(trainDir, fn, 'folder');
   if (!trainEntries.folders.includes('good')) {
-    throw new DatasetError(`${fn}: ${join(trainDir, 'good')} is missing: training needs normal images in train/good (${LAYOUT})`, join(trainDir, 'good'));
+    throw new DatasetError(
+      `${fn}: ${join(trainDir, 'good')} is missing: training needs normal images in train/good (${LAYOUT})`,
+      join(trainDir, 'good'),
+    );
   }
   const strays = [...trainEntries.folders.filter((f) => f !== 'good'), ...trainEntries.images];
   if (strays.length > 0) {
-    throw new DatasetError(`${fn}: unexpected ${join(trainDir, strays[0]!)}: train/ may only hold good/ (training images are all normal)`, join(trainDir, strays[0]!));
+    throw new DatasetError(
+      `${fn}: unexpected ${join(trainDir, strays[0]!)}: train/ may only hold good/ (training images are all normal)`,
+      join(trainDir, strays[0]!),
+    );
   }
   const goodDir = join(trainDir, 'good');
-  const train = (await imagesIn(goodDir, fn)).map((path): ImageSample => ({ path, split: 'train', defectType: 'good', label: 0, maskPath: null }));
+  const train = (await imagesIn(goodDir, fn)).map((path): ImageSample => ({
+    path,
+    split: 'train',
+    defectType: 'good',
+    label: 0,
+    maskPath: null,
+  }));
   if (train.length === 0) throw new DatasetError(`${fn}: ${goodDir} holds no image files (PNG, JPEG, BMP, TIFF or WebP)`, goodDir);
 
   const test: ImageSample[] = [];
@@ -90,7 +103,9 @@ export async function loadMvtecCategory(dir: string, options: LoadImagesOptions 
   const hasMasks = top.folders.includes('ground_truth');
   const testDir = join(root, 'test');
   const gtDir = join(root, 'ground_truth');
-  const testEntries = top.folders.includes('test') ? await readFolder(testDir, fn, 'folder') : { folders: [], images: [], others: [], skipped: [] };
+  const testEntries = top.folders.includes('test')
+    ? await readFolder(testDir, fn, 'folder')
+    : { folders: [], images: [], others: [], skipped: [] };
   if (testEntries.images.length > 0) {
     const stray = join(testDir, testEntries.images[0]!);
     throw new DatasetError(`${fn}: unexpected image ${stray}: test images belong in test/good or test/<defect type>`, stray);
@@ -102,7 +117,10 @@ export async function loadMvtecCategory(dir: string, options: LoadImagesOptions 
   }
   for (const folder of gtEntries.folders) {
     if (folder !== 'good' && !testEntries.folders.includes(folder)) {
-      throw new DatasetError(`${fn}: masks in ${join(gtDir, folder)} have no images: ${join(testDir, folder)} is missing`, join(gtDir, folder));
+      throw new DatasetError(
+        `${fn}: masks in ${join(gtDir, folder)} have no images: ${join(testDir, folder)} is missing`,
+        join(gtDir, folder),
+      );
     }
   }
 
@@ -119,7 +137,19 @@ export async function loadMvtecCategory(dir: string, options: LoadImagesOptions 
     images.forEach((path, i) => test.push({ path, split: 'test', defectType: type, label: 1, maskPath: masks?.[i] ?? null }));
   }
 
-  return createImageDataset({ fn, dir: root, name: basename(root), hasMasks, defectTypes, train, test, size, channels, batchSize, maxPixels });
+  return createImageDataset({
+    fn,
+    dir: root,
+    name: basename(root),
+    hasMasks,
+    defectTypes,
+    train,
+    test,
+    size,
+    channels,
+    batchSize,
+    maxPixels,
+  });
 }
 
 /** Absolute paths of the image files of a folder (no subfolders, no image-named entries that are not files). */
@@ -140,7 +170,10 @@ export async function imagesIn(dir: string, fn: string): Promise<string[]> {
 /** The mask path of each image (`<stem>_mask.<ext>` or `<stem>.<ext>`); every mask must have an image. */
 async function pairMasks(images: string[], maskDir: string, exists: boolean, fn: string): Promise<string[]> {
   if (!exists) {
-    throw new DatasetError(`${fn}: ${images[0]} has no mask: the folder ${maskDir} is missing (every defect image needs ground_truth/<defect>/<name>_mask.png)`, images[0]!);
+    throw new DatasetError(
+      `${fn}: ${images[0]} has no mask: the folder ${maskDir} is missing (every defect image needs ground_truth/<defect>/<name>_mask.png)`,
+      images[0]!,
+    );
   }
   const byStem = new Map<string, string>();
   for (const path of await imagesIn(maskDir, fn)) {
@@ -161,7 +194,10 @@ async function pairMasks(images: string[], maskDir: string, exists: boolean, fn:
   });
   const [orphan] = byStem.values();
   if (orphan) {
-    throw new DatasetError(`${fn}: mask ${orphan} has no image: expected ${join(maskDir, '..', '..', 'test', basename(maskDir), `${basename(orphan, extname(orphan)).replace(/_mask$/, '')}.png`)}`, orphan);
+    throw new DatasetError(
+      `${fn}: mask ${orphan} has no image: expected ${join(maskDir, '..', '..', 'test', basename(maskDir), `${basename(orphan, extname(orphan)).replace(/_mask$/, '')}.png`)}`,
+      orphan,
+    );
   }
   return paired;
 }

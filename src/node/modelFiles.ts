@@ -56,7 +56,8 @@ export async function readModelJson(jsonPath: string, fn: string, noModel: (erro
     // V8's message may quote the start of the text ("root:x:0:0"...): say only where or how it failed.
     const message = (error as Error).message;
     const at = /at position (\d+)/.exec(message)?.[1];
-    const why = at !== undefined ? `at character ${at}` : /end of JSON input/.test(message) ? 'it ends too early' : 'an unexpected character';
+    const why =
+      at !== undefined ? `at character ${at}` : /end of JSON input/.test(message) ? 'it ends too early' : 'an unexpected character';
     throw new FormatError(`${fn}: ${jsonPath} is not valid JSON (${why}); the file is corrupt or truncated`);
   }
 }
@@ -68,7 +69,9 @@ function expectedBytes(specs: tf.io.WeightsManifestEntry[], where: string): numb
     const dtype = spec.quantization?.dtype ?? spec.dtype;
     const size = DTYPE_BYTES[dtype];
     if (size === undefined) {
-      throw new FormatError(`${where}: weight '${spec.name}' has dtype ${JSON.stringify(dtype)}; only fixed-size dtypes (${Object.keys(DTYPE_BYTES).join(', ')}) can be checked before reading`);
+      throw new FormatError(
+        `${where}: weight '${spec.name}' has dtype ${JSON.stringify(dtype)}; only fixed-size dtypes (${Object.keys(DTYPE_BYTES).join(', ')}) can be checked before reading`,
+      );
     }
     if (!spec.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
       throw new FormatError(`${where}: weight '${spec.name}' has shape ${JSON.stringify(spec.shape)}; dimensions must be integers ≥ 0`);
@@ -114,12 +117,16 @@ export async function readWeightFiles(
     const lexical = resolve(folder, p);
     if (p.includes('\0') || !isInside(folder, lexical)) throw outside; // checked before the file system is asked
     const unreadable = (error: NodeJS.ErrnoException): never => {
-      throw new FormatError(`${fn}: the weights file ${lexical} listed in ${jsonPath} ${error.code === 'ENOENT' ? 'does not exist' : `cannot be read (${error.code ?? error.message})`}`);
+      throw new FormatError(
+        `${fn}: the weights file ${lexical} listed in ${jsonPath} ${error.code === 'ENOENT' ? 'does not exist' : `cannot be read (${error.code ?? error.message})`}`,
+      );
     };
     const real = await realpath(lexical).catch(unreadable);
     if (!isInside(realFolder, real)) throw outside;
     if (seen.has(real)) {
-      throw new FormatError(`${fn}: ${named} names ${real === realJson ? 'the model.json itself' : 'a file listed before it'}; each weight file may be listed once`);
+      throw new FormatError(
+        `${fn}: ${named} names ${real === realJson ? 'the model.json itself' : 'a file listed before it'}; each weight file may be listed once`,
+      );
     }
     seen.add(real);
     const info = await stat(real).catch(unreadable);

@@ -44,7 +44,10 @@ export async function writeOutputFiles(dir: string, files: Readonly<Record<strin
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, content, flag ? { flag } : {});
   };
-  const exists = await stat(dir).then((s) => s.isDirectory(), () => false);
+  const exists = await stat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (!exists) {
     await mkdir(dirname(dir), { recursive: true });
     const temp = await mkdtemp(join(dirname(dir), `.${basename(dir)}.writing-`));

@@ -1,14 +1,7 @@
 import { resolve } from 'node:path';
 import { DatasetError } from './DatasetError';
 import { decodeBmp, readBmpHeader } from './decodeBmp';
-import {
-  type ImageSize,
-  type LoadedImage,
-  convertChannels,
-  resolveChannels,
-  resolveImageSize,
-  resolveMaxPixels,
-} from './imageOptions';
+import { type ImageSize, type LoadedImage, convertChannels, resolveChannels, resolveImageSize, resolveMaxPixels } from './imageOptions';
 import { ImageTooLargeError } from './ImageTooLargeError';
 import { readRegularFile } from './regularFile';
 import { resizeBox } from './resizeBox';
@@ -101,7 +94,9 @@ function checkPath(path: unknown, fn: string): string {
 async function readBytes(path: string, fn: string, maxBytes: number | undefined): Promise<Buffer> {
   return readRegularFile(path, { ...(maxBytes === undefined ? {} : { maxBytes }) }, (why, cause) => {
     const what = why.replace(/, not a regular file$/, ', not an image file');
-    const limit = why.startsWith('has ') ? ` (${BYTES_PER_PIXEL} per pixel of maxPixels, plus ${METADATA_BYTES / 2 ** 20} MiB): raise maxPixels (CLI: --max-pixels) to read it` : '';
+    const limit = why.startsWith('has ')
+      ? ` (${BYTES_PER_PIXEL} per pixel of maxPixels, plus ${METADATA_BYTES / 2 ** 20} MiB): raise maxPixels (CLI: --max-pixels) to read it`
+      : '';
     return new DatasetError(`${fn}: ${path} ${what}${limit}`, path, { cause });
   });
 }
@@ -135,7 +130,9 @@ async function readHeader(path: string, fn: string, maxPixels?: number): Promise
     const { width, height } = readBmpHeader(bytes, path);
     return { bytes, sharp, meta: null, width, height };
   }
-  const meta = await sharp(bytes, { failOn: 'truncated', limitInputPixels: false }).metadata().catch((e: unknown) => notReadable(e, path, fn));
+  const meta = await sharp(bytes, { failOn: 'truncated', limitInputPixels: false })
+    .metadata()
+    .catch((e: unknown) => notReadable(e, path, fn));
   if (!meta.width || !meta.height) notReadable(new Error('no image size in the header'), path, fn);
   const swap = (meta.orientation ?? 1) >= 5;
   return { bytes, sharp, meta, width: swap ? meta.height : meta.width, height: swap ? meta.width : meta.height };
@@ -143,7 +140,9 @@ async function readHeader(path: string, fn: string, maxPixels?: number): Promise
 
 function notReadable(error: unknown, path: string, fn: string): never {
   const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-  throw new DatasetError(`${fn}: ${path} is not a readable image (unsupported format, corrupt or truncated: ${reason})`, path, { cause: error });
+  throw new DatasetError(`${fn}: ${path} is not a readable image (unsupported format, corrupt or truncated: ${reason})`, path, {
+    cause: error,
+  });
 }
 
 /**
@@ -173,8 +172,10 @@ export async function decodeImageFile(path: string, size: [number, number] | nul
     const bmp = decodeBmp(bytes, path, { maxPixels }); // our own decoder: decoded at full size, then resized
     let image: LoadedImage = bmp;
     if (resize) {
-      const pipeline = sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: bmp.channels } })
-        .resize(size[1], size[0], { kernel: 'lanczos3', fit: 'fill' });
+      const pipeline = sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: bmp.channels } }).resize(size[1], size[0], {
+        kernel: 'lanczos3',
+        fit: 'fill',
+      });
       image = await finish(pipeline, bmp.channels === 1, false, path, fn);
     }
     return { image, nativeHeight, nativeWidth };
@@ -191,11 +192,17 @@ export async function decodeImageFile(path: string, size: [number, number] | nul
 /** Colour space, depth and raw output; 16-bit samples become 8-bit as round(v / 257). */
 async function finish(pipeline: SharpPipeline, gray: boolean, deep: boolean, path: string, fn: string): Promise<LoadedImage> {
   const space = gray ? (deep ? 'grey16' : 'b-w') : deep ? 'rgb16' : 'srgb';
-  const { data, info } = await pipeline.toColourspace(space).raw({ depth: deep ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true });
+  const { data, info } = await pipeline
+    .toColourspace(space)
+    .raw({ depth: deep ? 'ushort' : 'uchar' })
+    .toBuffer({ resolveWithObject: true });
   const channels = gray ? 1 : 3;
   const count = info.width * info.height * channels;
   if (info.channels !== channels || data.length !== count * (deep ? 2 : 1)) {
-    throw new DatasetError(`${fn}: ${path} decoded to ${info.channels} channels and ${data.length} bytes, expected ${channels} channels`, path);
+    throw new DatasetError(
+      `${fn}: ${path} decoded to ${info.channels} channels and ${data.length} bytes, expected ${channels} channels`,
+      path,
+    );
   }
   let pixels: Uint8Array;
   if (deep) {
@@ -208,7 +215,11 @@ async function finish(pipeline: SharpPipeline, gray: boolean, deep: boolean, pat
 }
 
 /** Decodes a mask at native size into one channel (brightest channel of colour masks). */
-export async function decodeMaskFile(path: string, fn: string, maxPixels: number): Promise<{ data: Uint8Array; height: number; width: number }> {
+export async function decodeMaskFile(
+  path: string,
+  fn: string,
+  maxPixels: number,
+): Promise<{ data: Uint8Array; height: number; width: number }> {
   const { image } = await decodeImageFile(path, null, fn, maxPixels);
   if (image.channels === 1) return { data: image.data, height: image.height, width: image.width };
   const n = image.width * image.height;

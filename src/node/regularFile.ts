@@ -34,7 +34,11 @@ export interface RegularFileOptions {
  *   `is a named pipe, not a regular file`, `has 3000000000 bytes, more than 1000 are read`,
  *   `changed while it was being read`
  */
-export async function readRegularFile(path: string, options: RegularFileOptions, fail: (why: string, cause?: unknown) => Error): Promise<Buffer> {
+export async function readRegularFile(
+  path: string,
+  options: RegularFileOptions,
+  fail: (why: string, cause?: unknown) => Error,
+): Promise<Buffer> {
   const handle = await open(path, READ_FLAGS | (options.flags ?? 0)).catch((error: NodeJS.ErrnoException) => {
     throw fail(error.code === 'ENOENT' ? 'does not exist' : `cannot be read (${error.code ?? error.message})`, error);
   });
@@ -42,7 +46,8 @@ export async function readRegularFile(path: string, options: RegularFileOptions,
     const info = await handle.stat();
     if (!info.isFile()) throw fail(`is ${kindOf(info)}, not a regular file`);
     if (options.size !== undefined && info.size !== options.size) throw fail('changed while it was being read');
-    if (options.maxBytes !== undefined && info.size > options.maxBytes) throw fail(`has ${info.size} bytes, more than ${options.maxBytes} are read`);
+    if (options.maxBytes !== undefined && info.size > options.maxBytes)
+      throw fail(`has ${info.size} bytes, more than ${options.maxBytes} are read`);
     const data = Buffer.alloc(info.size);
     let offset = 0;
     while (offset < info.size) {

@@ -53,7 +53,12 @@ const clip8 = (sum: number): number => {
  * const small = resizeBox(mask, 900, 900, 256, 256);
  */
 export function resizeBox(data: Uint8Array, height: number, width: number, outHeight: number, outWidth: number): Uint8Array {
-  for (const [name, value] of [['height', height], ['width', width], ['outHeight', outHeight], ['outWidth', outWidth]] as const) {
+  for (const [name, value] of [
+    ['height', height],
+    ['width', width],
+    ['outHeight', outHeight],
+    ['outWidth', outWidth],
+  ] as const) {
     if (!Number.isInteger(value) || value < 1) throw new RangeError(`resizeBox: ${name} must be a positive integer, got ${value}`);
   }
   if (data.length !== height * width) {

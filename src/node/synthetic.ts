@@ -98,11 +98,17 @@ export async function generateSyntheticCategory(outDir: string, options: Generat
   let done = 0;
   // Rendering runs on this thread while up to 4 PNG encodings run in sharp's worker threads.
   const pending: Promise<void>[] = [];
-  const write = async (relative: string, image: SyntheticImage | { data: Uint8Array; width: number; height: number; channels: 1 }): Promise<void> => {
+  const write = async (
+    relative: string,
+    image: SyntheticImage | { data: Uint8Array; width: number; height: number; channels: 1 },
+  ): Promise<void> => {
     files.push(relative);
     let pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } });
     if (image.channels === 1) pipeline = pipeline.toColourspace('b-w');
-    const done = pipeline.png({ compressionLevel: 6 }).toBuffer().then((png) => writeFile(join(temp, relative), png));
+    const done = pipeline
+      .png({ compressionLevel: 6 })
+      .toBuffer()
+      .then((png) => writeFile(join(temp, relative), png));
     done.catch(() => undefined); // observed later (awaited or settled); never an unhandled rejection
     pending.push(done);
     if (pending.length >= 4) await pending.shift();

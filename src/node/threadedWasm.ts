@@ -52,7 +52,6 @@ export function threadedWasmThreads(): number {
   return made !== undefined && tf.engine().registry['wasm'] === made.backend ? made.threads : 1;
 }
 
-
 /** The pthread entry script, written once per process to a temporary file (Node workers need a file). */
 let workerScript: string | undefined;
 function pthreadScript(contents: string): string {
@@ -99,7 +98,7 @@ export async function useThreadedWasm(options: ThreadedWasmOptions = {}): Promis
   const threads = resolveThreads(options.threads);
   // Not tf.findBackend: it would start initialising the ordinary wasm backend.
   if ('wasm' in tf.engine().registry) {
-    throw new Error('useThreadedWasm: the wasm backend is already initialised; call useThreadedWasm before tf.setBackend(\'wasm\')');
+    throw new Error("useThreadedWasm: the wasm backend is already initialised; call useThreadedWasm before tf.setBackend('wasm')");
   }
   const wasm = (await importPackage(PKG).catch((error: unknown) => {
     throw new Error(`useThreadedWasm needs the package ${PKG}: run \`npm install ${PKG}\``, { cause: error });
@@ -117,20 +116,27 @@ export async function useThreadedWasm(options: ThreadedWasmOptions = {}): Promis
       // A failed instantiation must fail the factory (setBackend then answers false), not leave it pending.
       let fail: (error: Error) => void = () => undefined;
       const failed = new Promise<never>((_, reject) => (fail = reject));
-      const module = await Promise.race([failed, factory({
-        locateFile: (path: string) => (path.endsWith('.worker.js') ? pthreadScript(wasmWorkerContents) : join(dir, path)),
-        mainScriptUrlOrBlob: join(dir, `${BUILD}.js`),
-        // tfjs's C side caps its thread pool at half the logical cores it is told of (for hyper-threads)
-        // and at the count asked for: report 2 × threads so that exactly `threads` are used.
-        instantiateWasm(info: { env: Record<string, unknown> }, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
-          const env = { ...info.env, emscripten_num_logical_cores: () => 2 * threads };
-          WebAssembly.instantiate(binary, { ...info, env, wasi_snapshot_preview1: env }).then(
-            (result) => receive(result.instance, result.module),
-            (error: unknown) => fail(new Error(`useThreadedWasm: instantiating the threaded wasm build failed: ${String(error)}`, { cause: error })),
-          );
-          return {};
-        },
-      })]);
+      const module = await Promise.race([
+        failed,
+        factory({
+          locateFile: (path: string) => (path.endsWith('.worker.js') ? pthreadScript(wasmWorkerContents) : join(dir, path)),
+          mainScriptUrlOrBlob: join(dir, `${BUILD}.js`),
+          // tfjs's C side caps its thread pool at half the logical cores it is told of (for hyper-threads)
+          // and at the count asked for: report 2 × threads so that exactly `threads` are used.
+          instantiateWasm(
+            info: { env: Record<string, unknown> },
+            receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
+          ) {
+            const env = { ...info.env, emscripten_num_logical_cores: () => 2 * threads };
+            WebAssembly.instantiate(binary, { ...info, env, wasi_snapshot_preview1: env }).then(
+              (result) => receive(result.instance, result.module),
+              (error: unknown) =>
+                fail(new Error(`useThreadedWasm: instantiating the threaded wasm build failed: ${String(error)}`, { cause: error })),
+            );
+            return {};
+          },
+        }),
+      ]);
       module.tfjs = {
         init: module.cwrap('init', null, []),
         initWithThreadsCount: module.cwrap('init_with_threads_count', null, ['number']),

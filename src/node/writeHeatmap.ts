@@ -26,7 +26,9 @@ export async function writeHeatmap(path: string, image: RawImage, map: ScoreGrid
   if (typeof path !== 'string' || path.length === 0) throw new TypeError(`${fn}: path must be a non-empty string, got ${String(path)}`);
   const overlay = renderHeatmap(image, map, options);
   const sharp = await importSharp(fn);
-  const png = await sharp(overlay.data, { raw: { width: overlay.width, height: overlay.height, channels: 3 } }).png({ compressionLevel: 6 }).toBuffer();
+  const png = await sharp(overlay.data, { raw: { width: overlay.width, height: overlay.height, channels: 3 } })
+    .png({ compressionLevel: 6 })
+    .toBuffer();
   const target = resolve(path);
   await mkdir(dirname(target), { recursive: true });
   await writeFile(target, markHeatmapPng(png));

@@ -40,10 +40,7 @@ export function cutPasteScar(images: tf.Tensor4D, options: CutPasteScarOptions =
  * const { images: augmented, masks, patches } = cutPasteScarWithMask(images, { rng: createRng(1) });
  * // patches[0]: { width, height, angle, source, target, box, jitter }
  */
-export function cutPasteScarWithMask(
-  images: tf.Tensor4D,
-  options: CutPasteScarOptions = {},
-): AugmentResult<CutPasteScarPatch> {
+export function cutPasteScarWithMask(images: tf.Tensor4D, options: CutPasteScarOptions = {}): AugmentResult<CutPasteScarPatch> {
   return run('cutPasteScarWithMask', images, options, true) as AugmentResult<CutPasteScarPatch>;
 }
 

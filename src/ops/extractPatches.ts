@@ -40,9 +40,7 @@ export function extractPatches(
   if (image.dtype !== 'float32') throw new TypeError(`${op}: image must be float32, got ${image.dtype}`);
   const shape = image.shape;
   if (!(shape.length === 3 || (shape.length === 4 && shape[0] === 1))) {
-    throw new RangeError(
-      `${op}: image must be [height, width, channels] or [1, height, width, channels], got shape [${shape.join(', ')}]`,
-    );
+    throw new RangeError(`${op}: image must be [height, width, channels] or [1, height, width, channels], got shape [${shape.join(', ')}]`);
   }
   const [height, width, channels] = shape.slice(-3) as [number, number, number];
   const [ph, pw] = checkSize(op, 'size', size);

@@ -32,20 +32,10 @@ export {
   type CutPasteScarPatch,
   type CutPasteScarPixelsOptions,
 } from './pixels/cutPasteScarPixels';
-export {
-  cutoutPixels,
-  cutoutPixelsWithMask,
-  type CutoutOptions,
-  type CutoutPatch,
-  type CutoutPixelsOptions,
-} from './pixels/cutoutPixels';
+export { cutoutPixels, cutoutPixelsWithMask, type CutoutOptions, type CutoutPatch, type CutoutPixelsOptions } from './pixels/cutoutPixels';
 export { scarPixels, scarPixelsWithMask, type ScarOptions, type ScarPatch, type ScarPixelsOptions } from './pixels/scarPixels';
 export { colorJitterPixels, type ColorJitterOptions, type ColorJitterPixelsOptions } from './pixels/colorJitterPixels';
-export {
-  randomTranslatePixels,
-  type RandomTranslateOptions,
-  type RandomTranslatePixelsOptions,
-} from './pixels/randomTranslatePixels';
+export { randomTranslatePixels, type RandomTranslateOptions, type RandomTranslatePixelsOptions } from './pixels/randomTranslatePixels';
 export { randomCropsPixels } from './pixels/randomCropsPixels';
 export { randomDihedralPixels } from './pixels/randomDihedralPixels';
 export { DEFAULT_JITTER, type JitterAmounts, type JitterOption, type JitterParams, type JitterStep } from './jitter';

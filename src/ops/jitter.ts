@@ -199,11 +199,34 @@ function shiftHue(data: Float32Array, k: number, shift: number): void {
   const q = clamp01(v * (1 - s * f));
   const t = clamp01(v * (1 - s * (1 - f)));
   switch (i % 6) {
-    case 0: data[k] = v; data[k + 1] = t; data[k + 2] = pv; break;
-    case 1: data[k] = q; data[k + 1] = v; data[k + 2] = pv; break;
-    case 2: data[k] = pv; data[k + 1] = v; data[k + 2] = t; break;
-    case 3: data[k] = pv; data[k + 1] = q; data[k + 2] = v; break;
-    case 4: data[k] = t; data[k + 1] = pv; data[k + 2] = v; break;
-    default: data[k] = v; data[k + 1] = pv; data[k + 2] = q;
+    case 0:
+      data[k] = v;
+      data[k + 1] = t;
+      data[k + 2] = pv;
+      break;
+    case 1:
+      data[k] = q;
+      data[k + 1] = v;
+      data[k + 2] = pv;
+      break;
+    case 2:
+      data[k] = pv;
+      data[k + 1] = v;
+      data[k + 2] = t;
+      break;
+    case 3:
+      data[k] = pv;
+      data[k + 1] = q;
+      data[k + 2] = v;
+      break;
+    case 4:
+      data[k] = t;
+      data[k + 1] = pv;
+      data[k + 2] = v;
+      break;
+    default:
+      data[k] = v;
+      data[k + 1] = pv;
+      data[k + 2] = q;
   }
 }

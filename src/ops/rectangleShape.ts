@@ -23,9 +23,7 @@ export const DEFAULT_RECTANGLE: RectangleShape = Object.freeze({
 export function resolveRectangle(op: string, options: { area?: unknown; aspect?: unknown }): RectangleShape {
   return Object.freeze({
     area:
-      options.area === undefined
-        ? DEFAULT_RECTANGLE.area
-        : checkRange(op, 'area', options.area, { min: 0, max: 1, minInclusive: false }),
+      options.area === undefined ? DEFAULT_RECTANGLE.area : checkRange(op, 'area', options.area, { min: 0, max: 1, minInclusive: false }),
     aspect:
       options.aspect === undefined
         ? DEFAULT_RECTANGLE.aspect

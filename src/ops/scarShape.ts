@@ -25,10 +25,7 @@ export const DEFAULT_SCAR: ScarShape = Object.freeze({
 });
 
 /** Validates the scar options of an options object and fills the defaults. */
-export function resolveScar(
-  op: string,
-  options: { width?: unknown; height?: unknown; angle?: unknown; scale?: unknown },
-): ScarShape {
+export function resolveScar(op: string, options: { width?: unknown; height?: unknown; angle?: unknown; scale?: unknown }): ScarShape {
   const size = { min: 0, max: Infinity, minInclusive: false, maxInclusive: false };
   return Object.freeze({
     width: options.width === undefined ? DEFAULT_SCAR.width : checkRange(op, 'width', options.width, size),

@@ -66,11 +66,7 @@ export function checkNumber(op: string, name: string, value: unknown, bounds: Bo
 /** Checks a size option: a positive integer or `[height, width]` of positive integers. */
 export function checkSize(op: string, name: string, value: unknown): [number, number] {
   const pair = typeof value === 'number' ? [value, value] : value;
-  if (
-    !Array.isArray(pair) ||
-    pair.length !== 2 ||
-    !pair.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= 1)
-  ) {
+  if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= 1)) {
     throw new RangeError(`${op}: ${name} must be a positive integer or [height, width] of positive integers, got ${show(value)}`);
   }
   return [pair[0] as number, pair[1] as number];

@@ -104,8 +104,16 @@ let registered: GradientWorkerProvider | undefined;
  * registerGradientWorkerProvider(previous);
  */
 export function registerGradientWorkerProvider(provider: GradientWorkerProvider | undefined): GradientWorkerProvider | undefined {
-  if (provider !== undefined && (typeof provider !== 'object' || provider === null || typeof provider.start !== 'function' || typeof provider.autoWorkers !== 'function')) {
-    throw new TypeError(`registerGradientWorkerProvider: provider must be { autoWorkers, start } or undefined, got ${describeValue(provider)}`);
+  if (
+    provider !== undefined &&
+    (typeof provider !== 'object' ||
+      provider === null ||
+      typeof provider.start !== 'function' ||
+      typeof provider.autoWorkers !== 'function')
+  ) {
+    throw new TypeError(
+      `registerGradientWorkerProvider: provider must be { autoWorkers, start } or undefined, got ${describeValue(provider)}`,
+    );
   }
   const previous = registered;
   registered = provider;

@@ -15,13 +15,7 @@ export {
   type PretextPixels,
   type PretextVariant,
 } from './pretext';
-export {
-  DEFAULT_TRAIN_OPTIONS,
-  resolveTrainOptions,
-  type ResolvedTrainOptions,
-  type TrainOptions,
-  type TrainProgress,
-} from './options';
+export { DEFAULT_TRAIN_OPTIONS, resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions, type TrainProgress } from './options';
 export { trainSelfSupervised, type TrainReport } from './trainer';
 export type { PretextProbe } from './pretextProbe';
 export { PRETEXT_VARIANT_CLASSES } from './pretextVariants';

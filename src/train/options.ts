@@ -115,9 +115,31 @@ export interface TrainOptions {
 export const AUTO_WORKERS_MIN_STEPS = 20;
 
 /** The defaults of `TrainOptions` (the paper's where it gives one). */
-export const DEFAULT_TRAIN_OPTIONS: Readonly<Required<Pick<TrainOptions,
-  'variant' | 'steps' | 'batchSize' | 'learningRate' | 'momentum' | 'weightDecay' | 'warmupSteps' | 'level' | 'pasteFrom' | 'rotate' |
-  'patchSize' | 'colorJitter' | 'translate' | 'headOnlySteps' | 'freezeBatchNorm' | 'seed' | 'workers' | 'probeBatches'>>> = Object.freeze({
+export const DEFAULT_TRAIN_OPTIONS: Readonly<
+  Required<
+    Pick<
+      TrainOptions,
+      | 'variant'
+      | 'steps'
+      | 'batchSize'
+      | 'learningRate'
+      | 'momentum'
+      | 'weightDecay'
+      | 'warmupSteps'
+      | 'level'
+      | 'pasteFrom'
+      | 'rotate'
+      | 'patchSize'
+      | 'colorJitter'
+      | 'translate'
+      | 'headOnlySteps'
+      | 'freezeBatchNorm'
+      | 'seed'
+      | 'workers'
+      | 'probeBatches'
+    >
+  >
+> = Object.freeze({
   variant: '3way',
   steps: 1000,
   batchSize: 32,
@@ -151,10 +173,15 @@ export type ResolvedTrainOptions = Readonly<
 >;
 
 const asIs = (value: unknown): unknown => value;
-const optional = (kind: 'function' | 'object', allowed: string) => (v: unknown): string | undefined =>
-  v === undefined || (typeof v === kind && v !== null) ? undefined : allowed;
+const optional =
+  (kind: 'function' | 'object', allowed: string) =>
+  (v: unknown): string | undefined =>
+    v === undefined || (typeof v === kind && v !== null) ? undefined : allowed;
 const isProvider = (p: unknown): boolean =>
-  typeof p === 'object' && p !== null && typeof (p as GradientWorkerProvider).start === 'function' && typeof (p as GradientWorkerProvider).autoWorkers === 'function';
+  typeof p === 'object' &&
+  p !== null &&
+  typeof (p as GradientWorkerProvider).start === 'function' &&
+  typeof (p as GradientWorkerProvider).autoWorkers === 'function';
 const D = DEFAULT_TRAIN_OPTIONS;
 const R = TRAIN_OPTION_ROWS;
 type Context = ResolvedTrainOptions | undefined;
@@ -164,28 +191,64 @@ type Context = ResolvedTrainOptions | undefined;
  * checks as `CutPasteDetector`'s) and the trainer's own (`level`, `warmupSteps`, `workers`, …).
  */
 const TRAIN_SCHEMA = {
-  variant: R.variant, steps: R.steps, batchSize: R.batchSize, learningRate: R.learningRate, momentum: R.momentum,
+  variant: R.variant,
+  steps: R.steps,
+  batchSize: R.batchSize,
+  learningRate: R.learningRate,
+  momentum: R.momentum,
   weightDecay: R.weightDecay,
   level: { group: 'train', help: 'train on whole images or on patches', default: D.level, check: oneOf(['image', 'patch']) },
-  pasteFrom: R.pasteFrom, rotate: R.rotate,
+  pasteFrom: R.pasteFrom,
+  rotate: R.rotate,
   patchSize: {
-    group: 'train', help: 'crop size of level patch', default: D.patchSize,
+    group: 'train',
+    help: 'crop size of level patch',
+    default: D.patchSize,
     prepare: (v: unknown) => frozenCopy(typeof v === 'number' ? [v, v] : v),
-    check: (v: unknown) => (Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x) && x >= MIN_PATCH_SIZE) ? undefined : `an integer ≥ ${MIN_PATCH_SIZE} or [height, width] of such`),
+    check: (v: unknown) =>
+      Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x) && x >= MIN_PATCH_SIZE)
+        ? undefined
+        : `an integer ≥ ${MIN_PATCH_SIZE} or [height, width] of such`,
   },
-  colorJitter: R.colorJitter, translate: R.translate, headOnlySteps: R.headOnlySteps, fineTuneLearningRate: R.fineTuneLearningRate,
+  colorJitter: R.colorJitter,
+  translate: R.translate,
+  headOnlySteps: R.headOnlySteps,
+  fineTuneLearningRate: R.fineTuneLearningRate,
   warmupSteps: {
-    group: 'train', help: 'linear warm-up steps', default: D.warmupSteps,
-    check: (v: unknown, o: Context) => (!(Number.isInteger(v) && (v as number) >= 0) ? 'an integer ≥ 0' : o && (v as number) >= o.steps - o.headOnlySteps ? 'smaller than the all-layers steps' : undefined),
+    group: 'train',
+    help: 'linear warm-up steps',
+    default: D.warmupSteps,
+    check: (v: unknown, o: Context) =>
+      !(Number.isInteger(v) && (v as number) >= 0)
+        ? 'an integer ≥ 0'
+        : o && (v as number) >= o.steps - o.headOnlySteps
+          ? 'smaller than the all-layers steps'
+          : undefined,
   },
-  freezeBatchNorm: R.freezeBatchNorm, seed: R.seed,
-  probeBatches: { group: 'train', help: 'held-out pretext batches', default: D.probeBatches, check: integer(0, 1024), },
+  freezeBatchNorm: R.freezeBatchNorm,
+  seed: R.seed,
+  probeBatches: { group: 'train', help: 'held-out pretext batches', default: D.probeBatches, check: integer(0, 1024) },
   workers: {
-    group: 'runtime', help: 'gradient worker threads', default: D.workers,
-    check: (v: unknown) => (v === 'auto' || (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 64) ? undefined : "'auto' or an integer in [0, 64]"),
+    group: 'runtime',
+    help: 'gradient worker threads',
+    default: D.workers,
+    check: (v: unknown) =>
+      v === 'auto' || (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 64) ? undefined : "'auto' or an integer in [0, 64]",
   },
-  workerProvider: { group: 'runtime', help: 'provider of workers', default: undefined, prepare: asIs, check: (v: unknown) => (v === undefined || isProvider(v) ? undefined : 'a GradientWorkerProvider ({ autoWorkers, start })') },
-  rng: { group: 'runtime', help: 'random source', default: undefined, prepare: asIs, check: optional('function', 'a function returning numbers in [0, 1)') },
+  workerProvider: {
+    group: 'runtime',
+    help: 'provider of workers',
+    default: undefined,
+    prepare: asIs,
+    check: (v: unknown) => (v === undefined || isProvider(v) ? undefined : 'a GradientWorkerProvider ({ autoWorkers, start })'),
+  },
+  rng: {
+    group: 'runtime',
+    help: 'random source',
+    default: undefined,
+    prepare: asIs,
+    check: optional('function', 'a function returning numbers in [0, 1)'),
+  },
   onProgress: { group: 'runtime', help: 'progress callback', default: undefined, prepare: asIs, check: optional('function', 'a function') },
   signal: { group: 'runtime', help: 'abort signal', default: undefined, prepare: asIs, check: optional('object', 'an AbortSignal') },
 } satisfies { readonly [K in keyof TrainOptions]-?: AnyOptionRow };

@@ -59,7 +59,9 @@ export async function parallelStep(
   const read = await Promise.all(variables.map((v) => v.data() as Promise<Float32Array>));
   const weights = read.map((d) => Float32Array.from(d)); // never hand a backend's own storage to another thread
   const pending = workers.gradients(
-    parts.slice(1).map((p) => ({ phase: settings.phase, encoderTrains: settings.encoderTrains, weights, images: p.images, labels: p.labels })),
+    parts
+      .slice(1)
+      .map((p) => ({ phase: settings.phase, encoderTrains: settings.encoderTrains, weights, images: p.images, labels: p.labels })),
   );
   pending.catch(() => undefined); // awaited below; this keeps a failure during our own part from being "unhandled"
   const own = parts[0]!;

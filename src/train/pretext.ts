@@ -116,7 +116,10 @@ export function pretextOfClasses(
       return;
     }
     // Several augmentations share the class: a shuffled order, cut into equal parts (the first ones take the odd one).
-    const order = shuffleInPlace(Array.from({ length: n }, (_, i) => i), rng);
+    const order = shuffleInPlace(
+      Array.from({ length: n }, (_, i) => i),
+      rng,
+    );
     const imageSize = size / n;
     let start = 0;
     augmentations.forEach((name, a) => {
@@ -124,7 +127,10 @@ export function pretextOfClasses(
       const part = order.slice(start, end);
       if (part.length) {
         const partSource = source ? { source: gatherImages(source, part) } : {};
-        PRETEXT_AUGMENTATIONS[name](gatherImages(originals, part), rng, out.subarray(start * imageSize, end * imageSize), { ...scale, ...partSource });
+        PRETEXT_AUGMENTATIONS[name](gatherImages(originals, part), rng, out.subarray(start * imageSize, end * imageSize), {
+          ...scale,
+          ...partSource,
+        });
       }
       start = end;
     });

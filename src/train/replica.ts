@@ -31,7 +31,11 @@ export function phaseVariables(model: PretextModel, phase: 'head' | 'all', freez
  */
 export function replicaArchitecture(model: PretextModel): ReplicaArchitecture | undefined {
   return replicaBlocker(model) === undefined
-    ? structuredCloneOf({ encoder: model.encoder.toConfig() as EncoderConfig, head: model.head.toConfig() as ProjectionHeadConfig, classifier: model.classifier.toConfig() as LinearClassifierConfig })
+    ? structuredCloneOf({
+        encoder: model.encoder.toConfig() as EncoderConfig,
+        head: model.head.toConfig() as ProjectionHeadConfig,
+        classifier: model.classifier.toConfig() as LinearClassifierConfig,
+      })
     : undefined;
 }
 
@@ -109,7 +113,9 @@ export function gradientReplica(spec: ReplicaSpec): GradientReplica {
   prepareBackend(); // the kernel fills and overrides the training thread's trainer installed on its own backend
   const entry = encoderFor(spec.encoder.kind);
   if (!entry) {
-    throw new RangeError(`gradientReplica: spec.encoder.kind '${spec.encoder.kind}' is not registered in this thread (registered: ${encoderKinds().join(', ')}); call registerEncoder here too`);
+    throw new RangeError(
+      `gradientReplica: spec.encoder.kind '${spec.encoder.kind}' is not registered in this thread (registered: ${encoderKinds().join(', ')}); call registerEncoder here too`,
+    );
   }
   const encoder = entry.build(spec.encoder);
   const model: PretextModel = { encoder, head: projectionHead(spec.head), classifier: linearClassifier(spec.classifier) };
@@ -121,7 +127,9 @@ export function gradientReplica(spec: ReplicaSpec): GradientReplica {
       const own = phaseVariables(model, phase, spec.freezeBatchNorm).map((v) => v.shape.join('×'));
       const expected = spec.shapes[phase].map((s) => s.join('×'));
       if (own.join(',') !== expected.join(',')) {
-        throw new RangeError(`gradientReplica: the rebuilt networks' ${phase} variables [${own.join(', ')}] do not match the caller's [${expected.join(', ')}]`);
+        throw new RangeError(
+          `gradientReplica: the rebuilt networks' ${phase} variables [${own.join(', ')}] do not match the caller's [${expected.join(', ')}]`,
+        );
       }
     }
   } catch (error) {
@@ -152,7 +160,11 @@ export function gradientReplica(spec: ReplicaSpec): GradientReplica {
         const grads = variables.map((v) => out.grads[v.name]!);
         const [loss, accuracy, ...data] = await Promise.all([out.loss.data(), out.accuracy.data(), ...grads.map((g) => g.data())]);
         // Copies: a backend may hand out its own storage (cpu), which must not be transferred.
-        return { loss: loss[0]!, correct: Math.round(accuracy[0]! * l.length), grads: data.map((d) => Float32Array.from(d as Float32Array)) };
+        return {
+          loss: loss[0]!,
+          correct: Math.round(accuracy[0]! * l.length),
+          grads: data.map((d) => Float32Array.from(d as Float32Array)),
+        };
       } finally {
         tf.dispose([out.loss, out.accuracy, out.grads]);
       }
@@ -183,10 +195,13 @@ function setWeights(network: Encoder | Head, arrays: WeightArray[]): void {
 function checkRequest(request: GradientRequest, variables: tf.Variable[]): void {
   const fn = 'gradientReplica.gradients';
   if (request.weights.length !== variables.length) {
-    throw new RangeError(`${fn}: request.weights must hold ${variables.length} arrays (phase '${request.phase}'), got ${request.weights.length}`);
+    throw new RangeError(
+      `${fn}: request.weights must hold ${variables.length} arrays (phase '${request.phase}'), got ${request.weights.length}`,
+    );
   }
   variables.forEach((v, i) => {
-    if (request.weights[i]!.length !== v.size) throw new RangeError(`${fn}: request.weights[${i}] must hold ${v.size} values, got ${request.weights[i]!.length}`);
+    if (request.weights[i]!.length !== v.size)
+      throw new RangeError(`${fn}: request.weights[${i}] must hold ${v.size} values, got ${request.weights[i]!.length}`);
   });
   if (request.labels.length !== request.images.batch) {
     throw new RangeError(`${fn}: request.labels must hold one label per image (${request.images.batch}), got ${request.labels.length}`);

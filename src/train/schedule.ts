@@ -18,12 +18,7 @@ export type Schedule = (step: number) => number;
  * lr(0); // 0.03
  * lr(500); // 0.015
  */
-export function cosineSchedule(options: {
-  learningRate: number;
-  steps: number;
-  warmupSteps?: number;
-  minLearningRate?: number;
-}): Schedule {
+export function cosineSchedule(options: { learningRate: number; steps: number; warmupSteps?: number; minLearningRate?: number }): Schedule {
   const { learningRate, steps } = options;
   const warmup = options.warmupSteps ?? 0;
   const floor = options.minLearningRate ?? 0;

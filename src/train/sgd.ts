@@ -28,7 +28,10 @@ export class MomentumSGD {
   private readonly buffers = new Map<string, tf.Variable>();
   private disposed = false;
 
-  constructor(private readonly variables: readonly tf.Variable[], options: MomentumSGDOptions = {}) {
+  constructor(
+    private readonly variables: readonly tf.Variable[],
+    options: MomentumSGDOptions = {},
+  ) {
     this.momentum = options.momentum ?? 0.9;
     this.weightDecay = options.weightDecay ?? 3e-5;
     if (!(this.momentum >= 0 && this.momentum < 1)) {

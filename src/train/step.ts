@@ -27,12 +27,7 @@ export interface StepSettings {
  * `images` and `labels` (also on failure). Returns the loss and the batch accuracy as scalar tensors
  * owned by the caller (read them asynchronously to keep the backend busy).
  */
-export function trainStep(
-  model: PretextModel,
-  images: tf.Tensor4D,
-  labels: tf.Tensor1D,
-  settings: StepSettings,
-): [tf.Scalar, tf.Scalar] {
+export function trainStep(model: PretextModel, images: tf.Tensor4D, labels: tf.Tensor1D, settings: StepSettings): [tf.Scalar, tf.Scalar] {
   let result: [tf.Scalar, tf.Scalar];
   try {
     checkStep(model, images, labels, settings);
@@ -75,12 +70,7 @@ export interface StepGradients {
  * @example
  * const { loss, accuracy, grads } = tf.tidy(() => stepGradients(model, images, labels, { variables, classes: 3, encoderTrains: true }));
  */
-export function stepGradients(
-  model: PretextModel,
-  images: tf.Tensor4D,
-  labels: tf.Tensor1D,
-  settings: GradientSettings,
-): StepGradients {
+export function stepGradients(model: PretextModel, images: tf.Tensor4D, labels: tf.Tensor1D, settings: GradientSettings): StepGradients {
   const { encoder, head, classifier } = model;
   return tf.tidy(() => {
     let logits: tf.Tensor2D | undefined;
@@ -103,11 +93,15 @@ export function stepGradients(
  */
 export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, classes: number): tf.Scalar {
   const fn = 'crossEntropy';
-  if (!(logits instanceof tf.Tensor) || logits.rank !== 2) throw new TypeError(`${fn}: logits must be a tf.Tensor2D [batch, classes], got ${shapeOf(logits)}`);
+  if (!(logits instanceof tf.Tensor) || logits.rank !== 2)
+    throw new TypeError(`${fn}: logits must be a tf.Tensor2D [batch, classes], got ${shapeOf(logits)}`);
   if (!(labels instanceof tf.Tensor) || labels.rank !== 1 || labels.shape[0] !== logits.shape[0]) {
-    throw new RangeError(`${fn}: labels must be a tf.Tensor1D with one label per row of logits (${logits.shape[0]}), got ${shapeOf(labels)}`);
+    throw new RangeError(
+      `${fn}: labels must be a tf.Tensor1D with one label per row of logits (${logits.shape[0]}), got ${shapeOf(labels)}`,
+    );
   }
-  if (classes !== logits.shape[1]) throw new RangeError(`${fn}: classes must equal the logits' columns (${logits.shape[1]}), got ${classes}`);
+  if (classes !== logits.shape[1])
+    throw new RangeError(`${fn}: classes must equal the logits' columns (${logits.shape[1]}), got ${classes}`);
   const oneHot = tf.cast(tf.oneHot(labels, classes), 'float32');
   const picked = tf.sum(tf.mul(oneHot, logits), 1);
   return tf.mean(tf.sub(tf.logSumExp(logits, 1), picked)) as tf.Scalar;
@@ -115,7 +109,8 @@ export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, classes: 
 
 function checkStep(model: PretextModel, images: tf.Tensor4D, labels: tf.Tensor1D, settings: StepSettings): void {
   const fn = 'trainStep';
-  if (!model?.encoder || !model.head || !model.classifier) throw new TypeError(`${fn}: model must be { encoder, head, classifier }, got ${describeValue(model)}`);
+  if (!model?.encoder || !model.head || !model.classifier)
+    throw new TypeError(`${fn}: model must be { encoder, head, classifier }, got ${describeValue(model)}`);
   if (!(images instanceof tf.Tensor) || images.rank !== 4) {
     throw new TypeError(`${fn}: images must be a tf.Tensor4D [batch, height, width, channels], got ${shapeOf(images)}`);
   }
@@ -126,7 +121,9 @@ function checkStep(model: PretextModel, images: tf.Tensor4D, labels: tf.Tensor1D
     throw new RangeError(`${fn}: settings.variables must be a non-empty array of tf.Variable (the weights to train)`);
   }
   if (settings.classes !== model.classifier.outputDim) {
-    throw new RangeError(`${fn}: settings.classes must equal the classifier's outputs (${model.classifier.outputDim}), got ${settings.classes}`);
+    throw new RangeError(
+      `${fn}: settings.classes must equal the classifier's outputs (${model.classifier.outputDim}), got ${settings.classes}`,
+    );
   }
 }
 

@@ -51,11 +51,7 @@ export interface TrainReport {
  * @example
  * const report = await trainSelfSupervised({ encoder, head, classifier }, images, { steps: 200, seed: 1 });
  */
-export async function trainSelfSupervised(
-  model: PretextModel,
-  images: tf.Tensor4D,
-  options: TrainOptions = {},
-): Promise<TrainReport> {
+export async function trainSelfSupervised(model: PretextModel, images: tf.Tensor4D, options: TrainOptions = {}): Promise<TrainReport> {
   const o = resolveTrainOptions(options);
   checkInputs(model, images, o.variant, o.level, o.patchSize);
   prepareBackend();
@@ -114,11 +110,21 @@ export async function trainSelfSupervised(
         const parts = splitPretext(pixels, o.batchSize, workers.size + 1);
         // The next step's batch is built while the workers compute: the same rng draws in the same
         // order as one batch per step, so the run is the same, only the main thread idles less.
-        const prefetch = step + 1 < o.steps ? () => { prefetched = nextBatch(dataset, sampler.next(o.batchSize), o, rng); } : undefined;
+        const prefetch =
+          step + 1 < o.steps
+            ? () => {
+                prefetched = nextBatch(dataset, sampler.next(o.batchSize), o, rng);
+              }
+            : undefined;
         const result = await parallelStep(model, parts, workers, { ...settings, phase: inHeadPhase ? 'head' : 'all' }, prefetch);
         [loss, accuracy] = [[result.loss], [result.accuracy]];
       } else {
-        const images = tf.tensor4d(pixels.images.data, [pixels.images.batch, pixels.images.height, pixels.images.width, pixels.images.channels]);
+        const images = tf.tensor4d(pixels.images.data, [
+          pixels.images.batch,
+          pixels.images.height,
+          pixels.images.width,
+          pixels.images.channels,
+        ]);
         const [lossT, accT] = trainStep(model, images, tf.tensor1d(pixels.labels, 'int32'), settings);
         [loss, accuracy] = await Promise.all([lossT.data(), accT.data()]);
         tf.dispose([lossT, accT]);
@@ -192,11 +198,15 @@ function plannedWorkers(model: PretextModel, o: ResolvedTrainOptions): { count: 
   if (n === 0) return { count: 0 };
   const fn = 'trainSelfSupervised';
   if (!provider) {
-    throw new RangeError(`${fn}: option workers ${n} needs a gradient-worker provider: import 'cutpaste/node' (Node), pass workerProvider, or use workers: 0`);
+    throw new RangeError(
+      `${fn}: option workers ${n} needs a gradient-worker provider: import 'cutpaste/node' (Node), pass workerProvider, or use workers: 0`,
+    );
   }
   if (blocker) throw new RangeError(`${fn}: option workers ${n} needs networks a worker can rebuild, but ${blocker}; use workers: 0`);
   if (n > o.batchSize - 1) {
-    throw new RangeError(`${fn}: option workers must be smaller than batchSize (${o.batchSize}): each thread needs at least one original image per step, got ${n}`);
+    throw new RangeError(
+      `${fn}: option workers must be smaller than batchSize (${o.batchSize}): each thread needs at least one original image per step, got ${n}`,
+    );
   }
   return { count: n };
 }
@@ -216,12 +226,18 @@ async function startWorkers(model: PretextModel, o: ResolvedTrainOptions, count:
 class BatchSampler {
   private order: number[] = [];
   private position = 0;
-  constructor(private readonly count: number, private readonly rng: Rng) {}
+  constructor(
+    private readonly count: number,
+    private readonly rng: Rng,
+  ) {}
   next(size: number): number[] {
     const out: number[] = [];
     while (out.length < size) {
       if (this.position >= this.order.length) {
-        this.order = shuffleInPlace(Array.from({ length: this.count }, (_, i) => i), this.rng);
+        this.order = shuffleInPlace(
+          Array.from({ length: this.count }, (_, i) => i),
+          this.rng,
+        );
         this.position = 0;
       }
       out.push(this.order[this.position++]!);
@@ -262,19 +278,27 @@ function checkInputs(
   patch: readonly [number, number],
 ): void {
   if (!(images instanceof tf.Tensor) || images.rank !== 4) {
-    throw new TypeError(`trainSelfSupervised: images must be a tf.Tensor4D [count, height, width, channels], got rank ${(images as tf.Tensor)?.rank}`);
+    throw new TypeError(
+      `trainSelfSupervised: images must be a tf.Tensor4D [count, height, width, channels], got rank ${(images as tf.Tensor)?.rank}`,
+    );
   }
   if (images.dtype !== 'float32') throw new TypeError(`trainSelfSupervised: images must be float32, got ${images.dtype}`);
   if (images.shape[0] < 1) throw new RangeError('trainSelfSupervised: images must hold at least one image');
   if (images.shape[3] !== model.encoder.inputChannels) {
-    throw new RangeError(`trainSelfSupervised: images have ${images.shape[3]} channels, the encoder expects ${model.encoder.inputChannels}`);
+    throw new RangeError(
+      `trainSelfSupervised: images have ${images.shape[3]} channels, the encoder expects ${model.encoder.inputChannels}`,
+    );
   }
   if (level === 'patch' && (patch[0] > images.shape[1] || patch[1] > images.shape[2])) {
-    throw new RangeError(`trainSelfSupervised: patchSize [${patch.join(', ')}] does not fit images of ${images.shape[1]}×${images.shape[2]}`);
+    throw new RangeError(
+      `trainSelfSupervised: patchSize [${patch.join(', ')}] does not fit images of ${images.shape[1]}×${images.shape[2]}`,
+    );
   }
   const classes = pretextClasses(variant);
   if (model.classifier.outputDim !== classes) {
-    throw new RangeError(`trainSelfSupervised: variant '${variant}' needs a classifier with ${classes} outputs, got ${model.classifier.outputDim}`);
+    throw new RangeError(
+      `trainSelfSupervised: variant '${variant}' needs a classifier with ${classes} outputs, got ${model.classifier.outputDim}`,
+    );
   }
   if (model.head.inputDim !== model.encoder.featureDim || model.classifier.inputDim !== model.head.outputDim) {
     throw new RangeError(

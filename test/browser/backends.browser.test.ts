@@ -56,7 +56,13 @@ describe.runIf(CHROMIUM_TESTS)('the library in Chromium', () => {
       { backend: 'cpu', fills: [], overrides: ['Conv2DBackpropFilter'] },
       {
         backend: 'wasm',
-        fills: ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'Einsum', 'UnsortedSegmentSum'],
+        fills: [
+          'Conv2DBackpropFilter',
+          'DepthwiseConv2dNativeBackpropFilter',
+          'DepthwiseConv2dNativeBackpropInput',
+          'Einsum',
+          'UnsortedSegmentSum',
+        ],
         overrides: ['Conv2DBackpropInput'],
       },
       { backend: 'webgl', fills: [], overrides: [] },
@@ -71,7 +77,9 @@ describe.runIf(CHROMIUM_TESTS)('the library in Chromium', () => {
         const got = await callPage(page, 'runWorkload', name, backend);
         expect(got.backend).toBe(backend);
         const comparisons = compareOutputs(ref.outputs, got.outputs, TOLERANCES[name]);
-        console.log(`[${backend}] ${name}: ${(got.milliseconds / 1000).toFixed(1)} s (cpu ${(ref.milliseconds / 1000).toFixed(1)} s); largest errors: ${summary(comparisons)}`);
+        console.log(
+          `[${backend}] ${name}: ${(got.milliseconds / 1000).toFixed(1)} s (cpu ${(ref.milliseconds / 1000).toFixed(1)} s); largest errors: ${summary(comparisons)}`,
+        );
         expect(failures(comparisons), `${backend} ${name}`).toEqual([]);
       });
     }

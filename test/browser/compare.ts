@@ -20,15 +20,28 @@ export type ToleranceRules = readonly (readonly [prefix: string, tolerance: numb
 export const TOLERANCES: Readonly<Record<WorkloadName, ToleranceRules>> = Object.freeze({
   augment: [
     // The augmentations run in JS on the read-back pixels: the same numbers on every backend.
-    ['cutPaste', 0], ['cutPasteScar', 0], ['cutout', 0], ['scar', 0], ['colorJitter', 0], ['randomTranslate', 0],
-    ['randomCrops', 0], ['cutPastePixels', 0], ['cutPasteScarPixels', 0],
+    ['cutPaste', 0],
+    ['cutPasteScar', 0],
+    ['cutout', 0],
+    ['scar', 0],
+    ['colorJitter', 0],
+    ['randomTranslate', 0],
+    ['randomCrops', 0],
+    ['cutPastePixels', 0],
+    ['cutPasteScarPixels', 0],
     // A gather moves values without arithmetic.
-    ['extractPatches', 0], ['patchGrid', 0],
+    ['extractPatches', 0],
+    ['patchGrid', 0],
     // uint8 → float and a bilinear resize, computed by the backend: 8.5e-7 (wasm), 7.9e-7 (webgl, webgpu).
     ['toModelInput', 1e-5],
   ],
   // Pure JS (Float64 arithmetic): bit-identical.
-  gde: [['scores', 0], ['mean', 0], ['covariance', 0], ['shrinkage', 0]],
+  gde: [
+    ['scores', 0],
+    ['mean', 0],
+    ['covariance', 0],
+    ['shrinkage', 0],
+  ],
   train: [
     ['loss', 1e-5], // 4.9e-7
     ['stepLosses', 1e-5], // 4.2e-7

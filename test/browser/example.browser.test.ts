@@ -38,7 +38,15 @@ describe.runIf(CHROMIUM_TESTS)('the browser example', () => {
 
   beforeAll(async () => {
     // Non-square PNGs (144×160): the page resizes to its own image size.
-    const data = synthesizeCategory({ kind: 'pill', seed: 11, trainCount: 10, testCount: 4, defectFraction: 0.5, imageSize: [144, 160], difficulty: 0.2 });
+    const data = synthesizeCategory({
+      kind: 'pill',
+      seed: 11,
+      trainCount: 10,
+      testCount: 4,
+      defectFraction: 0.5,
+      imageSize: [144, 160],
+      difficulty: 0.2,
+    });
     trainFiles = await Promise.all(data.train.map((image, i) => png(image, `good-${i}.png`)));
     testFiles = await Promise.all(data.test.map((s, i) => png(s.image, `${s.label ? 'defect' : 'good'}-${s.defectType}-${i}.png`)));
     server = await serve(bundleDir('example'));
@@ -61,13 +69,21 @@ describe.runIf(CHROMIUM_TESTS)('the browser example', () => {
     await page.fill('#steps', '12');
     const widths: number[] = [];
     const watch = setInterval(() => {
-      void page.$eval('#bar', (b) => parseFloat((b as HTMLElement).style.width) || 0).then((w) => widths.push(w), () => {});
+      void page
+        .$eval('#bar', (b) => parseFloat((b as HTMLElement).style.width) || 0)
+        .then(
+          (w) => widths.push(w),
+          () => {},
+        );
     }, 150);
     await page.click('#train');
     await idle(page, true);
     clearInterval(watch);
     expect(await page.$eval('#bar', (b) => (b as HTMLElement).style.width)).toBe('100%');
-    expect(widths.some((w) => w > 0 && w < 100), `the bar moved through ${widths.join(', ')}`).toBe(true);
+    expect(
+      widths.some((w) => w > 0 && w < 100),
+      `the bar moved through ${widths.join(', ')}`,
+    ).toBe(true);
     expect(await page.textContent('#train-status')).toMatch(/^Trained on 10 images in /);
 
     await page.setInputFiles('#test-files', testFiles);
@@ -94,7 +110,9 @@ describe.runIf(CHROMIUM_TESTS)('the browser example', () => {
     console.log(`[example] scores ${scores.map((s) => s.toFixed(1)).join(', ')}; screenshot ${SCREENSHOT}`);
 
     await page.click('#save');
-    await page.waitForFunction(() => /^Saved to indexeddb:\/\/cutpaste-example/.test(document.getElementById('store-status')!.textContent ?? ''));
+    await page.waitForFunction(() =>
+      /^Saved to indexeddb:\/\/cutpaste-example/.test(document.getElementById('store-status')!.textContent ?? ''),
+    );
 
     // A fresh page (same origin, same profile): the saved detector comes back from IndexedDB.
     await page.reload();
@@ -102,7 +120,9 @@ describe.runIf(CHROMIUM_TESTS)('the browser example', () => {
     expect(await page.isEnabled('#save')).toBe(false);
     await page.click('#load');
     await idle(page, true);
-    expect(await page.textContent('#store-status')).toMatch(/^Loaded from indexeddb:\/\/cutpaste-example: trained on 10 images, 12 steps, 128×128 px\.$/);
+    expect(await page.textContent('#store-status')).toMatch(
+      /^Loaded from indexeddb:\/\/cutpaste-example: trained on 10 images, 12 steps, 128×128 px\.$/,
+    );
     await page.setInputFiles('#test-files', testFiles);
     await page.waitForFunction(() => document.querySelectorAll('.result').length === 4);
     await idle(page, true);

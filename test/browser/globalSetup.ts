@@ -17,7 +17,9 @@ export default async function setup(): Promise<void> {
     if (process.env.CUTPASTE_SKIP_BROWSER === '1' && !underCi()) return;
     throw new Error(
       `browser tests: no Chromium at ${CHROMIUM_PATH}. Install it (Debian: apt-get install chromium), ` +
-        (underCi() ? 'set CHROMIUM_PATH (under CI the Chromium tests cannot be skipped).' : 'set CHROMIUM_PATH, or set CUTPASTE_SKIP_BROWSER=1 to skip the Chromium tests.'),
+        (underCi()
+          ? 'set CHROMIUM_PATH (under CI the Chromium tests cannot be skipped).'
+          : 'set CHROMIUM_PATH, or set CUTPASTE_SKIP_BROWSER=1 to skip the Chromium tests.'),
     );
   }
   await buildBundle('page');

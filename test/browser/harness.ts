@@ -180,7 +180,8 @@ export async function launchChromium(): Promise<LaunchedBrowser> {
     page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
     page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
     await page.goto(url);
-    if (waitForReady) await page.waitForFunction(() => (window as { cutpasteReady?: boolean }).cutpasteReady === true, null, { timeout: 60_000 });
+    if (waitForReady)
+      await page.waitForFunction(() => (window as { cutpasteReady?: boolean }).cutpasteReady === true, null, { timeout: 60_000 });
     return page;
   };
   return {
@@ -207,7 +208,8 @@ export const CHROMIUM_TESTS = IN_BROWSER_PROJECT && hasChromium();
 /** The folder a bundle was built into by `globalSetup.ts`. */
 export function bundleDir(name: BundleName): string {
   const dir = join(BUILD_ROOT, name);
-  if (!existsSync(join(dir, 'index.html'))) throw new Error(`${name} is not built: run the browser tests through test/browser/vitest.config.ts`);
+  if (!existsSync(join(dir, 'index.html')))
+    throw new Error(`${name} is not built: run the browser tests through test/browser/vitest.config.ts`);
   return dir;
 }
 

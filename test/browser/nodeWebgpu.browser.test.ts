@@ -68,7 +68,9 @@ describe.runIf(IN_BROWSER_PROJECT && icd !== undefined)('tfjs-backend-webgpu in 
       const got = await runWorkload(name, 'webgpu');
       expect(got.backend).toBe('webgpu');
       const comparisons = compareOutputs(ref.outputs, got.outputs, TOLERANCES[name]);
-      console.log(`[node webgpu] ${name}: ${(got.milliseconds / 1000).toFixed(1)} s (cpu ${(ref.milliseconds / 1000).toFixed(1)} s); largest errors: ${summary(comparisons)}`);
+      console.log(
+        `[node webgpu] ${name}: ${(got.milliseconds / 1000).toFixed(1)} s (cpu ${(ref.milliseconds / 1000).toFixed(1)} s); largest errors: ${summary(comparisons)}`,
+      );
       expect(failures(comparisons), `node webgpu ${name}`).toEqual([]);
     });
   }

@@ -14,19 +14,25 @@ import { confusionMatrix } from '../../src/node/report/reportStats';
 import { BUILD_ROOT, CHROMIUM_TESTS, launchChromium, type LaunchedBrowser } from './harness';
 
 /** Where the screenshots go. */
-export const SCREENSHOTS = { page: join(BUILD_ROOT, 'screenshots', 'report.png'), zoom: join(BUILD_ROOT, 'screenshots', 'report-zoom.png') };
+export const SCREENSHOTS = {
+  page: join(BUILD_ROOT, 'screenshots', 'report.png'),
+  zoom: join(BUILD_ROOT, 'screenshots', 'report-zoom.png'),
+};
 
 const HOSTILE = `good/<img src=x onerror="window.pwned=1">'.png`;
 
 /** A 9 × 12 score map: a little texture everywhere, plus the share of defect pixels in each cell. */
 function fakeMap(mask: Uint8Array, height: number, width: number, seed: number) {
-  const rows = 9, cols = 12;
+  const rows = 9,
+    cols = 12;
   const data = new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
       let defect = 0;
-      const y0 = Math.floor((r * height) / rows), y1 = Math.floor(((r + 1) * height) / rows);
-      const x0 = Math.floor((c * width) / cols), x1 = Math.floor(((c + 1) * width) / cols);
+      const y0 = Math.floor((r * height) / rows),
+        y1 = Math.floor(((r + 1) * height) / rows);
+      const x0 = Math.floor((c * width) / cols),
+        x1 = Math.floor(((c + 1) * width) / cols);
       for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) defect += mask[y * width + x]! > 0 ? 1 : 0;
       data[r * cols + c] = 10 + ((seed * 7 + r * 3 + c * 5) % 11) + (60 * defect) / ((y1 - y0) * (x1 - x0));
     }
@@ -38,11 +44,15 @@ const counts = (page: Page) =>
   page.evaluate(() => ['cm-tp', 'cm-fp', 'cm-tn', 'cm-fn'].map((id) => Number(document.getElementById(id)!.textContent)));
 
 const moveSlider = (page: Page, value: number) =>
-  page.$eval('#threshold-slider', (el, v) => {
-    const input = el as HTMLInputElement;
-    input.value = String(v);
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  }, value);
+  page.$eval(
+    '#threshold-slider',
+    (el, v) => {
+      const input = el as HTMLInputElement;
+      input.value = String(v);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    },
+    value,
+  );
 
 describe.runIf(CHROMIUM_TESTS)('the HTML report in Chromium', () => {
   let browser: LaunchedBrowser;

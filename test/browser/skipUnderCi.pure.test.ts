@@ -14,7 +14,10 @@ async function setupWith(env: Record<string, string | undefined>): Promise<unkno
   process.env = { ...saved, CHROMIUM_PATH: '/nonexistent/chromium', ...env };
   vi.resetModules();
   const { default: setup } = await import('./globalSetup');
-  return setup().then(() => 'skipped', (error: unknown) => error);
+  return setup().then(
+    () => 'skipped',
+    (error: unknown) => error,
+  );
 }
 
 describe('browser tests without Chromium', () => {

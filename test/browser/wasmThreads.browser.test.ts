@@ -34,7 +34,10 @@ describe.runIf(CHROMIUM_TESTS)('tfjs-backend-wasm in Chromium', () => {
     expect(info.wasmFiles[0]).toMatch(/^tfjs-backend-wasm-threaded-simd-[\w-]+\.wasm$/);
     expect(server.requests.filter((p) => p.endsWith('.wasm'))).toEqual([`/assets/${info.wasmFiles[0]}`]);
     console.log(`[wasm, isolated] ${JSON.stringify(info)}`);
-    speeds.push([`Chromium wasm, threaded SIMD, ${info.threads} thread${info.threads > 1 ? 's' : ''}`, await callPage(page, 'speedWorkload', 'wasm')]);
+    speeds.push([
+      `Chromium wasm, threaded SIMD, ${info.threads} thread${info.threads > 1 ? 's' : ''}`,
+      await callPage(page, 'speedWorkload', 'wasm'),
+    ]);
     await page.close();
   });
 
@@ -63,7 +66,9 @@ describe.runIf(CHROMIUM_TESTS)('tfjs-backend-wasm in Chromium', () => {
     const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
     speeds.push([`Node ${process.version} wasm, ${simd ? 'SIMD' : 'no SIMD'}, ${threads ? 'threads' : '1 thread'}`, await speedWorkload()]);
     expect(speeds).toHaveLength(3);
-    const rows = speeds.map(([where, s]) => `${where.padEnd(44)} ${s.trainStepMs.toFixed(0).padStart(6)} ms ${s.scoreMapMs.toFixed(0).padStart(8)} ms`);
+    const rows = speeds.map(
+      ([where, s]) => `${where.padEnd(44)} ${s.trainStepMs.toFixed(0).padStart(6)} ms ${s.scoreMapMs.toFixed(0).padStart(8)} ms`,
+    );
     console.log(
       [
         `wasm speed (${availableParallelism()} cores, shared; mean of 3 training steps of 96 patches and of 2 score maps, after a warm-up):`,

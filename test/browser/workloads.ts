@@ -171,7 +171,11 @@ async function trainWorkload(): Promise<Outputs> {
 
     const losses: number[] = [];
     await trainSelfSupervised({ encoder, head, classifier }, images, {
-      steps: 3, batchSize: 2, learningRate: 0.03, seed: 14, onProgress: (p) => losses.push(p.loss),
+      steps: 3,
+      batchSize: 2,
+      learningRate: 0.03,
+      seed: 14,
+      onProgress: (p) => losses.push(p.loss),
     });
     out.stepLosses = losses;
     for (const [name, weights] of Object.entries({ ...encoder.getWeights(), ...head.getWeights(), ...classifier.getWeights() })) {
@@ -210,7 +214,13 @@ async function scoreMapWorkload(): Promise<Outputs> {
   const [height, width] = SCORE_MAP_SIZE;
   const data = synthesizeCategory({ kind: 'pill', seed: 3, trainCount: 4, testCount: 2, defectFraction: 0.5, imageSize: [height, width] });
   const detector = await CutPasteDetector.create({
-    mode: 'patch', encoder: 'patch32', imageSize: [height, width], stride: 8, steps: 1, batchSize: 2, seed: 5,
+    mode: 'patch',
+    encoder: 'patch32',
+    imageSize: [height, width],
+    stride: 8,
+    steps: 1,
+    batchSize: 2,
+    seed: 5,
   });
   try {
     const report = await detector.fit(data.train);
@@ -247,7 +257,14 @@ export interface SpeedResult {
  */
 export async function speedWorkload(steps = 3, maps = 2): Promise<SpeedResult> {
   const data = synthesizeCategory({ kind: 'carpet', seed: 1, trainCount: 4, testCount: 1, imageSize: 256 });
-  const timed = await CutPasteDetector.create({ mode: 'patch', encoder: 'patch32', imageSize: 256, steps: 1 + steps, batchSize: 32, seed: 1 });
+  const timed = await CutPasteDetector.create({
+    mode: 'patch',
+    encoder: 'patch32',
+    imageSize: 256,
+    steps: 1 + steps,
+    batchSize: 32,
+    seed: 1,
+  });
   const stepTimes: number[] = [];
   let last = performance.now();
   await timed.fit(data.train, {

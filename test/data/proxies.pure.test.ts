@@ -50,7 +50,13 @@ const range = (values: number[]): number => Math.max(...values) - Math.min(...va
 describe('synthetic proxies for hard categories', () => {
   it('lists bolt (grayscale object), board (RGB object) and ceramic (grayscale texture, 256 × 320 by default)', () => {
     const info = Object.fromEntries(listSyntheticKinds().map((k) => [k.kind, k]));
-    expect(info.bolt).toEqual({ kind: 'bolt', channels: 1, category: 'object', defectTypes: ['tip', 'front', 'thread', 'head', 'neck'], defaultSize: [256, 256] });
+    expect(info.bolt).toEqual({
+      kind: 'bolt',
+      channels: 1,
+      category: 'object',
+      defectTypes: ['tip', 'front', 'thread', 'head', 'neck'],
+      defaultSize: [256, 256],
+    });
     expect(info.board).toEqual({
       kind: 'board',
       channels: 3,
@@ -58,7 +64,13 @@ describe('synthetic proxies for hard categories', () => {
       defectTypes: ['misplaced', 'missing', 'bent_lead', 'cut_lead', 'damaged_case'],
       defaultSize: [256, 256],
     });
-    expect(info.ceramic).toEqual({ kind: 'ceramic', channels: 1, category: 'texture', defectTypes: ['blowhole', 'crack', 'fray', 'uneven', 'break'], defaultSize: [256, 320] });
+    expect(info.ceramic).toEqual({
+      kind: 'ceramic',
+      channels: 1,
+      category: 'texture',
+      defectTypes: ['blowhole', 'crack', 'fray', 'uneven', 'break'],
+      defaultSize: [256, 320],
+    });
   });
 
   it('renders ceramic at 256 × 320 without an imageSize, and at the size asked for with one', () => {
@@ -66,22 +78,28 @@ describe('synthetic proxies for hard categories', () => {
     expect(category.options).toMatchObject({ height: 256, width: 320 });
     expect(category.train(0)).toMatchObject({ height: 256, width: 320, channels: 1 });
     expect(category.train(0).data.length).toBe(256 * 320);
-    expect(createSyntheticCategory({ kind: 'ceramic', imageSize: 64, trainCount: 0, testCount: 0 }).options).toMatchObject({ height: 64, width: 64 });
+    expect(createSyntheticCategory({ kind: 'ceramic', imageSize: 64, trainCount: 0, testCount: 0 }).options).toMatchObject({
+      height: 64,
+      width: 64,
+    });
     expect(createSyntheticCategory({ kind: 'bolt', trainCount: 0, testCount: 0 }).options).toMatchObject({ height: 256, width: 256 });
   });
 
-  it.each(['bolt', 'board', 'ceramic'] as const)('%s gives identical bytes and masks for the same seed, other bytes for another', (kind) => {
-    const options = { kind, seed: 13, trainCount: 2, testCount: 6, imageSize: [48, 64] as const, defectFraction: 0.5 };
-    const a = synthesizeCategory(options);
-    const b = synthesizeCategory(options);
-    const c = synthesizeCategory({ ...options, seed: 14 });
-    expect(bytesEqual(a.train[1]!.data, b.train[1]!.data)).toBe(true);
-    a.test.forEach((s, i) => {
-      expect(bytesEqual(s.image.data, b.test[i]!.image.data)).toBe(true);
-      expect(bytesEqual(s.mask, b.test[i]!.mask)).toBe(true);
-    });
-    expect(bytesEqual(a.train[0]!.data, c.train[0]!.data)).toBe(false);
-  });
+  it.each(['bolt', 'board', 'ceramic'] as const)(
+    '%s gives identical bytes and masks for the same seed, other bytes for another',
+    (kind) => {
+      const options = { kind, seed: 13, trainCount: 2, testCount: 6, imageSize: [48, 64] as const, defectFraction: 0.5 };
+      const a = synthesizeCategory(options);
+      const b = synthesizeCategory(options);
+      const c = synthesizeCategory({ ...options, seed: 14 });
+      expect(bytesEqual(a.train[1]!.data, b.train[1]!.data)).toBe(true);
+      a.test.forEach((s, i) => {
+        expect(bytesEqual(s.image.data, b.test[i]!.image.data)).toBe(true);
+        expect(bytesEqual(s.mask, b.test[i]!.mask)).toBe(true);
+      });
+      expect(bytesEqual(a.train[0]!.data, c.train[0]!.data)).toBe(false);
+    },
+  );
 
   it('puts the bolt at a different place and angle in every normal image', () => {
     const category = createSyntheticCategory({ kind: 'bolt', seed: 1, trainCount: 10, testCount: 0, imageSize: 128 });
@@ -109,7 +127,15 @@ describe('synthetic proxies for hard categories', () => {
   });
 
   it('marks a misplaced or missing part where it should be and where it is (all of the case, both places)', () => {
-    const category = createSyntheticCategory({ kind: 'board', seed: 2, trainCount: 0, testCount: 8, imageSize: 128, defectFraction: 1, defectTypes: ['misplaced', 'missing'] });
+    const category = createSyntheticCategory({
+      kind: 'board',
+      seed: 2,
+      trainCount: 0,
+      testCount: 8,
+      imageSize: 128,
+      defectFraction: 1,
+      defectTypes: ['misplaced', 'missing'],
+    });
     for (let i = 0; i < 8; i++) {
       const sample = category.test(i);
       const clean = category.testWithoutDefect(i);
@@ -122,14 +148,23 @@ describe('synthetic proxies for hard categories', () => {
           if (sample.mask[p] !== 0) marked++;
         }
         // (Of a missing part only the empty pad holes stay dark.)
-        expect(marked / Math.max(1, dark), `${sample.defectType} #${i}`).toBeGreaterThan(image === sample.image && sample.defectType === 'missing' ? 0.9 : 0.99);
+        expect(marked / Math.max(1, dark), `${sample.defectType} #${i}`).toBeGreaterThan(
+          image === sample.image && sample.defectType === 'missing' ? 0.9 : 0.99,
+        );
       }
     }
   });
 
   it.each(['bolt', 'board', 'ceramic'] as const)('%s: every defect type changes pixels mostly inside its small mask', (kind) => {
     const types = listSyntheticKinds().find((k) => k.kind === kind)!.defectTypes;
-    const category = createSyntheticCategory({ kind, seed: 6, trainCount: 0, testCount: 3 * types.length, imageSize: 96, defectFraction: 1 });
+    const category = createSyntheticCategory({
+      kind,
+      seed: 6,
+      trainCount: 0,
+      testCount: 3 * types.length,
+      imageSize: 96,
+      defectFraction: 1,
+    });
     for (let i = 0; i < category.options.testCount; i++) {
       const sample = category.test(i);
       const clean = category.testWithoutDefect(i);
@@ -147,7 +182,9 @@ describe('synthetic proxies for hard categories', () => {
       expect(area, `${kind} ${sample.defectType}`).toBeGreaterThan(0);
       expect(inside / (inside + outside), `${kind} ${sample.defectType}`).toBeGreaterThan(0.9);
       // Local defects: none covers more than a fifth of the image (a missing or misplaced part the most).
-      expect(area / sample.mask.length, `${kind} ${sample.defectType}`).toBeLessThan(kind === 'board' && /^mis/.test(sample.defectType) ? 0.4 : 0.2);
+      expect(area / sample.mask.length, `${kind} ${sample.defectType}`).toBeLessThan(
+        kind === 'board' && /^mis/.test(sample.defectType) ? 0.4 : 0.2,
+      );
       if (kind === 'bolt') expect(area / sample.mask.length, `bolt ${sample.defectType} is thin`).toBeLessThan(0.02);
     }
   });

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createSyntheticCategory,
-  listSyntheticKinds,
-  MASK_THRESHOLD,
-  type SyntheticKind,
-  synthesizeCategory,
-} from '../../src/data/index';
+import { createSyntheticCategory, listSyntheticKinds, MASK_THRESHOLD, type SyntheticKind, synthesizeCategory } from '../../src/data/index';
 
 const kinds = listSyntheticKinds();
 
@@ -85,7 +79,14 @@ describe('synthesizeCategory', () => {
   it.each(kinds.map((k) => [k.kind] as const))(
     '%s defects change pixels only inside their mask (compared with the same sample rendered without the defect)',
     (kind) => {
-      const category = createSyntheticCategory({ kind, seed: 5, trainCount: 0, testCount: 2 * kinds.find((k) => k.kind === kind)!.defectTypes.length, imageSize: 64, defectFraction: 1 });
+      const category = createSyntheticCategory({
+        kind,
+        seed: 5,
+        trainCount: 0,
+        testCount: 2 * kinds.find((k) => k.kind === kind)!.defectTypes.length,
+        imageSize: 64,
+        defectFraction: 1,
+      });
       const types = new Set<string>();
       for (let i = 0; i < category.options.testCount; i++) {
         const sample = category.test(i);
@@ -136,7 +137,15 @@ describe('synthesizeCategory', () => {
 
   it('makes defects larger at a lower difficulty and smaller at a higher one', () => {
     const meanArea = (difficulty: number): number => {
-      const set = synthesizeCategory({ kind: 'leather', seed: 4, trainCount: 0, testCount: 10, imageSize: 64, defectFraction: 1, difficulty });
+      const set = synthesizeCategory({
+        kind: 'leather',
+        seed: 4,
+        trainCount: 0,
+        testCount: 10,
+        imageSize: 64,
+        defectFraction: 1,
+        difficulty,
+      });
       return set.test.reduce((sum, s) => sum + area(s.mask), 0) / set.test.length;
     };
     const easy = meanArea(0);
@@ -147,7 +156,14 @@ describe('synthesizeCategory', () => {
   });
 
   it('puts round(testCount × defectFraction) defects in the test set, spread evenly over the requested types', () => {
-    const category = createSyntheticCategory({ kind: 'tile', testCount: 13, trainCount: 0, defectFraction: 0.6, defectTypes: ['oil', 'crack'], imageSize: 32 });
+    const category = createSyntheticCategory({
+      kind: 'tile',
+      testCount: 13,
+      trainCount: 0,
+      defectFraction: 0.6,
+      defectTypes: ['oil', 'crack'],
+      imageSize: 32,
+    });
     const defects = category.testPlan.filter((e) => e.label === 1);
     expect(defects.length).toBe(8);
     expect(defects.filter((e) => e.defectType === 'crack').length).toBe(4);

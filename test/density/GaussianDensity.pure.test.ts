@@ -86,11 +86,20 @@ describe('GaussianDensity', () => {
   });
 
   it('refuses rows without spread', () => {
-    expect(() => GaussianDensity.fit([[1, 2], [1, 2], [1, 2]])).toThrow(/no spread/);
+    expect(() =>
+      GaussianDensity.fit([
+        [1, 2],
+        [1, 2],
+        [1, 2],
+      ]),
+    ).toThrow(/no spread/);
   });
 
   it('fits two rows with Ledoit-Wolf, whose own shrinkage (0) leaves a singular covariance, with shrinkage 1', () => {
-    const rows = [[1, 2, 3, 4], [2, 0, 1, 5]];
+    const rows = [
+      [1, 2, 3, 4],
+      [2, 0, 1, 5],
+    ];
     const gde = GaussianDensity.fit(rows);
     expect(gde.shrinkage).toBe(1);
     expect(gde.shrinkageMethod).toBe('ledoit-wolf');
@@ -101,20 +110,49 @@ describe('GaussianDensity', () => {
   });
 
   it('says "no spread" only when the rows have none', () => {
-    const singular = () => GaussianDensity.fit([[1, 2, 3], [2, 4, 5]], { shrinkage: 0 });
+    const singular = () =>
+      GaussianDensity.fit(
+        [
+          [1, 2, 3],
+          [2, 4, 5],
+        ],
+        { shrinkage: 0 },
+      );
     expect(singular).toThrow(/shrinkage 0\) of 2 rows × 3 features is singular/);
     expect(singular).not.toThrow(/no spread/);
-    expect(() => GaussianDensity.fit([[1, 2], [1, 2]], { shrinkage: 0.5 })).toThrow(/the rows have no spread \(total variance 0\)/);
+    expect(() =>
+      GaussianDensity.fit(
+        [
+          [1, 2],
+          [1, 2],
+        ],
+        { shrinkage: 0.5 },
+      ),
+    ).toThrow(/the rows have no spread \(total variance 0\)/);
   });
 
   it('rejects bad options, bad rows and bad JSON with messages naming the argument', () => {
-    const rows = [[1, 2], [2, 1], [0, 0]];
+    const rows = [
+      [1, 2],
+      [2, 1],
+      [0, 0],
+    ];
     expect(() => GaussianDensity.fit(rows, { shrinkage: 1.5 })).toThrow(/options.shrinkage must be a number in \[0, 1\], got 1.5/);
     expect(() => GaussianDensity.fit(rows, { shrinkage: 'oas' as never })).toThrow(TypeError);
     expect(() => GaussianDensity.fit(rows, { l2Normalize: 1 as never })).toThrow(/l2Normalize must be a boolean, got 1/);
     expect(() => GaussianDensity.fit([[1, 2]])).toThrow(/GaussianDensity.fit: rows must contain at least 2 rows, got 1/);
-    expect(() => GaussianDensity.fit([[1, 2], [1, 2, 3]])).toThrow(/rows\[1\] must have length 2 \(the length of rows\[0\]\), got length 3/);
-    expect(() => GaussianDensity.fit([[1, 2], [1, NaN]])).toThrow(/rows\[1\]\[1\] must be a finite number, got NaN/);
+    expect(() =>
+      GaussianDensity.fit([
+        [1, 2],
+        [1, 2, 3],
+      ]),
+    ).toThrow(/rows\[1\] must have length 2 \(the length of rows\[0\]\), got length 3/);
+    expect(() =>
+      GaussianDensity.fit([
+        [1, 2],
+        [1, NaN],
+      ]),
+    ).toThrow(/rows\[1\]\[1\] must be a finite number, got NaN/);
     expect(() => GaussianDensity.fitMatrix(new Float32Array(3), 1, 3)).toThrow(/rows must be at least 2/);
     const gde = GaussianDensity.fit(rows);
     expect(() => gde.score([[1, 2, 3]])).toThrow(/rows\[0\] must have length 2 \(the fitted dimension\), got length 3/);

@@ -55,7 +55,7 @@ describe('locationAlignment', () => {
     const [n, L, d] = [40, 6, 3];
     const rng = createRng(9);
     const stationary = new Float32Array(n * L * d).map(() => rng());
-    const aligned = stationary.map((v, i) => v * 0.01 + Math.floor(i / d) % L); // location l sits around l
+    const aligned = stationary.map((v, i) => v * 0.01 + (Math.floor(i / d) % L)); // location l sits around l
     expect(locationAlignment(stationary, n, L, d, false)).toBeLessThan(0.05);
     expect(locationAlignment(aligned, n, L, d, false)).toBeGreaterThan(0.99);
     // By hand, d = 1, two locations, two images: values (0, 2) at location 0 and (4, 6) at location 1.

@@ -8,13 +8,31 @@ import { detectorContract } from './contract';
 
 const TWO_STAGES = { ...TINY_IMAGE_ENCODER, name: 'tiny-two-stage', blocks: [1, 1], widths: [8, 16], strides: [1, 2] };
 
-detectorContract({ name: 'CutPasteDetector (patch)', type: CutPasteDetector, size: TINY_SIZE, channels: 3, create: () => CutPasteDetector.create({ ...TINY_DETECTORS.patch, seed: 1 }) });
-detectorContract({ name: 'CutPasteDetector (image)', type: CutPasteDetector, size: TINY_SIZE, channels: 3, create: () => CutPasteDetector.create({ ...TINY_DETECTORS.image, seed: 1 }) });
 detectorContract({
-  name: 'FeatureDensityDetector (two stages, untrained)', type: FeatureDensityDetector, size: TINY_SIZE, channels: 3,
+  name: 'CutPasteDetector (patch)',
+  type: CutPasteDetector,
+  size: TINY_SIZE,
+  channels: 3,
+  create: () => CutPasteDetector.create({ ...TINY_DETECTORS.patch, seed: 1 }),
+});
+detectorContract({
+  name: 'CutPasteDetector (image)',
+  type: CutPasteDetector,
+  size: TINY_SIZE,
+  channels: 3,
+  create: () => CutPasteDetector.create({ ...TINY_DETECTORS.image, seed: 1 }),
+});
+detectorContract({
+  name: 'FeatureDensityDetector (two stages, untrained)',
+  type: FeatureDensityDetector,
+  size: TINY_SIZE,
+  channels: 3,
   create: () => FeatureDensityDetector.create({ encoder: TWO_STAGES, stages: [1, 2], maxFeatures: 16, imageSize: TINY_SIZE, seed: 1 }),
 });
 detectorContract({
-  name: 'FeatureDensityDetector (patch encoder)', type: FeatureDensityDetector, size: TINY_SIZE, channels: 3,
+  name: 'FeatureDensityDetector (patch encoder)',
+  type: FeatureDensityDetector,
+  size: TINY_SIZE,
+  channels: 3,
   create: () => FeatureDensityDetector.create({ encoder: TINY_PATCH_ENCODER, imageSize: TINY_SIZE, stride: 8, seed: 1 }),
 });

@@ -8,7 +8,14 @@ import { objectImages } from '../helpers/textures';
 
 const H = 40;
 const W = 44;
-const small = { mode: 'patch' as const, encoder: 'patch32' as const, stride: 8, imageSize: [H, W] as [number, number], steps: 1, batchSize: 4 };
+const small = {
+  mode: 'patch' as const,
+  encoder: 'patch32' as const,
+  stride: 8,
+  imageSize: [H, W] as [number, number],
+  steps: 1,
+  batchSize: 4,
+};
 
 let train: tf.Tensor4D;
 let test: tf.Tensor4D;
@@ -27,16 +34,33 @@ afterAll(() => {
 describe('CutPasteDetector options', () => {
   it('fills the fast preset in patch mode and the paper preset in image mode', async () => {
     const fast = await CutPasteDetector.create();
-    expect(fast.options).toMatchObject({ preset: 'fast', mode: 'patch', encoder: 'patch32', imageSize: [256, 256], patchSize: 32, stride: 8, variant: '3way' });
+    expect(fast.options).toMatchObject({
+      preset: 'fast',
+      mode: 'patch',
+      encoder: 'patch32',
+      imageSize: [256, 256],
+      patchSize: 32,
+      stride: 8,
+      variant: '3way',
+    });
     expect(fast.patchLayout).toMatchObject({ rows: 29, cols: 29, dense: true, subsample: 2 });
     fast.dispose();
     const paper = await CutPasteDetector.create({ preset: 'paper', imageSize: [64, 96] });
-    expect(paper.options).toMatchObject({ mode: 'image', encoder: 'resnet18', steps: 65_536, batchSize: 32, learningRate: 0.03, imageSize: [64, 96] });
+    expect(paper.options).toMatchObject({
+      mode: 'image',
+      encoder: 'resnet18',
+      steps: 65_536,
+      batchSize: 32,
+      learningRate: 0.03,
+      imageSize: [64, 96],
+    });
     paper.dispose();
   });
 
   it('rejects invalid options with a RangeError naming the option and the allowed values', async () => {
-    await expect(CutPasteDetector.create({ preset: 'slow' as never })).rejects.toThrow(/option preset must be 'fast' or 'paper', got "slow"/);
+    await expect(CutPasteDetector.create({ preset: 'slow' as never })).rejects.toThrow(
+      /option preset must be 'fast' or 'paper', got "slow"/,
+    );
     await expect(CutPasteDetector.create({ mode: 'pixel' as never })).rejects.toThrow(/option mode must be 'image' or 'patch'/);
     await expect(CutPasteDetector.create({ steps: 1.5 })).rejects.toThrow(/option steps must be an integer ≥ 1, got 1.5/);
     await expect(CutPasteDetector.create({ stride: 64 })).rejects.toThrow(/option stride must be an integer in \[1, patchSize = 32\]/);
@@ -57,7 +81,10 @@ describe('CutPasteDetector scoring', () => {
     const raw: RawImage = { data: new Uint8Array(30 * 50 * 4).fill(128), width: 50, height: 30 };
     const gray = tf.fill([60, 36, 1], 0.4) as tf.Tensor3D;
     const maps = await fitted.scoreMaps([raw, gray]);
-    expect(maps.map((m) => [m.height, m.width])).toEqual([[30, 50], [60, 36]]);
+    expect(maps.map((m) => [m.height, m.width])).toEqual([
+      [30, 50],
+      [60, 36],
+    ]);
     expect(maps.every((m) => m.data.every(Number.isFinite))).toBe(true);
     gray.dispose();
   });
@@ -92,12 +119,18 @@ describe('CutPasteDetector input errors', () => {
     const fresh = await CutPasteDetector.create(small);
     await expect(fresh.score(test)).rejects.toBeInstanceOf(StateError);
     await expect(fresh.score(test)).rejects.toThrow(/not fitted; call fit\(\) or load\(\) first/);
-    await expect(fresh.fit(tf.slice(train, [0, 0, 0, 0], [1, -1, -1, -1]) as tf.Tensor4D)).rejects.toThrow(/at least 2 normal images, got 1/);
+    await expect(fresh.fit(tf.slice(train, [0, 0, 0, 0], [1, -1, -1, -1]) as tf.Tensor4D)).rejects.toThrow(
+      /at least 2 normal images, got 1/,
+    );
     await expect(fitted.score(tf.zeros([H, W, 3]) as never)).rejects.toThrow(/tf.Tensor4D .* got a tensor of rank 3/);
-    await expect(fitted.score(tf.zeros([1, H, W, 2]) as tf.Tensor4D)).rejects.toThrow(/2 channels; allowed: 1 \(gray\), 3 \(RGB\) or 4 \(RGBA\)/);
+    await expect(fitted.score(tf.zeros([1, H, W, 2]) as tf.Tensor4D)).rejects.toThrow(
+      /2 channels; allowed: 1 \(gray\), 3 \(RGB\) or 4 \(RGBA\)/,
+    );
     await expect(fitted.score(tf.fill([1, H, W, 3], NaN) as tf.Tensor4D)).rejects.toThrow(/NaN or Infinity/);
     await expect(fitted.score([])).rejects.toThrow(/images is empty/);
-    await expect(fitted.score([{ data: new Float32Array([0, NaN, 0]), width: 3, height: 1, channels: 1 }])).rejects.toThrow(/images\[0\]\.data\[1\] is NaN/);
+    await expect(fitted.score([{ data: new Float32Array([0, NaN, 0]), width: 3, height: 1, channels: 1 }])).rejects.toThrow(
+      /images\[0\]\.data\[1\] is NaN/,
+    );
     await expect(fitted.score([{ data: new Uint8Array(10), width: 3, height: 3 }])).rejects.toThrow(/channels/);
     fresh.dispose();
   });
@@ -111,7 +144,12 @@ describe('CutPasteDetector fit', () => {
     expect([...stages]).toEqual(['train', 'embed', 'density']);
     const before = await detector.score(test);
     const controller = new AbortController();
-    const run = detector.fit(train, { signal: controller.signal, onProgress: (p) => { if (p.stage === 'train' && p.step === 1) controller.abort(); } });
+    const run = detector.fit(train, {
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.stage === 'train' && p.step === 1) controller.abort();
+      },
+    });
     await expect(run).rejects.toBeInstanceOf(AbortError);
     expect(Array.from(await detector.score(test))).toEqual(Array.from(before));
     detector.dispose();

@@ -7,11 +7,18 @@ const H = 48;
 const W = 56; // non-square on purpose
 const LABELS = [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1];
 const TINY_RESNET = {
-  blocks: [1, 1], widths: [8, 16], strides: [1, 2], padding: 'same' as const,
+  blocks: [1, 1],
+  widths: [8, 16],
+  strides: [1, 2],
+  padding: 'same' as const,
   stem: { channels: 8, kernel: 3, stride: 1, maxPool: false },
 };
 
-interface Data { train: tf.Tensor4D; test: tf.Tensor4D; masks: (Uint8Array | null)[] }
+interface Data {
+  train: tf.Tensor4D;
+  test: tf.Tensor4D;
+  masks: (Uint8Array | null)[];
+}
 const data: Record<'texture' | 'object', Data> = {} as never;
 
 beforeAll(() => {
@@ -34,17 +41,39 @@ beforeAll(() => {
 afterAll(() => tf.dispose(Object.values(data).flatMap((d) => [d.train, d.test])));
 
 const cases: [string, keyof typeof data, CutPasteOptions, { image: number; pixel: number }][] = [
-  ['textures, patch mode with one shared density', 'texture', { mode: 'patch', encoder: 'patch32', perLocation: false }, { image: 0.9, pixel: 0.9 }],
-  ['aligned objects, patch mode with a density per location', 'object', { mode: 'patch', encoder: 'patch32', perLocation: true }, { image: 0.9, pixel: 0.9 }],
+  [
+    'textures, patch mode with one shared density',
+    'texture',
+    { mode: 'patch', encoder: 'patch32', perLocation: false },
+    { image: 0.9, pixel: 0.9 },
+  ],
+  [
+    'aligned objects, patch mode with a density per location',
+    'object',
+    { mode: 'patch', encoder: 'patch32', perLocation: true },
+    { image: 0.9, pixel: 0.9 },
+  ],
   // GradCAM maps are coarse (the paper: 88.3 pixel AUROC against 96.0 for the patch model): better than chance is the bar.
-  ['aligned objects, image mode with GradCAM maps', 'object', { mode: 'image', encoder: TINY_RESNET, headWidths: [16, 16] }, { image: 0.9, pixel: 0.6 }],
+  [
+    'aligned objects, image mode with GradCAM maps',
+    'object',
+    { mode: 'image', encoder: TINY_RESNET, headWidths: [16, 16] },
+    { image: 0.9, pixel: 0.6 },
+  ],
 ];
 
 describe('CutPasteDetector end to end on generated images', () => {
   it("chooses one density per location for aligned objects and one shared density for textures (perLocation: 'auto')", async () => {
     const chosen: Record<string, string> = {};
     for (const set of ['texture', 'object'] as const) {
-      const detector = await CutPasteDetector.create({ mode: 'patch', encoder: 'patch32', imageSize: [H, W], steps: 1, batchSize: 4, stride: 8 });
+      const detector = await CutPasteDetector.create({
+        mode: 'patch',
+        encoder: 'patch32',
+        imageSize: [H, W],
+        steps: 1,
+        batchSize: 4,
+        stride: 8,
+      });
       const report = await detector.fit(data[set].train);
       chosen[set] = `${report.density} (alignment ${report.alignment!.toFixed(3)})`;
       detector.dispose();

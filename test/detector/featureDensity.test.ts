@@ -43,7 +43,13 @@ describe('FeatureDensityDetector', () => {
   it('stacks the stages on the first one’s grid and keeps a seeded subset of maxFeatures channels', async () => {
     const a = await FeatureDensityDetector.create({ encoder: TWO_STAGES, stages: [1, 2], maxFeatures: 10, imageSize: TINY_SIZE, seed: 3 });
     const b = await FeatureDensityDetector.create({ encoder: TWO_STAGES, stages: [1, 2], maxFeatures: 10, imageSize: TINY_SIZE, seed: 3 });
-    const all = await FeatureDensityDetector.create({ encoder: TWO_STAGES, stages: [1, 2], maxFeatures: 100, imageSize: TINY_SIZE, seed: 3 });
+    const all = await FeatureDensityDetector.create({
+      encoder: TWO_STAGES,
+      stages: [1, 2],
+      maxFeatures: 100,
+      imageSize: TINY_SIZE,
+      seed: 3,
+    });
     expect(a.featurePlan.channels).toHaveLength(10);
     expect(a.featurePlan.channels).toEqual(b.featurePlan.channels);
     expect([...a.featurePlan.channels!].every((c, i, xs) => c < 24 && (i === 0 || c > xs[i - 1]!))).toBe(true);
@@ -70,7 +76,16 @@ describe('FeatureDensityDetector', () => {
 
   it('takes a user’s LayersModel (its feature map), never disposes it, and needs it again to load', async () => {
     const input = tfl.input({ shape: [H, W, 3] });
-    const conv = tfl.layers.conv2d({ filters: 6, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) }).apply(input) as tfl.SymbolicTensor;
+    const conv = tfl.layers
+      .conv2d({
+        filters: 6,
+        kernelSize: 3,
+        strides: 2,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }),
+      })
+      .apply(input) as tfl.SymbolicTensor;
     const model = tfl.model({ inputs: input, outputs: conv });
     const sized = await FeatureDensityDetector.create({ encoder: { model } });
     expect(sized.options.imageSize).toEqual([H, W]); // the model's fixed input size, not the default 256
@@ -80,7 +95,9 @@ describe('FeatureDensityDetector', () => {
     expect(report.features).toBe(6);
     expect(report.density).toBe('shared');
     const saved = await saveToMemory(fd);
-    await expect(FeatureDensityDetector.load(tf.io.fromMemory(saved))).rejects.toThrow(/pass it again as load\(source, \{ encoderModel \}\)/);
+    await expect(FeatureDensityDetector.load(tf.io.fromMemory(saved))).rejects.toThrow(
+      /pass it again as load\(source, \{ encoderModel \}\)/,
+    );
     const copy = await FeatureDensityDetector.load(tf.io.fromMemory(saved), { encoderModel: model });
     expect(Array.from(await copy.score(train))).toEqual(Array.from(await fd.score(train)));
     copy.dispose();
@@ -91,7 +108,9 @@ describe('FeatureDensityDetector', () => {
 
   it('refuses options with an OptionError naming the option', async () => {
     await expect(FeatureDensityDetector.create({ stages: [] })).rejects.toMatchObject({ name: 'OptionError', option: 'stages' });
-    await expect(FeatureDensityDetector.create({ encoder: TWO_STAGES, stages: [3], imageSize: TINY_SIZE })).rejects.toThrow(/stage numbers in \[1, 2\]/);
+    await expect(FeatureDensityDetector.create({ encoder: TWO_STAGES, stages: [3], imageSize: TINY_SIZE })).rejects.toThrow(
+      /stage numbers in \[1, 2\]/,
+    );
     await expect(FeatureDensityDetector.create({ maxFeatures: 0 })).rejects.toMatchObject({ option: 'maxFeatures' });
     await expect(FeatureDensityDetector.create({ steps: 10 } as never)).rejects.toThrow(/unknown option/);
   });
@@ -106,10 +125,18 @@ describe('FeatureDensityDetector', () => {
     });
     const tampered = (edit: (doc: Record<string, unknown>) => void): tf.io.IOHandler => tf.io.fromMemory(editDocument(saved, edit));
     const cases: [string, (doc: Record<string, unknown>) => void, RegExp][] = [
-      ['channels beyond the stacked maps', (d) => ((d.plan as { channels: number[] }).channels = [0, 1, 2, 3, 4, 5, 6, 7, 8, 99]), /not below the 24 stacked channels/],
+      [
+        'channels beyond the stacked maps',
+        (d) => ((d.plan as { channels: number[] }).channels = [0, 1, 2, 3, 4, 5, 6, 7, 8, 99]),
+        /not below the 24 stacked channels/,
+      ],
       ['channels not ascending', (d) => ((d.plan as { channels: number[] }).channels = [3, 1]), /plan.channels must be ascending/],
       ['an unknown plan source', (d) => ((d.plan as { source: unknown }).source = 'everything'), /plan.source must be/],
-      ['fewer channels than the density', (d) => ((d.plan as { channels: number[] }).channels = [0, 1, 2]), /dimension 10 differs from the features' 3/],
+      [
+        'fewer channels than the density',
+        (d) => ((d.plan as { channels: number[] }).channels = [0, 1, 2]),
+        /dimension 10 differs from the features' 3/,
+      ],
       ['a CutPaste document kind', (d) => (d.detector = 'cutpaste'), /detector must be 'feature-density'/],
     ];
     for (const [what, edit, message] of cases) {
@@ -142,7 +169,9 @@ describe('the detector registry', () => {
     const entry = registerDetector('feature-density', undefined)!;
     try {
       expect(detectorKinds()).toEqual(['cutpaste']);
-      await expect(loadDetector(tf.io.fromMemory(saved))).rejects.toThrow(/detector kind "feature-density", which is not registered \(registered: cutpaste\)/);
+      await expect(loadDetector(tf.io.fromMemory(saved))).rejects.toThrow(
+        /detector kind "feature-density", which is not registered \(registered: cutpaste\)/,
+      );
     } finally {
       registerDetector('feature-density', entry);
     }

@@ -62,8 +62,18 @@ describe('detector format version 1 fixture', () => {
           expect(maps.map((m) => [m.height, m.width])).toEqual(saved.maps.map((m) => [m.height, m.width]));
           const mean = (m: { data: Float32Array }) => m.data.reduce((a, b) => a + b, 0) / m.data.length;
           const max = (m: { data: Float32Array }) => m.data.reduce((a, b) => Math.max(a, b), -Infinity);
-          expect(relativeError(saved.maps.map((m) => m.mean), maps.map(mean))).toBeLessThanOrEqual(TOLERANCE);
-          expect(relativeError(saved.maps.map((m) => m.max), maps.map(max))).toBeLessThanOrEqual(TOLERANCE);
+          expect(
+            relativeError(
+              saved.maps.map((m) => m.mean),
+              maps.map(mean),
+            ),
+          ).toBeLessThanOrEqual(TOLERANCE);
+          expect(
+            relativeError(
+              saved.maps.map((m) => m.max),
+              maps.map(max),
+            ),
+          ).toBeLessThanOrEqual(TOLERANCE);
           if (expected.backend === backendName()) {
             expect(maps.map((m) => m.data.indexOf(max(m)))).toEqual(saved.maps.map((m) => m.argmax));
           }

@@ -8,7 +8,13 @@ import { objectImages } from '../helpers/textures';
 
 const H = 40;
 const W = 44;
-const TINY_RESNET = { blocks: [1], widths: [8], strides: [1], padding: 'same' as const, stem: { channels: 8, kernel: 3, stride: 2, maxPool: false } };
+const TINY_RESNET = {
+  blocks: [1],
+  widths: [8],
+  strides: [1],
+  padding: 'same' as const,
+  stem: { channels: 8, kernel: 3, stride: 2, maxPool: false },
+};
 
 let train: tf.Tensor4D;
 let test: tf.Tensor4D;
@@ -17,7 +23,6 @@ beforeAll(() => {
   test = objectImages(3, H, W, 9, true).images;
 });
 afterAll(() => tf.dispose([train, test]));
-
 
 const kinds: [string, CutPasteOptions][] = [
   ['image mode', { mode: 'image', encoder: TINY_RESNET, headWidths: [8] }],
@@ -51,7 +56,14 @@ describe('CutPasteDetector save and load', () => {
   }
 
   it('refuses an unknown format version, foreign artifacts and broken weights, creating nothing', async () => {
-    const detector = await CutPasteDetector.create({ mode: 'image', encoder: TINY_RESNET, headWidths: [8], imageSize: [H, W], steps: 1, batchSize: 4 });
+    const detector = await CutPasteDetector.create({
+      mode: 'image',
+      encoder: TINY_RESNET,
+      headWidths: [8],
+      imageSize: [H, W],
+      steps: 1,
+      batchSize: 4,
+    });
     await detector.fit(train);
     const artifacts = await saveToMemory(detector);
     detector.dispose();
@@ -69,14 +81,23 @@ describe('CutPasteDetector save and load', () => {
 
   it('refuses to save an unfitted detector, and bad targets', async () => {
     const detector = await CutPasteDetector.create({ mode: 'image', encoder: TINY_RESNET, headWidths: [8], imageSize: [H, W] });
-    await expect(detector.save(tf.io.withSaveHandler(async () => ({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })))).rejects.toThrow(/not fitted/);
+    await expect(
+      detector.save(tf.io.withSaveHandler(async () => ({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }))),
+    ).rejects.toThrow(/not fitted/);
     await expect(CutPasteDetector.load('nowhere://model')).rejects.toThrow(/no tfjs load handler/);
     detector.dispose();
   });
 
   it('frees every tensor it owns on dispose, and refuses use afterwards', async () => {
     await expectNoLeak(async () => {
-      const detector = await CutPasteDetector.create({ mode: 'patch', encoder: 'patch32', stride: 8, imageSize: [H, W], steps: 1, batchSize: 4 });
+      const detector = await CutPasteDetector.create({
+        mode: 'patch',
+        encoder: 'patch32',
+        stride: 8,
+        imageSize: [H, W],
+        steps: 1,
+        batchSize: 4,
+      });
       await detector.fit(train);
       detector.dispose();
       await expect(detector.score(test)).rejects.toThrow(/disposed/);

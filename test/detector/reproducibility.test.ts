@@ -29,7 +29,17 @@ describe('augmentations are reproducible on one backend', () => {
     const x = objectImages(4, 37, 52, 5).images;
     const [first, again, other] = await expectNoLeak(() => [augmentAll(x, 11), augmentAll(x, 11), augmentAll(x, 12)]);
     x.dispose();
-    const names = ['cutPaste', 'cutPaste mask', 'cutPasteScar', 'cutPasteScar mask', 'scar', 'scar mask', 'cutout', 'cutout mask', 'randomCrops'];
+    const names = [
+      'cutPaste',
+      'cutPaste mask',
+      'cutPasteScar',
+      'cutPasteScar mask',
+      'scar',
+      'scar mask',
+      'cutout',
+      'cutout mask',
+      'randomCrops',
+    ];
     first.forEach((out, i) => {
       expect(again[i], names[i]).toEqual(out);
       expect(other[i], names[i]).not.toEqual(out);

@@ -112,65 +112,236 @@ const badBatches: [what: string, images: () => unknown, kind: Refusal[2], messag
 ];
 
 describe('the augmentations refuse malformed batches', () => {
-  run(imageOps.flatMap(([op, call]) =>
-    badBatches.map(([what, images, kind, message]): Refusal => [`${what} (${op})`, () => call(images() as tf.Tensor4D), kind, new RegExp(`^${op}: ${message}`)]),
-  ));
+  run(
+    imageOps.flatMap(([op, call]) =>
+      badBatches.map(([what, images, kind, message]): Refusal => [
+        `${what} (${op})`,
+        () => call(images() as tf.Tensor4D),
+        kind,
+        new RegExp(`^${op}: ${message}`),
+      ]),
+    ),
+  );
 });
 
 describe('the augmentations refuse options out of range', () => {
   run([
-    ['a reversed area range', () => cutPaste(x, { area: [0.5, 0.1] }), RangeError, /^cutPaste: options\.area must be \[min, max\] with 0 < min ≤ max ≤ 1, got \[0\.5, 0\.1\]$/],
-    ['an unknown option', () => cutPaste(x, { areas: [0.1, 0.2] } as never), TypeError, /^cutPaste: unknown option "areas"; allowed: area, aspect, jitter, rng$/],
-    ['an rng that is not a function', () => cutPaste(x, { rng: 3 as never }), TypeError, /^cutPaste: options\.rng must be a function returning numbers in \[0, 1\), got 3$/],
-    ['a jitter above 0.5', () => cutPaste(x, { jitter: 2 }), RangeError, /^cutPaste: options\.jitter must be a number in \[0, 0\.5\], got 2$/],
+    [
+      'a reversed area range',
+      () => cutPaste(x, { area: [0.5, 0.1] }),
+      RangeError,
+      /^cutPaste: options\.area must be \[min, max\] with 0 < min ≤ max ≤ 1, got \[0\.5, 0\.1\]$/,
+    ],
+    [
+      'an unknown option',
+      () => cutPaste(x, { areas: [0.1, 0.2] } as never),
+      TypeError,
+      /^cutPaste: unknown option "areas"; allowed: area, aspect, jitter, rng$/,
+    ],
+    [
+      'an rng that is not a function',
+      () => cutPaste(x, { rng: 3 as never }),
+      TypeError,
+      /^cutPaste: options\.rng must be a function returning numbers in \[0, 1\), got 3$/,
+    ],
+    [
+      'a jitter above 0.5',
+      () => cutPaste(x, { jitter: 2 }),
+      RangeError,
+      /^cutPaste: options\.jitter must be a number in \[0, 0\.5\], got 2$/,
+    ],
     ['options that are not an object', () => cutPasteScar(x, 5 as never), TypeError, /^cutPasteScar: options must be an object, got 5$/],
-    ['a scar width of 0', () => scar(x, { width: [0, 10] }), RangeError, /^scar: options\.width must be \[min, max\] with 0 < min ≤ max < Infinity, got \[0, 10\]$/],
-    ['a cutout area above 1', () => cutout(x, { area: [2, 3] }), RangeError, /^cutout: options\.area must be \[min, max\] with 0 < min ≤ max ≤ 1, got \[2, 3\]$/],
-    ['a brightness of 5', () => colorJitter(x, { brightness: 5 }), RangeError, /^colorJitter: options\.brightness must be a number in \[0, 1\], got 5$/],
-    ['a shift of a whole image', () => randomTranslate(x, { maxShift: 1 }), RangeError, /^randomTranslate: options\.maxShift must be a number in \[0, 1\), got 1$/],
-    ['a crop larger than the images', () => randomCrops(x, 64, rng()), RangeError, /^randomCrops: size \[64, 64\] must fit in the images \(height 20, width 24\)$/],
-    ['a crop of size 0', () => randomCrops(x, 0, rng()), RangeError, /^randomCrops: size must be a positive integer or \[height, width\] of positive integers, got 0$/],
-    ['a missing rng', () => randomCrops(x, 8, undefined as never), TypeError, /^randomCrops: rng must be a function returning numbers in \[0, 1\), got undefined$/],
+    [
+      'a scar width of 0',
+      () => scar(x, { width: [0, 10] }),
+      RangeError,
+      /^scar: options\.width must be \[min, max\] with 0 < min ≤ max < Infinity, got \[0, 10\]$/,
+    ],
+    [
+      'a cutout area above 1',
+      () => cutout(x, { area: [2, 3] }),
+      RangeError,
+      /^cutout: options\.area must be \[min, max\] with 0 < min ≤ max ≤ 1, got \[2, 3\]$/,
+    ],
+    [
+      'a brightness of 5',
+      () => colorJitter(x, { brightness: 5 }),
+      RangeError,
+      /^colorJitter: options\.brightness must be a number in \[0, 1\], got 5$/,
+    ],
+    [
+      'a shift of a whole image',
+      () => randomTranslate(x, { maxShift: 1 }),
+      RangeError,
+      /^randomTranslate: options\.maxShift must be a number in \[0, 1\), got 1$/,
+    ],
+    [
+      'a crop larger than the images',
+      () => randomCrops(x, 64, rng()),
+      RangeError,
+      /^randomCrops: size \[64, 64\] must fit in the images \(height 20, width 24\)$/,
+    ],
+    [
+      'a crop of size 0',
+      () => randomCrops(x, 0, rng()),
+      RangeError,
+      /^randomCrops: size must be a positive integer or \[height, width\] of positive integers, got 0$/,
+    ],
+    [
+      'a missing rng',
+      () => randomCrops(x, 8, undefined as never),
+      TypeError,
+      /^randomCrops: rng must be a function returning numbers in \[0, 1\), got undefined$/,
+    ],
   ]);
 });
 
 describe('patch extraction and pixel transfers refuse bad shapes', () => {
   run([
-    ['a patch larger than the image', () => extractPatches(rank3, 32, 4), RangeError, /^extractPatches: size \[32, 32\] must fit in the image \(height 20, width 24\)$/],
-    ['a stride of 0', () => extractPatches(rank3, 8, 0), RangeError, /^extractPatches: stride must be a positive integer or \[height, width\] of positive integers, got 0$/],
-    ['a batch of two images', () => extractPatches(x, 8, 4), RangeError, /^extractPatches: image must be \[height, width, channels\] or \[1, height, width, channels\], got shape \[2, 20, 24, 3\]$/],
+    [
+      'a patch larger than the image',
+      () => extractPatches(rank3, 32, 4),
+      RangeError,
+      /^extractPatches: size \[32, 32\] must fit in the image \(height 20, width 24\)$/,
+    ],
+    [
+      'a stride of 0',
+      () => extractPatches(rank3, 8, 0),
+      RangeError,
+      /^extractPatches: stride must be a positive integer or \[height, width\] of positive integers, got 0$/,
+    ],
+    [
+      'a batch of two images',
+      () => extractPatches(x, 8, 4),
+      RangeError,
+      /^extractPatches: image must be \[height, width, channels\] or \[1, height, width, channels\], got shape \[2, 20, 24, 3\]$/,
+    ],
     ['an int32 image', () => extractPatches(int32, 8, 4), TypeError, /^extractPatches: image must be float32, got int32$/],
     ['an array instead of a tensor', () => extractPatches([1] as never, 8, 4), TypeError, /^extractPatches: image must be a tf\.Tensor3D/],
-    ['a rank-3 tensor to download', () => pixelsFromTensor(rank3 as never), TypeError, /^pixelsFromTensor: images must be a float32 tf\.Tensor4D \[batch, height, width, channels\], got a float32 tensor of shape \[20, 24, 3\]$/],
-    ['an empty tensor to download', () => pixelsFromTensor(empty), RangeError, /^pixelsFromTensor: images must not be empty, got shape \[0, 20, 24, 3\]$/],
-    ['pixels of the wrong length to upload', () => tensorFromPixels({ data: new Float32Array(3), batch: 1, height: 2, width: 2, channels: 1 }), RangeError, /^tensorFromPixels: pixels\.data must have length batch · height · width · channels = 4, got 3$/],
-    ['no pixel batch to upload', () => tensorFromPixels(null as never), TypeError, /^tensorFromPixels: pixels must be a PixelBatch \{ data: Float32Array, batch, height, width, channels \}, got null$/],
-    ['an empty backend name', () => registerKernelFills(''), TypeError, /^registerKernelFills: backendName must be a non-empty string, got $/],
+    [
+      'a rank-3 tensor to download',
+      () => pixelsFromTensor(rank3 as never),
+      TypeError,
+      /^pixelsFromTensor: images must be a float32 tf\.Tensor4D \[batch, height, width, channels\], got a float32 tensor of shape \[20, 24, 3\]$/,
+    ],
+    [
+      'an empty tensor to download',
+      () => pixelsFromTensor(empty),
+      RangeError,
+      /^pixelsFromTensor: images must not be empty, got shape \[0, 20, 24, 3\]$/,
+    ],
+    [
+      'pixels of the wrong length to upload',
+      () => tensorFromPixels({ data: new Float32Array(3), batch: 1, height: 2, width: 2, channels: 1 }),
+      RangeError,
+      /^tensorFromPixels: pixels\.data must have length batch · height · width · channels = 4, got 3$/,
+    ],
+    [
+      'no pixel batch to upload',
+      () => tensorFromPixels(null as never),
+      TypeError,
+      /^tensorFromPixels: pixels must be a PixelBatch \{ data: Float32Array, batch, height, width, channels \}, got null$/,
+    ],
+    [
+      'an empty backend name',
+      () => registerKernelFills(''),
+      TypeError,
+      /^registerKernelFills: backendName must be a non-empty string, got $/,
+    ],
   ]);
 });
 
 describe('the encoders and heads refuse bad configs and inputs, and use after dispose', () => {
   run([
-    ['a stage without blocks', () => resnet({ blocks: [0] } as never), RangeError, /^resnet: config\.blocks must be a non-empty array of positive integers, got \[0\]$/],
+    [
+      'a stage without blocks',
+      () => resnet({ blocks: [0] } as never),
+      RangeError,
+      /^resnet: config\.blocks must be a non-empty array of positive integers, got \[0\]$/,
+    ],
     ['a config that is not an object', () => resnet(null as never), TypeError, /^resnet: config must be an object, got null$/],
-    ['an unknown preset', () => resnetPreset('resnet50' as never), RangeError, /^resnetPreset: name must be one of 'resnet18', 'resnet18-slim', 'patch16', 'patch32', 'patch48', 'patch64', got "resnet50"$/],
-    ['a rank-3 batch', () => model.encoder.features(rank3 as never, false), TypeError, /^patch32: images must be a \[batch, height, width, channels\] tensor, got rank 3$/],
+    [
+      'an unknown preset',
+      () => resnetPreset('resnet50' as never),
+      RangeError,
+      /^resnetPreset: name must be one of 'resnet18', 'resnet18-slim', 'patch16', 'patch32', 'patch48', 'patch64', got "resnet50"$/,
+    ],
+    [
+      'a rank-3 batch',
+      () => model.encoder.features(rank3 as never, false),
+      TypeError,
+      /^patch32: images must be a \[batch, height, width, channels\] tensor, got rank 3$/,
+    ],
     ['4 channels', () => model.encoder.features(channels4, false), RangeError, /^patch32: images must have 3 channel\(s\), got 4$/],
     ['int32 pixels', () => model.encoder.features(int32, false), TypeError, /^patch32: images must be float32, got int32$/],
-    ['images smaller than the receptive field', () => model.encoder.features(x, false), RangeError, /^patch32: images of 20×24 px are too small for this network \(padding 'valid' needs at least 32 px\)$/],
-    ['weights without their names', () => model.encoder.setWeights({}), RangeError, /^patch32\.setWeights: weight "encoder\/conv1\/kernel" is missing \(expected shape \[3, 3, 3, 32\]\)$/],
-    ['a head input of 0 features', () => projectionHead({ inputDim: 0, widths: [4] }), RangeError, /^projectionHead: config\.inputDim must be a positive integer, got 0$/],
-    ['a head config that is not an object', () => projectionHead(null as never), TypeError, /^projectionHead: config must be an object, got null$/],
-    ['head input of the wrong width', () => model.head.apply(features5, false), RangeError, /^projectionHead: x must have 128 columns, got 5$/],
-    ['a classifier with one class', () => linearClassifier({ inputDim: 4, classes: 1 }), RangeError, /^linearClassifier: config\.classes must be an integer ≥ 2 \(2: binary, 3: 3-way\), got 1$/],
-    ['a model that is neither a LayersModel nor a GraphModel', () => pretrainedEncoder({} as never), TypeError, /^pretrainedEncoder: model must be a tf\.LayersModel or a GraphModel, got \[object Object\]$/],
-    ['a feature node that is not a layer', () => pretrainedEncoder(layers, { featureNode: 'nope' }), TypeError, /^pretrainedEncoder: options\.featureNode "nope" is not a layer of the model; layers: image, conv$/],
-    ['1 input channel for a 3-channel model', () => pretrainedEncoder(layers, { inputChannels: 1 }), RangeError, /^pretrainedEncoder: options\.inputChannels is 1 but the model takes 3$/],
-    ['a zero standard deviation', () => pretrainedEncoder(layers, { preprocess: { mean: [0.5, 0.5, 0.5], std: [1, 0, 1] } }), RangeError, /^pretrainedEncoder: options\.preprocess\.std must be positive, got \[1,0,1\]$/],
+    [
+      'images smaller than the receptive field',
+      () => model.encoder.features(x, false),
+      RangeError,
+      /^patch32: images of 20×24 px are too small for this network \(padding 'valid' needs at least 32 px\)$/,
+    ],
+    [
+      'weights without their names',
+      () => model.encoder.setWeights({}),
+      RangeError,
+      /^patch32\.setWeights: weight "encoder\/conv1\/kernel" is missing \(expected shape \[3, 3, 3, 32\]\)$/,
+    ],
+    [
+      'a head input of 0 features',
+      () => projectionHead({ inputDim: 0, widths: [4] }),
+      RangeError,
+      /^projectionHead: config\.inputDim must be a positive integer, got 0$/,
+    ],
+    [
+      'a head config that is not an object',
+      () => projectionHead(null as never),
+      TypeError,
+      /^projectionHead: config must be an object, got null$/,
+    ],
+    [
+      'head input of the wrong width',
+      () => model.head.apply(features5, false),
+      RangeError,
+      /^projectionHead: x must have 128 columns, got 5$/,
+    ],
+    [
+      'a classifier with one class',
+      () => linearClassifier({ inputDim: 4, classes: 1 }),
+      RangeError,
+      /^linearClassifier: config\.classes must be an integer ≥ 2 \(2: binary, 3: 3-way\), got 1$/,
+    ],
+    [
+      'a model that is neither a LayersModel nor a GraphModel',
+      () => pretrainedEncoder({} as never),
+      TypeError,
+      /^pretrainedEncoder: model must be a tf\.LayersModel or a GraphModel, got \[object Object\]$/,
+    ],
+    [
+      'a feature node that is not a layer',
+      () => pretrainedEncoder(layers, { featureNode: 'nope' }),
+      TypeError,
+      /^pretrainedEncoder: options\.featureNode "nope" is not a layer of the model; layers: image, conv$/,
+    ],
+    [
+      '1 input channel for a 3-channel model',
+      () => pretrainedEncoder(layers, { inputChannels: 1 }),
+      RangeError,
+      /^pretrainedEncoder: options\.inputChannels is 1 but the model takes 3$/,
+    ],
+    [
+      'a zero standard deviation',
+      () => pretrainedEncoder(layers, { preprocess: { mean: [0.5, 0.5, 0.5], std: [1, 0, 1] } }),
+      RangeError,
+      /^pretrainedEncoder: options\.preprocess\.std must be positive, got \[1,0,1\]$/,
+    ],
   ]);
   it('refuses images of another size than a pretrained model takes', async () => {
     const encoder = pretrainedEncoder(layers);
-    await expectRefusal(() => encoder.features(x, false), RangeError, /^pretrained:tiny: images must be 12×16 px \(height × width\), got 20×24$/);
+    await expectRefusal(
+      () => encoder.features(x, false),
+      RangeError,
+      /^pretrained:tiny: images must be 12×16 px \(height × width\), got 20×24$/,
+    );
     encoder.dispose();
   });
   it('refuses every network after dispose with a StateError', async () => {

@@ -48,7 +48,7 @@ const load = (which: keyof typeof saved, edit: (doc: Doc) => void) => () =>
 function nested(levels: number): Record<string, unknown> {
   const root: Record<string, unknown> = {};
   let at = root;
-  for (let i = 0; i < levels; i++) at = (at.value = {});
+  for (let i = 0; i < levels; i++) at = at.value = {};
   return root;
 }
 
@@ -57,20 +57,47 @@ const at = '^CutPasteDetector\\.load: ';
 
 describe('CutPasteDetector.load refuses documents that can never score, naming the field', () => {
   const rows: [what: string, call: () => unknown, message: RegExp][] = [
-    ['a per-location model whose imageSize was edited (the grid no longer matches)', load('perLocation', (d) => (d.options.imageSize = [64, 56])),
-      new RegExp(`${at}the saved density does not fit the detector: density\\.locations is 12 but options\\.imageSize 64×56, patchSize 32 and stride 8 give a 5×4 grid of 20 locations$`)],
-    ['an image density of another dimension than the encoder', load('image', (d) => {
-      const gde = d.density.gde as Record<string, unknown>;
-      Object.assign(gde, { dimension: 2, mean: [0, 0], covariance: [1, 0, 0, 1] });
-    }), new RegExp(`${at}the saved density does not fit the detector: the density's dimension 2 differs from the encoder's feature dimension 8$`)],
-    ['an image density under options.mode patch', load('image', (d) => (d.options.mode = 'patch')),
-      new RegExp(`${at}the saved density does not fit the detector: density\\.kind 'image' does not fit options\\.mode 'patch' with perLocation auto \\(allowed: shared, per-location\\)$`)],
-    ['a density per location with perLocation false', load('perLocation', (d) => (d.options.perLocation = false)),
-      /does not fit options\.mode 'patch' with perLocation false \(allowed: shared\)$/],
-    ['a head config that the options do not build', load('image', (d) => ((d.networks as { head: { widths: number[] } }).head.widths = [4])),
-      new RegExp(`${at}networks\\.head is \\{"inputDim":8,"widths":\\[4\\],.*\\} but the saved options and encoder give \\{"inputDim":8,"widths":\\[8\\],.*\\}$`)],
-    ['a report naming another density', load('image', (d) => (d.report.density = 'shared')),
-      new RegExp(`${at}the saved density does not fit the detector: density\\.kind 'image' differs from report\\.density 'shared'$`)],
+    [
+      'a per-location model whose imageSize was edited (the grid no longer matches)',
+      load('perLocation', (d) => (d.options.imageSize = [64, 56])),
+      new RegExp(
+        `${at}the saved density does not fit the detector: density\\.locations is 12 but options\\.imageSize 64×56, patchSize 32 and stride 8 give a 5×4 grid of 20 locations$`,
+      ),
+    ],
+    [
+      'an image density of another dimension than the encoder',
+      load('image', (d) => {
+        const gde = d.density.gde as Record<string, unknown>;
+        Object.assign(gde, { dimension: 2, mean: [0, 0], covariance: [1, 0, 0, 1] });
+      }),
+      new RegExp(
+        `${at}the saved density does not fit the detector: the density's dimension 2 differs from the encoder's feature dimension 8$`,
+      ),
+    ],
+    [
+      'an image density under options.mode patch',
+      load('image', (d) => (d.options.mode = 'patch')),
+      new RegExp(
+        `${at}the saved density does not fit the detector: density\\.kind 'image' does not fit options\\.mode 'patch' with perLocation auto \\(allowed: shared, per-location\\)$`,
+      ),
+    ],
+    [
+      'a density per location with perLocation false',
+      load('perLocation', (d) => (d.options.perLocation = false)),
+      /does not fit options\.mode 'patch' with perLocation false \(allowed: shared\)$/,
+    ],
+    [
+      'a head config that the options do not build',
+      load('image', (d) => ((d.networks as { head: { widths: number[] } }).head.widths = [4])),
+      new RegExp(
+        `${at}networks\\.head is \\{"inputDim":8,"widths":\\[4\\],.*\\} but the saved options and encoder give \\{"inputDim":8,"widths":\\[8\\],.*\\}$`,
+      ),
+    ],
+    [
+      'a report naming another density',
+      load('image', (d) => (d.report.density = 'shared')),
+      new RegExp(`${at}the saved density does not fit the detector: density\\.kind 'image' differs from report\\.density 'shared'$`),
+    ],
   ];
   for (const [what, call, message] of rows) {
     it(`refuses ${what}`, async () => {
@@ -81,16 +108,29 @@ describe('CutPasteDetector.load refuses documents that can never score, naming t
 
 describe('CutPasteDetector.load bounds what it reads and what it repeats', () => {
   it('refuses a threshold nested 100,000 levels deep with a FormatError, not a stack overflow', async () => {
-    const error = await expectRefusal(load('image', (d) => (d.threshold = nested(100_000))), FormatError,
-      new RegExp(`${at}the document nests deeper than 32 levels \\(at cutpaste\\.threshold(\\.value)+\\.v… \\(204 characters\\)\\); a detector's document nests about 6$`));
+    const error = await expectRefusal(
+      load('image', (d) => (d.threshold = nested(100_000))),
+      FormatError,
+      new RegExp(
+        `${at}the document nests deeper than 32 levels \\(at cutpaste\\.threshold(\\.value)+\\.v… \\(204 characters\\)\\); a detector's document nests about 6$`,
+      ),
+    );
     expect(error.message.length).toBeLessThan(400);
   });
 
   const huge: [what: string, edit: (d: Doc) => void, message: RegExp][] = [
-    ['options.preset', (d) => (d.options.preset = HUGE), /cutpaste\.options\.preset holds a string of 20000000 characters; at most 4096 are allowed$/],
+    [
+      'options.preset',
+      (d) => (d.options.preset = HUGE),
+      /cutpaste\.options\.preset holds a string of 20000000 characters; at most 4096 are allowed$/,
+    ],
     ['format', (d) => (d.format = HUGE), /cutpaste\.format holds a string of 20000000 characters/],
     ['a threshold method', (d) => (d.threshold = { value: 1, method: HUGE }), /cutpaste\.threshold\.method holds a string/],
-    ['a key of the report', (d) => (d.report[HUGE] = 1), /cutpaste\.report\.x{40}… \(20000000 characters\) holds a string of 20000000 characters/],
+    [
+      'a key of the report',
+      (d) => (d.report[HUGE] = 1),
+      /cutpaste\.report\.x{40}… \(20000000 characters\) holds a string of 20000000 characters/,
+    ],
   ];
   for (const [what, edit, message] of huge) {
     it(`refuses a 20 MB string in ${what} with a message of less than 400 characters`, async () => {
@@ -101,19 +141,35 @@ describe('CutPasteDetector.load bounds what it reads and what it repeats', () =>
 
   it('repeats at most 200 characters of an invalid value', async () => {
     const long = 'y'.repeat(3000);
-    const error = await expectRefusal(load('image', (d) => (d.options.preset = long)), FormatError,
-      new RegExp(`${at}the saved options are invalid: CutPasteDetector: option preset must be 'fast' or 'paper', got "y{200}… \\(3000 characters\\)"$`));
+    const error = await expectRefusal(
+      load('image', (d) => (d.options.preset = long)),
+      FormatError,
+      new RegExp(
+        `${at}the saved options are invalid: CutPasteDetector: option preset must be 'fast' or 'paper', got "y{200}… \\(3000 characters\\)"$`,
+      ),
+    );
     expect(error.message.length).toBeLessThan(400);
-    const threshold = await expectRefusal(load('image', (d) => (d.threshold = { value: long, method: 'fit' })), FormatError, /the saved threshold is invalid: /);
+    const threshold = await expectRefusal(
+      load('image', (d) => (d.threshold = { value: long, method: 'fit' })),
+      FormatError,
+      /the saved threshold is invalid: /,
+    );
     expect(threshold.message.length).toBeLessThan(400);
   });
 });
 
 describe('CutPasteDetector.load validates every field of the report and the threshold, and the options as create does', () => {
-  const report = (field: string, value: unknown, allowed: string, got: string): [string, (d: Doc) => void, RegExp] =>
-    [`report.${field} = ${got}`, (d) => (d.report[field] = value), new RegExp(`${at}report\\.${field} must be ${allowed}, got ${got}$`)];
+  const report = (field: string, value: unknown, allowed: string, got: string): [string, (d: Doc) => void, RegExp] => [
+    `report.${field} = ${got}`,
+    (d) => (d.report[field] = value),
+    new RegExp(`${at}report\\.${field} must be ${allowed}, got ${got}$`),
+  ];
   const rows: [what: string, edit: (d: Doc) => void, message: RegExp][] = [
-    ['a report that is a number', (d) => (d.report = 5 as never), new RegExp(`${at}report must be an object \\(the fit report\\) or null, got 5$`)],
+    [
+      'a report that is a number',
+      (d) => (d.report = 5 as never),
+      new RegExp(`${at}report must be an object \\(the fit report\\) or null, got 5$`),
+    ],
     report('steps', -1, 'an integer in \\[1, 10000000\\]', '-1'),
     report('finalLoss', 'low', 'a number ≥ 0 or null', '"low"'),
     report('pretextAccuracy', 2, 'a number in \\[0, 1\\]', '2'),
@@ -123,12 +179,28 @@ describe('CutPasteDetector.load validates every field of the report and the thre
     report('images', 1, 'an integer ≥ 2', '1'),
     report('density', 'mixture', "'image', 'shared', 'per-location'", '"mixture"'),
     report('alignment', 7, 'a number in \\[0, 1\\]', '7'),
-    ['a threshold method of "guess"', (d) => (d.threshold = { value: 1, method: 'guess' }),
-      new RegExp(`${at}threshold\\.method must be 'fit', 'quantile', 'f1-max', 'manual', got "guess"$`)],
-    ['a threshold quantile of 5', (d) => (d.threshold = { value: 1, method: 'fit', quantile: 5 }), new RegExp(`${at}threshold\\.quantile must be a number in \\[0, 1\\], got 5$`)],
-    ['steps 1e300 in the options', (d) => (d.options.steps = 1e300),
-      new RegExp(`${at}the saved options are invalid: CutPasteDetector: option steps must be an integer in \\[1, 10000000\\], got 1e\\+300$`)],
-    ['a batch size of 1e9 in the options', (d) => (d.options.batchSize = 1e9), /option batchSize must be an integer in \[1, 4096\], got 1000000000$/],
+    [
+      'a threshold method of "guess"',
+      (d) => (d.threshold = { value: 1, method: 'guess' }),
+      new RegExp(`${at}threshold\\.method must be 'fit', 'quantile', 'f1-max', 'manual', got "guess"$`),
+    ],
+    [
+      'a threshold quantile of 5',
+      (d) => (d.threshold = { value: 1, method: 'fit', quantile: 5 }),
+      new RegExp(`${at}threshold\\.quantile must be a number in \\[0, 1\\], got 5$`),
+    ],
+    [
+      'steps 1e300 in the options',
+      (d) => (d.options.steps = 1e300),
+      new RegExp(
+        `${at}the saved options are invalid: CutPasteDetector: option steps must be an integer in \\[1, 10000000\\], got 1e\\+300$`,
+      ),
+    ],
+    [
+      'a batch size of 1e9 in the options',
+      (d) => (d.options.batchSize = 1e9),
+      /option batchSize must be an integer in \[1, 4096\], got 1000000000$/,
+    ],
   ];
   for (const [what, edit, message] of rows) {
     it(`refuses ${what}`, async () => {
@@ -137,9 +209,13 @@ describe('CutPasteDetector.load validates every field of the report and the thre
   }
 
   it('refuses absurd counts in create as well', () => {
-    expect(() => resolveCutPasteOptions({ steps: 1e300 })).toThrow(/^CutPasteDetector: option steps must be an integer in \[1, 10000000\], got 1e\+300$/);
+    expect(() => resolveCutPasteOptions({ steps: 1e300 })).toThrow(
+      /^CutPasteDetector: option steps must be an integer in \[1, 10000000\], got 1e\+300$/,
+    );
     expect(() => resolveCutPasteOptions({ densityMaxRows: 1e12 })).toThrow(/option densityMaxRows must be an integer in \[2, 10000000\]/);
-    expect(() => resolveCutPasteOptions({ headWidths: [1e9] })).toThrow(/option headWidths must be at most 16 integers in \[1, 8192\], got \[1000000000\]$/);
+    expect(() => resolveCutPasteOptions({ headWidths: [1e9] })).toThrow(
+      /option headWidths must be at most 16 integers in \[1, 8192\], got \[1000000000\]$/,
+    );
   });
 
   it('ignores report fields it does not know, and keeps the rest', async () => {
@@ -201,9 +277,17 @@ describe('images and backends are refused for what is wrong with them', () => {
 
   it('refuses a batch of height 0 as empty, not as NaN', async () => {
     const flat = tf.zeros([1, 0, W, 3]) as tf.Tensor4D;
-    await expectRefusal(() => detector.score(flat), RangeError, /^CutPasteDetector\.score: images has height 0 \(shape \[1, 0, 56, 3\]\); height and width must be ≥ 1$/);
+    await expectRefusal(
+      () => detector.score(flat),
+      RangeError,
+      /^CutPasteDetector\.score: images has height 0 \(shape \[1, 0, 56, 3\]\); height and width must be ≥ 1$/,
+    );
     const narrow = tf.zeros([H, 0, 3]) as tf.Tensor3D;
-    await expectRefusal(() => detector.score([narrow]), RangeError, /^CutPasteDetector\.score: images\[0\] has width 0 \(shape \[48, 0, 3\]\); height and width must be ≥ 1$/);
+    await expectRefusal(
+      () => detector.score([narrow]),
+      RangeError,
+      /^CutPasteDetector\.score: images\[0\] has width 0 \(shape \[48, 0, 3\]\); height and width must be ≥ 1$/,
+    );
     tf.dispose([flat, narrow]);
   });
 

@@ -29,7 +29,10 @@ afterAll(() => tf.dispose([trainA, trainB, many]));
 
 const settles = (p: Promise<unknown>) => {
   const state = { settled: false };
-  p.then(() => (state.settled = true), () => (state.settled = true));
+  p.then(
+    () => (state.settled = true),
+    () => (state.settled = true),
+  );
   return state;
 };
 
@@ -41,15 +44,27 @@ async function* gatedStream(gate: Promise<void>): AsyncIterable<TestSet> {
 }
 
 describe('fit while scoring calls run: they finish on the model they started with, then fit swaps', () => {
-  type Reader = [what: string, call: (d: CutPasteDetector) => Promise<unknown>, check: (result: unknown, d: CutPasteDetector, old: { scores: Float32Array; threshold: number }) => void];
+  type Reader = [
+    what: string,
+    call: (d: CutPasteDetector) => Promise<unknown>,
+    check: (result: unknown, d: CutPasteDetector, old: { scores: Float32Array; threshold: number }) => void,
+  ];
   const readers: Reader[] = [
     ['score', (d) => d.score(many), (r, _d, old) => expect(Array.from(r as Float32Array)).toEqual(Array.from(old.scores))],
     ['scoreMaps', (d) => d.scoreMaps(many), (r) => expect((r as unknown[]).length).toBe(48)],
-    ['predict', (d) => d.predict(many), (r, _d, old) => expect((r as { score: number }[]).map((p) => p.score)).toEqual(Array.from(old.scores))],
-    ['calibrate (its threshold is the old model’s, and the new model keeps its own)', (d) => d.calibrate(many), (r, d, old) => {
-      expect((r as { value: number }).value).toBe(old.threshold);
-      expect(d.threshold?.method).toBe('fit');
-    }],
+    [
+      'predict',
+      (d) => d.predict(many),
+      (r, _d, old) => expect((r as { score: number }[]).map((p) => p.score)).toEqual(Array.from(old.scores)),
+    ],
+    [
+      'calibrate (its threshold is the old model’s, and the new model keeps its own)',
+      (d) => d.calibrate(many),
+      (r, d, old) => {
+        expect((r as { value: number }).value).toBe(old.threshold);
+        expect(d.threshold?.method).toBe('fit');
+      },
+    ],
   ];
   for (const [what, call, check] of readers) {
     it(`${what} started before fit completes with the old model`, async () => {
@@ -59,7 +74,9 @@ describe('fit while scoring calls run: they finish on the model they started wit
       const running = call(d);
       const reader = settles(running);
       let overlapped = false;
-      const onProgress = (p: FitProgress) => { if (p.stage === 'density') overlapped = !reader.settled; };
+      const onProgress = (p: FitProgress) => {
+        if (p.stage === 'density') overlapped = !reader.settled;
+      };
       const [result, fit] = await Promise.allSettled([running, d.fit(trainB, { workers: 0, onProgress })]);
       expect(overlapped, 'the call was still running when fit reached its density stage').toBe(true);
       expect(result.status === 'rejected' ? String(result.reason) : 'fulfilled').toBe('fulfilled');
@@ -99,7 +116,10 @@ describe('dispose() during fit: fit rejects with AbortError and every tensor is 
       const d = await CutPasteDetector.create(tiny);
       const fit = d.fit(trainA, { workers: 0, onProgress: (p) => p.stage === stage && d.dispose() });
       if (stage === 'call') d.dispose();
-      const error = await fit.then(() => undefined, (e: unknown) => e);
+      const error = await fit.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(AbortError);
       expect((error as Error).message).toBe('CutPasteDetector.fit: the detector was disposed while fit() was running');
       expect(d.isFitted).toBe(false);
@@ -136,7 +156,10 @@ describe('dispose() during a scoring call: it rejects with AbortError and every 
       const running = call(d);
       await new Promise((resolve) => setTimeout(resolve, 0));
       d.dispose();
-      const error = await running.then(() => undefined, (e: unknown) => e);
+      const error = await running.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(AbortError);
       expect((error as Error).message).toBe(`CutPasteDetector.${method}: the detector was disposed while ${method}() was running`);
       expect(tf.memory().numTensors).toBe(before);

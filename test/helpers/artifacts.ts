@@ -5,10 +5,12 @@ import type { AnomalyDetector } from '../../src/index';
 /** What `detector.save` writes, captured in memory. */
 export async function saveToMemory(detector: AnomalyDetector): Promise<tf.io.ModelArtifacts> {
   let artifacts: tf.io.ModelArtifacts | undefined;
-  await detector.save(tf.io.withSaveHandler(async (a) => {
-    artifacts = a;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  await detector.save(
+    tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
   return artifacts!;
 }
 

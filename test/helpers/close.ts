@@ -4,13 +4,7 @@ import { expect } from 'vitest';
  * Asserts |actual − expected| ≤ atol + rtol·|expected| element-wise (numpy's `allclose` rule) and reports
  * the worst index. Returns the largest relative difference seen (for information).
  */
-export function expectAllClose(
-  actual: ArrayLike<number>,
-  expected: ArrayLike<number>,
-  rtol: number,
-  atol = 0,
-  what = 'values',
-): number {
+export function expectAllClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, atol = 0, what = 'values'): number {
   expect(actual.length, `${what}: length`).toBe(expected.length);
   let worst = -1;
   let worstExcess = 0;
@@ -27,9 +21,7 @@ export function expectAllClose(
     }
   }
   if (worst >= 0) {
-    expect.fail(
-      `${what}[${worst}] = ${actual[worst]} differs from ${expected[worst]} by more than ${atol} + ${rtol}·|expected|`,
-    );
+    expect.fail(`${what}[${worst}] = ${actual[worst]} differs from ${expected[worst]} by more than ${atol} + ${rtol}·|expected|`);
   }
   return maxRel;
 }

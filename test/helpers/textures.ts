@@ -50,7 +50,7 @@ export function defectImages(
       for (let x = 0; x < width; x++) {
         let inside = false;
         if (kind === 0) inside = (y - cy) ** 2 + (x - cx) ** 2 <= r * r; // blob
-        if (kind === 1) inside = Math.abs((y - cy) - 0.8 * (x - cx)) <= 1.2 && Math.abs(x - cx) <= 2.5 * r; // scratch
+        if (kind === 1) inside = Math.abs(y - cy - 0.8 * (x - cx)) <= 1.2 && Math.abs(x - cx) <= 2.5 * r; // scratch
         if (kind === 2) inside = Math.abs(y - cy) <= r * 0.7 && Math.abs(x - cx) <= r * 0.7; // hole
         if (!inside) continue;
         mask[y * width + x] = 255;
@@ -104,9 +104,18 @@ export function objectImages(
           const py = y - (cy + dy);
           const px = x - (cx + dx);
           let hit = false;
-          if (kind === 0 && Math.hypot(py, px) <= size) { hit = true; rgb = [0.15, 0.17, 0.2]; } // missing piece
-          if (kind === 1 && Math.hypot(py, px) <= size * 0.8) { hit = true; rgb = rgb.map((v) => v * 0.55); } // stain
-          if (kind === 2 && Math.abs(py - 0.5 * px) <= 1 && Math.abs(px) <= size * 1.5) { hit = true; rgb = [0.95, 0.95, 0.95]; } // scratch
+          if (kind === 0 && Math.hypot(py, px) <= size) {
+            hit = true;
+            rgb = [0.15, 0.17, 0.2];
+          } // missing piece
+          if (kind === 1 && Math.hypot(py, px) <= size * 0.8) {
+            hit = true;
+            rgb = rgb.map((v) => v * 0.55);
+          } // stain
+          if (kind === 2 && Math.abs(py - 0.5 * px) <= 1 && Math.abs(px) <= size * 1.5) {
+            hit = true;
+            rgb = [0.95, 0.95, 0.95];
+          } // scratch
           if (hit) mask[y * width + x] = 255;
         }
         const noise = (rng() - 0.5) * 0.03;

@@ -36,5 +36,14 @@ export const TINY_SIZE: readonly [number, number] = [48, 56];
 /** The tiny detectors' options, by mode (a few training steps; `seed` is left to the caller). */
 export const TINY_DETECTORS: Readonly<Record<'image' | 'patch', CutPasteOptions>> = {
   image: { mode: 'image', encoder: TINY_IMAGE_ENCODER, headWidths: [8], imageSize: TINY_SIZE, steps: 3, batchSize: 4 },
-  patch: { mode: 'patch', encoder: TINY_PATCH_ENCODER, headWidths: [16], imageSize: TINY_SIZE, patchSize: 32, stride: 8, steps: 3, batchSize: 4 },
+  patch: {
+    mode: 'patch',
+    encoder: TINY_PATCH_ENCODER,
+    headWidths: [16],
+    imageSize: TINY_SIZE,
+    patchSize: 32,
+    stride: 8,
+    steps: 3,
+    batchSize: 4,
+  },
 };

@@ -70,31 +70,39 @@ describe('augmentations give the same output on cpu and wasm for the same seed',
   for (const shape of shapes) {
     const name = shape.join('×');
     it(`cutPaste (jittered) on ${name}`, async () => {
-      expectClose(await onBackends(shape, (x) => {
-        const r = cutPasteWithMask(x, { rng: createRng(1) });
-        return [r.images, r.masks];
-      }));
+      expectClose(
+        await onBackends(shape, (x) => {
+          const r = cutPasteWithMask(x, { rng: createRng(1) });
+          return [r.images, r.masks];
+        }),
+      );
     });
     it(`cutPasteScar (jittered) on ${name}`, async () => {
-      expectClose(await onBackends(shape, (x) => {
-        const r = cutPasteScarWithMask(x, { scale: 1, rng: createRng(2) });
-        return [r.images, r.masks];
-      }));
+      expectClose(
+        await onBackends(shape, (x) => {
+          const r = cutPasteScarWithMask(x, { scale: 1, rng: createRng(2) });
+          return [r.images, r.masks];
+        }),
+      );
     });
     it(`cutout and scar on ${name}`, async () => {
-      expectClose(await onBackends(shape, (x) => {
-        const a = cutoutWithMask(x, { rng: createRng(3) });
-        const b = scarWithMask(x, { rng: createRng(4) });
-        return [a.images, a.masks, b.images, b.masks];
-      }));
+      expectClose(
+        await onBackends(shape, (x) => {
+          const a = cutoutWithMask(x, { rng: createRng(3) });
+          const b = scarWithMask(x, { rng: createRng(4) });
+          return [a.images, a.masks, b.images, b.masks];
+        }),
+      );
     });
     it(`colorJitter (strong), randomTranslate and randomCrops on ${name}`, async () => {
-      expectClose(await onBackends(shape, (x) => [
-        colorJitter(x, { brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.4, rng: createRng(5) }),
-        randomTranslate(x, { maxShift: 0.3, rng: createRng(6) }),
-        randomTranslate(x, { border: 'edge', rng: createRng(6) }),
-        randomCrops(x, [20, 30], createRng(7)),
-      ]));
+      expectClose(
+        await onBackends(shape, (x) => [
+          colorJitter(x, { brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.4, rng: createRng(5) }),
+          randomTranslate(x, { maxShift: 0.3, rng: createRng(6) }),
+          randomTranslate(x, { border: 'edge', rng: createRng(6) }),
+          randomCrops(x, [20, 30], createRng(7)),
+        ]),
+      );
     });
     it(`cutPaste, cutPasteScar and colorJitter on ${name} equal the pixel functions bit for bit on both backends`, async () => {
       const [batch, height, width, channels] = shape;
@@ -106,7 +114,13 @@ describe('augmentations give the same output on cpu and wasm for the same seed',
       const out = await onBackends(shape, (x) => {
         const a = cutPasteWithMask(x, { rng: createRng(1) });
         const b = cutPasteScarWithMask(x, { scale: 1, rng: createRng(2) });
-        return [a.images, a.masks, b.images, b.masks, colorJitter(x, { brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.4, rng: createRng(5) })];
+        return [
+          a.images,
+          a.masks,
+          b.images,
+          b.masks,
+          colorJitter(x, { brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.4, rng: createRng(5) }),
+        ];
       });
       for (const backend of ['cpu', 'wasm'] as const) {
         expectClose({ cpu: want, wasm: out[backend] }, 0);

@@ -18,10 +18,30 @@ interface Case {
 }
 
 const cases: Case[] = [];
-const inputs: Case['x'][] = [[1, 9, 7, 3], [3, 8, 11, 5], [2, 6, 6, 1]];
-const kernels: Case['kernel'][] = [[1, 1], [3, 3], [7, 7], [3, 2]];
+const inputs: Case['x'][] = [
+  [1, 9, 7, 3],
+  [3, 8, 11, 5],
+  [2, 6, 6, 1],
+];
+const kernels: Case['kernel'][] = [
+  [1, 1],
+  [3, 3],
+  [7, 7],
+  [3, 2],
+];
 const strides: Case['strides'][] = [1, 2, [1, 2]];
-const pads: Pad[] = ['same', 'valid', 1, 3, [[0, 0], [2, 0], [1, 2], [0, 0]]];
+const pads: Pad[] = [
+  'same',
+  'valid',
+  1,
+  3,
+  [
+    [0, 0],
+    [2, 0],
+    [1, 2],
+    [0, 0],
+  ],
+];
 for (const x of inputs) {
   for (const kernel of kernels) {
     for (const s of strides) {
@@ -102,7 +122,14 @@ describe('conv2d gradients on wasm', () => {
 /** `[k, k, ci, co]` with (d − 1) zeros between taps: the undilated filter a dilated conv equals. */
 function dilateFilter(w: tf.Tensor4D, d: number): tf.Tensor4D {
   const [kh, kw, ci, co] = w.shape;
-  const spread = tf.pad(tf.reshape(w, [kh, 1, kw, 1, ci, co]), [[0, 0], [0, d - 1], [0, 0], [0, d - 1], [0, 0], [0, 0]]);
+  const spread = tf.pad(tf.reshape(w, [kh, 1, kw, 1, ci, co]), [
+    [0, 0],
+    [0, d - 1],
+    [0, 0],
+    [0, d - 1],
+    [0, 0],
+    [0, 0],
+  ]);
   const dilatedShape: [number, number, number, number] = [(kh - 1) * d + 1, (kw - 1) * d + 1, ci, co];
   return tf.slice(tf.reshape(spread, [kh * d, kw * d, ci, co]), [0, 0, 0, 0], dilatedShape) as tf.Tensor4D;
 }
@@ -112,7 +139,17 @@ describe('the gradient formulations with dilation (tfjs refuses dilated conv gra
     [[2, 11, 9, 3], 3, 1, 'same'],
     [[1, 10, 13, 2], 3, 1, 'valid'],
     [[2, 12, 9, 3], 2, 2, 'same'],
-    [[1, 11, 10, 1], 3, [1, 2], [[0, 0], [2, 2], [1, 3], [0, 0]]],
+    [
+      [1, 11, 10, 1],
+      3,
+      [1, 2],
+      [
+        [0, 0],
+        [2, 2],
+        [1, 3],
+        [0, 0],
+      ],
+    ],
   ];
   for (const [xs, k, s, pad] of dilated) {
     it(`match the cpu kernels on the equivalent undilated filter: x [${xs.join(',')}], ${k}×${k}, dilation 2, stride ${String(s)}, pad ${JSON.stringify(pad)}`, async () => {
@@ -126,10 +163,14 @@ describe('the gradient formulations with dilation (tfjs refuses dilated conv gra
       const [refW, refX] = await runOn('cpu', () => {
         const wd = dilateFilter(tf.tensor4d(wv, fs), d);
         const attrs = { strides: s, pad, dataFormat: 'NHWC' } as unknown as tf.NamedAttrMap;
-        const dWd = tf.engine().runKernel('Conv2DBackpropFilter', { x: tf.tensor(xv, xs), dy: tf.tensor(dyv, dys) }, {
-          ...attrs,
-          filterShape: wd.shape,
-        }) as tf.Tensor4D;
+        const dWd = tf.engine().runKernel(
+          'Conv2DBackpropFilter',
+          { x: tf.tensor(xv, xs), dy: tf.tensor(dyv, dys) },
+          {
+            ...attrs,
+            filterShape: wd.shape,
+          },
+        ) as tf.Tensor4D;
         const dX = tf.engine().runKernel('Conv2DBackpropInput', { dy: tf.tensor(dyv, dys), filter: wd }, { ...attrs, inputShape: xs });
         return [tf.stridedSlice(dWd, [0, 0, 0, 0], dWd.shape, [d, d, 1, 1]), dX as tf.Tensor];
       });

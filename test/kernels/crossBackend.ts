@@ -47,11 +47,7 @@ export function relativeError(reference: ArrayLike<number>, got: ArrayLike<numbe
 }
 
 /** Runs `compute` on cpu then wasm and expects every output to agree to `tolerance` (relative). */
-export async function expectSameOnBothBackends(
-  compute: () => tf.Tensor | tf.Tensor[],
-  tolerance = 1e-4,
-  label = '',
-): Promise<void> {
+export async function expectSameOnBothBackends(compute: () => tf.Tensor | tf.Tensor[], tolerance = 1e-4, label = ''): Promise<void> {
   const reference = await runOn('cpu', compute);
   const got = await runOn('wasm', compute);
   expect(got.length).toBe(reference.length);

@@ -23,11 +23,19 @@ describe('importing the wasm backend after cutpaste', () => {
     expect(await tf.setBackend('wasm')).toBe(true);
     expect(isKernelOverridden('Conv2DBackpropInput', 'wasm')).toBe(true);
 
-    const x = tf.tensor4d(Array.from({ length: 2 * 6 * 5 * 2 }, (_, i) => Math.sin(i)), [2, 6, 5, 2]);
-    const w = tf.tensor4d(Array.from({ length: 3 * 3 * 2 * 3 }, (_, i) => Math.cos(i)), [3, 3, 2, 3]);
+    const x = tf.tensor4d(
+      Array.from({ length: 2 * 6 * 5 * 2 }, (_, i) => Math.sin(i)),
+      [2, 6, 5, 2],
+    );
+    const w = tf.tensor4d(
+      Array.from({ length: 3 * 3 * 2 * 3 }, (_, i) => Math.cos(i)),
+      [3, 3, 2, 3],
+    );
     const grads = () => {
       const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')));
-      return tf.grads(f)([x, w]).map((g) => Array.from(g.dataSync()));
+      return tf
+        .grads(f)([x, w])
+        .map((g) => Array.from(g.dataSync()));
     };
     const onWasm = grads();
     await tf.setBackend('cpu');

@@ -55,7 +55,9 @@ describe('the wasm Conv2DBackpropInput override', () => {
     const dx = () => {
       const r = tf.tensor(rv, [2, 5, 4, 6]);
       const w = tf.tensor4d(wv, [3, 3, 5, 6]);
-      return tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, w, 2, 'same'), r)))(tf.tensor4d(xv, xs as [number, number, number, number]));
+      return tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, w, 2, 'same'), r)))(
+        tf.tensor4d(xv, xs as [number, number, number, number]),
+      );
     };
     await tf.setBackend('wasm'); // this file loads wasm after the fills: the override applies on selection
     expect(isKernelOverridden('Conv2DBackpropInput', 'wasm')).toBe(true);
@@ -84,7 +86,9 @@ describe('the fills on wasm', () => {
     const ones = tf.ones([3, 2]);
     await expectNoLeak(() => {
       tf.dispose(tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, [1, 2], 'valid')))([x, w]));
-      tf.dispose(tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')))([x, d]));
+      tf.dispose(
+        tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')))([x, d]),
+      );
       tf.dispose(tf.einsum('bhwc,c->bhw', x, c));
       tf.dispose(tf.unsortedSegmentSum(ones, ids, 2));
       tf.dispose(tf.grad((a: tf.Tensor) => tf.sum(tf.gather(a, ids)))(ones));

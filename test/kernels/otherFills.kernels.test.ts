@@ -45,13 +45,16 @@ describe('the Einsum fill', () => {
 
   it('computes matrix products, transposes and batched contractions as cpu does', async () => {
     const [a, b, c] = [values([3, 4], 8), values([4, 5], 9), values([2, 3, 4], 10)];
-    await expectSameOnBothBackends(() => [
-      tf.einsum('ij,jk->ik', tf.tensor2d(a, [3, 4]), tf.tensor2d(b, [4, 5])),
-      tf.einsum('ij->ji', tf.tensor2d(a, [3, 4])),
-      tf.einsum('bij,jk->bik', tf.tensor3d(c, [2, 3, 4]), tf.tensor2d(b, [4, 5])),
-      tf.einsum('ij,ij->i', tf.tensor2d(a, [3, 4]), tf.tensor2d(a, [3, 4])),
-      tf.einsum('i,j->ij', tf.tensor1d(a.slice(0, 3)), tf.tensor1d(b.slice(0, 4))),
-    ], 1e-6);
+    await expectSameOnBothBackends(
+      () => [
+        tf.einsum('ij,jk->ik', tf.tensor2d(a, [3, 4]), tf.tensor2d(b, [4, 5])),
+        tf.einsum('ij->ji', tf.tensor2d(a, [3, 4])),
+        tf.einsum('bij,jk->bik', tf.tensor3d(c, [2, 3, 4]), tf.tensor2d(b, [4, 5])),
+        tf.einsum('ij,ij->i', tf.tensor2d(a, [3, 4]), tf.tensor2d(a, [3, 4])),
+        tf.einsum('i,j->ij', tf.tensor1d(a.slice(0, 3)), tf.tensor1d(b.slice(0, 4))),
+      ],
+      1e-6,
+    );
   });
 
   it('returns a new tensor for an identity equation and leaks nothing', async () => {

@@ -88,7 +88,19 @@ function convBn(x: tf.Tensor4D, vars: Vars, name: string, stride: number, pad: P
 /** Logits `[batch, classes]` for images `[batch, height, width, inChannels]`. */
 export function rawResnetLogits(spec: RawResnetSpec, vars: Vars, images: tf.Tensor4D): tf.Tensor2D {
   const p = (spec.stemKernel - 1) / 2;
-  let x = convBn(images, vars, 'stem', 2, [[0, 0], [p, p], [p, p], [0, 0]], true);
+  let x = convBn(
+    images,
+    vars,
+    'stem',
+    2,
+    [
+      [0, 0],
+      [p, p],
+      [p, p],
+      [0, 0],
+    ],
+    true,
+  );
   x = tf.maxPool(x, 3, 2, 'same');
   let ci = spec.stemWidth;
   spec.widths.forEach((co, s) => {
@@ -125,7 +137,11 @@ type Gradients = Parameters<tf.MomentumOptimizer['applyGradients']>[0];
  * values seeded 'images') and labels, returns the loss, every gradient, then every variable after two
  * momentum-SGD steps.
  */
-export function rawResnetTrainingStep(spec: RawResnetSpec, imageShape: [number, number, number, number], labelValues: number[]): () => tf.Tensor[] {
+export function rawResnetTrainingStep(
+  spec: RawResnetSpec,
+  imageShape: [number, number, number, number],
+  labelValues: number[],
+): () => tf.Tensor[] {
   const init = rawResnetInit(spec, 3);
   const params = rawResnetParams(spec);
   const rng = createRng('images');

@@ -10,8 +10,15 @@ describe('auPro', () => {
     for (const [limit, expected] of Object.entries(c.expected as Record<string, number>)) {
       it(`matches the MVTec AD reference on ${c.name} maps with fprLimit ${limit}`, () => {
         const options = { fprLimit: Number(limit) };
-        expect(auPro(c.maps.map((m) => Float32Array.from(m)), masks.map((m) => Uint8Array.from(m)), height, width, options))
-          .toBeCloseTo(expected, 12);
+        expect(
+          auPro(
+            c.maps.map((m) => Float32Array.from(m)),
+            masks.map((m) => Uint8Array.from(m)),
+            height,
+            width,
+            options,
+          ),
+        ).toBeCloseTo(expected, 12);
         expect(auPro(c.maps, masks, height, width, options)).toBeCloseTo(expected, 12); // number[] path
       });
     }
@@ -55,7 +62,9 @@ describe('auPro', () => {
     expect(() => auPro(m, full, height, width)).toThrow(/at least one defect-free pixel/);
     const bad = masks.map((x) => x.slice() as unknown[]);
     bad[1]![3] = 'x';
-    expect(() => auPro(m, bad as number[][], height, width)).toThrow(/masks\[1\]\[3\] must be a number \(> 0 = defect\) or a boolean, got "x"/);
+    expect(() => auPro(m, bad as number[][], height, width)).toThrow(
+      /masks\[1\]\[3\] must be a number \(> 0 = defect\) or a boolean, got "x"/,
+    );
   });
 });
 

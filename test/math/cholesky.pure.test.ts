@@ -18,7 +18,9 @@ describe('cholesky', () => {
     it(`agrees with ml-matrix's CholeskyDecomposition at dimension ${d}`, () => {
       const a = randomSpd(d, d);
       const l = cholesky(a, d);
-      const reference = new CholeskyDecomposition(new Matrix(Array.from({ length: d }, (_, i) => Array.from(a.subarray(i * d, i * d + d)))));
+      const reference = new CholeskyDecomposition(
+        new Matrix(Array.from({ length: d }, (_, i) => Array.from(a.subarray(i * d, i * d + d)))),
+      );
       expect(reference.isPositiveDefinite()).toBe(true);
       expectAllClose(l, reference.lowerTriangularMatrix.to1DArray(), 1e-12, 1e-14, 'L');
     });
@@ -51,7 +53,9 @@ describe('cholesky', () => {
 
   it('throws for an indefinite matrix and for a non-symmetric one', () => {
     expect(() => cholesky(new Float64Array([1, 0, 0, -1]), 2)).toThrow(/pivot of row 1 is -1/);
-    expect(() => cholesky(new Float64Array([2, 1, 0, 2]), 2)).toThrow(/must be symmetric, got matrix\[1\]\[0\] = 0 but matrix\[0\]\[1\] = 1/);
+    expect(() => cholesky(new Float64Array([2, 1, 0, 2]), 2)).toThrow(
+      /must be symmetric, got matrix\[1\]\[0\] = 0 but matrix\[0\]\[1\] = 1/,
+    );
   });
 
   it('rejects a matrix of the wrong size, type or with NaN', () => {
@@ -84,6 +88,8 @@ describe('solveLower and solveLowerTransposed', () => {
   it('reject a zero diagonal and a right-hand side of the wrong length', () => {
     expect(() => solveLower(new Float64Array([0, 0, 1, 1]), 2, [1, 1])).toThrow(/non-zero diagonal, got lower\[0\]\[0\] = 0/);
     expect(() => solveLower(new Float64Array([1, 0, 1, 1]), 2, [1])).toThrow(/b must have length dimension = 2, got length 1/);
-    expect(() => solveLowerTransposed(new Float64Array([1, 0, 1, 1]), 2, [1, Infinity])).toThrow(/b\[1\] must be a finite number, got Infinity/);
+    expect(() => solveLowerTransposed(new Float64Array([1, 0, 1, 1]), 2, [1, Infinity])).toThrow(
+      /b\[1\] must be a finite number, got Infinity/,
+    );
   });
 });

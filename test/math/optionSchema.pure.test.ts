@@ -23,10 +23,33 @@ import { UsageError } from '../../src/node/cli/UsageError';
 
 /** Every option once (the compiler refuses a missing or unknown key): a value of the right kind that each row refuses. */
 const WRONG: Readonly<Record<keyof CutPasteOptions, unknown>> = {
-  preset: 'slow', mode: 'pixel', imageSize: 8, patchSize: 300, stride: 0, scoreSigma: 0, encoder: 'resnet50', headWidths: [],
-  variant: '4way', steps: 0, batchSize: 5000, learningRate: 11, momentum: 1, weightDecay: 2, colorJitter: 0.6, translate: -0.1,
-  headOnlySteps: 2000, fineTuneLearningRate: 0, freezeBatchNorm: 'yes', pasteFrom: 'nowhere', rotate: 1, perLocation: 'always',
-  l2Normalize: 0, shrinkage: 1.5, densityMaxRows: 1, seed: Number.NaN, inferenceBatchSize: 0,
+  preset: 'slow',
+  mode: 'pixel',
+  imageSize: 8,
+  patchSize: 300,
+  stride: 0,
+  scoreSigma: 0,
+  encoder: 'resnet50',
+  headWidths: [],
+  variant: '4way',
+  steps: 0,
+  batchSize: 5000,
+  learningRate: 11,
+  momentum: 1,
+  weightDecay: 2,
+  colorJitter: 0.6,
+  translate: -0.1,
+  headOnlySteps: 2000,
+  fineTuneLearningRate: 0,
+  freezeBatchNorm: 'yes',
+  pasteFrom: 'nowhere',
+  rotate: 1,
+  perLocation: 'always',
+  l2Normalize: 0,
+  shrinkage: 1.5,
+  densityMaxRows: 1,
+  seed: Number.NaN,
+  inferenceBatchSize: 0,
 };
 
 /** The refusal of `call`: an `OptionError` (fails the test when `call` returns). */
@@ -70,31 +93,58 @@ describe('the CutPaste option table', () => {
     expect(ENCODER_NAMES).toEqual(Object.keys(RESNET_PRESETS));
     expect(CUTPASTE_OPTION_SCHEMA.variant.check('union', undefined)).toBeUndefined();
     for (const variant of PRETEXT_VARIANTS) expect(resolveCutPasteOptions({ variant }).variant).toBe(variant);
-    expect(refusal(() => resolveCutPasteOptions({ variant: 'x' as never })).allowed).toBe(`one of ${PRETEXT_VARIANTS.map((v) => `'${v}'`).join(', ')}`);
+    expect(refusal(() => resolveCutPasteOptions({ variant: 'x' as never })).allowed).toBe(
+      `one of ${PRETEXT_VARIANTS.map((v) => `'${v}'`).join(', ')}`,
+    );
   });
 
   it('keeps the presets as they were', () => {
     expect(DETECTOR_PRESETS.fast.image).toMatchObject({ imageSize: [64, 64], encoder: 'resnet18-slim', steps: 300, stride: 4 });
     expect(DETECTOR_PRESETS.fast.patch).toMatchObject({ imageSize: [256, 256], encoder: 'patch32', steps: 1000, stride: 8 });
     expect(DETECTOR_PRESETS.paper.image).toMatchObject({ imageSize: [256, 256], encoder: 'resnet18', steps: 65_536, stride: 4 });
-    expect(DETECTOR_PRESETS.paper.patch).toMatchObject({ mode: 'patch', encoder: 'resnet18', headWidths: [512, 128], densityMaxRows: 100_000 });
+    expect(DETECTOR_PRESETS.paper.patch).toMatchObject({
+      mode: 'patch',
+      encoder: 'resnet18',
+      headWidths: [512, 128],
+      densityMaxRows: 100_000,
+    });
   });
 });
 
 describe('the trainer reads the same rows', () => {
   it('gets its options from the resolved detector options (what fit passed field by field before)', () => {
     expect(trainOptionsOf(resolveCutPasteOptions({ seed: 7, rotate: true }))).toEqual({
-      variant: '3way', steps: 1000, batchSize: 32, learningRate: 0.03, momentum: 0.9, weightDecay: 3e-5, colorJitter: 0.1, translate: 0,
-      headOnlySteps: 0, fineTuneLearningRate: 0.03, freezeBatchNorm: false, seed: '7/train', level: 'patch', patchSize: 32,
-      pasteFrom: 'crop', rotate: true,
+      variant: '3way',
+      steps: 1000,
+      batchSize: 32,
+      learningRate: 0.03,
+      momentum: 0.9,
+      weightDecay: 3e-5,
+      colorJitter: 0.1,
+      translate: 0,
+      headOnlySteps: 0,
+      fineTuneLearningRate: 0.03,
+      freezeBatchNorm: false,
+      seed: '7/train',
+      level: 'patch',
+      patchSize: 32,
+      pasteFrom: 'crop',
+      rotate: true,
     });
     expect(trainOptionsOf(resolveCutPasteOptions({ mode: 'image' }))).toMatchObject({ level: 'image', steps: 300, seed: '0/train' });
   });
 
   it('refuses what the detector refuses, with the same words (the ranges that used to differ)', () => {
     const shared: Partial<Record<keyof TrainOptions & keyof CutPasteOptions, unknown>> = {
-      learningRate: 11, fineTuneLearningRate: 20, weightDecay: 2, steps: 20_000_000, batchSize: 5000, seed: 'x'.repeat(2000),
-      freezeBatchNorm: 'yes', colorJitter: '0.1', momentum: 1,
+      learningRate: 11,
+      fineTuneLearningRate: 20,
+      weightDecay: 2,
+      steps: 20_000_000,
+      batchSize: 5000,
+      seed: 'x'.repeat(2000),
+      freezeBatchNorm: 'yes',
+      colorJitter: '0.1',
+      momentum: 1,
     };
     for (const [option, value] of Object.entries(shared)) {
       const train = refusal(() => resolveTrainOptions({ [option]: value }));
@@ -105,7 +155,18 @@ describe('the trainer reads the same rows', () => {
   });
 
   it('refuses null and unknown keys for direct callers too', () => {
-    for (const option of ['variant', 'level', 'patchSize', 'warmupSteps', 'workers', 'workerProvider', 'rng', 'onProgress', 'signal', 'probeBatches']) {
+    for (const option of [
+      'variant',
+      'level',
+      'patchSize',
+      'warmupSteps',
+      'workers',
+      'workerProvider',
+      'rng',
+      'onProgress',
+      'signal',
+      'probeBatches',
+    ]) {
       expect(refusal(() => resolveTrainOptions({ [option]: null })).option).toBe(option);
     }
     expect(refusal(() => resolveTrainOptions({ epochs: 3 } as never)).option).toBe('epochs');
@@ -121,23 +182,54 @@ describe('the CLI reads the table', () => {
       for (const name of 'name' in flag ? [flag.name] : [flag.on, flag.off].filter((n) => n !== undefined)) {
         const at = lines.findIndex((l) => new RegExp(`^ {6}--${name}( |$)`).test(l));
         expect(at, `--${name}`).toBeGreaterThan(0);
-        const header = lines.slice(0, at).reverse().find((l) => l.endsWith('options:'));
+        const header = lines
+          .slice(0, at)
+          .reverse()
+          .find((l) => l.endsWith('options:'));
         expect(header, `${option} (--${name})`).toBe(`${OPTION_GROUP_TITLES[row.group]} options:`);
       }
     }
-    expect(flagNames(CUTPASTE_OPTION_SCHEMA)).toEqual(expect.arrayContaining(['steps', 'patch-size', 'per-location', 'no-per-location', 'encoder', 'variant']));
+    expect(flagNames(CUTPASTE_OPTION_SCHEMA)).toEqual(
+      expect.arrayContaining(['steps', 'patch-size', 'per-location', 'no-per-location', 'encoder', 'variant']),
+    );
   });
 
   it('parses the flags the table adds, checked by the rows', () => {
-    const args = parseCommandLine(['fit', '--data', 'd', '--out', 'm', '--encoder', 'resnet18', '--variant', 'scar', '--learning-rate', '0.01', '--rotate', '--score-sigma', '2.5']);
+    const args = parseCommandLine([
+      'fit',
+      '--data',
+      'd',
+      '--out',
+      'm',
+      '--encoder',
+      'resnet18',
+      '--variant',
+      'scar',
+      '--learning-rate',
+      '0.01',
+      '--rotate',
+      '--score-sigma',
+      '2.5',
+    ]);
     expect(args).toMatchObject({ args: { encoder: 'resnet18', variant: 'scar', learningRate: 0.01, rotate: true, scoreSigma: 2.5 } });
-    expect(() => parseCommandLine(['fit', '--data', 'd', '--out', 'm', '--learning-rate', '11'])).toThrow(/^option --learning-rate must be a number in \(0, 10\], got '11'$/);
-    expect(() => parseCommandLine(['fit', '--data', 'd', '--out', 'm', '--encoder', 'resnet50'])).toThrow(/^option --encoder must be one of resnet18, resnet18-slim, patch16, patch32, patch48, patch64, got 'resnet50'$/);
+    expect(() => parseCommandLine(['fit', '--data', 'd', '--out', 'm', '--learning-rate', '11'])).toThrow(
+      /^option --learning-rate must be a number in \(0, 10\], got '11'$/,
+    );
+    expect(() => parseCommandLine(['fit', '--data', 'd', '--out', 'm', '--encoder', 'resnet50'])).toThrow(
+      /^option --encoder must be one of resnet18, resnet18-slim, patch16, patch32, patch48, patch64, got 'resnet50'$/,
+    );
   });
 
   it("names the library's refusal by the option's flag, not by reading the message", async () => {
     const lib = {
-      createDetector: () => Promise.reject(new OptionError('a message that names nothing', { option: 'patchSize', allowed: 'an integer in [8, 48] (the image size)', value: 64 })),
+      createDetector: () =>
+        Promise.reject(
+          new OptionError('a message that names nothing', {
+            option: 'patchSize',
+            allowed: 'an integer in [8, 48] (the image size)',
+            value: 64,
+          }),
+        ),
     };
     const error = await createDetector(lib as never, {}, 'fit').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);
@@ -158,17 +250,25 @@ function optionsMarkdown(schema: OptionSchema): string {
   const flagText = (flag: ValueFlag | SwitchFlag | undefined): string => {
     if (!flag) return '';
     if ('name' in flag) return `\`--${flag.name} ${flag.metavar.replace(/\|/g, '\\|')}\``;
-    return [flag.on, flag.off].filter((n) => n !== undefined).map((n) => `\`--${n}\``).join(', ');
+    return [flag.on, flag.off]
+      .filter((n) => n !== undefined)
+      .map((n) => `\`--${n}\``)
+      .join(', ');
   };
-  return (Object.keys(OPTION_GROUP_TITLES) as (keyof typeof OPTION_GROUP_TITLES)[]).flatMap((group) => {
-    const rows = Object.entries(schema).filter(([, row]) => row.group === group);
-    if (rows.length === 0) return [];
-    return [
-      `### ${OPTION_GROUP_TITLES[group]}`, '', '| Option | CLI flag | What it is |', '| --- | --- | --- |',
-      ...rows.map(([option, row]) => `| \`${option}\` | ${flagText(row.flag)} | ${row.help.replace(/\|/g, '\\|')} |`),
-      '',
-    ];
-  }).join('\n');
+  return (Object.keys(OPTION_GROUP_TITLES) as (keyof typeof OPTION_GROUP_TITLES)[])
+    .flatMap((group) => {
+      const rows = Object.entries(schema).filter(([, row]) => row.group === group);
+      if (rows.length === 0) return [];
+      return [
+        `### ${OPTION_GROUP_TITLES[group]}`,
+        '',
+        '| Option | CLI flag | What it is |',
+        '| --- | --- | --- |',
+        ...rows.map(([option, row]) => `| \`${option}\` | ${flagText(row.flag)} | ${row.help.replace(/\|/g, '\\|')} |`),
+        '',
+      ];
+    })
+    .join('\n');
 }
 
 describe('docs/options.md', () => {

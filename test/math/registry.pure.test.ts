@@ -21,7 +21,9 @@ describe('Registry: the table behind the density, encoder and detector registrie
   it('refuses a kind that is not a short non-empty string, and an entry of the wrong shape, naming the function', () => {
     const r = make();
     for (const kind of ['', 'k'.repeat(65), 3, null]) {
-      expect(() => r.register(kind as never, { run: () => 0 })).toThrow(/^registerThing: kind must be a non-empty string of at most 64 characters, got /);
+      expect(() => r.register(kind as never, { run: () => 0 })).toThrow(
+        /^registerThing: kind must be a non-empty string of at most 64 characters, got /,
+      );
     }
     for (const entry of [null, 5, {}, { run: 1 }]) {
       expect(() => r.register('x', entry as never)).toThrow(/^registerThing: entry must be \{ run \} or undefined, got /);

@@ -24,7 +24,18 @@ describe('rocAuc', () => {
     it(`matches scikit-learn's roc_auc_score with ${c.name}`, () => {
       expectAllClose([rocAuc(c.scores, c.labels)], [c.auc], 1e-12, 0, 'auc');
       expectAllClose([rocAuc(Float32Array.from(c.scores), Uint8Array.from(c.labels))], [c.auc], 1e-12, 0, 'auc (typed)');
-      expectAllClose([rocAuc(Float64Array.from(c.scores), c.labels.map((l) => l === 1))], [c.auc], 1e-12, 0, 'auc (boolean)');
+      expectAllClose(
+        [
+          rocAuc(
+            Float64Array.from(c.scores),
+            c.labels.map((l) => l === 1),
+          ),
+        ],
+        [c.auc],
+        1e-12,
+        0,
+        'auc (boolean)',
+      );
     });
   }
 
@@ -45,12 +56,27 @@ describe('rocAuc', () => {
     }
     const auc = rocAuc(scores, labels);
     expect(auc).toBeCloseTo(bruteAuc(scores, labels), 14);
-    expect(rocAuc(scores.map((s) => -s), labels)).toBeCloseTo(1 - auc, 14);
-    expect(rocAuc(Float64Array.from(scores, (s) => Math.exp(3 * s) - 7), labels)).toBeCloseTo(auc, 14);
+    expect(
+      rocAuc(
+        scores.map((s) => -s),
+        labels,
+      ),
+    ).toBeCloseTo(1 - auc, 14);
+    expect(
+      rocAuc(
+        Float64Array.from(scores, (s) => Math.exp(3 * s) - 7),
+        labels,
+      ),
+    ).toBeCloseTo(auc, 14);
     const flipped = labels.map((l) => 1 - l);
     expect(rocAuc(scores, flipped)).toBeCloseTo(1 - auc, 14);
     const perm = Array.from({ length: n }, (_, i) => i).reverse();
-    expect(rocAuc(perm.map((i) => scores[i]!), perm.map((i) => labels[i]!))).toBe(auc);
+    expect(
+      rocAuc(
+        perm.map((i) => scores[i]!),
+        perm.map((i) => labels[i]!),
+      ),
+    ).toBe(auc);
   });
 
   it('handles 10⁶ Float32 scores without converting them to number[]', () => {

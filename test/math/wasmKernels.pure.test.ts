@@ -31,7 +31,13 @@ describe('WebAssembly SIMD kernels', () => {
     expect(wasmKernels()).not.toBeNull();
   });
 
-  for (const [rows, cols] of [[3, 1], [9, 5], [300, 7], [40, 64], [700, 33]] as const) {
+  for (const [rows, cols] of [
+    [3, 1],
+    [9, 5],
+    [300, 7],
+    [40, 64],
+    [700, 33],
+  ] as const) {
     it(`give the scatter matrix of the TypeScript loops for ${rows} rows × ${cols} columns`, () => {
       const data = randomMatrix(rows, cols, rows + cols);
       const { wasm, js } = bothPaths(() => empiricalCovarianceMatrix(data, rows, cols));
@@ -40,7 +46,13 @@ describe('WebAssembly SIMD kernels', () => {
     });
   }
 
-  for (const [dim, l2Normalize] of [[1, false], [6, false], [7, true], [64, false], [33, true]] as const) {
+  for (const [dim, l2Normalize] of [
+    [1, false],
+    [6, false],
+    [7, true],
+    [64, false],
+    [33, true],
+  ] as const) {
     it(`score like the TypeScript loops at dimension ${dim}${l2Normalize ? ' with L2 normalisation' : ''}, for any row count`, () => {
       const train = randomMatrix(200, dim, dim);
       const test = randomMatrix(19, dim, dim + 1); // 19: a ragged last block of 8 and of 4

@@ -4,7 +4,10 @@ import { batchNormTraining } from '../../src/models/batchNorm';
 import { expectNoLeak, maxAbsDiff } from '../helpers/tensors';
 
 describe('batchNormTraining', () => {
-  for (const shape of [[6, 5, 7, 4], [9, 3]]) {
+  for (const shape of [
+    [6, 5, 7, 4],
+    [9, 3],
+  ]) {
     it(`has the gradients of tf.moments + tf.batchNorm for input, γ and β (shape [${shape.join(', ')}])`, async () => {
       const x = tf.randomNormal(shape, 0.5, 2, 'float32', 1);
       const weights = tf.randomNormal(shape, 0, 1, 'float32', 2); // a loss that weights outputs unevenly
@@ -18,7 +21,12 @@ describe('batchNormTraining', () => {
       };
       const recorded: tf.Tensor[] = [];
       const ours = (xs: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
-        tf.sum(tf.mul(batchNormTraining(xs, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5, (m, v) => recorded.push(tf.keep(m), tf.keep(v))), weights));
+        tf.sum(
+          tf.mul(
+            batchNormTraining(xs, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5, (m, v) => recorded.push(tf.keep(m), tf.keep(v))),
+            weights,
+          ),
+        );
       const expected = tf.grads(reference)([x, gamma, beta]);
       const got = await expectNoLeak(() => tf.grads(ours)([x, gamma, beta]), 3 + 2);
       for (let i = 0; i < 3; i++) {

@@ -11,21 +11,32 @@ const W = 24;
 function buildModel(seed: number): tfl.LayersModel {
   const input = tfl.input({ shape: [H, W, 3], name: 'image' });
   let h = tfl.layers
-    .conv2d({ filters: 6, kernelSize: 3, padding: 'same', name: 'conv1', kernelInitializer: tfl.initializers.glorotUniform({ seed }), biasInitializer: tfl.initializers.randomUniform({ minval: -0.3, maxval: 0.3, seed }) })
+    .conv2d({
+      filters: 6,
+      kernelSize: 3,
+      padding: 'same',
+      name: 'conv1',
+      kernelInitializer: tfl.initializers.glorotUniform({ seed }),
+      biasInitializer: tfl.initializers.randomUniform({ minval: -0.3, maxval: 0.3, seed }),
+    })
     .apply(input) as tfl.SymbolicTensor;
   h = tfl.layers.batchNormalization({ name: 'bn1' }).apply(h) as tfl.SymbolicTensor;
   h = tfl.layers.activation({ activation: 'relu', name: 'relu1' }).apply(h) as tfl.SymbolicTensor;
-  h = tfl.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, name: 'conv2', kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + 1 }) }).apply(h) as tfl.SymbolicTensor;
+  h = tfl.layers
+    .conv2d({ filters: 8, kernelSize: 3, strides: 2, name: 'conv2', kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + 1 }) })
+    .apply(h) as tfl.SymbolicTensor;
   h = tfl.layers.globalAveragePooling2d({ name: 'pool' }).apply(h) as tfl.SymbolicTensor;
   const out = tfl.layers.dense({ units: 2, name: 'logits' }).apply(h) as tfl.SymbolicTensor;
   const model = tfl.model({ inputs: input, outputs: out, name: 'tinynet' });
   // Nonzero BatchNorm statistics and affine parameters.
-  model.getLayer('bn1').setWeights([
-    tf.tensor1d([1.2, 0.8, 1.1, 0.9, 1.3, 0.7]),
-    tf.tensor1d([0.1, -0.2, 0.05, 0, 0.3, -0.1]),
-    tf.tensor1d([0.05, -0.1, 0.2, 0.0, -0.15, 0.1]),
-    tf.tensor1d([0.5, 1.5, 0.8, 1.2, 2.0, 0.6]),
-  ]);
+  model
+    .getLayer('bn1')
+    .setWeights([
+      tf.tensor1d([1.2, 0.8, 1.1, 0.9, 1.3, 0.7]),
+      tf.tensor1d([0.1, -0.2, 0.05, 0, 0.3, -0.1]),
+      tf.tensor1d([0.05, -0.1, 0.2, 0.0, -0.15, 0.1]),
+      tf.tensor1d([0.5, 1.5, 0.8, 1.2, 2.0, 0.6]),
+    ]);
   return model;
 }
 
@@ -142,7 +153,8 @@ describe('pretrainedEncoder with a LayersModel saved and reloaded through tfjs I
     const changed = (name: string) => maxAbsDiff(after[name]!.dataSync(), weightsBefore[name]!.dataSync()) > 0;
     expect(changed('encoder/conv1/kernel')).toBe(true);
     expect(changed('encoder/conv1/bias')).toBe(true);
-    for (const frozenName of ['gamma', 'beta', 'moving_mean', 'moving_variance']) expect(changed(`encoder/bn1/${frozenName}`), frozenName).toBe(false);
+    for (const frozenName of ['gamma', 'beta', 'moving_mean', 'moving_variance'])
+      expect(changed(`encoder/bn1/${frozenName}`), frozenName).toBe(false);
     tf.dispose([x, value, ...Object.values(grads), weightsBefore, after]);
     optimizer.dispose();
     encoder.dispose();
@@ -195,7 +207,9 @@ describe('pretrainedEncoder with a LayersModel saved and reloaded through tfjs I
   });
 
   it('rejects an unknown feature node, wrong channels or size, and things that are not models', () => {
-    expect(() => pretrainedEncoder(model, { featureNode: 'nope' })).toThrow(/"nope" is not a layer of the model; layers: image, conv1, bn1/);
+    expect(() => pretrainedEncoder(model, { featureNode: 'nope' })).toThrow(
+      /"nope" is not a layer of the model; layers: image, conv1, bn1/,
+    );
     const encoder = pretrainedEncoder(model, { featureNode: 'relu1' });
     const gray = tf.zeros([1, H, W, 1]) as tf.Tensor4D;
     const wrongSize = tf.zeros([1, W, H, 3]) as tf.Tensor4D;
@@ -230,7 +244,13 @@ describe('pretrainedEncoder with a GraphModel (duck-typed)', () => {
     expect(maxAbsDiff(await f.data(), await expected.data())).toBeLessThan(1e-5);
     expect(encoder.trainableVariables()).toEqual([]);
     expect(encoder.getWeights()).toEqual({});
-    expect(encoder.toConfig()).toMatchObject({ kind: 'pretrained', modelType: 'GraphModel', featureNode: 'model/relu1/Relu', featureDim: 6, featureKind: 'map' });
+    expect(encoder.toConfig()).toMatchObject({
+      kind: 'pretrained',
+      modelType: 'GraphModel',
+      featureNode: 'model/relu1/Relu',
+      featureDim: 6,
+      featureKind: 'map',
+    });
     tf.dispose([x, f, expected]);
     encoder.dispose();
     expect(tf.memory().numTensors).toBe(start);

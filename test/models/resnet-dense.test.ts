@@ -10,8 +10,16 @@ function randomizeBatchNorm(encoder: { getWeights(): tf.NamedTensorMap; setWeigh
   const next: tf.NamedTensorMap = {};
   for (const [name, w] of Object.entries(weights)) {
     const u = () => Float32Array.from({ length: w.size }, () => rng());
-    if (name.endsWith('/gamma') || name.endsWith('/runningVar')) next[name] = tf.tensor(u().map((v) => 0.5 + v), w.shape);
-    else if (name.endsWith('/beta') || name.endsWith('/runningMean')) next[name] = tf.tensor(u().map((v) => v - 0.5), w.shape);
+    if (name.endsWith('/gamma') || name.endsWith('/runningVar'))
+      next[name] = tf.tensor(
+        u().map((v) => 0.5 + v),
+        w.shape,
+      );
+    else if (name.endsWith('/beta') || name.endsWith('/runningMean'))
+      next[name] = tf.tensor(
+        u().map((v) => v - 0.5),
+        w.shape,
+      );
     else next[name] = tf.clone(w);
   }
   encoder.setWeights(next);

@@ -14,9 +14,7 @@ interface Fixture {
   runningAfterTrain: Record<string, { runningMean: number[]; runningVar: number[] }>;
 }
 
-const fixture = JSON.parse(
-  readFileSync(new URL('./fixtures/resnet18-torch.json', import.meta.url), 'utf8'),
-) as Fixture;
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/resnet18-torch.json', import.meta.url), 'utf8')) as Fixture;
 
 /** |a − b| ≤ tol · max(1, |b|) element-wise, reported as the worst ratio. */
 function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -33,7 +31,12 @@ describe('resnet18 against torchvision (fixture from make-resnet-fixture.py)', (
   beforeAll(() => {
     weights = formulaWeights(fixture.keys);
     const { batch, height, width, channels, tensorIndex } = fixture.input;
-    images = tf.tensor4d(Float32Array.from(formulaUniform(tensorIndex, batch * height * width * channels)), [batch, height, width, channels]);
+    images = tf.tensor4d(Float32Array.from(formulaUniform(tensorIndex, batch * height * width * channels)), [
+      batch,
+      height,
+      width,
+      channels,
+    ]);
   });
   afterAll(() => {
     tf.dispose(weights);

@@ -31,8 +31,16 @@ function randomizeBatchNorm(encoder: { getWeights(): tf.NamedTensorMap; setWeigh
   for (const [name, w] of Object.entries(weights)) {
     const n = w.size;
     const u = () => Float32Array.from({ length: n }, () => rng());
-    if (name.endsWith('/gamma') || name.endsWith('/runningVar')) next[name] = tf.tensor(u().map((v) => 0.5 + v), w.shape);
-    else if (name.endsWith('/beta') || name.endsWith('/runningMean')) next[name] = tf.tensor(u().map((v) => v - 0.5), w.shape);
+    if (name.endsWith('/gamma') || name.endsWith('/runningVar'))
+      next[name] = tf.tensor(
+        u().map((v) => 0.5 + v),
+        w.shape,
+      );
+    else if (name.endsWith('/beta') || name.endsWith('/runningMean'))
+      next[name] = tf.tensor(
+        u().map((v) => v - 0.5),
+        w.shape,
+      );
     else next[name] = tf.clone(w);
   }
   encoder.setWeights(next);
@@ -80,7 +88,9 @@ describe('resnet presets', () => {
     tf.dispose([wa, wb]);
     [a, b].forEach((e) => e.dispose());
     for (const bad of [0, 8, 24, 33.5, -16]) {
-      expect(() => patchEncoderConfig(bad)).toThrow(new RegExp(`^patchEncoderConfig: patchSize must be a multiple of 16, ≥ 16 \\(px\\), got ${bad}$`));
+      expect(() => patchEncoderConfig(bad)).toThrow(
+        new RegExp(`^patchEncoderConfig: patchSize must be a multiple of 16, ≥ 16 \\(px\\), got ${bad}$`),
+      );
     }
   });
 

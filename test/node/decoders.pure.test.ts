@@ -36,7 +36,11 @@ describe('resizeBox', () => {
 describe('decodeBmp', () => {
   it.each(fixture.bmp.map((c) => [c.name, c] as const))('decodes a %s BMP to the pixels Pillow reads', (_, c) => {
     const decoded = decodeBmp(Buffer.from(c.base64, 'base64'), 'x.bmp');
-    expect({ width: decoded.width, height: decoded.height, channels: decoded.channels }).toEqual({ width: c.width, height: c.height, channels: c.channels });
+    expect({ width: decoded.width, height: decoded.height, channels: decoded.channels }).toEqual({
+      width: c.width,
+      height: c.height,
+      channels: c.channels,
+    });
     expect(Array.from(decoded.data)).toEqual(c.pixels);
   });
 

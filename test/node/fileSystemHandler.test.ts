@@ -33,7 +33,8 @@ vi.mock('node:fs/promises', async (importOriginal) => {
       });
     },
     rename: async (from: string, to: string) => {
-      if (faults.renameFrom && String(from).includes(faults.renameFrom)) throw Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO' });
+      if (faults.renameFrom && String(from).includes(faults.renameFrom))
+        throw Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO' });
       return actual.rename(from, to);
     },
   };
@@ -92,31 +93,36 @@ describe('fileSystemHandler', () => {
     expect(Array.from(readFileSync(join(dir, 'weights.bin')))).toEqual(bytesOf(input.weightData));
   });
 
-  it.each([['one ArrayBuffer', false], ['an array of ArrayBuffers', true]] as const)(
-    'round-trips artifacts whose weight data is %s, from the folder or its model.json',
-    async (_, split) => {
-      const dir = join(root, `round-${split}`);
-      const input = artifacts(2, split);
-      await fileSystemHandler(dir).save(input);
-      for (const source of [dir, join(dir, 'model.json')]) {
-        const loaded = await fileSystemHandler(source).load();
-        const { weightData, ...rest } = loaded;
-        const { weightData: original, ...expected } = input;
-        expect(rest).toEqual(expected);
-        expect(bytesOf(weightData)).toEqual(bytesOf(original));
-      }
-    },
-  );
+  it.each([
+    ['one ArrayBuffer', false],
+    ['an array of ArrayBuffers', true],
+  ] as const)('round-trips artifacts whose weight data is %s, from the folder or its model.json', async (_, split) => {
+    const dir = join(root, `round-${split}`);
+    const input = artifacts(2, split);
+    await fileSystemHandler(dir).save(input);
+    for (const source of [dir, join(dir, 'model.json')]) {
+      const loaded = await fileSystemHandler(source).load();
+      const { weightData, ...rest } = loaded;
+      const { weightData: original, ...expected } = input;
+      expect(rest).toEqual(expected);
+      expect(bytesOf(weightData)).toEqual(bytesOf(original));
+    }
+  });
 
   it('saves and loads a tfjs-layers model through file:// URLs with identical predictions', async () => {
     await expectNoLeak(async () => {
-      const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 3, inputShape: [4], activation: 'tanh' }), tfl.layers.dense({ units: 2 })] });
+      const model = tfl.sequential({
+        layers: [tfl.layers.dense({ units: 3, inputShape: [4], activation: 'tanh' }), tfl.layers.dense({ units: 2 })],
+      });
       const dir = join(root, 'layers');
       expect(tf.io.getSaveHandlers(`file://${dir}`)).toHaveLength(1);
       expect(tf.io.getLoadHandlers(`file://${dir}`)).toHaveLength(1);
       await model.save(`file://${dir}`);
       const again = await tfl.loadLayersModel(`file://${dir}/model.json`);
-      const x = tf.tensor2d([[0.1, -0.2, 0.3, 0.4], [1, 2, -3, 0.5]]);
+      const x = tf.tensor2d([
+        [0.1, -0.2, 0.3, 0.4],
+        [1, 2, -3, 0.5],
+      ]);
       const a = model.predict(x) as tf.Tensor;
       const b = again.predict(x) as tf.Tensor;
       expect(Array.from(await b.data())).toEqual(Array.from(await a.data()));
@@ -164,7 +170,9 @@ describe('fileSystemHandler', () => {
     const dir = join(root, 'busy');
     mkdirSync(dir);
     writeFileSync(join(dir, 'notes.txt'), 'mine');
-    await expect(fileSystemHandler(dir).save(artifacts(1))).rejects.toThrow(/refusing to replace .*busy: it holds files that are not part of a saved model \(notes\.txt\)/);
+    await expect(fileSystemHandler(dir).save(artifacts(1))).rejects.toThrow(
+      /refusing to replace .*busy: it holds files that are not part of a saved model \(notes\.txt\)/,
+    );
     expect(readdirSync(dir)).toEqual(['notes.txt']);
     writeFileSync(join(root, 'plain-file'), 'x');
     await expect(fileSystemHandler(join(root, 'plain-file')).save(artifacts(1))).rejects.toThrow(/plain-file exists and is a file/);
@@ -178,9 +186,13 @@ describe('fileSystemHandler', () => {
     };
 
     it('names the path when there is no model', async () => {
-      await expect(fileSystemHandler(join(root, 'absent')).load()).rejects.toThrow(/^fileSystemHandler\.load: no model at .*absent: the path does not exist$/);
+      await expect(fileSystemHandler(join(root, 'absent')).load()).rejects.toThrow(
+        /^fileSystemHandler\.load: no model at .*absent: the path does not exist$/,
+      );
       mkdirSync(join(root, 'empty-model'));
-      await expect(fileSystemHandler(join(root, 'empty-model')).load()).rejects.toThrow(/no model at .*empty-model: .*empty-model\/model\.json does not exist/);
+      await expect(fileSystemHandler(join(root, 'empty-model')).load()).rejects.toThrow(
+        /no model at .*empty-model: .*empty-model\/model\.json does not exist/,
+      );
     });
 
     it('throws FormatError for a truncated model.json, a malformed manifest and weights of the wrong size', async () => {
@@ -196,11 +208,15 @@ describe('fileSystemHandler', () => {
 
       const short = await saved('short-weights');
       writeFileSync(join(short, 'weights.bin'), readFileSync(join(short, 'weights.bin')).subarray(0, 20));
-      await expect(fileSystemHandler(short).load()).rejects.toThrow(/hold 20 bytes but its manifest's 3 tensors need 32; the files are truncated or belong to another model/);
+      await expect(fileSystemHandler(short).load()).rejects.toThrow(
+        /hold 20 bytes but its manifest's 3 tensors need 32; the files are truncated or belong to another model/,
+      );
 
       const missing = await saved('no-weights');
       rmSync(join(missing, 'weights.bin'));
-      await expect(fileSystemHandler(missing).load()).rejects.toThrow(/the weights file .*no-weights\/weights\.bin listed in .*model\.json does not exist/);
+      await expect(fileSystemHandler(missing).load()).rejects.toThrow(
+        /the weights file .*no-weights\/weights\.bin listed in .*model\.json does not exist/,
+      );
     });
   });
 });

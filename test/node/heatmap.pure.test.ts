@@ -25,7 +25,10 @@ describe('applyColormap', () => {
     const table = colormapTable('inferno');
     const colour = (k: number): number[] => Array.from(table.subarray(k * 3, k * 3 + 3));
     expect(Array.from(applyColormap([-5, 5, 10, 50], { range: [0, 20], colormap: 'inferno' }))).toEqual([
-      ...colour(0), ...colour(64), ...colour(128), ...colour(255),
+      ...colour(0),
+      ...colour(64),
+      ...colour(128),
+      ...colour(255),
     ]);
     expect(Array.from(applyColormap([3, 4, 5], { colormap: 'inferno' }))).toEqual([...colour(0), ...colour(128), ...colour(255)]);
     // A constant map has no spread: every value takes the low colour.
@@ -34,8 +37,12 @@ describe('applyColormap', () => {
 
   it('rejects non-finite scores, bad ranges and unknown colour maps', () => {
     expect(() => applyColormap([1, NaN])).toThrow(/^applyColormap: scores must be finite, got NaN at index 1$/);
-    expect(() => applyColormap([1], { range: [2, 1] })).toThrow(/^applyColormap: options\.range must be \[low, high\] with finite low < high, got \[2, 1\]$/);
-    expect(() => applyColormap([1], { colormap: 'viridis' as 'jet' })).toThrow(/^applyColormap: options\.colormap must be one of 'jet', 'turbo', 'inferno', got viridis$/);
+    expect(() => applyColormap([1], { range: [2, 1] })).toThrow(
+      /^applyColormap: options\.range must be \[low, high\] with finite low < high, got \[2, 1\]$/,
+    );
+    expect(() => applyColormap([1], { colormap: 'viridis' as 'jet' })).toThrow(
+      /^applyColormap: options\.colormap must be one of 'jet', 'turbo', 'inferno', got viridis$/,
+    );
   });
 });
 
@@ -62,7 +69,7 @@ describe('renderHeatmap', () => {
     const out = renderHeatmap(float, small, { alpha: 1, colormap: 'inferno' });
     // Column 0 is pure low colour, column 6 pure high colour, on every row.
     for (let y = 0; y < 5; y++) {
-      expect(Array.from(out.data.subarray((y * 7) * 3, (y * 7) * 3 + 3))).toEqual([0, 0, 4]);
+      expect(Array.from(out.data.subarray(y * 7 * 3, y * 7 * 3 + 3))).toEqual([0, 0, 4]);
       expect(Array.from(out.data.subarray((y * 7 + 6) * 3, (y * 7 + 6) * 3 + 3))).toEqual([252, 255, 164]);
     }
     const half = renderHeatmap(float, small, { alpha: 0 });
@@ -78,15 +85,21 @@ describe('renderHeatmap', () => {
       for (let x = 0; x < 7; x++) {
         const i = (y * 7 + x) * 3;
         const outline = mask[y * 7 + x] === 1 && !(y === 2 && (x === 3 || x === 4));
-        expect(Array.from(out.data.subarray(i, i + 3)), `(${x}, ${y})`).toEqual(outline ? [0, 255, 0] : Array.from(plain.data.subarray(i, i + 3)));
+        expect(Array.from(out.data.subarray(i, i + 3)), `(${x}, ${y})`).toEqual(
+          outline ? [0, 255, 0] : Array.from(plain.data.subarray(i, i + 3)),
+        );
       }
     }
   });
 
   it('rejects mismatched masks, images and options with errors naming them', () => {
-    expect(() => renderHeatmap(image, map, { mask: new Uint8Array(34) })).toThrow(/^renderHeatmap: options\.mask must have length image\.height × image\.width = 35, got 34$/);
+    expect(() => renderHeatmap(image, map, { mask: new Uint8Array(34) })).toThrow(
+      /^renderHeatmap: options\.mask must have length image\.height × image\.width = 35, got 34$/,
+    );
     expect(() => renderHeatmap({ ...image, data: new Uint8Array(30) }, map)).toThrow(/^renderHeatmap: image\.data has length 30/);
-    expect(() => renderHeatmap(image, { ...map, height: 4 })).toThrow(/^renderHeatmap: map\.data must have length map\.height × map\.width = 28, got 35$/);
+    expect(() => renderHeatmap(image, { ...map, height: 4 })).toThrow(
+      /^renderHeatmap: map\.data must have length map\.height × map\.width = 28, got 35$/,
+    );
     expect(() => renderHeatmap(image, map, { alpha: 2 })).toThrow(/^renderHeatmap: options\.alpha must be in \[0, 1\], got 2$/);
     expect(() => renderHeatmap(image, { ...map, data: new Float32Array(35).fill(Infinity) })).toThrow(/scores must be finite/);
   });

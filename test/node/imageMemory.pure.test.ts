@@ -55,11 +55,18 @@ function bmp(width: number, height: number, headerOnly = false): Uint8Array {
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'cutpaste-memory-'));
   bigPng = join(work, 'big.png');
-  await sharp({ create: { width: BIG, height: BIG, channels: 3, background: COLOUR } }).png({ compressionLevel: 9 }).toFile(bigPng);
+  await sharp({ create: { width: BIG, height: BIG, channels: 3, background: COLOUR } })
+    .png({ compressionLevel: 9 })
+    .toFile(bigPng);
   turnedJpeg = join(work, 'turned.jpg');
-  await sharp({ create: { width: 9000, height: 4000, channels: 3, background: COLOUR } }).jpeg().withMetadata({ orientation: 6 }).toFile(turnedJpeg);
+  await sharp({ create: { width: 9000, height: 4000, channels: 3, background: COLOUR } })
+    .jpeg()
+    .withMetadata({ orientation: 6 })
+    .toFile(turnedJpeg);
   smallPng = join(work, 'small.png');
-  await sharp({ create: { width: 40, height: 30, channels: 3, background: COLOUR } }).png().toFile(smallPng);
+  await sharp({ create: { width: 40, height: 30, channels: 3, background: COLOUR } })
+    .png()
+    .toFile(smallPng);
   bombBmp = join(work, 'bomb.bmp');
   writeFileSync(bombBmp, bmp(BIG, BIG, true));
   smallBmp = bmp(40, 30);
@@ -70,7 +77,10 @@ afterAll(() => {
 
 /** Awaits `promise` and returns its ImageTooLargeError (failing when it resolves or throws another error). */
 async function tooLarge(promise: Promise<unknown>): Promise<ImageTooLargeError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ImageTooLargeError);
   expect(error).toBeInstanceOf(DatasetError);
   return error as ImageTooLargeError;
@@ -78,13 +88,48 @@ async function tooLarge(promise: Promise<unknown>): Promise<ImageTooLargeError> 
 
 describe('maxPixels: files over the limit are refused from their header, before decoding', () => {
   const rows: [string, () => Promise<unknown>, RegExp, [number, number, number]][] = [
-    ['readImage, an 8000×8000 PNG, default limit', () => readImage(bigPng, { size: 64 }), /^readImage: .*big\.png is 8000×8000 \(width × height\) = 64,000,000 pixels, over the limit of 33,554,432; raise maxPixels \(CLI: --max-pixels\) to read it$/, [8000, 8000, DEFAULT_MAX_PIXELS]],
-    ['readMask, the same PNG', () => readMask(bigPng), /^readMask: .*big\.png is 8000×8000 .* over the limit of 33,554,432/, [8000, 8000, DEFAULT_MAX_PIXELS]],
-    ['readImage, a JPEG turned by EXIF: the size as read', () => readImage(turnedJpeg), /^readImage: .*turned\.jpg is 4000×9000 \(width × height\) = 36,000,000 pixels/, [4000, 9000, DEFAULT_MAX_PIXELS]],
-    ['readImage, a BMP header claiming 8000×8000 (no pixel data)', () => readImage(bombBmp), /^readImage: .*bomb\.bmp is 8000×8000/, [8000, 8000, DEFAULT_MAX_PIXELS]],
-    ['readImage, 40×30 against maxPixels 1199', () => readImage(smallPng, { maxPixels: 1199 }), /^readImage: .*small\.png is 40×30 \(width × height\) = 1,200 pixels, over the limit of 1,199/, [40, 30, 1199]],
-    ['decodeBmp, a 40×30 BMP against maxPixels 1199', async () => decodeBmp(smallBmp, 'small.bmp', { maxPixels: 1199 }), /^decodeBmp: small\.bmp is 40×30 .* over the limit of 1,199/, [40, 30, 1199]],
-    ['decodeBmp, the 8000×8000 header', async () => decodeBmp(readFileSync(bombBmp), 'bomb.bmp'), /^decodeBmp: bomb\.bmp is 8000×8000/, [8000, 8000, DEFAULT_MAX_PIXELS]],
+    [
+      'readImage, an 8000×8000 PNG, default limit',
+      () => readImage(bigPng, { size: 64 }),
+      /^readImage: .*big\.png is 8000×8000 \(width × height\) = 64,000,000 pixels, over the limit of 33,554,432; raise maxPixels \(CLI: --max-pixels\) to read it$/,
+      [8000, 8000, DEFAULT_MAX_PIXELS],
+    ],
+    [
+      'readMask, the same PNG',
+      () => readMask(bigPng),
+      /^readMask: .*big\.png is 8000×8000 .* over the limit of 33,554,432/,
+      [8000, 8000, DEFAULT_MAX_PIXELS],
+    ],
+    [
+      'readImage, a JPEG turned by EXIF: the size as read',
+      () => readImage(turnedJpeg),
+      /^readImage: .*turned\.jpg is 4000×9000 \(width × height\) = 36,000,000 pixels/,
+      [4000, 9000, DEFAULT_MAX_PIXELS],
+    ],
+    [
+      'readImage, a BMP header claiming 8000×8000 (no pixel data)',
+      () => readImage(bombBmp),
+      /^readImage: .*bomb\.bmp is 8000×8000/,
+      [8000, 8000, DEFAULT_MAX_PIXELS],
+    ],
+    [
+      'readImage, 40×30 against maxPixels 1199',
+      () => readImage(smallPng, { maxPixels: 1199 }),
+      /^readImage: .*small\.png is 40×30 \(width × height\) = 1,200 pixels, over the limit of 1,199/,
+      [40, 30, 1199],
+    ],
+    [
+      'decodeBmp, a 40×30 BMP against maxPixels 1199',
+      async () => decodeBmp(smallBmp, 'small.bmp', { maxPixels: 1199 }),
+      /^decodeBmp: small\.bmp is 40×30 .* over the limit of 1,199/,
+      [40, 30, 1199],
+    ],
+    [
+      'decodeBmp, the 8000×8000 header',
+      async () => decodeBmp(readFileSync(bombBmp), 'bomb.bmp'),
+      /^decodeBmp: bomb\.bmp is 8000×8000/,
+      [8000, 8000, DEFAULT_MAX_PIXELS],
+    ],
   ];
   it.each(rows)('%s', async (_, call, message, [width, height, maxPixels]) => {
     const error = await tooLarge(call());
@@ -99,7 +144,7 @@ describe('maxPixels: files over the limit are refused from their header, before 
     expect(decodeBmp(smallBmp, 'small.bmp', { maxPixels: 1200 }).height).toBe(30);
   });
 
-  it('with a raised limit reads the 8000×8000 PNG at the asked size, every pixel the file\'s colour', async () => {
+  it("with a raised limit reads the 8000×8000 PNG at the asked size, every pixel the file's colour", async () => {
     const image = await readImage(bigPng, { size: [48, 64], maxPixels: RAISED });
     expect([image.height, image.width, image.channels, image.data.length]).toEqual([48, 64, 3, 48 * 64 * 3]);
     for (let i = 0; i < image.data.length; i += 3) expect([image.data[i], image.data[i + 1], image.data[i + 2]]).toEqual([90, 120, 200]);
@@ -119,7 +164,10 @@ describe('maxPixels: files over the limit are refused from their header, before 
     const refused = await tooLarge((await loadImageFolder(folder, { imageSize: [48, 64] })).loadTrain());
     expect(refused.message).toMatch(/^loadImageFolder: .*good\/000\.png is 8000×8000/);
     const images = await (await loadImageFolder(folder, { imageSize: [48, 64], maxPixels: RAISED })).loadTrain();
-    expect(images.map((i) => [i.height, i.width])).toEqual([[48, 64], [48, 64]]);
+    expect(images.map((i) => [i.height, i.width])).toEqual([
+      [48, 64],
+      [48, 64],
+    ]);
 
     const category = join(work, 'category');
     for (const dir of ['train/good', 'test/crack', 'ground_truth/crack']) mkdirSync(join(category, dir), { recursive: true });
@@ -132,8 +180,14 @@ describe('maxPixels: files over the limit are refused from their header, before 
   });
 
   const bad: [string, unknown, typeof RangeError | typeof TypeError][] = [
-    ['0', 0, RangeError], ['-1', -1, RangeError], ['1.5', 1.5, RangeError], ['NaN', Number.NaN, RangeError],
-    ['Infinity', Number.POSITIVE_INFINITY, RangeError], ['2^53', 2 ** 53, RangeError], ["'1000'", '1000', TypeError], ['null', null, TypeError],
+    ['0', 0, RangeError],
+    ['-1', -1, RangeError],
+    ['1.5', 1.5, RangeError],
+    ['NaN', Number.NaN, RangeError],
+    ['Infinity', Number.POSITIVE_INFINITY, RangeError],
+    ['2^53', 2 ** 53, RangeError],
+    ["'1000'", '1000', TypeError],
+    ['null', null, TypeError],
   ];
   it.each(bad)('maxPixels %s is refused by every reader, naming the option', async (_, value, type) => {
     const options = { maxPixels: value as number };
@@ -145,7 +199,10 @@ describe('maxPixels: files over the limit are refused from their header, before 
       ['decodeBmp', async () => decodeBmp(smallBmp, 'small.bmp', options)],
     ];
     for (const [fn, call] of calls) {
-      const error = await call().then(() => undefined, (e: unknown) => e);
+      const error = await call().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error, fn).toBeInstanceOf(type);
       expect((error as Error).message).toMatch(new RegExp(`^${fn}: options\\.maxPixels must be `));
     }
@@ -157,7 +214,10 @@ describe('the readers read only regular files, and no more bytes than an image o
     const pipe = join(work, 'pipe.png');
     execFileSync('mkfifo', [pipe]);
     for (const call of [() => readImage(pipe), () => readMask(pipe), () => readImageSize(pipe)]) {
-      const error = await call().then(() => undefined, (e: unknown) => e);
+      const error = await call().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(DatasetError);
       expect((error as Error).message).toMatch(/^read(Image|Mask|ImageSize): .*pipe\.png is a named pipe, not an image file$/);
     }
@@ -167,9 +227,14 @@ describe('the readers read only regular files, and no more bytes than an image o
     const sparse = join(work, 'sparse.png');
     writeFileSync(sparse, readFileSync(smallPng));
     truncateSync(sparse, 20 * 2 ** 20);
-    const error = await readImage(sparse, { maxPixels: 1000 }).then(() => undefined, (e: unknown) => e);
+    const error = await readImage(sparse, { maxPixels: 1000 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(DatasetError);
-    expect((error as Error).message).toMatch(/^readImage: .*sparse\.png has 20971520 bytes, more than 16785216 are read \(8 per pixel of maxPixels, plus 16 MiB\): raise maxPixels \(CLI: --max-pixels\) to read it$/);
+    expect((error as Error).message).toMatch(
+      /^readImage: .*sparse\.png has 20971520 bytes, more than 16785216 are read \(8 per pixel of maxPixels, plus 16 MiB\): raise maxPixels \(CLI: --max-pixels\) to read it$/,
+    );
     expect((await readImage(smallPng, { maxPixels: 1200 })).width).toBe(40); // a real file of the limit's size is read
   });
 });
@@ -180,7 +245,24 @@ describe('cutpaste --max-pixels and the memory of score', () => {
   beforeAll(async () => {
     const data = await writeCategory(join(work, 'pill'), 'pill', { trainCount: 6, testCount: 2, imageSize: [48, 64], seed: 1 });
     model = join(work, 'model');
-    const fit = runCli(['fit', '--data', data, '--out', model, '--steps', '2', '--batch-size', '4', '--image-size', '48x64', '--stride', '8', '--backend', 'cpu', '--quiet']);
+    const fit = runCli([
+      'fit',
+      '--data',
+      data,
+      '--out',
+      model,
+      '--steps',
+      '2',
+      '--batch-size',
+      '4',
+      '--image-size',
+      '48x64',
+      '--stride',
+      '8',
+      '--backend',
+      'cpu',
+      '--quiet',
+    ]);
     expect(fit.stderr).toBe('');
     bigFolder = join(work, 'big');
     mkdirSync(bigFolder);
@@ -192,19 +274,43 @@ describe('cutpaste --max-pixels and the memory of score', () => {
   function scoreWithPeak(args: readonly string[]): { code: number | null; stdout: string; stderr: string; peakMb: number } {
     const probe = join(work, 'peak.mjs');
     const out = join(work, 'peak.txt');
-    writeFileSync(probe, `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(${JSON.stringify(out)}, String(process.resourceUsage().maxRSS)));\n`);
-    const run = spawnSync(process.execPath, ['--import', 'tsx', '--import', probe, join(REPO, 'src/node/cli/main.ts'), 'score', '--model', model, ...args, '--backend', 'cpu', '--quiet'], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
+    writeFileSync(
+      probe,
+      `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(${JSON.stringify(out)}, String(process.resourceUsage().maxRSS)));\n`,
+    );
+    const run = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--import',
+        probe,
+        join(REPO, 'src/node/cli/main.ts'),
+        'score',
+        '--model',
+        model,
+        ...args,
+        '--backend',
+        'cpu',
+        '--quiet',
+      ],
+      { cwd: REPO, encoding: 'utf8', timeout: 120_000 },
+    );
     return { code: run.status, stdout: run.stdout, stderr: run.stderr, peakMb: Number(readFileSync(out, 'utf8')) / 1024 };
   }
 
   it('parses --max-pixels on fit, score and evaluate, and refuses a value that is not an integer ≥ 1 (exit 2)', () => {
     expect(parseCommandLine(['score', '--model', 'm', 'a.png', '--max-pixels', '100'])).toMatchObject({ args: { maxPixels: 100 } });
-    expect(parseCommandLine(['fit', '--data', 'd', '--out', 'm', '--max-pixels', '64000000'])).toMatchObject({ args: { maxPixels: 64_000_000 } });
+    expect(parseCommandLine(['fit', '--data', 'd', '--out', 'm', '--max-pixels', '64000000'])).toMatchObject({
+      args: { maxPixels: 64_000_000 },
+    });
     expect(parseCommandLine(['evaluate', '--data', 'd'])).not.toHaveProperty('args.maxPixels');
     for (const value of ['0', '-5', '1.5', 'lots']) {
       expect(() => parseCommandLine(['evaluate', '--data', 'd', `--max-pixels=${value}`])).toThrow(UsageError);
     }
-    expect(() => parseCommandLine(['score', '--model', 'm', 'a.png', '--max-pixels', '0'])).toThrow(/^option --max-pixels must be an integer ≥ 1, got '0'$/);
+    expect(() => parseCommandLine(['score', '--model', 'm', 'a.png', '--max-pixels', '0'])).toThrow(
+      /^option --max-pixels must be an integer ≥ 1, got '0'$/,
+    );
   });
 
   it('score skips an 8000×8000 PNG by default, naming the file, its size and the limit (exit 3: nothing scored)', () => {

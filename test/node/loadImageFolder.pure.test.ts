@@ -31,7 +31,11 @@ describe('loadImageFolder', () => {
     expect(parts).toMatchObject({ name: 'parts', hasMasks: false, defectTypes: ['dent', 'scratch'] });
     // part-2 before part-10: natural order.
     expect(parts.train.map((s) => s.path.split('/').at(-1))).toEqual(Array.from({ length: 11 }, (_, i) => `part-${i + 1}.png`));
-    expect(parts.test.map((s) => [s.defectType, s.label])).toEqual([['dent', 1], ['scratch', 1], ['scratch', 1]]);
+    expect(parts.test.map((s) => [s.defectType, s.label])).toEqual([
+      ['dent', 1],
+      ['scratch', 1],
+      ['scratch', 1],
+    ]);
     const train = await parts.loadTrain();
     expect(train.map((t) => [t.width, t.height, t.channels])).toEqual(new Array(11).fill([6, 8, 3]));
     expect(train[9]!.data.every((v) => v === 9)).toBe(true);
@@ -53,7 +57,11 @@ describe('loadImageFolder', () => {
 
   it('throws DatasetErrors naming the path for a missing or empty good/ and loose images', async () => {
     const noGood = await makeFolder('no-good', 0, { crack: 1 });
-    await expect(loadImageFolder(noGood)).rejects.toThrow(new RegExp(`^loadImageFolder: ${join(noGood, 'good')} is missing: normal images for training go in good/, or directly in ${noGood} \\(a flat folder of normal images\\) \\(found crack\\)$`));
+    await expect(loadImageFolder(noGood)).rejects.toThrow(
+      new RegExp(
+        `^loadImageFolder: ${join(noGood, 'good')} is missing: normal images for training go in good/, or directly in ${noGood} \\(a flat folder of normal images\\) \\(found crack\\)$`,
+      ),
+    );
     mkdirSync(join(noGood, 'good'));
     await expect(loadImageFolder(noGood)).rejects.toThrow(/good holds no image files/);
     const loose = await makeFolder('loose', 2, {});
@@ -71,7 +79,10 @@ describe('loadImageFolder', () => {
     const flat = await loadImageFolder(dir, { imageSize: [8, 6], holdout: 0.2 });
     expect(flat).toMatchObject({ dir, name: 'flat', hasMasks: false, defectTypes: [] });
     expect(flat.train.map((s) => [s.path.split('/').at(-1), s.defectType, s.label])).toEqual([
-      ['shot-1.png', 'good', 0], ['shot-2.png', 'good', 0], ['shot-3.jpg', 'good', 0], ['shot-4.png', 'good', 0],
+      ['shot-1.png', 'good', 0],
+      ['shot-2.png', 'good', 0],
+      ['shot-3.jpg', 'good', 0],
+      ['shot-4.png', 'good', 0],
     ]);
     expect(flat.test.map((s) => [s.path.split('/').at(-1), s.split, s.label])).toEqual([['shot-5.png', 'test', 0]]);
     const train = await flat.loadTrain();
@@ -80,10 +91,14 @@ describe('loadImageFolder', () => {
     const error = await loadImageFolder(dir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DatasetError);
     expect((error as DatasetError).path).toBe(join(dir, 'shot-1.png'));
-    expect((error as Error).message).toMatch(/unexpected image .*shot-1\.png beside the folders old: either put normal images in good\/ .*or keep only image files in .*flat \(a flat folder of normal images\)$/);
+    expect((error as Error).message).toMatch(
+      /unexpected image .*shot-1\.png beside the folders old: either put normal images in good\/ .*or keep only image files in .*flat \(a flat folder of normal images\)$/,
+    );
   });
 
   it('rejects a holdout outside [0, 1)', async () => {
-    await expect(loadImageFolder(root, { holdout: 1 })).rejects.toThrow(/^loadImageFolder: options\.holdout must be a number in \[0, 1\), got 1$/);
+    await expect(loadImageFolder(root, { holdout: 1 })).rejects.toThrow(
+      /^loadImageFolder: options\.holdout must be a number in \[0, 1\), got 1$/,
+    );
   });
 });

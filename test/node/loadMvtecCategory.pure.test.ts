@@ -86,7 +86,11 @@ describe('loadMvtecCategory', () => {
 
   it('loads training images with their exact pixels, 8- and 16-bit alike', async () => {
     const train = await (await loadMvtecCategory(base)).loadTrain();
-    expect(train.map((t) => [t.width, t.height, t.channels])).toEqual([[W, H, 3], [W, H, 3], [W, H, 3]]);
+    expect(train.map((t) => [t.width, t.height, t.channels])).toEqual([
+      [W, H, 3],
+      [W, H, 3],
+      [W, H, 3],
+    ]);
     train.forEach((image, k) => expect(image.data).toEqual(pixels(k, 3)));
   });
 
@@ -152,17 +156,57 @@ describe('loadMvtecCategory', () => {
       return dir;
     };
     const cases: [string, (dir: string) => void, RegExp, string][] = [
-      ['no train/good', (d) => rmSync(join(d, 'train/good'), { recursive: true }), /train\/good is missing: training needs normal images in train\/good/, 'train/good'],
-      ['an empty train/good', (d) => {
-        rmSync(join(d, 'train/good'), { recursive: true });
-        mkdirSync(join(d, 'train/good'));
-      }, /train\/good holds no image files/, 'train/good'],
-      ['a defect image without its mask', (d) => rmSync(join(d, 'ground_truth/crack/001_mask.png')), /test\/crack\/001\.png has no mask: expected .*ground_truth\/crack\/001_mask\.png/, 'test/crack/001.png'],
-      ['a defect type without a mask folder', (d) => rmSync(join(d, 'ground_truth/hole'), { recursive: true }), /test\/hole\/000\.png has no mask: the folder .*ground_truth\/hole is missing/, 'test/hole/000.png'],
-      ['a mask without its image', (d) => rmSync(join(d, 'test/crack/000.png')), /mask .*ground_truth\/crack\/000_mask\.png has no image/, 'ground_truth/crack/000_mask.png'],
-      ['a mask folder without images', (d) => rmSync(join(d, 'test/hole'), { recursive: true }), /masks in .*ground_truth\/hole have no images/, 'ground_truth/hole'],
-      ['a loose image in test/', (d) => writeFileSync(join(d, 'test/stray.png'), ''), /unexpected image .*test\/stray\.png/, 'test/stray.png'],
-      ['a folder beside train/good', (d) => mkdirSync(join(d, 'train/bad')), /unexpected .*train\/bad: train\/ may only hold good\//, 'train/bad'],
+      [
+        'no train/good',
+        (d) => rmSync(join(d, 'train/good'), { recursive: true }),
+        /train\/good is missing: training needs normal images in train\/good/,
+        'train/good',
+      ],
+      [
+        'an empty train/good',
+        (d) => {
+          rmSync(join(d, 'train/good'), { recursive: true });
+          mkdirSync(join(d, 'train/good'));
+        },
+        /train\/good holds no image files/,
+        'train/good',
+      ],
+      [
+        'a defect image without its mask',
+        (d) => rmSync(join(d, 'ground_truth/crack/001_mask.png')),
+        /test\/crack\/001\.png has no mask: expected .*ground_truth\/crack\/001_mask\.png/,
+        'test/crack/001.png',
+      ],
+      [
+        'a defect type without a mask folder',
+        (d) => rmSync(join(d, 'ground_truth/hole'), { recursive: true }),
+        /test\/hole\/000\.png has no mask: the folder .*ground_truth\/hole is missing/,
+        'test/hole/000.png',
+      ],
+      [
+        'a mask without its image',
+        (d) => rmSync(join(d, 'test/crack/000.png')),
+        /mask .*ground_truth\/crack\/000_mask\.png has no image/,
+        'ground_truth/crack/000_mask.png',
+      ],
+      [
+        'a mask folder without images',
+        (d) => rmSync(join(d, 'test/hole'), { recursive: true }),
+        /masks in .*ground_truth\/hole have no images/,
+        'ground_truth/hole',
+      ],
+      [
+        'a loose image in test/',
+        (d) => writeFileSync(join(d, 'test/stray.png'), ''),
+        /unexpected image .*test\/stray\.png/,
+        'test/stray.png',
+      ],
+      [
+        'a folder beside train/good',
+        (d) => mkdirSync(join(d, 'train/bad')),
+        /unexpected .*train\/bad: train\/ may only hold good\//,
+        'train/bad',
+      ],
     ];
     it.each(cases)('%s', async (name, change, message, at) => {
       const dir = variant(name.replace(/\W+/g, '-'), change);
@@ -175,7 +219,9 @@ describe('loadMvtecCategory', () => {
 
     it('a missing folder, and a dataset root passed instead of a category (with a hint)', async () => {
       await expect(loadMvtecCategory(join(root, 'nope'))).rejects.toThrow(/^loadMvtecCategory: category folder .*nope does not exist$/);
-      await expect(loadMvtecCategory(root)).rejects.toThrow(/is not an MVTec AD category: it has no train\/good folder; it looks like a dataset root holding the categories .*widget.*: pass one of them/);
+      await expect(loadMvtecCategory(root)).rejects.toThrow(
+        /is not an MVTec AD category: it has no train\/good folder; it looks like a dataset root holding the categories .*widget.*: pass one of them/,
+      );
       const empty = join(root, 'empty');
       mkdirSync(empty);
       await expect(loadMvtecCategory(empty)).rejects.toThrow(/has no train\/good folder; expected <category>\/train\/good\/\*\.png/);
@@ -187,7 +233,13 @@ describe('loadMvtecCategory', () => {
     cpSync(base, dir, { recursive: true });
     writeFileSync(join(dir, 'test/good/001.png'), 'garbage');
     // Make the hole mask 12 × 19 instead of 12 × 20.
-    writeFileSync(join(dir, 'ground_truth/hole/000_mask.png'), await sharp(new Uint8Array(H * 19), { raw: { width: 19, height: H, channels: 1 } }).toColourspace('b-w').png().toBuffer());
+    writeFileSync(
+      join(dir, 'ground_truth/hole/000_mask.png'),
+      await sharp(new Uint8Array(H * 19), { raw: { width: 19, height: H, channels: 1 } })
+        .toColourspace('b-w')
+        .png()
+        .toBuffer(),
+    );
     const category = await loadMvtecCategory(dir, { batchSize: 2 });
     const seen: number[] = [];
     const error = await (async () => {
@@ -197,16 +249,26 @@ describe('loadMvtecCategory', () => {
     expect(error).toBeInstanceOf(DatasetError);
     expect((error as DatasetError).path).toBe(join(dir, 'test/good/001.png'));
     const hole = category.test.at(-1)!;
-    await expect(category.loadSample(hole)).rejects.toThrow(/mask .*hole\/000_mask\.png is 19×12 \(width × height\) but its image .*hole\/000\.png is 20×12/);
+    await expect(category.loadSample(hole)).rejects.toThrow(
+      /mask .*hole\/000_mask\.png is 19×12 \(width × height\) but its image .*hole\/000\.png is 20×12/,
+    );
     expect((await category.loadTrain()).length).toBe(3);
   });
 
   it('rejects invalid options with errors naming them', async () => {
-    await expect(loadMvtecCategory(base, { imageSize: [0, 4] })).rejects.toThrow(/^loadMvtecCategory: options\.imageSize must be an integer in \[1, 65535\]/);
-    await expect(loadMvtecCategory(base, { channels: 2 as 1 })).rejects.toThrow(/^loadMvtecCategory: options\.channels must be 1 \(gray\) or 3 \(RGB\), got 2$/);
-    await expect(loadMvtecCategory(base, { batchSize: 0 })).rejects.toThrow(/^loadMvtecCategory: options\.batchSize must be an integer ≥ 1, got 0$/);
+    await expect(loadMvtecCategory(base, { imageSize: [0, 4] })).rejects.toThrow(
+      /^loadMvtecCategory: options\.imageSize must be an integer in \[1, 65535\]/,
+    );
+    await expect(loadMvtecCategory(base, { channels: 2 as 1 })).rejects.toThrow(
+      /^loadMvtecCategory: options\.channels must be 1 \(gray\) or 3 \(RGB\), got 2$/,
+    );
+    await expect(loadMvtecCategory(base, { batchSize: 0 })).rejects.toThrow(
+      /^loadMvtecCategory: options\.batchSize must be an integer ≥ 1, got 0$/,
+    );
     await expect(loadMvtecCategory('')).rejects.toThrow(TypeError);
     const category = await loadMvtecCategory(base);
-    expect(() => category.testBatches({ batchSize: 1.5 })).toThrow(/^widget\.testBatches: options\.batchSize must be an integer ≥ 1, got 1\.5$/);
+    expect(() => category.testBatches({ batchSize: 1.5 })).toThrow(
+      /^widget\.testBatches: options\.batchSize must be an integer ≥ 1, got 1\.5$/,
+    );
   });
 });

@@ -21,7 +21,13 @@ function pattern(height: number, width: number, channels: number, seed = 1): Uin
   return data;
 }
 
-async function writePng(name: string, data: Uint8Array | Uint16Array, width: number, height: number, channels: 1 | 2 | 3 | 4): Promise<string> {
+async function writePng(
+  name: string,
+  data: Uint8Array | Uint16Array,
+  width: number,
+  height: number,
+  channels: 1 | 2 | 3 | 4,
+): Promise<string> {
   const path = join(root, name);
   let image = sharp(data, { raw: { width, height, channels } });
   if (data instanceof Uint16Array) image = image.toColourspace(channels === 1 ? 'grey16' : 'rgb16');
@@ -67,22 +73,43 @@ describe('readImage', () => {
 
   it('reads JPEGs, gray and colour, close to the encoded pixels', async () => {
     const smooth = new Uint8Array(16 * 24 * 3);
-    for (let y = 0; y < 16; y++) for (let x = 0; x < 24; x++) for (let c = 0; c < 3; c++) smooth[(y * 24 + x) * 3 + c] = 40 + x * 5 + y * 3 + c * 20;
+    for (let y = 0; y < 16; y++)
+      for (let x = 0; x < 24; x++) for (let c = 0; c < 3; c++) smooth[(y * 24 + x) * 3 + c] = 40 + x * 5 + y * 3 + c * 20;
     const path = join(root, 'smooth.jpg');
-    writeFileSync(path, await sharp(smooth, { raw: { width: 24, height: 16, channels: 3 } }).jpeg({ quality: 100, chromaSubsampling: '4:4:4' }).toBuffer());
+    writeFileSync(
+      path,
+      await sharp(smooth, { raw: { width: 24, height: 16, channels: 3 } })
+        .jpeg({ quality: 100, chromaSubsampling: '4:4:4' })
+        .toBuffer(),
+    );
     const image = await readImage(path);
     expect(image).toMatchObject({ width: 24, height: 16, channels: 3 });
     let error = 0;
     for (let i = 0; i < smooth.length; i++) error = Math.max(error, Math.abs(image.data[i]! - smooth[i]!));
     expect(error).toBeLessThanOrEqual(3);
     const grayPath = join(root, 'gray.jpg');
-    writeFileSync(grayPath, await sharp(smooth.filter((_, i) => i % 3 === 0), { raw: { width: 24, height: 16, channels: 1 } }).toColourspace('b-w').jpeg().toBuffer());
+    writeFileSync(
+      grayPath,
+      await sharp(
+        smooth.filter((_, i) => i % 3 === 0),
+        { raw: { width: 24, height: 16, channels: 1 } },
+      )
+        .toColourspace('b-w')
+        .jpeg()
+        .toBuffer(),
+    );
     expect(await readImage(grayPath)).toMatchObject({ width: 24, height: 16, channels: 1 });
   });
 
   it('applies the EXIF orientation of a JPEG (a 90° turn swaps width and height)', async () => {
     const path = join(root, 'turned.jpg');
-    writeFileSync(path, await sharp(pattern(10, 30, 3), { raw: { width: 30, height: 10, channels: 3 } }).jpeg().withMetadata({ orientation: 6 }).toBuffer());
+    writeFileSync(
+      path,
+      await sharp(pattern(10, 30, 3), { raw: { width: 30, height: 10, channels: 3 } })
+        .jpeg()
+        .withMetadata({ orientation: 6 })
+        .toBuffer(),
+    );
     expect(await readImage(path)).toMatchObject({ width: 10, height: 30 });
   });
 
@@ -114,8 +141,12 @@ describe('readImage', () => {
   });
 
   it('throws a DatasetError naming the path for missing, corrupt and truncated files', async () => {
-    const png = await sharp(pattern(40, 50, 3), { raw: { width: 50, height: 40, channels: 3 } }).png().toBuffer();
-    const jpg = await sharp(pattern(40, 50, 3), { raw: { width: 50, height: 40, channels: 3 } }).jpeg().toBuffer();
+    const png = await sharp(pattern(40, 50, 3), { raw: { width: 50, height: 40, channels: 3 } })
+      .png()
+      .toBuffer();
+    const jpg = await sharp(pattern(40, 50, 3), { raw: { width: 50, height: 40, channels: 3 } })
+      .jpeg()
+      .toBuffer();
     const cases: [string, Buffer | null, RegExp][] = [
       ['missing.png', null, /missing\.png does not exist$/],
       ['text.png', Buffer.from('this is not an image'), /text\.png is not a readable image/],
@@ -136,16 +167,22 @@ describe('readImage', () => {
   });
 
   it('rejects invalid options with RangeErrors naming them', async () => {
-    await expect(readImage('x.png', { size: 0 })).rejects.toThrow(/^readImage: options\.size must be an integer in \[1, 65535\] or \[height, width\] of such integers, got 0$/);
+    await expect(readImage('x.png', { size: 0 })).rejects.toThrow(
+      /^readImage: options\.size must be an integer in \[1, 65535\] or \[height, width\] of such integers, got 0$/,
+    );
     await expect(readImage('x.png', { size: [3, 2.5] })).rejects.toThrow(RangeError);
-    await expect(readImage('x.png', { channels: 4 as 3 })).rejects.toThrow(/^readImage: options\.channels must be 1 \(gray\) or 3 \(RGB\), got 4$/);
+    await expect(readImage('x.png', { channels: 4 as 3 })).rejects.toThrow(
+      /^readImage: options\.channels must be 1 \(gray\) or 3 \(RGB\), got 4$/,
+    );
   });
 });
 
 describe('readMask', () => {
   it('binarises at 128 and resizes by area average (non-square)', async () => {
     // 4 × 6 mask: the left half white; a 2 × 3 resize averages 2 × 2 blocks.
-    const mask = Uint8Array.from([255, 255, 255, 0, 0, 0, 255, 255, 200, 0, 0, 0, 255, 255, 0, 0, 0, 0, 255, 255, 0, 0, 0, 100].map((v) => v));
+    const mask = Uint8Array.from(
+      [255, 255, 255, 0, 0, 0, 255, 255, 200, 0, 0, 0, 255, 255, 0, 0, 0, 0, 255, 255, 0, 0, 0, 100].map((v) => v),
+    );
     const path = await writePng('mask.png', mask, 6, 4, 1);
     const native = await readMask(path);
     expect(native).toMatchObject({ width: 6, height: 4 });

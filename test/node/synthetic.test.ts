@@ -69,7 +69,11 @@ describe('generateSyntheticCategory', () => {
     expect(summary).toMatchObject({ height: 256, width: 320, channels: 1 });
     const image = await readRaw(join(dir, 'train/good/000.png'));
     expect(image).toMatchObject({ width: 320, height: 256, channels: 1 });
-    expect(Buffer.from(image.data).equals(Buffer.from(createSyntheticCategory({ kind: 'ceramic', seed: 2, trainCount: 1, testCount: 0 }).train(0).data))).toBe(true);
+    expect(
+      Buffer.from(image.data).equals(
+        Buffer.from(createSyntheticCategory({ kind: 'ceramic', seed: 2, trainCount: 1, testCount: 0 }).train(0).data),
+      ),
+    ).toBe(true);
     rmSync(dir, { recursive: true });
   });
 

@@ -47,7 +47,7 @@ describe('threadGradientWorkers', () => {
     expect(threadGradientWorkers.autoWorkers(tf.getBackend())).toBeLessThanOrEqual(1);
   });
 
-  it("computes in a worker thread the gradients this thread computes for the same half batch", async () => {
+  it('computes in a worker thread the gradients this thread computes for the same half batch', async () => {
     const { model, dispose } = tinyModel(3);
     const images = stripeImages(4, 20, 18, 3, 6);
     const originals = { data: (await images.data()) as Float32Array, batch: 4, height: 20, width: 18, channels: 3 };
@@ -57,7 +57,9 @@ describe('threadGradientWorkers', () => {
     const weights = await Promise.all(variables.map(async (v) => Float32Array.from((await v.data()) as Float32Array)));
     const workers = await threadGradientWorkers.start(1, spec, tf.getBackend());
     try {
-      const [theirs] = await workers.gradients([{ phase: 'all', encoderTrains: true, weights, images: half!.images, labels: half!.labels }]);
+      const [theirs] = await workers.gradients([
+        { phase: 'all', encoderTrains: true, weights, images: half!.images, labels: half!.labels },
+      ]);
       const x = tf.tensor4d(half!.images.data, [6, 20, 18, 3]);
       const y = tf.tensor1d(half!.labels, 'int32');
       const mine = stepGradients(model, x, y, { variables, classes: 3, encoderTrains: true });
@@ -87,7 +89,13 @@ describe('threadGradientWorkers', () => {
       const { model, dispose } = tinyModel(3);
       const losses: number[] = [];
       const report = await trainSelfSupervised(model, images, {
-        steps, batchSize: 6, learningRate: 0.05, seed: 3, colorJitter: 0, workers: 1, onProgress: (p) => losses.push(p.loss),
+        steps,
+        batchSize: 6,
+        learningRate: 0.05,
+        seed: 3,
+        colorJitter: 0,
+        workers: 1,
+        onProgress: (p) => losses.push(p.loss),
       });
       dispose();
       return { report, losses };
@@ -107,7 +115,10 @@ describe('threadGradientWorkers', () => {
     await expectNoLeak(() =>
       expect(
         trainSelfSupervised(model, images, {
-          variant: 'binary', steps: 8, batchSize: 4, workers: 1,
+          variant: 'binary',
+          steps: 8,
+          batchSize: 4,
+          workers: 1,
           onProgress: (p) => {
             if (p.step === 2) for (const w of liveGradientWorkers()) void w.terminate();
           },
@@ -126,7 +137,11 @@ describe('threadGradientWorkers', () => {
     await expectNoLeak(() =>
       expect(
         trainSelfSupervised(model, images, {
-          variant: 'binary', steps: 8, batchSize: 4, workers: 1, signal: controller.signal,
+          variant: 'binary',
+          steps: 8,
+          batchSize: 4,
+          workers: 1,
+          signal: controller.signal,
           onProgress: (p) => {
             seen.push(liveGradientWorkers().length);
             if (p.step === 2) controller.abort();
@@ -142,13 +157,15 @@ describe('threadGradientWorkers', () => {
   it('reports a worker-side error with its message, and refuses backends it cannot run', async () => {
     const { model, dispose } = tinyModel(2);
     const spec = await replicaSpec(model, replicaArchitecture(model)!, 2, false);
-    await expect(threadGradientWorkers.start(1, spec, 'webgl')).rejects.toThrow(/run on wasm or cpu, not on the webgl backend; use workers: 0/);
+    await expect(threadGradientWorkers.start(1, spec, 'webgl')).rejects.toThrow(
+      /run on wasm or cpu, not on the webgl backend; use workers: 0/,
+    );
     const workers = await threadGradientWorkers.start(1, spec, tf.getBackend());
     try {
       const images = { data: new Float32Array(2 * 16 * 16 * 3), batch: 2, height: 16, width: 16, channels: 3 };
-      await expect(workers.gradients([{ phase: 'head', encoderTrains: false, weights: [], images, labels: new Int32Array(2) }])).rejects.toThrow(
-        /^gradient worker 0: gradientReplica\.gradients: request\.weights must hold 8 arrays \(phase 'head'\), got 0$/,
-      );
+      await expect(
+        workers.gradients([{ phase: 'head', encoderTrains: false, weights: [], images, labels: new Int32Array(2) }]),
+      ).rejects.toThrow(/^gradient worker 0: gradientReplica\.gradients: request\.weights must hold 8 arrays \(phase 'head'\), got 0$/);
     } finally {
       await workers.dispose();
       dispose();
@@ -161,13 +178,18 @@ describe('threadGradientWorkers', () => {
     try {
       const threads = (workers: number) => async () => {
         const seen = new Set<number>();
-        const report = await detector.fit(images, { workers, onProgress: (p) => p.stage === 'train' && seen.add(liveGradientWorkers().length) });
+        const report = await detector.fit(images, {
+          workers,
+          onProgress: (p) => p.stage === 'train' && seen.add(liveGradientWorkers().length),
+        });
         expect(Number.isFinite(report.finalLoss)).toBe(true);
         return [...seen];
       };
       expect(await threads(1)()).toEqual([1]);
       expect(await threads(0)()).toEqual([0]);
-      await expect(detector.fit(images, { workers: 'two' as unknown as number })).rejects.toThrow(/options\.workers must be 'auto' or an integer in \[0, 64\], got "two"/);
+      await expect(detector.fit(images, { workers: 'two' as unknown as number })).rejects.toThrow(
+        /options\.workers must be 'auto' or an integer in \[0, 64\], got "two"/,
+      );
     } finally {
       detector.dispose();
       images.dispose();

@@ -57,9 +57,7 @@ describe('pixel functions against the pre-refactor tensor ops', () => {
         got[`cutout-${seed}`] = both(cutoutPixelsWithMask(x, { rng: rng() }));
         got[`scar-${seed}`] = both(scarPixelsWithMask(x, { scale: 1, rng: rng() }));
         got[`jitter-${seed}`] = one(colorJitterPixels(x, { rng: rng() }));
-        got[`jitterStrong-${seed}`] = one(
-          colorJitterPixels(x, { brightness: 0.5, contrast: 0.5, saturation: 0.5, hue: 0.5, rng: rng() }),
-        );
+        got[`jitterStrong-${seed}`] = one(colorJitterPixels(x, { brightness: 0.5, contrast: 0.5, saturation: 0.5, hue: 0.5, rng: rng() }));
         got[`translate-${seed}`] = one(randomTranslatePixels(x, { maxShift: 0.4, rng: rng() }));
         got[`translateEdge-${seed}`] = one(randomTranslatePixels(x, { maxShift: 0.3, border: 'edge', rng: rng() }));
         got[`crops-${seed}`] = one(randomCropsPixels(x, [20, 31], rng()));

@@ -49,7 +49,12 @@ describe('jitterPixels (torchvision ColorJitter semantics)', () => {
     const params = cases.map((k) => ({ order: k.order, ...k.factors }));
     const got = Float32Array.from(input);
     jitterPixels(got, [cases.length, height * width, 3], params);
-    expect(maxAbsDiff(got, cases.flatMap((k) => k.output))).toBeLessThan(2e-6);
+    expect(
+      maxAbsDiff(
+        got,
+        cases.flatMap((k) => k.output),
+      ),
+    ).toBeLessThan(2e-6);
   });
 });
 

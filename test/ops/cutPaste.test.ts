@@ -176,7 +176,9 @@ describe('cutPaste', () => {
     expect(() => cutPaste([1, 2] as unknown as tf.Tensor4D)).toThrow(TypeError);
     expect(() => cutPaste(tf.zeros([1, 8, 8, 3], 'int32') as tf.Tensor4D)).toThrow(/float32 .*got int32/);
     expect(() => cutPaste(tf.zeros([1, 8, 8, 4]) as tf.Tensor4D)).toThrow(/1 or 3 channels/);
-    expect(() => cutPaste(x, { area: [0.2, 0.1] })).toThrow(/options\.area must be \[min, max\] with 0 < min ≤ max ≤ 1, got \[0\.2, 0\.1\]/);
+    expect(() => cutPaste(x, { area: [0.2, 0.1] })).toThrow(
+      /options\.area must be \[min, max\] with 0 < min ≤ max ≤ 1, got \[0\.2, 0\.1\]/,
+    );
     expect(() => cutPaste(x, { area: [0, 0.1] })).toThrow(RangeError);
     expect(() => cutPaste(x, { aspect: [-1, 2] })).toThrow(/options\.aspect/);
     expect(() => cutPaste(x, { jitter: 0.8 })).toThrow(/options\.jitter/);

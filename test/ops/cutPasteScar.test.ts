@@ -176,7 +176,9 @@ describe('cutPasteScar', () => {
 
   it('rejects bad options and scars that cannot fit, naming the option and the allowed range', () => {
     const x = randomImages(1, 20, 30, 3);
-    expect(() => cutPasteScar(x, { width: [5, 2] })).toThrow(/options\.width must be \[min, max\] with 0 < min ≤ max < Infinity, got \[5, 2\]/);
+    expect(() => cutPasteScar(x, { width: [5, 2] })).toThrow(
+      /options\.width must be \[min, max\] with 0 < min ≤ max < Infinity, got \[5, 2\]/,
+    );
     expect(() => cutPasteScar(x, { angle: [-200, 0] })).toThrow(/options\.angle/);
     expect(() => cutPasteScar(x, { scale: 0 })).toThrow(/options\.scale must be a number in \(0, Infinity\), got 0/);
     expect(() => cutPasteScar(x, { scale: 2 })).toThrow(/needs up to .* the images are 20 × 30/);

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/math/random';
-import {
-  createPixelBatch,
-  cutPastePixelsWithMask,
-  cutPasteScarPixelsWithMask,
-  pretextPixels,
-  type PixelBatch,
-} from '../../src/advanced';
+import { createPixelBatch, cutPastePixelsWithMask, cutPasteScarPixelsWithMask, pretextPixels, type PixelBatch } from '../../src/advanced';
 
 /** A batch where every pixel holds `value`. */
 const filled = (value: number, batch = 3, size = 32, channels = 3): PixelBatch => {
@@ -46,7 +40,7 @@ describe('options.source: patches cut from other images', () => {
     });
   }
 
-  it('pretextPixels takes the augmented copies\' patches from the source, for every variant', () => {
+  it("pretextPixels takes the augmented copies' patches from the source, for every variant", () => {
     for (const variant of ['binary', 'scar', '3way', 'union'] as const) {
       const originals = filled(0, 4);
       const { images, labels } = pretextPixels(originals, variant, createRng(2), { source: filled(1, 4) });

@@ -109,7 +109,12 @@ describe('extractPatches', () => {
     expect([rows, cols]).toEqual([5, 3]);
     expect(patches.shape).toEqual([15, 4, 4, 1]);
     const last = tf.tidy(() => tf.slice(image, [0, 8, 4, 0], [1, 4, 4, 1]).dataSync());
-    expect(maxAbsDiff(tf.tidy(() => tf.slice(patches, [14, 0, 0, 0], [1, 4, 4, 1]).dataSync()), last)).toBe(0);
+    expect(
+      maxAbsDiff(
+        tf.tidy(() => tf.slice(patches, [14, 0, 0, 0], [1, 4, 4, 1]).dataSync()),
+        last,
+      ),
+    ).toBe(0);
     await expectNoLeak(() => extractPatches(image, [3, 2], 1).patches.dispose());
     tf.dispose([image, patches]);
   });

@@ -1,13 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import {
-  concatImages,
-  createPixelBatch,
-  gatherImages,
-  pixelsFromTensor,
-  tensorFromPixels,
-  type PixelBatch,
-} from '../../src/ops/index';
+import { concatImages, createPixelBatch, gatherImages, pixelsFromTensor, tensorFromPixels, type PixelBatch } from '../../src/ops/index';
 import { expectNoLeak } from '../helpers/tensors';
 import { randomImages } from './augmentHelpers';
 
@@ -33,7 +26,9 @@ describe('createPixelBatch', () => {
     expect(() => createPixelBatch({ batch: 2, height: 3, width: 5, channels: 1 }, new Float32Array(29))).toThrow(
       /data must have length batch · height · width · channels = 30, got 29/,
     );
-    expect(() => createPixelBatch({ batch: 1, height: 2.5, width: 4, channels: 3 })).toThrow(/shape\.height must be a positive integer, got 2\.5/);
+    expect(() => createPixelBatch({ batch: 1, height: 2.5, width: 4, channels: 3 })).toThrow(
+      /shape\.height must be a positive integer, got 2\.5/,
+    );
     expect(() => createPixelBatch({ batch: 1, height: 1, width: 1, channels: 1 }, new Float64Array(1) as never)).toThrow(
       /data must be a Float32Array, got Float64Array\(1\)/,
     );

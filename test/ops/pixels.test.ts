@@ -214,7 +214,9 @@ describe('pixel functions', () => {
 
   it('reject malformed batches and unknown options, naming the argument', () => {
     const good: PixelBatch = { data: new Float32Array(2 * 4 * 3), batch: 2, height: 4, width: 3, channels: 1 };
-    expect(() => cutPastePixels({ ...good, data: [0, 1] } as never)).toThrow(/images must be a PixelBatch .*got an object with keys data, batch, height, width, channels/);
+    expect(() => cutPastePixels({ ...good, data: [0, 1] } as never)).toThrow(
+      /images must be a PixelBatch .*got an object with keys data, batch, height, width, channels/,
+    );
     expect(() => cutPastePixels({ ...good, height: 5 })).toThrow(/images\.data must have length .* = 30, got 24/);
     expect(() => cutPastePixels({ ...good, width: 0 })).toThrow(/images\.width must be a positive integer, got 0/);
     expect(() => colorJitterPixels({ ...good, channels: 2, height: 2 })).toThrow(/1 or 3 channels, got 2/);

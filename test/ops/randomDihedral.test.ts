@@ -30,7 +30,7 @@ describe('randomDihedralPixels', () => {
     const images = numbered(64, 2, 2);
     const out = randomDihedralPixels(images, createRng(3));
     const size = 8;
-    const pixel = (b: number, y: number, x: number) => Math.round(out.data[b * size + (y * 2 + x) * 2]! * size / 2);
+    const pixel = (b: number, y: number, x: number) => Math.round((out.data[b * size + (y * 2 + x) * 2]! * size) / 2);
     const layouts = new Set<string>();
     for (let b = 0; b < 64; b++) layouts.add([pixel(b, 0, 0), pixel(b, 0, 1), pixel(b, 1, 0), pixel(b, 1, 1)].join(''));
     // The 8 arrangements of [[0, 1], [2, 3]] under the dihedral group.

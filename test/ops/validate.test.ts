@@ -22,8 +22,12 @@ describe('the ops’ argument checks', () => {
 
   it('refuse a number option that is not a number with a TypeError, and one out of range with a RangeError', () => {
     expect(() => checkNumber('op', 'options.x', '0.1', { min: 0, max: 1 })).toThrow(TypeError);
-    expect(() => checkNumber('op', 'options.x', 2, { min: 0, max: 1 })).toThrow(new RangeError('op: options.x must be a number in [0, 1], got 2'));
-    expect(() => checkNumber('op', 'options.x', 1, { min: 0, max: 1, maxInclusive: false })).toThrow(/must be a number in \[0, 1\), got 1$/);
+    expect(() => checkNumber('op', 'options.x', 2, { min: 0, max: 1 })).toThrow(
+      new RangeError('op: options.x must be a number in [0, 1], got 2'),
+    );
+    expect(() => checkNumber('op', 'options.x', 1, { min: 0, max: 1, maxInclusive: false })).toThrow(
+      /must be a number in \[0, 1\), got 1$/,
+    );
     expect(() => checkNumber('op', 'options.x', Infinity, { min: 0, max: Infinity, maxInclusive: false })).toThrow(RangeError);
     const images = createPixelBatch({ batch: 1, height: 2, width: 2, channels: 3 });
     expect(() => colorJitterPixels(images, { hue: '0.1' as never })).toThrow(TypeError);

@@ -88,7 +88,13 @@ describe('the packed npm package', () => {
   it('bundles each source module once: the entries share chunks, the node files import the core by name, the generator stays in synthetic', () => {
     const dist = join(root, 'dist');
     const owners = new Map<string, string[]>();
-    for (const file of readdirSync(dist).filter((f) => f.endsWith('.js')).concat(readdirSync(join(dist, 'node')).filter((f) => f.endsWith('.js')).map((f) => `node/${f}`))) {
+    for (const file of readdirSync(dist)
+      .filter((f) => f.endsWith('.js'))
+      .concat(
+        readdirSync(join(dist, 'node'))
+          .filter((f) => f.endsWith('.js'))
+          .map((f) => `node/${f}`),
+      )) {
       const modules = new Set([...readFileSync(join(dist, file), 'utf8').matchAll(/^\/\/ (src\/\S+\.ts)$/gm)].map((m) => m[1]!));
       for (const module of modules) owners.set(module, [...(owners.get(module) ?? []), file]);
     }
@@ -99,7 +105,10 @@ describe('the packed npm package', () => {
     const core = [...owners].filter(([module]) => !module.startsWith('src/node/') && module !== 'src/version.ts');
     const misplaced = core
       .map(([module, files]): [string, string[]] => [module, files.filter((f) => f !== 'node/cli.js')])
-      .filter(([module, files]) => files.length > 1 || files[0]?.startsWith('node/') || (module.startsWith('src/data/') && files[0] !== 'synthetic.js'))
+      .filter(
+        ([module, files]) =>
+          files.length > 1 || files[0]?.startsWith('node/') || (module.startsWith('src/data/') && files[0] !== 'synthetic.js'),
+      )
       .map(([module, files]) => `${module}: ${files.join(', ')}`);
     expect(misplaced).toEqual([]);
     // What the bin inlines must not pull tfjs in: it imports the library (and tfjs) only when a command runs.
@@ -108,7 +117,10 @@ describe('the packed npm package', () => {
   });
 
   it('declares side effects for every file that registers kernels on import, and none for the generator', () => {
-    const globs = pkg.sideEffects.map((g) => new RegExp(`^${g.replace(/^\.\//, '').replace(/\./g, '\\.').replace(/\*\*/g, '\n').replace(/\*/g, '[^/]*').replace(/\n/g, '.*')}$`));
+    const globs = pkg.sideEffects.map(
+      (g) =>
+        new RegExp(`^${g.replace(/^\.\//, '').replace(/\./g, '\\.').replace(/\*\*/g, '\n').replace(/\*/g, '[^/]*').replace(/\n/g, '.*')}$`),
+    );
     const covered = (file: string) => globs.some((g) => g.test(file));
     const registering = readdirSync(join(root, 'dist'))
       .filter((f) => /\.c?js$/.test(f) && readFileSync(join(root, 'dist', f), 'utf8').includes('installKernelFills();'))
@@ -167,7 +179,9 @@ describe('the packed npm package', () => {
     );
     for (const file of ['threads.mjs', 'threads.cjs']) {
       // exits by itself: the pthreads must not hold the process
-      const out: unknown = JSON.parse(execFileSync('node', [file], { cwd: project, encoding: 'utf8', timeout: 60_000 }).trim().split('\n').at(-1)!);
+      const out: unknown = JSON.parse(
+        execFileSync('node', [file], { cwd: project, encoding: 'utf8', timeout: 60_000 }).trim().split('\n').at(-1)!,
+      );
       expect(out, file).toEqual({ threads: 2, sum: 16 * 18 });
     }
   });
@@ -188,7 +202,10 @@ describe('the packed npm package', () => {
        export { v };`,
     );
     const tsc = join(project, 'node_modules/typescript/bin/tsc');
-    for (const resolution of [['--module', 'node16', '--moduleResolution', 'node16'], ['--module', 'esnext', '--moduleResolution', 'bundler']]) {
+    for (const resolution of [
+      ['--module', 'node16', '--moduleResolution', 'node16'],
+      ['--module', 'esnext', '--moduleResolution', 'bundler'],
+    ]) {
       run('node', [tsc, '--noEmit', '--strict', '--skipLibCheck', '--lib', 'es2022,dom', ...resolution, 'consumer.ts']);
     }
   });

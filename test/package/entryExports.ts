@@ -42,7 +42,11 @@ function isValue(checker: ts.TypeChecker, symbol: ts.Symbol): boolean {
 
 /** Reads the export lists of every entry (one TypeScript program; a few seconds). */
 export function entryExports(): Record<EntryName, EntryNames> {
-  const config = ts.getParsedCommandLineOfConfigFile(join('tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join('tsconfig.json'),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+  );
   if (!config) throw new Error('tsconfig.json could not be read');
   const files = Object.values(ENTRY_SOURCES).map(join);
   const program = ts.createProgram(files, { ...config.options, noEmit: true });

@@ -33,7 +33,12 @@ describe('the public surface', () => {
   });
 
   it('exports no name from two entries, except the root names cutpaste/node re-exports', () => {
-    const lists = { root: [...ROOT.values, ...ROOT.types], advanced: [...ADVANCED.values, ...ADVANCED.types], synthetic: [...SYNTHETIC.values, ...SYNTHETIC.types], node: [...NODE_OWN.values, ...NODE_OWN.types] };
+    const lists = {
+      root: [...ROOT.values, ...ROOT.types],
+      advanced: [...ADVANCED.values, ...ADVANCED.types],
+      synthetic: [...SYNTHETIC.values, ...SYNTHETIC.types],
+      node: [...NODE_OWN.values, ...NODE_OWN.types],
+    };
     const seen = new Map<string, string>();
     const twice: string[] = [];
     for (const [entry, names] of Object.entries(lists)) {
@@ -48,7 +53,14 @@ describe('the public surface', () => {
 
   it('keeps the internals named in issue 15 out of every entry', () => {
     const everything = Object.values(actual).flatMap((e) => [...e.values, ...e.types]);
-    for (const internal of ['shuffleInPlace', 'yieldToEventLoop', 'AUTO_WORKERS_MIN_STEPS', 'uniform', 'randomInt', 'threadGradientWorkers']) {
+    for (const internal of [
+      'shuffleInPlace',
+      'yieldToEventLoop',
+      'AUTO_WORKERS_MIN_STEPS',
+      'uniform',
+      'randomInt',
+      'threadGradientWorkers',
+    ]) {
       expect(everything, internal).not.toContain(internal);
     }
   });

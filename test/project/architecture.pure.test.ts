@@ -20,7 +20,10 @@ function files(dir: string): string[] {
   });
 }
 
-const sources: SourceFile[] = files(SRC).map((path) => ({ path: relative(SRC, path).split(sep).join('/'), code: readFileSync(path, 'utf8') }));
+const sources: SourceFile[] = files(SRC).map((path) => ({
+  path: relative(SRC, path).split(sep).join('/'),
+  code: readFileSync(path, 'utf8'),
+}));
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
 /** The package's entries as import specifiers: `.` → `cutpaste`, `./node` → `cutpaste/node`. */
 const ENTRIES = Object.keys(pkg.exports)
@@ -37,7 +40,10 @@ const BASE: SourceFile[] = [
   { path: 'train/trainer.ts', code: "import { prepareBackend } from '../kernels/index';" },
   { path: 'detector/detector.ts', code: "import { trainer } from '../train/trainer';" },
   { path: 'index.ts', code: "export * from '../math/kernels/index';\nexport * from '../math/detector/detector';" },
-  { path: 'node/index.ts', code: "import { mean } from 'cutpaste';\nimport { readFile } from 'node:fs';\nimport { VERSION } from '../version';" },
+  {
+    path: 'node/index.ts',
+    code: "import { mean } from 'cutpaste';\nimport { readFile } from 'node:fs';\nimport { VERSION } from '../version';",
+  },
   { path: 'node/cli/backend.ts', code: "const P = { wasm: '@tensorflow/tfjs-backend-wasm' };\nawait tf.setBackend('wasm');" },
 ];
 const check = (...extra: SourceFile[]) => violations([...BASE, ...extra], ['cutpaste', 'cutpaste/node']);
@@ -57,7 +63,7 @@ describe('the floors of src/', () => {
       "const e = await import('../math/e');",
       "const f = require('../math/f');",
       "type G = import('../math/g').G;",
-      "const importPackage = (name: string) => import(name);",
+      'const importPackage = (name: string) => import(name);',
       "await importPackage('./h');",
       "const PKG = './i';",
       'await importPackage(PKG);',
@@ -76,7 +82,9 @@ describe('the floors of src/', () => {
     expect(check(file('math/bad.ts', "import { trainer } from '../train/trainer';"))).toEqual([
       'math/bad.ts → ../train/trainer: imports upwards (floor 1 → 5: train/trainer.ts)',
     ]);
-    expect(check(file('kernels/bad.ts', "const importPackage = (n: string) => import(n);\nawait importPackage('../detector/detector');"))).toHaveLength(1);
+    expect(
+      check(file('kernels/bad.ts', "const importPackage = (n: string) => import(n);\nawait importPackage('../detector/detector');")),
+    ).toHaveLength(1);
   });
 
   it('catch a deep import that climbs out of src/ or goes around the floors with a baseUrl path', () => {
@@ -118,6 +126,8 @@ describe('the floors of src/', () => {
     ];
     for (const code of bad) expect(check(file('detector/bad.ts', code)), code).toHaveLength(1);
     expect(check(file('node/bad.ts', "import '@tensorflow/tfjs-backend-cpu';"))).toHaveLength(1);
-    expect(check(file('detector/ok.ts', "import * as tf from '@tensorflow/tfjs-core';\n// import '@tensorflow/tfjs-backend-wasm';"))).toEqual([]);
+    expect(
+      check(file('detector/ok.ts', "import * as tf from '@tensorflow/tfjs-core';\n// import '@tensorflow/tfjs-backend-wasm';")),
+    ).toEqual([]);
   });
 });

@@ -20,8 +20,21 @@ export interface SourceFile {
  * from its own floor or lower ones.
  */
 export const FLOORS: Readonly<Record<string, number>> = {
-  'errors.ts': 0, 'version.ts': 0, math: 1, data: 2, density: 2, kernels: 2, ops: 3, models: 4, train: 5, detector: 6, heatmap: 6,
-  'index.ts': 7, 'advanced.ts': 7, 'synthetic.ts': 7, node: 8,
+  'errors.ts': 0,
+  'version.ts': 0,
+  math: 1,
+  data: 2,
+  density: 2,
+  kernels: 2,
+  ops: 3,
+  models: 4,
+  train: 5,
+  detector: 6,
+  heatmap: 6,
+  'index.ts': 7,
+  'advanced.ts': 7,
+  'synthetic.ts': 7,
+  node: 8,
 };
 
 /** Names of functions whose first argument is a module specifier, besides `import(…)`. */
@@ -40,7 +53,10 @@ const BACKEND_CALLS = new Set(['setBackend', 'registerBackend', 'removeBackend']
  * re-registers wasm's multi-threaded build when a user calls it.
  */
 export const BACKEND_HOSTS: ReadonlySet<string> = new Set([
-  'node/cli/backend.ts', 'node/parallel/gradientWorker.ts', 'node/parallel/protocol.ts', 'node/threadedWasm.ts',
+  'node/cli/backend.ts',
+  'node/parallel/gradientWorker.ts',
+  'node/parallel/protocol.ts',
+  'node/threadedWasm.ts',
 ]);
 
 /**
@@ -50,8 +66,12 @@ export const BACKEND_HOSTS: ReadonlySet<string> = new Set([
  * test/project/optionSchemaPurity.pure.test.ts checks that.
  */
 export const CLI_INLINED: ReadonlySet<string> = new Set([
-  'version.ts', 'math/optionSchema.ts', 'detector/cutPasteOptionTable.ts', 'detector/detectorOptionRows.ts',
-  'detector/featureDensity/options.ts', 'heatmap/heatmapRange.ts',
+  'version.ts',
+  'math/optionSchema.ts',
+  'detector/cutPasteOptionTable.ts',
+  'detector/detectorOptionRows.ts',
+  'detector/featureDensity/options.ts',
+  'heatmap/heatmapRange.ts',
 ]);
 
 const NODE_BUILTINS = new Set(['fs', 'path', 'os', 'url', 'worker_threads', 'child_process', 'module', 'crypto', 'util', 'sharp']);
@@ -88,7 +108,9 @@ export function factsOf(code: string): FileFacts {
       const text = literal(init);
       if (text !== undefined) constants.set(node.name.text, [text]);
       else if (ts.isObjectLiteralExpression(init)) {
-        const values = init.properties.flatMap((p) => (ts.isPropertyAssignment(p) ? [literal(p.initializer)] : [])).filter((v) => v !== undefined);
+        const values = init.properties
+          .flatMap((p) => (ts.isPropertyAssignment(p) ? [literal(p.initializer)] : []))
+          .filter((v) => v !== undefined);
         constants.set(node.name.text, values);
       }
     }
@@ -119,7 +141,8 @@ export function factsOf(code: string): FileFacts {
 export function floorOf(path: string): number {
   const top = path.split('/')[0]!;
   const floor = FLOORS[top];
-  if (floor === undefined) throw new Error(`src/${top} has no floor in test/project/architectureRules.ts: add it (and to docs/architecture.md)`);
+  if (floor === undefined)
+    throw new Error(`src/${top} has no floor in test/project/architectureRules.ts: add it (and to docs/architecture.md)`);
   return floor;
 }
 

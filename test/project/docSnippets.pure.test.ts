@@ -55,11 +55,15 @@ describe('documentation snippets', () => {
       }
     }
     writeFileSync(join(DIR, 'tsconfig.json'), JSON.stringify({ extends: join(REPO, 'tsconfig.json'), include: names }));
-    const run = spawnSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '--noEmit', '--listFiles', '-p', join(DIR, 'tsconfig.json')], {
-      cwd: REPO,
-      encoding: 'utf8',
-      timeout: 110_000,
-    });
+    const run = spawnSync(
+      process.execPath,
+      [join(REPO, 'node_modules/typescript/bin/tsc'), '--noEmit', '--listFiles', '-p', join(DIR, 'tsconfig.json')],
+      {
+        cwd: REPO,
+        encoding: 'utf8',
+        timeout: 110_000,
+      },
+    );
     expect(run.error).toBeUndefined();
     const output = `${run.stdout}${run.stderr}`.split('\n');
     for (const name of names) expect(output, `tsc did not read ${name}`).toContain(join(DIR, name)); // --listFiles: each snippet was checked

@@ -20,7 +20,10 @@ function valueImports(code: string): string[] {
     if (ts.isImportDeclaration(statement)) {
       const clause = statement.importClause;
       const bindings = clause?.namedBindings;
-      const typesOnly = clause !== undefined && (clause.isTypeOnly || (!clause.name && bindings !== undefined && ts.isNamedImports(bindings) && bindings.elements.every((e) => e.isTypeOnly)));
+      const typesOnly =
+        clause !== undefined &&
+        (clause.isTypeOnly ||
+          (!clause.name && bindings !== undefined && ts.isNamedImports(bindings) && bindings.elements.every((e) => e.isTypeOnly)));
       if (!typesOnly) out.push((statement.moduleSpecifier as ts.StringLiteral).text);
     } else if (ts.isExportDeclaration(statement) && statement.moduleSpecifier && !statement.isTypeOnly) {
       out.push((statement.moduleSpecifier as ts.StringLiteral).text);
@@ -34,7 +37,8 @@ function packagesReached(file: string, seen = new Set<string>()): string[] {
   if (seen.has(file)) return [];
   seen.add(file);
   return valueImports(readFileSync(resolve(SRC, file), 'utf8')).flatMap((spec) =>
-    spec.startsWith('.') ? packagesReached(`${posix.join(posix.dirname(file), spec)}.ts`, seen) : [`${file} → ${spec}`]);
+    spec.startsWith('.') ? packagesReached(`${posix.join(posix.dirname(file), spec)}.ts`, seen) : [`${file} → ${spec}`],
+  );
 }
 
 describe('the core files the CLI inlines', () => {

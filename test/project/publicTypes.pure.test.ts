@@ -137,7 +137,9 @@ describe('math and density types', () => {
     expectTypeOf<typeof rocAuc>().toBeCallableWith(new Float32Array(2), [0, 1]);
     // @ts-expect-error labels are numbers or booleans
     expectTypeOf<typeof rocAuc>().toBeCallableWith([0.1, 0.9], ['good', 'bad']);
-    expectTypeOf<typeof GaussianDensity.fit>().toEqualTypeOf<(rows: readonly ArrayLike<number>[], options?: GaussianDensityOptions) => GaussianDensity>();
+    expectTypeOf<typeof GaussianDensity.fit>().toEqualTypeOf<
+      (rows: readonly ArrayLike<number>[], options?: GaussianDensityOptions) => GaussianDensity
+    >();
     expectTypeOf<typeof GaussianDensity.fromJSON>().returns.toEqualTypeOf<GaussianDensity>();
     expectTypeOf<GaussianDensity['score']>().toEqualTypeOf<(rows: readonly ArrayLike<number>[]) => Float64Array>();
     expectTypeOf<GaussianDensity['mean']>().toEqualTypeOf<Float64Array>();
@@ -149,13 +151,20 @@ describe('math and density types', () => {
 
 describe('heatmap types', () => {
   it('renders a ScoreMap over a RawImage from the browser-safe entry, the same function cutpaste/node re-exports', () => {
-    expectTypeOf<typeof renderHeatmap>().toBeCallableWith({ data: new Uint8Array(12), width: 2, height: 2 }, { data: new Float32Array(4), width: 2, height: 2 });
+    expectTypeOf<typeof renderHeatmap>().toBeCallableWith(
+      { data: new Uint8Array(12), width: 2, height: 2 },
+      { data: new Float32Array(4), width: 2, height: 2 },
+    );
     expectTypeOf<ScoreMap>().toExtend<Parameters<typeof renderHeatmap>[1]>();
     expectTypeOf<ReturnType<typeof renderHeatmap>>().toEqualTypeOf<RgbImage>();
     expectTypeOf<HeatmapOptions['colormap']>().toEqualTypeOf<ColormapName | undefined>();
     expectTypeOf<typeof nodeRenderHeatmap>().toEqualTypeOf<typeof renderHeatmap>();
-    // @ts-expect-error the colour maps are 'jet', 'turbo' and 'inferno'
-    expectTypeOf<typeof renderHeatmap>().toBeCallableWith({ data: new Uint8Array(4), width: 2, height: 2 }, { data: [0, 1, 2, 3], width: 2, height: 2 }, { colormap: 'viridis' });
+    expectTypeOf<typeof renderHeatmap>().toBeCallableWith(
+      { data: new Uint8Array(4), width: 2, height: 2 },
+      { data: [0, 1, 2, 3], width: 2, height: 2 },
+      // @ts-expect-error the colour maps are 'jet', 'turbo' and 'inferno'
+      { colormap: 'viridis' },
+    );
   });
 });
 

@@ -77,7 +77,15 @@ async function run(options: TrainOptions, classes = 2, headWidths?: number[]) {
   const { model, dispose } = tinyModel(classes, headWidths);
   const losses: number[] = [];
   try {
-    const report = await trainSelfSupervised(model, images, { variant: 'binary', steps: 3, batchSize: 4, seed: 7, colorJitter: 0, ...options, onProgress: (p) => losses.push(p.loss) });
+    const report = await trainSelfSupervised(model, images, {
+      variant: 'binary',
+      steps: 3,
+      batchSize: 4,
+      seed: 7,
+      colorJitter: 0,
+      ...options,
+      onProgress: (p) => losses.push(p.loss),
+    });
     return { report, losses, weights: await weightsOf(model) };
   } finally {
     dispose();
@@ -175,23 +183,34 @@ describe('trainSelfSupervised with gradient workers', () => {
     await expect(run({ workers: 4, workerProvider: provider })).rejects.toThrow(/workers must be smaller than batchSize \(4\).*got 4/);
     await expect(run({ workers: 1.5, workerProvider: provider })).rejects.toThrow(RangeError);
     await expect(run({ workers: -1 })).rejects.toThrow(/option workers must be 'auto' or an integer in \[0, 64\], got -1/);
-    await expect(run({ workers: 1, workerProvider: {} as GradientWorkerProvider })).rejects.toThrow(/option workerProvider must be a GradientWorkerProvider/);
+    await expect(run({ workers: 1, workerProvider: {} as GradientWorkerProvider })).rejects.toThrow(
+      /option workerProvider must be a GradientWorkerProvider/,
+    );
     const images = stripeImages(4, 16, 16, 3, 1);
     const { model, dispose } = tinyModel(2);
-    const custom: PretextModel = { ...model, head: Object.assign(Object.create(model.head) as typeof model.head, { toConfig: () => ({ kind: 'mine' }) }) };
-    await expect(trainSelfSupervised(custom, images, { variant: 'binary', steps: 1, batchSize: 4, workers: 1, workerProvider: provider })).rejects.toThrow(
-      /needs networks a worker can rebuild/,
-    );
+    const custom: PretextModel = {
+      ...model,
+      head: Object.assign(Object.create(model.head) as typeof model.head, { toConfig: () => ({ kind: 'mine' }) }),
+    };
+    await expect(
+      trainSelfSupervised(custom, images, { variant: 'binary', steps: 1, batchSize: 4, workers: 1, workerProvider: provider }),
+    ).rejects.toThrow(/needs networks a worker can rebuild/);
     dispose();
     images.dispose();
   });
 
   it('stops the workers and leaks no tensor when a worker fails, fails to start, or the run is aborted', async () => {
     const crashed = newLog();
-    await expectNoLeak(() => expect(run({ steps: 5, workers: 1, workerProvider: inlineProvider(crashed, { failAt: 2 }) })).rejects.toThrow(/inline worker: crashed/));
+    await expectNoLeak(() =>
+      expect(run({ steps: 5, workers: 1, workerProvider: inlineProvider(crashed, { failAt: 2 }) })).rejects.toThrow(
+        /inline worker: crashed/,
+      ),
+    );
     expect(crashed.disposed).toBe(1);
     const neverStarted = newLog();
-    await expectNoLeak(() => expect(run({ workers: 1, workerProvider: inlineProvider(neverStarted, { failStart: true }) })).rejects.toThrow(/could not start/));
+    await expectNoLeak(() =>
+      expect(run({ workers: 1, workerProvider: inlineProvider(neverStarted, { failStart: true }) })).rejects.toThrow(/could not start/),
+    );
     expect(neverStarted.disposed).toBe(0);
     const aborted = newLog();
     const controller = new AbortController();
@@ -200,7 +219,12 @@ describe('trainSelfSupervised with gradient workers', () => {
     await expectNoLeak(() =>
       expect(
         trainSelfSupervised(model, images, {
-          variant: 'binary', steps: 10, batchSize: 4, workers: 1, workerProvider: inlineProvider(aborted), signal: controller.signal,
+          variant: 'binary',
+          steps: 10,
+          batchSize: 4,
+          workers: 1,
+          workerProvider: inlineProvider(aborted),
+          signal: controller.signal,
           onProgress: (p) => p.step === 2 && controller.abort(),
         }),
       ).rejects.toThrow(AbortError),
@@ -215,7 +239,9 @@ describe('trainSelfSupervised with gradient workers', () => {
     const { model, dispose } = tinyModel(3);
     // probeBatches: 0: the held-out probe runs the model in inference mode, which caches folded
     // BatchNorm weights until the model is disposed (test/train/pretextProbe.test.ts covers it).
-    await expectNoLeak(() => trainSelfSupervised(model, images, { steps: 3, batchSize: 4, workers: 1, workerProvider: inlineProvider(newLog()), probeBatches: 0 }));
+    await expectNoLeak(() =>
+      trainSelfSupervised(model, images, { steps: 3, batchSize: 4, workers: 1, workerProvider: inlineProvider(newLog()), probeBatches: 0 }),
+    );
     dispose();
     images.dispose();
   });

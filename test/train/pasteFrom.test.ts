@@ -20,7 +20,12 @@ function foreignPastes(pasteFrom: 'crop' | 'image'): { copies: number; foreign: 
   let copies = 0;
   let foreign = 0;
   for (let step = 0; step < 4; step++) {
-    const { images, labels, sources } = nextBatch(dataset, Array.from({ length: 32 }, (_, i) => i), o, rng);
+    const { images, labels, sources } = nextBatch(
+      dataset,
+      Array.from({ length: 32 }, (_, i) => i),
+      o,
+      rng,
+    );
     for (let i = 0; i < labels.length; i++) {
       if (labels[i] === 0) continue;
       const original = images.data.subarray(sources![i]! * size, (sources![i]! + 1) * size);
@@ -32,7 +37,7 @@ function foreignPastes(pasteFrom: 'crop' | 'image'): { copies: number; foreign: 
   return { copies, foreign };
 }
 
-describe("trainer option pasteFrom (patch level)", () => {
+describe('trainer option pasteFrom (patch level)', () => {
   it("'crop' cuts patches and scars from the crop itself: a black crop stays black", () => {
     const { copies, foreign } = foreignPastes('crop');
     expect(copies).toBeGreaterThan(20);
@@ -55,7 +60,12 @@ describe('trainer option rotate', () => {
     const count = (rotate: boolean) => {
       const o = resolveTrainOptions({ level: 'patch', patchSize: 16, colorJitter: 0, variant: 'binary', batchSize: 32, rotate });
       const rng = createRng(8);
-      const { images, labels } = nextBatch(halves(32), Array.from({ length: 32 }, (_, i) => i), o, rng);
+      const { images, labels } = nextBatch(
+        halves(32),
+        Array.from({ length: 32 }, (_, i) => i),
+        o,
+        rng,
+      );
       const size = 16 * 16;
       let turned = 0;
       for (let i = 0; i < labels.length; i++) {

@@ -20,7 +20,10 @@ describe('pretext batches', () => {
         expect(images.shape).toEqual([n * classes.length, 20, 24, 3]);
         const l = Array.from(await labels.data());
         expect(l).toEqual(classes.flatMap((c) => new Array<number>(n).fill(c)));
-        const [orig, aug] = tf.tidy(() => [tf.slice(images, [0, 0, 0, 0], [n, -1, -1, -1]), tf.slice(images, [n, 0, 0, 0], [n, -1, -1, -1])]);
+        const [orig, aug] = tf.tidy(() => [
+          tf.slice(images, [0, 0, 0, 0], [n, -1, -1, -1]),
+          tf.slice(images, [n, 0, 0, 0], [n, -1, -1, -1]),
+        ]);
         expect(Array.from(await orig.data())).toEqual(Array.from(await x.data()));
         expect(Array.from(await aug.data())).not.toEqual(Array.from(await x.data()));
         tf.dispose([images, labels, orig, aug]);

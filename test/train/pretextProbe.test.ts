@@ -8,7 +8,10 @@ import { stripeImages } from '../helpers/textures';
 import { TINY_IMAGE_ENCODER } from '../helpers/tinyDetectors';
 
 /** A batch of two flat originals (0.5) and one copy of each, each copy changed on `changed` pixels by `delta`. */
-function batchWith(changed: number[], delta: number): { images: { data: Float32Array; batch: number; height: number; width: number; channels: number }; labels: Int32Array } {
+function batchWith(
+  changed: number[],
+  delta: number,
+): { images: { data: Float32Array; batch: number; height: number; width: number; channels: number }; labels: Int32Array } {
   const [h, w, c] = [8, 8, 3];
   const size = h * w * c;
   const data = new Float32Array(4 * size).fill(0.5);

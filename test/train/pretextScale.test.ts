@@ -10,7 +10,13 @@ import { nextBatch } from '../../src/train/trainer';
 /** `count` images of uniform noise: every pasted pixel differs from the one it replaces. */
 function noise(count: number, height: number, width: number, seed: number): PixelBatch {
   const rng = createRng(seed);
-  return { data: Float32Array.from({ length: count * height * width * 3 }, () => 0.05 + 0.9 * rng()), batch: count, height, width, channels: 3 };
+  return {
+    data: Float32Array.from({ length: count * height * width * 3 }, () => 0.05 + 0.9 * rng()),
+    batch: count,
+    height,
+    width,
+    channels: 3,
+  };
 }
 
 interface Region {
@@ -92,8 +98,18 @@ describe('patch-level pretext batches', () => {
     expect(mean(scars.map((s) => s.long))).toBeLessThan(20);
     expect(mean(scars.map((s) => s.short))).toBeGreaterThan(7);
     expect(mean(scars.map((s) => s.short))).toBeLessThan(11);
-    expect(quantile(scars.map((s) => s.long), 0.05)).toBeGreaterThan(9);
-    expect(quantile(scars.map((s) => s.long), 0.95)).toBeLessThan(27);
+    expect(
+      quantile(
+        scars.map((s) => s.long),
+        0.05,
+      ),
+    ).toBeGreaterThan(9);
+    expect(
+      quantile(
+        scars.map((s) => s.long),
+        0.95,
+      ),
+    ).toBeLessThan(27);
     expect(Math.max(...scars.map((s) => s.short))).toBeLessThan(18);
     expect(Math.max(...scars.map((s) => Math.max(s.rows, s.cols)))).toBeLessThanOrEqual(32);
   });
@@ -103,7 +119,12 @@ describe('patch-level pretext batches', () => {
     expect(scars.every((s) => s.area >= 2 && s.rows <= 16 && s.cols <= 16)).toBe(true);
     // At the crop's own scale (1/16) a scar would be at most 1 × 2 px.
     expect(mean(scars.map((s) => s.area))).toBeGreaterThan(40);
-    expect(quantile(scars.map((s) => s.long), 0.5)).toBeGreaterThan(10);
+    expect(
+      quantile(
+        scars.map((s) => s.long),
+        0.5,
+      ),
+    ).toBeGreaterThan(10);
   });
 
   it('paste CutPaste patches of at least 2 px a side on 16 px crops, at the crop’s scale', () => {

@@ -1,20 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { AbortError } from '../../src/index';
-import {
-  linearClassifier,
-  projectionHead,
-  resnet,
-  resnetPreset,
-  trainSelfSupervised,
-  type TrainProgress,
-} from '../../src/advanced';
+import { linearClassifier, projectionHead, resnet, resnetPreset, trainSelfSupervised, type TrainProgress } from '../../src/advanced';
 import { expectNoLeak } from '../helpers/tensors';
 import { stripeImages } from '../helpers/textures';
 
 function tinyModel(classes: number, seed = 1) {
   const encoder = resnet(
-    { ...resnetPreset('resnet18-slim'), blocks: [1, 1], widths: [8, 16], strides: [1, 2], stem: { channels: 8, kernel: 3, stride: 1, maxPool: false } },
+    {
+      ...resnetPreset('resnet18-slim'),
+      blocks: [1, 1],
+      widths: [8, 16],
+      strides: [1, 2],
+      stem: { channels: 8, kernel: 3, stride: 1, maxPool: false },
+    },
     { seed },
   );
   const head = projectionHead({ inputDim: encoder.featureDim, widths: [16, 16] }, { seed });
@@ -31,7 +30,11 @@ describe('trainSelfSupervised', () => {
     const steps = 30;
     try {
       const report = await trainSelfSupervised(model, images, {
-        steps, batchSize: 6, learningRate: 0.05, seed: 3, colorJitter: 0,
+        steps,
+        batchSize: 6,
+        learningRate: 0.05,
+        seed: 3,
+        colorJitter: 0,
         onProgress: (p) => seen.push(p),
       });
       expect(seen).toHaveLength(steps);
@@ -59,7 +62,12 @@ describe('trainSelfSupervised', () => {
         trainSelfSupervised(model, images, {
           // probeBatches: 0: the held-out probe runs the model in inference mode, which caches folded
           // BatchNorm weights until the model is disposed (test/train/pretextProbe.test.ts covers it).
-          variant: 'binary', steps: 12, batchSize: 4, seed: 1, probeBatches: 0, onProgress: () => counts.push(tf.memory().numTensors),
+          variant: 'binary',
+          steps: 12,
+          batchSize: 4,
+          seed: 1,
+          probeBatches: 0,
+          onProgress: () => counts.push(tf.memory().numTensors),
         }),
       );
       expect(new Set(counts.slice(1)).size).toBe(1);
@@ -75,7 +83,13 @@ describe('trainSelfSupervised', () => {
     const run = async () => {
       const { model, dispose } = tinyModel(2, 5);
       const losses: number[] = [];
-      await trainSelfSupervised(model, images, { variant: 'union', steps: 4, batchSize: 4, seed: 9, onProgress: (p) => losses.push(p.loss) });
+      await trainSelfSupervised(model, images, {
+        variant: 'union',
+        steps: 4,
+        batchSize: 4,
+        seed: 9,
+        onProgress: (p) => losses.push(p.loss),
+      });
       dispose();
       return losses;
     };
@@ -87,7 +101,13 @@ describe('trainSelfSupervised', () => {
     const images = stripeImages(4, 30, 40, 3, 4);
     const { model, dispose } = tinyModel(2);
     try {
-      const report = await trainSelfSupervised(model, images, { variant: 'scar', level: 'patch', patchSize: [16, 20], steps: 3, batchSize: 4 });
+      const report = await trainSelfSupervised(model, images, {
+        variant: 'scar',
+        level: 'patch',
+        patchSize: [16, 20],
+        steps: 3,
+        batchSize: 4,
+      });
       expect(report.steps).toBe(3);
     } finally {
       dispose();
@@ -102,7 +122,11 @@ describe('trainSelfSupervised', () => {
     try {
       await expectNoLeak(async () => {
         const run = trainSelfSupervised(model, images, {
-          steps: 50, batchSize: 2, onProgress: (p) => { if (p.step === 2) controller.abort(); },
+          steps: 50,
+          batchSize: 2,
+          onProgress: (p) => {
+            if (p.step === 2) controller.abort();
+          },
           signal: controller.signal,
         });
         await expect(run).rejects.toBeInstanceOf(AbortError);
@@ -120,7 +144,11 @@ describe('trainSelfSupervised', () => {
       const before = model.encoder.getWeights();
       const phases: string[] = [];
       await trainSelfSupervised(model, images, {
-        steps: 2, headOnlySteps: 1, batchSize: 2, fineTuneLearningRate: 0.01, onProgress: (p) => phases.push(p.phase),
+        steps: 2,
+        headOnlySteps: 1,
+        batchSize: 2,
+        fineTuneLearningRate: 0.01,
+        onProgress: (p) => phases.push(p.phase),
       });
       expect(phases).toEqual(['head', 'all']);
       const after = model.encoder.getWeights();
@@ -140,7 +168,9 @@ describe('trainSelfSupervised', () => {
       await expect(trainSelfSupervised(model, images, { steps: 0 })).rejects.toThrow(/steps must be an integer ≥ 1, got 0/);
       await expect(trainSelfSupervised(model, images, { variant: '4way' as never })).rejects.toThrow(/variant must be one of/);
       await expect(trainSelfSupervised(model, images, { variant: '3way' })).rejects.toThrow(/needs a classifier with 3 outputs, got 2/);
-      await expect(trainSelfSupervised(model, images, { level: 'patch', patchSize: 64, variant: 'binary' })).rejects.toThrow(/does not fit/);
+      await expect(trainSelfSupervised(model, images, { level: 'patch', patchSize: 64, variant: 'binary' })).rejects.toThrow(
+        /does not fit/,
+      );
       const gray = stripeImages(2, 16, 16, 1, 5);
       await expect(trainSelfSupervised(model, gray, { variant: 'binary' })).rejects.toThrow(/1 channels, the encoder expects 3/);
       gray.dispose();

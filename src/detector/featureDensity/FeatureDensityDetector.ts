@@ -76,7 +76,8 @@ export class FeatureDensityDetector extends DetectorCore<FeatureDensityModel, Fe
     try {
       // A model with a fixed input size sets the image size unless the caller chose one.
       const fixed = encoder.inputSize;
-      if (fixed && options.imageSize === undefined) resolved = resolveFeatureDensityOptions({ ...options, imageSize: [fixed[0], fixed[1]] });
+      if (fixed && options.imageSize === undefined)
+        resolved = resolveFeatureDensityOptions({ ...options, imageSize: [fixed[0], fixed[1]] });
       return new FeatureDensityDetector(resolved, encoder, planFor(encoder, resolved));
     } catch (error) {
       encoder.dispose();
@@ -96,7 +97,9 @@ export class FeatureDensityDetector extends DetectorCore<FeatureDensityModel, Fe
       checkDensityFits(state.density, detector.#featurizer);
     } catch (error) {
       state.encoder.dispose();
-      throw error instanceof FormatError ? error : new FormatError(`FeatureDensityDetector.load: the save does not fit together: ${(error as Error).message}`);
+      throw error instanceof FormatError
+        ? error
+        : new FormatError(`FeatureDensityDetector.load: the save does not fit together: ${(error as Error).message}`);
     }
     detector.adopt(detector.#model(state.density), state.threshold, state.report);
     return detector;
@@ -128,8 +131,20 @@ export class FeatureDensityDetector extends DetectorCore<FeatureDensityModel, Fe
   }
 
   /** Writes options, the feature plan, the encoder's weights (not a pretrained model's), the density, threshold and report. */
-  protected writeModel(target: string | tf.io.IOHandler, model: FeatureDensityModel, threshold: Threshold | undefined, report: FeatureDensityFitReport | undefined): Promise<tf.io.SaveResult> {
-    return saveFeatureDensityState(target, { options: this.options, encoder: this.#encoder, plan: this.#plan, density: model.scoring.density, threshold, report });
+  protected writeModel(
+    target: string | tf.io.IOHandler,
+    model: FeatureDensityModel,
+    threshold: Threshold | undefined,
+    report: FeatureDensityFitReport | undefined,
+  ): Promise<tf.io.SaveResult> {
+    return saveFeatureDensityState(target, {
+      options: this.options,
+      encoder: this.#encoder,
+      plan: this.#plan,
+      density: model.scoring.density,
+      threshold,
+      report,
+    });
   }
 
   /** A model of this detector's encoder and `density` (the encoder is the detector's: a model never frees it). */
@@ -145,10 +160,14 @@ type FeatureDensityModel = FittedModel;
 function checkDensityFits(density: ScoringState['density'], featurizer: Featurizer): void {
   const grid = featurizer.grid!;
   if (density.dimension !== featurizer.dimension) {
-    throw new FormatError(`FeatureDensityDetector.load: the density's dimension ${density.dimension} differs from the features' ${featurizer.dimension}`);
+    throw new FormatError(
+      `FeatureDensityDetector.load: the density's dimension ${density.dimension} differs from the features' ${featurizer.dimension}`,
+    );
   }
   if (density.locations !== undefined && density.locations !== grid.rows * grid.cols) {
-    throw new FormatError(`FeatureDensityDetector.load: the density holds ${density.locations} locations but the feature grid has ${grid.rows}×${grid.cols}`);
+    throw new FormatError(
+      `FeatureDensityDetector.load: the density holds ${density.locations} locations but the feature grid has ${grid.rows}×${grid.cols}`,
+    );
   }
 }
 
@@ -175,11 +194,20 @@ export function planFor(encoder: Encoder, o: ResolvedFeatureDensityOptions): Fea
   const source = isResNet(encoder) ? o.stages : 'map';
   if (isResNet(encoder)) {
     const most = encoder.config.blocks.length;
-    if (o.stages.some((s) => s > most)) throw optionError('FeatureDensityDetector', 'stages', o.stages, `stage numbers in [1, ${most}] (the encoder ${encoder.name} has ${most} stages)`);
+    if (o.stages.some((s) => s > most))
+      throw optionError(
+        'FeatureDensityDetector',
+        'stages',
+        o.stages,
+        `stage numbers in [1, ${most}] (the encoder ${encoder.name} has ${most} stages)`,
+      );
   }
   const stacked = isResNet(encoder) ? o.stages.reduce((n, s) => n + encoder.config.widths[s - 1]!, 0) : encoder.featureDim;
   if (stacked <= o.maxFeatures) return { source };
-  const picked = shuffleInPlace(Array.from({ length: stacked }, (_, i) => i), createRng(`${o.seed}/features`)).slice(0, o.maxFeatures);
+  const picked = shuffleInPlace(
+    Array.from({ length: stacked }, (_, i) => i),
+    createRng(`${o.seed}/features`),
+  ).slice(0, o.maxFeatures);
   return { source, channels: Object.freeze(picked.sort((a, b) => a - b)) };
 }
 
@@ -196,9 +224,20 @@ export function featurizerFor(encoder: Encoder, plan: FeaturePlan, o: ResolvedFe
     throw optionError('FeatureDensityDetector', 'imageSize', o.imageSize, `the pretrained model's input size [${fixed[0]}, ${fixed[1]}]`);
   }
   const stages = plan.source;
-  const maps = stages === 'map' ? (x: tf.Tensor4D) => [encoder.featureMap(x, false)] : (x: tf.Tensor4D) => (encoder as ResNetEncoder).stageMaps(x, stages);
-  const shapes = tf.tidy(() => maps(tf.zeros([1, height, width, encoder.inputChannels])).map((m) => [m.shape[1], m.shape[2], m.shape[3]] as const));
+  const maps =
+    stages === 'map'
+      ? (x: tf.Tensor4D) => [encoder.featureMap(x, false)]
+      : (x: tf.Tensor4D) => (encoder as ResNetEncoder).stageMaps(x, stages);
+  const shapes = tf.tidy(() =>
+    maps(tf.zeros([1, height, width, encoder.inputChannels])).map((m) => [m.shape[1], m.shape[2], m.shape[3]] as const),
+  );
   const stacked = shapes.reduce((n, s) => n + s[2], 0);
-  if (plan.channels?.some((c) => c >= stacked)) throw new RangeError(`plan.channels index ${Math.max(...plan.channels)} is not below the ${stacked} stacked channels`);
-  return stageFeaturizer(maps, { imageSize: o.imageSize, batch, shapes, ...(plan.channels ? { channels: Int32Array.from(plan.channels) } : {}) });
+  if (plan.channels?.some((c) => c >= stacked))
+    throw new RangeError(`plan.channels index ${Math.max(...plan.channels)} is not below the ${stacked} stacked channels`);
+  return stageFeaturizer(maps, {
+    imageSize: o.imageSize,
+    batch,
+    shapes,
+    ...(plan.channels ? { channels: Int32Array.from(plan.channels) } : {}),
+  });
 }

@@ -11,7 +11,14 @@ import type { ResNetConfig } from '../../models/resnetConfig';
 import type { ResNetPresetName } from '../../models/resnetPresets';
 import { TRAIN_OPTION_ROWS } from '../../train/trainOptionRows';
 import { ENCODER_NAMES } from '../cutPasteOptionTable';
-import { DENSITY_OPTION_ROWS, IMAGE_SIZE_ROW, PATCH_OPTION_ROWS, RUNTIME_OPTION_ROWS, type DetectorDensityOptions, type DetectorRuntimeOptions } from '../detectorOptionRows';
+import {
+  DENSITY_OPTION_ROWS,
+  IMAGE_SIZE_ROW,
+  PATCH_OPTION_ROWS,
+  RUNTIME_OPTION_ROWS,
+  type DetectorDensityOptions,
+  type DetectorRuntimeOptions,
+} from '../detectorOptionRows';
 
 /** Something that can hand over a copy of a trained encoder: a fitted `CutPasteDetector`. */
 export interface EncoderSource {
@@ -73,33 +80,69 @@ export const isEncoderSource = (v: unknown): v is EncoderSource => typeof (v as 
 
 const TABLE: { readonly [K in keyof FeatureDensityOptions]-?: OptionRow<O[K], O> } = {
   encoder: {
-    group: 'model', help: `a ResNet preset, untrained: ${ENCODER_NAMES.join(', ')} (default resnet18-slim)`, default: 'resnet18-slim',
+    group: 'model',
+    help: `a ResNet preset, untrained: ${ENCODER_NAMES.join(', ')} (default resnet18-slim)`,
+    default: 'resnet18-slim',
     prepare: copyEncoder,
     check: (v) => {
-      if (typeof v === 'string') return (ENCODER_NAMES as readonly string[]).includes(v) ? undefined : `one of ${ENCODER_NAMES.map((n) => `'${n}'`).join(', ')}, a ResNetConfig, { model, ... } or a fitted CutPasteDetector`;
-      return typeof v === 'object' && v !== null ? undefined : 'a ResNet preset name, a ResNetConfig, { model, ... } or a fitted CutPasteDetector';
+      if (typeof v === 'string')
+        return (ENCODER_NAMES as readonly string[]).includes(v)
+          ? undefined
+          : `one of ${ENCODER_NAMES.map((n) => `'${n}'`).join(', ')}, a ResNetConfig, { model, ... } or a fitted CutPasteDetector`;
+      return typeof v === 'object' && v !== null
+        ? undefined
+        : 'a ResNet preset name, a ResNetConfig, { model, ... } or a fitted CutPasteDetector';
     },
     flag: choiceFlag('encoder', 'NAME', ENCODER_NAMES),
   },
   stages: {
-    group: 'model', help: 'ResNet stages whose maps are stacked, e.g. 2,3 (default)', default: [2, 3],
-    check: (v) => (Array.isArray(v) && v.length >= 1 && v.length <= 4 && v.every((s) => Number.isInteger(s) && s >= 1 && s <= 8) && new Set(v).size === v.length
-      ? undefined : 'a list of 1 to 4 distinct stage numbers (1-based)'),
-    flag: { name: 'stages', metavar: 'LIST', parse: (text: string) => text.split(',').map((s) => (/^\s*\d+\s*$/.test(s) ? Number(s) : NaN)) },
+    group: 'model',
+    help: 'ResNet stages whose maps are stacked, e.g. 2,3 (default)',
+    default: [2, 3],
+    check: (v) =>
+      Array.isArray(v) &&
+      v.length >= 1 &&
+      v.length <= 4 &&
+      v.every((s) => Number.isInteger(s) && s >= 1 && s <= 8) &&
+      new Set(v).size === v.length
+        ? undefined
+        : 'a list of 1 to 4 distinct stage numbers (1-based)',
+    flag: {
+      name: 'stages',
+      metavar: 'LIST',
+      parse: (text: string) => text.split(',').map((s) => (/^\s*\d+\s*$/.test(s) ? Number(s) : NaN)),
+    },
   },
   imageSize: { ...IMAGE_SIZE_ROW, help: 'size images are resized to, e.g. 256 or 192x256 (default 256)' },
   maxFeatures: {
-    group: 'model', help: 'feature dimensions kept, a seeded random subset (default 100)', default: 100,
-    check: integer(1, 8192), flag: integerFlag('max-features'),
+    group: 'model',
+    help: 'feature dimensions kept, a seeded random subset (default 100)',
+    default: 100,
+    check: integer(1, 8192),
+    flag: integerFlag('max-features'),
   },
-  stride: { ...PATCH_OPTION_ROWS.stride, help: 'patch encoders: distance between scored patches in px (default 8)', default: 8, check: integer(1, 4096) },
-  scoreSigma: { ...PATCH_OPTION_ROWS.scoreSigma, help: 'Gaussian σ in px spreading grid scores over pixels (default 4)', default: 4, flag: numberFlag('score-sigma', 'PX') },
+  stride: {
+    ...PATCH_OPTION_ROWS.stride,
+    help: 'patch encoders: distance between scored patches in px (default 8)',
+    default: 8,
+    check: integer(1, 4096),
+  },
+  scoreSigma: {
+    ...PATCH_OPTION_ROWS.scoreSigma,
+    help: 'Gaussian σ in px spreading grid scores over pixels (default 4)',
+    default: 4,
+    flag: numberFlag('score-sigma', 'PX'),
+  },
   perLocation: {
     ...DENSITY_OPTION_ROWS.perLocation,
     help: 'one density per grid location (aligned objects; default: chosen by validation)',
     flag: { on: 'per-location', off: 'no-per-location', offHelp: 'one density shared by all locations (textures)' },
   },
-  l2Normalize: { ...DENSITY_OPTION_ROWS.l2Normalize, default: false, help: "L2-normalise features before the density (default false, PaDiM's: a feature's magnitude is evidence)" },
+  l2Normalize: {
+    ...DENSITY_OPTION_ROWS.l2Normalize,
+    default: false,
+    help: "L2-normalise features before the density (default false, PaDiM's: a feature's magnitude is evidence)",
+  },
   shrinkage: DENSITY_OPTION_ROWS.shrinkage,
   densityMaxRows: DENSITY_OPTION_ROWS.densityMaxRows,
   inferenceBatchSize: RUNTIME_OPTION_ROWS.inferenceBatchSize,
@@ -115,5 +158,9 @@ export const FEATURE_DENSITY_OPTION_SCHEMA = Object.freeze(TABLE);
  * @throws OptionError naming the option
  */
 export function resolveFeatureDensityOptions(options: FeatureDensityOptions = {}): ResolvedFeatureDensityOptions {
-  return resolveOptions<typeof FEATURE_DENSITY_OPTION_SCHEMA, ResolvedFeatureDensityOptions>(FEATURE_DENSITY_OPTION_SCHEMA, options, 'FeatureDensityDetector');
+  return resolveOptions<typeof FEATURE_DENSITY_OPTION_SCHEMA, ResolvedFeatureDensityOptions>(
+    FEATURE_DENSITY_OPTION_SCHEMA,
+    options,
+    'FeatureDensityDetector',
+  );
 }

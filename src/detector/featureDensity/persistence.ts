@@ -7,7 +7,15 @@ import { pretrainedEncoder, type GraphModelLike, type PretrainedEncoderConfig } 
 import type { Encoder } from '../../models/types';
 import { capText, describeValue } from '../../math/validate';
 import { VERSION } from '../../version';
-import { decodeArtifactWeights, densityWeights, loadHandlerFor, readArtifacts, readDensity, saveHandlerFor, writeArtifacts } from '../artifacts';
+import {
+  decodeArtifactWeights,
+  densityWeights,
+  loadHandlerFor,
+  readArtifacts,
+  readDensity,
+  saveHandlerFor,
+  writeArtifacts,
+} from '../artifacts';
 import type { DetectorDensity } from '../densityStage';
 import { DETECTOR_FORMAT, DETECTOR_FORMAT_VERSION, isCount, readDocumentOf, type DocumentSpec } from '../detectorDocument';
 import type { Threshold } from '../thresholds';
@@ -40,12 +48,20 @@ const FEATURE_DENSITY_DOCUMENT: DocumentSpec = {
   reportFields: {
     encoder: [(v) => typeof v === 'string', 'a string'],
     features: [(v) => isCount(v, 1, 1 << 16), 'an integer in [1, 65536]'],
-    grid: [(v) => Array.isArray(v) && v.length === 2 && v.every((n) => isCount(n, 1, 1 << 16)), '[rows, cols], integers ≥ 1', undefined, (v) => [...(v as number[])]],
+    grid: [
+      (v) => Array.isArray(v) && v.length === 2 && v.every((n) => isCount(n, 1, 1 << 16)),
+      '[rows, cols], integers ≥ 1',
+      undefined,
+      (v) => [...(v as number[])],
+    ],
   },
 };
 
 /** Writes the detector as one ModelArtifacts: the document and the weights of its encoder (not a pretrained model's) and density. */
-export async function saveFeatureDensityState(target: string | tf.io.IOHandler, state: Omit<FeatureDensityState, 'encoder'> & { encoder: Encoder }): Promise<tf.io.SaveResult> {
+export async function saveFeatureDensityState(
+  target: string | tf.io.IOHandler,
+  state: Omit<FeatureDensityState, 'encoder'> & { encoder: Encoder },
+): Promise<tf.io.SaveResult> {
   const handler = saveHandlerFor(target, 'FeatureDensityDetector.save');
   const config = state.encoder.toConfig() as EncoderConfig;
   const pretrained = config.kind === 'pretrained';
@@ -74,13 +90,18 @@ function savedEncoderOption(option: ResolvedFeatureDensityOptions['encoder'], co
 }
 
 /** Reads a feature-density detector from `source`; throws `FormatError` (or the handler's error) before creating anything. */
-export async function loadFeatureDensityState(source: string | tf.io.IOHandler, options: FeatureDensityLoadOptions): Promise<FeatureDensityState> {
+export async function loadFeatureDensityState(
+  source: string | tf.io.IOHandler,
+  options: FeatureDensityLoadOptions,
+): Promise<FeatureDensityState> {
   const artifacts = await readArtifacts(loadHandlerFor(source, WHERE), WHERE);
   const doc = readDocumentOf(artifacts, FEATURE_DENSITY_DOCUMENT);
   const config = doc.encoder as EncoderConfig;
   const pretrained = config.kind === 'pretrained';
   if (pretrained && !options.encoderModel) {
-    throw new TypeError(`${WHERE}: this detector was made with a pretrained model, which is not part of the save; pass it again as load(source, { encoderModel })`);
+    throw new TypeError(
+      `${WHERE}: this detector was made with a pretrained model, which is not part of the save; pass it again as load(source, { encoderModel })`,
+    );
   }
   const savedOption = (doc.options as { encoder?: unknown }).encoder;
   let resolved: ResolvedFeatureDensityOptions;
@@ -96,7 +117,9 @@ export async function loadFeatureDensityState(source: string | tf.io.IOHandler, 
   const weights = decodeArtifactWeights(artifacts, WHERE);
   let encoder: Encoder | undefined;
   try {
-    encoder = pretrained ? pretrainedEncoder(options.encoderModel!, pretrainedOptionsOf(config as unknown as PretrainedEncoderConfig)) : rebuildEncoder(config);
+    encoder = pretrained
+      ? pretrainedEncoder(options.encoderModel!, pretrainedOptionsOf(config as unknown as PretrainedEncoderConfig))
+      : rebuildEncoder(config);
     if (!pretrained) {
       try {
         encoder.setWeights(weights);
@@ -105,7 +128,14 @@ export async function loadFeatureDensityState(source: string | tf.io.IOHandler, 
       }
     }
     const density = await readDensity(doc.density as never, weights, WHERE);
-    return { options: resolved, encoder, plan, density, threshold: doc.threshold ?? undefined, report: (doc.report as unknown as FeatureDensityFitReport | null) ?? undefined };
+    return {
+      options: resolved,
+      encoder,
+      plan,
+      density,
+      threshold: doc.threshold ?? undefined,
+      report: (doc.report as unknown as FeatureDensityFitReport | null) ?? undefined,
+    };
   } catch (error) {
     encoder?.dispose();
     throw error;
@@ -127,9 +157,17 @@ function rebuildEncoder(config: EncoderConfig): Encoder {
 function readPlan(plan: unknown): FeaturePlan {
   const { source, channels } = plan as { source?: unknown; channels?: unknown };
   const stages = Array.isArray(source) && source.length >= 1 && source.length <= 4 && source.every((s) => isCount(s, 1, 8));
-  if (!(stages || source === 'map' || source === 'patches')) throw new FormatError(`${WHERE}: plan.source must be a list of stages, 'map' or 'patches', got ${describeValue(source)}`);
-  if (channels !== undefined && !(Array.isArray(channels) && channels.length >= 1 && channels.every((c, i) => isCount(c, 0, 1 << 16) && (i === 0 || c > channels[i - 1])))) {
+  if (!(stages || source === 'map' || source === 'patches'))
+    throw new FormatError(`${WHERE}: plan.source must be a list of stages, 'map' or 'patches', got ${describeValue(source)}`);
+  if (
+    channels !== undefined &&
+    !(
+      Array.isArray(channels) &&
+      channels.length >= 1 &&
+      channels.every((c, i) => isCount(c, 0, 1 << 16) && (i === 0 || c > channels[i - 1]))
+    )
+  ) {
     throw new FormatError(`${WHERE}: plan.channels must be ascending channel indices, got ${describeValue(channels)}`);
   }
-  return { source: stages ? [...(source)] : (source), ...(channels ? { channels: [...(channels as number[])] } : {}) };
+  return { source: stages ? [...source] : source, ...(channels ? { channels: [...(channels as number[])] } : {}) };
 }

@@ -43,7 +43,9 @@ export function stageFeaturizer(maps: StageMaps, spec: StageFeaturizerSpec): Fea
         const size = Math.min(spec.batch, count - start);
         const features = tf.tidy(() => {
           const parts = maps(tf.slice(images, [start, 0, 0, 0], [size, -1, -1, -1]));
-          const aligned = parts.map((m) => (m.shape[1] === rows && m.shape[2] === cols ? m : tf.image.resizeNearestNeighbor(m, [rows, cols], false, true)));
+          const aligned = parts.map((m) =>
+            m.shape[1] === rows && m.shape[2] === cols ? m : tf.image.resizeNearestNeighbor(m, [rows, cols], false, true),
+          );
           const all = aligned.length === 1 ? aligned[0]! : tf.concat(aligned, 3);
           return channels ? tf.gather(all, tf.tensor1d(channels, 'int32'), 3) : all;
         });

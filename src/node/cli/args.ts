@@ -97,7 +97,12 @@ type Raw = Map<string, string | true>;
  * Reads the options of one command (or of the tool) strictly: unknown options, a missing value, a
  * value given to a flag, a repeated option and stray positionals are errors.
  */
-function tokenize(argv: readonly string[], specs: readonly OptionSpec[], command: CommandName | undefined, positionalsAllowed: boolean): { raw: Raw; positionals: string[] } {
+function tokenize(
+  argv: readonly string[],
+  specs: readonly OptionSpec[],
+  command: CommandName | undefined,
+  positionalsAllowed: boolean,
+): { raw: Raw; positionals: string[] } {
   const where = command ?? undefined;
   const options = Object.fromEntries(specs.map((s) => [s.name, { type: s.type, ...(s.short ? { short: s.short } : {}) }]));
   const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
@@ -124,8 +129,12 @@ function tokenize(argv: readonly string[], specs: readonly OptionSpec[], command
       continue;
     }
     if (token.value === undefined) throw new UsageError(`option ${shown} needs a value (${spec.metavar ?? 'VALUE'})`, where);
-    if (!token.inlineValue && /^-[^\d.]/.test(token.value)) { // `--steps -3` is a (bad) number, `--data --out` a missing value
-      throw new UsageError(`option ${shown} needs a value (${spec.metavar ?? 'VALUE'}), got the option ${token.value} (write ${shown}=${token.value} if that is the value)`, where);
+    if (!token.inlineValue && /^-[^\d.]/.test(token.value)) {
+      // `--steps -3` is a (bad) number, `--data --out` a missing value
+      throw new UsageError(
+        `option ${shown} needs a value (${spec.metavar ?? 'VALUE'}), got the option ${token.value} (write ${shown}=${token.value} if that is the value)`,
+        where,
+      );
     }
     if (token.value === '') throw new UsageError(`option ${shown} needs a non-empty value (${spec.metavar ?? 'VALUE'})`, where);
     raw.set(spec.name, token.value);
@@ -191,14 +200,16 @@ function choice<T extends string>(raw: Raw, name: string, allowed: readonly T[],
 function parseThreads(value: string, command: CommandName): number | 'auto' {
   if (value === 'auto') return 'auto';
   const n = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
-  if (!(Number.isSafeInteger(n) && n >= 1 && n <= 8)) throw new UsageError(`option --threads must be auto or an integer in [1, 8], got '${value}'`, command);
+  if (!(Number.isSafeInteger(n) && n >= 1 && n <= 8))
+    throw new UsageError(`option --threads must be auto or an integer in [1, 8], got '${value}'`, command);
   return n;
 }
 
 function common(raw: Raw, command: CommandName): CommonArgs {
   const backend = choice(raw, 'backend', BACKENDS, command) ?? 'wasm';
   const threads = str(raw, 'threads');
-  if (threads !== undefined && backend !== 'wasm') throw new UsageError(`option --threads applies to --backend wasm only, not ${backend}`, command);
+  if (threads !== undefined && backend !== 'wasm')
+    throw new UsageError(`option --threads applies to --backend wasm only, not ${backend}`, command);
   const maxPixels = str(raw, 'max-pixels');
   const encoderModel = str(raw, 'encoder-model');
   return {
@@ -221,14 +232,21 @@ function detector(raw: Raw, command: CommandName): DetectorArgs {
   for (const name of raw.keys()) {
     const kinds = kindsWithFlag(name);
     if (kinds.length > 0 && !kinds.includes(kind)) {
-      throw new UsageError(`option --${name} belongs to --detector ${kinds.join(' or ')}, not to --detector ${kind}${given === undefined ? ' (the default)' : ''}`, command);
+      throw new UsageError(
+        `option --${name} belongs to --detector ${kinds.join(' or ')}, not to --detector ${kind}${given === undefined ? ' (the default)' : ''}`,
+        command,
+      );
     }
   }
-  const out: Record<string, unknown> = { ...(given === undefined ? {} : { detector: given }), ...readFlags(DETECTOR_KINDS[kind]!.schema, raw, command) };
+  const out: Record<string, unknown> = {
+    ...(given === undefined ? {} : { detector: given }),
+    ...readFlags(DETECTOR_KINDS[kind]!.schema, raw, command),
+  };
   const workers = str(raw, 'workers');
   if (workers !== undefined) {
     const n = /^\d+$/.test(workers.trim()) ? Number(workers) : Number.NaN;
-    if (workers !== 'auto' && !(Number.isSafeInteger(n) && n <= 64)) throw new UsageError(`option --workers must be auto or an integer in [0, 64], got '${workers}'`, command);
+    if (workers !== 'auto' && !(Number.isSafeInteger(n) && n <= 64))
+      throw new UsageError(`option --workers must be auto or an integer in [0, 64], got '${workers}'`, command);
     out.workers = workers === 'auto' ? 'auto' : n;
   }
   return out;
@@ -248,7 +266,8 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   if (first === 'help') {
     const topic = argv[1];
     if (topic === undefined) return { command: 'help' };
-    if (!(COMMAND_NAMES as readonly string[]).includes(topic)) throw new UsageError(`unknown command '${topic}' (commands: ${COMMAND_NAMES.join(', ')})`);
+    if (!(COMMAND_NAMES as readonly string[]).includes(topic))
+      throw new UsageError(`unknown command '${topic}' (commands: ${COMMAND_NAMES.join(', ')})`);
     if (argv.length > 2) throw new UsageError(`unexpected argument '${argv[2]}'`);
     return { command: 'help', topic: topic as CommandName };
   }
@@ -276,7 +295,11 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
     return {
       command,
       args: {
-        ...common(raw, command), ...detector(raw, command), data: required(raw, 'data', command), out: required(raw, 'out', command), force: raw.has('force'),
+        ...common(raw, command),
+        ...detector(raw, command),
+        data: required(raw, 'data', command),
+        out: required(raw, 'out', command),
+        force: raw.has('force'),
         ...(holdout !== undefined ? { holdout: parseFraction(holdout, 'holdout', command) } : {}),
       },
     };
@@ -288,12 +311,21 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
     const masks = str(raw, 'masks');
     const report = str(raw, 'report');
     const threshold = str(raw, 'threshold');
-    if (masks !== undefined && masks === heatmaps) throw new UsageError(`options --masks and --heatmaps name the same folder '${masks}'; their files would collide: give two folders`, command);
+    if (masks !== undefined && masks === heatmaps)
+      throw new UsageError(
+        `options --masks and --heatmaps name the same folder '${masks}'; their files would collide: give two folders`,
+        command,
+      );
     return {
       command,
       args: {
-        ...common(raw, command), model, images: positionals, json: raw.has('json'), ...(heatmaps !== undefined ? { heatmaps } : {}),
-        ...(masks !== undefined ? { masks } : {}), ...(report !== undefined ? { report } : {}),
+        ...common(raw, command),
+        model,
+        images: positionals,
+        json: raw.has('json'),
+        ...(heatmaps !== undefined ? { heatmaps } : {}),
+        ...(masks !== undefined ? { masks } : {}),
+        ...(report !== undefined ? { report } : {}),
         ...(threshold !== undefined ? { threshold: parseNumber(threshold, 'threshold', -Infinity, Infinity, command) } : {}),
       },
     };
@@ -303,28 +335,45 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
     return {
       command,
       args: {
-        ...common(raw, command), model: required(raw, 'model', command), data: required(raw, 'data', command),
+        ...common(raw, command),
+        model: required(raw, 'model', command),
+        data: required(raw, 'data', command),
         ...(quantile !== undefined ? { quantile: parseNumber(quantile, 'quantile', 0, 1, command) } : {}),
       },
     };
   }
   const data = required(raw, 'data', command);
   const list = str(raw, 'categories');
-  const categories = list?.split(',').map((c) => c.trim()).filter((c) => c.length > 0);
-  if (categories !== undefined && categories.length === 0) throw new UsageError(`option --categories must list category names separated by commas, got '${list}'`, command);
-  if (categories && new Set(categories).size !== categories.length) throw new UsageError(`option --categories names a category twice: '${list}'`, command);
+  const categories = list
+    ?.split(',')
+    .map((c) => c.trim())
+    .filter((c) => c.length > 0);
+  if (categories !== undefined && categories.length === 0)
+    throw new UsageError(`option --categories must list category names separated by commas, got '${list}'`, command);
+  if (categories && new Set(categories).size !== categories.length)
+    throw new UsageError(`option --categories names a category twice: '${list}'`, command);
   const out = str(raw, 'out');
   const model = str(raw, 'model');
   const report = str(raw, 'report');
   if (model !== undefined) {
     const training = [...raw.keys()].find((name) => name === 'detector' || ALL_DETECTOR_FLAGS.some((f) => f.name === name));
-    if (training !== undefined) throw new UsageError(`option --${training} configures a new detector; with --model the saved one is evaluated as is (drop one of them)`, command);
+    if (training !== undefined)
+      throw new UsageError(
+        `option --${training} configures a new detector; with --model the saved one is evaluated as is (drop one of them)`,
+        command,
+      );
   }
   return {
     command,
     args: {
-      ...common(raw, command), ...(model === undefined ? detector(raw, command) : {}), data, ...(categories ? { categories } : {}), ...(out !== undefined ? { out } : {}),
-      force: raw.has('force'), ...(model !== undefined ? { model } : {}), ...(report !== undefined ? { report } : {}),
+      ...common(raw, command),
+      ...(model === undefined ? detector(raw, command) : {}),
+      data,
+      ...(categories ? { categories } : {}),
+      ...(out !== undefined ? { out } : {}),
+      force: raw.has('force'),
+      ...(model !== undefined ? { model } : {}),
+      ...(report !== undefined ? { report } : {}),
     },
   };
 }

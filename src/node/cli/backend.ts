@@ -17,7 +17,6 @@ function isMissing(error: unknown, pkg: string): boolean {
   return (e?.code === 'ERR_MODULE_NOT_FOUND' || e?.code === 'MODULE_NOT_FOUND') && String(e.message).includes(pkg);
 }
 
-
 /**
  * The XNNPACK threads a command gives the wasm backend (`--threads`). `auto`: every core (at most 8)
  * when the command only infers (`score`) or trains without gradient workers (`--workers 0`); 1 when
@@ -48,14 +47,17 @@ export function wasmThreads(args: CommonArgs & { readonly workers?: number | 'au
  */
 export async function selectBackend(backend: BackendName, threads = 1): Promise<string> {
   const tf = await import('@tensorflow/tfjs-core').catch((error: unknown) => {
-    throw new Error("the peer dependencies of cutpaste are missing: run `npm install @tensorflow/tfjs-core @tensorflow/tfjs-layers`", { cause: error });
+    throw new Error('the peer dependencies of cutpaste are missing: run `npm install @tensorflow/tfjs-core @tensorflow/tfjs-layers`', {
+      cause: error,
+    });
   });
   const pkg = BACKEND_PACKAGES[backend];
   try {
     await importPackage(pkg);
   } catch (error) {
     if (isMissing(error, pkg)) {
-      const why = backend === 'tensorflow' ? ' (native TensorFlow bindings, fastest on CPU; needs a prebuilt binary for your platform)' : '';
+      const why =
+        backend === 'tensorflow' ? ' (native TensorFlow bindings, fastest on CPU; needs a prebuilt binary for your platform)' : '';
       throw new Error(`--backend ${backend} needs the package ${pkg}${why}: run \`npm install ${pkg}\``, { cause: error });
     }
     throw new Error(`--backend ${backend}: ${pkg} failed to load: ${(error as Error).message}`, { cause: error });

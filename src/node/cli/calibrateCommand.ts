@@ -23,21 +23,32 @@ export async function calibrateCommand(args: CalibrateArgs, context: CliContext)
   const command = 'calibrate';
   const dataDir = await existingFolder(args.data, '--data', command);
   if ((await detectLayout(dataDir, '--data', command)) === 'mvtec') {
-    throw new UsageError(`--data ${args.data}: is an MVTec AD category, whose train/good images trained the model (their scores are optimistic); pass its test/ folder (F1-max on good/ and the defect folders) or a folder of held-out normal images`, command);
+    throw new UsageError(
+      `--data ${args.data}: is an MVTec AD category, whose train/good images trained the model (their scores are optimistic); pass its test/ folder (F1-max on good/ and the defect folders) or a folder of held-out normal images`,
+      command,
+    );
   }
   await selectBackend(args.backend, wasmThreads(args, { trains: false }));
   const lib = await loadLibrary();
   const saved = await loadSavedDetector(lib, args.model, args.encoderModel, command);
   const { detector } = saved;
   try {
-    const dataset = await lib.loadImageFolder(dataDir, { imageSize: detector.options.imageSize, ...(args.maxPixels === undefined ? {} : { maxPixels: args.maxPixels }) });
+    const dataset = await lib.loadImageFolder(dataDir, {
+      imageSize: detector.options.imageSize,
+      ...(args.maxPixels === undefined ? {} : { maxPixels: args.maxPixels }),
+    });
     const labelled = dataset.test.length > 0; // with holdout 0, the test set holds the defect folders only
     if (labelled && args.quantile !== undefined) {
-      throw new UsageError(`option --quantile applies to normal images only; --data ${args.data} also holds defect folders (${dataset.defectTypes.join(', ')}), which set the F1-maximising threshold`, command);
+      throw new UsageError(
+        `option --quantile applies to normal images only; --data ${args.data} also holds defect folders (${dataset.defectTypes.join(', ')}), which set the F1-maximising threshold`,
+        command,
+      );
     }
     const before = detector.threshold;
     const normals = await dataset.loadTrain();
-    context.display.note(`scoring ${normals.length} normal${labelled ? ` and ${dataset.test.length} defective` : ''} images of ${dataset.dir} with ${saved.dir}`);
+    context.display.note(
+      `scoring ${normals.length} normal${labelled ? ` and ${dataset.test.length} defective` : ''} images of ${dataset.dir} with ${saved.dir}`,
+    );
     let how: string;
     if (labelled) {
       const defects = await dataset.loadTest();

@@ -22,7 +22,10 @@ export function checkReportFolder(dir: string, force: boolean, command: string):
   return checkOutputFolder(dir, force, (refusal) =>
     refusal.kind === 'file'
       ? new UsageError(`--report ${dir}: is a file, expected a folder for the report`, command)
-      : new UsageError(`--report ${dir}: the folder holds files (${listEntries(refusal.entries)}); choose a new or empty folder${command === 'evaluate' ? ', or pass --force to replace the report\'s files there' : ''}`, command),
+      : new UsageError(
+          `--report ${dir}: the folder holds files (${listEntries(refusal.entries)}); choose a new or empty folder${command === 'evaluate' ? ", or pass --force to replace the report's files there" : ''}`,
+          command,
+        ),
   );
 }
 
@@ -50,19 +53,25 @@ export function writeCliReport(
   const threshold = detector.threshold;
   const range = detectorView(detector).scaledMaps ? heatmapRange(threshold?.value) : undefined;
   const fit = detector.kind === 'cutpaste' ? detector.fitReport : undefined;
-  return lib.writeReport(dir, {
-    ...extra,
-    images,
-    ...(threshold ? { threshold } : {}),
-    options: { detector: detector.kind, ...withoutModels(detector.options) },
-    ...(fit ? { fit } : {}),
-    ...(range ? { heatmap: { range } } : {}),
-  }, { force });
+  return lib.writeReport(
+    dir,
+    {
+      ...extra,
+      images,
+      ...(threshold ? { threshold } : {}),
+      options: { detector: detector.kind, ...withoutModels(detector.options) },
+      ...(fit ? { fit } : {}),
+      ...(range ? { heatmap: { range } } : {}),
+    },
+    { force },
+  );
 }
 
 /** Options as the report's table shows them: a user's pretrained model by name only. */
 function withoutModels(options: object): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(options).map(([k, v]) => [k, typeof v === 'object' && v !== null && 'model' in v ? 'pretrained model' : v]));
+  return Object.fromEntries(
+    Object.entries(options).map(([k, v]) => [k, typeof v === 'object' && v !== null && 'model' in v ? 'pretrained model' : v]),
+  );
 }
 
 /** The report images of a dataset's test set, read in chunks at the dataset's size, with their labels, masks and maps. */
@@ -71,11 +80,21 @@ export async function testSetReportImages(detector: CliDetector, dataset: ImageD
   for (let start = 0; start < dataset.test.length; start += chunk) {
     const samples = dataset.test.slice(start, start + chunk);
     const loaded = await Promise.all(samples.map((s) => dataset.loadSample(s)));
-    const scored = await scoresAndMaps(detector, loaded.map((l) => l.image));
-    samples.forEach((s, i) => out.push({
-      name: relative(dataset.dir, s.path), score: scored[i]!.score, label: s.label === 1 ? 1 : 0, defectType: s.defectType,
-      image: loaded[i]!.image, map: scored[i]!.map, mask: loaded[i]!.mask,
-    }));
+    const scored = await scoresAndMaps(
+      detector,
+      loaded.map((l) => l.image),
+    );
+    samples.forEach((s, i) =>
+      out.push({
+        name: relative(dataset.dir, s.path),
+        score: scored[i]!.score,
+        label: s.label === 1 ? 1 : 0,
+        defectType: s.defectType,
+        image: loaded[i]!.image,
+        map: scored[i]!.map,
+        mask: loaded[i]!.mask,
+      }),
+    );
   }
   return out;
 }

@@ -50,9 +50,24 @@ export const BACKENDS = Object.freeze(['wasm', 'cpu', 'tensorflow'] as const);
 export type BackendName = (typeof BACKENDS)[number];
 
 const COMMON: readonly OptionSpec[] = [
-  { name: 'backend', type: 'string', metavar: 'NAME', help: 'tfjs backend: wasm (default), cpu, or tensorflow (needs @tensorflow/tfjs-node)' },
-  { name: 'threads', type: 'string', metavar: 'N', help: 'wasm: threads of its convolutions, auto (default: every core for score; 1 for fit and evaluate, which train on --workers instead) or 1–8' },
-  { name: 'max-pixels', type: 'string', metavar: 'N', help: 'refuse image files over N pixels (width × height, read from the header; default 33554432 = 8192×4096)' },
+  {
+    name: 'backend',
+    type: 'string',
+    metavar: 'NAME',
+    help: 'tfjs backend: wasm (default), cpu, or tensorflow (needs @tensorflow/tfjs-node)',
+  },
+  {
+    name: 'threads',
+    type: 'string',
+    metavar: 'N',
+    help: 'wasm: threads of its convolutions, auto (default: every core for score; 1 for fit and evaluate, which train on --workers instead) or 1–8',
+  },
+  {
+    name: 'max-pixels',
+    type: 'string',
+    metavar: 'N',
+    help: 'refuse image files over N pixels (width × height, read from the header; default 33554432 = 8192×4096)',
+  },
   { name: 'quiet', type: 'boolean', short: 'q', help: 'no progress bars or notes on stderr' },
   { name: 'verbose', type: 'boolean', help: 'print stack traces of errors' },
   { name: 'help', type: 'boolean', short: 'h', help: 'show this help' },
@@ -60,13 +75,20 @@ const COMMON: readonly OptionSpec[] = [
 
 /** `--encoder-model`: a user's pretrained network, for the detector created or loaded. */
 const ENCODER_MODEL: OptionSpec = {
-  name: 'encoder-model', type: 'string', metavar: 'DIR|URL',
-  help: "a tfjs LayersModel (folder with model.json, or an http(s):// or file:// URL) as the encoder; a model saved with one needs it again",
+  name: 'encoder-model',
+  type: 'string',
+  metavar: 'DIR|URL',
+  help: 'a tfjs LayersModel (folder with model.json, or an http(s):// or file:// URL) as the encoder; a model saved with one needs it again',
 };
 
 /** `--detector` and every detector's flags, read from the option tables (a new flag is one `flag` on its row); help lists them per detector. */
 const DETECTOR: readonly OptionSpec[] = [
-  { name: 'detector', type: 'string', metavar: 'KIND', help: `the detector: ${DETECTOR_NAMES.join(', ')} (default ${DEFAULT_DETECTOR}); its options are listed below` },
+  {
+    name: 'detector',
+    type: 'string',
+    metavar: 'KIND',
+    help: `the detector: ${DETECTOR_NAMES.join(', ')} (default ${DEFAULT_DETECTOR}); its options are listed below`,
+  },
   ENCODER_MODEL,
   ...ALL_DETECTOR_FLAGS,
 ];
@@ -90,10 +112,21 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = Object.freez
       'per location when they line up across images (aligned objects), one shared density otherwise (textures).',
     ].join('\n'),
     options: [
-      { name: 'data', type: 'string', metavar: 'DIR', required: true, help: 'MVTec AD category, folder with good/, or folder of normal images' },
+      {
+        name: 'data',
+        type: 'string',
+        metavar: 'DIR',
+        required: true,
+        help: 'MVTec AD category, folder with good/, or folder of normal images',
+      },
       { name: 'out', type: 'string', metavar: 'MODEL_DIR', required: true, help: 'folder to save the model to (created)' },
       { name: 'force', type: 'boolean', help: 'replace a model already saved in MODEL_DIR' },
-      { name: 'holdout', type: 'string', metavar: 'F', help: 'keep this fraction of the normal images out of training and set the threshold on them (e.g. 0.2)' },
+      {
+        name: 'holdout',
+        type: 'string',
+        metavar: 'F',
+        help: 'keep this fraction of the normal images out of training and set the threshold on them (e.g. 0.2)',
+      },
       ...DETECTOR,
       ...COMMON,
     ],
@@ -118,7 +151,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = Object.freez
       'pixels (larger ones are scaled down). Files over --max-pixels are refused before decoding.',
       'A file that cannot be read (corrupt, truncated, not an image, over --max-pixels) is skipped and named',
       'on stderr and in the JSON "skipped" list; the exit code is 0 when any image was scored, 3 when none was.',
-      'Heatmaps are named after the whole file name (x.jpg -> x.jpg.png), in the images\' folders mirrored',
+      "Heatmaps are named after the whole file name (x.jpg -> x.jpg.png), in the images' folders mirrored",
       'below their common folder. OUT_DIR may not be or lie inside an input folder, and a file already at',
       'a heatmap\'s name is replaced only when it is a heatmap cutpaste wrote (its PNG "Software" text).',
       'The normalised score is score / threshold: 1 is the decision boundary. --threshold V replaces the',
@@ -129,11 +162,26 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = Object.freez
     ].join('\n'),
     options: [
       { name: 'model', type: 'string', metavar: 'MODEL_DIR', required: true, help: 'a folder written by `cutpaste fit`' },
-      { name: 'heatmaps', type: 'string', metavar: 'OUT_DIR', help: 'write a heatmap overlay PNG per image to OUT_DIR (outside the input folders)' },
+      {
+        name: 'heatmaps',
+        type: 'string',
+        metavar: 'OUT_DIR',
+        help: 'write a heatmap overlay PNG per image to OUT_DIR (outside the input folders)',
+      },
       { name: 'json', type: 'boolean', help: 'print JSON instead of a table' },
       { name: 'threshold', type: 'string', metavar: 'V', help: 'use this threshold instead of the saved one (this run only)' },
-      { name: 'masks', type: 'string', metavar: 'OUT_DIR', help: 'write a binary mask PNG per image (255 where the map >= the threshold) to OUT_DIR' },
-      { name: 'report', type: 'string', metavar: 'DIR', help: 'write an HTML report (index.html and images) to DIR (a new or empty folder)' },
+      {
+        name: 'masks',
+        type: 'string',
+        metavar: 'OUT_DIR',
+        help: 'write a binary mask PNG per image (255 where the map >= the threshold) to OUT_DIR',
+      },
+      {
+        name: 'report',
+        type: 'string',
+        metavar: 'DIR',
+        help: 'write an HTML report (index.html and images) to DIR (a new or empty folder)',
+      },
       ENCODER_MODEL,
       ...COMMON,
     ],
@@ -157,16 +205,26 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = Object.freez
       'Patch mode fits one density per grid location when the training features line up across images',
       '(aligned objects such as bottle or pill) and one shared density otherwise (textures), unless',
       '--per-location or --no-per-location says which.',
-      'With --model, the saved detector (any kind) is evaluated as is on one category\'s test/ (nothing is',
+      "With --model, the saved detector (any kind) is evaluated as is on one category's test/ (nothing is",
       'trained: detector options are refused). --report DIR writes an HTML report of the category',
       '(scores, per-defect results, confusion matrix at the threshold, image / mask / map side by side).',
     ].join('\n'),
     options: [
       { name: 'data', type: 'string', metavar: 'MVTEC_ROOT', required: true, help: 'folder holding MVTec AD categories' },
       { name: 'categories', type: 'string', metavar: 'A,B', help: 'comma-separated categories (default: every one present)' },
-      { name: 'out', type: 'string', metavar: 'DIR', help: 'write results.md, results.json and results.csv here (a new or empty folder), at the end' },
+      {
+        name: 'out',
+        type: 'string',
+        metavar: 'DIR',
+        help: 'write results.md, results.json and results.csv here (a new or empty folder), at the end',
+      },
       { name: 'force', type: 'boolean', help: 'write into a DIR that holds files (results.* there are replaced)' },
-      { name: 'model', type: 'string', metavar: 'MODEL_DIR', help: 'evaluate this saved model instead of fitting one (--data: one category)' },
+      {
+        name: 'model',
+        type: 'string',
+        metavar: 'MODEL_DIR',
+        help: 'evaluate this saved model instead of fitting one (--data: one category)',
+      },
       { name: 'report', type: 'string', metavar: 'DIR', help: 'write an HTML report to DIR (a new or empty folder; one category)' },
       ...DETECTOR,
       ...COMMON,
@@ -190,9 +248,26 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = Object.freez
       'the old and the new threshold.',
     ].join('\n'),
     options: [
-      { name: 'model', type: 'string', metavar: 'MODEL_DIR', required: true, help: 'a folder written by `cutpaste fit` (rewritten in place)' },
-      { name: 'data', type: 'string', metavar: 'DIR', required: true, help: 'normal images (flat or good/), or good/ with defect subfolders' },
-      { name: 'quantile', type: 'string', metavar: 'Q', help: 'normal images only: the quantile of their scores, in [0, 1] (default 0.99)' },
+      {
+        name: 'model',
+        type: 'string',
+        metavar: 'MODEL_DIR',
+        required: true,
+        help: 'a folder written by `cutpaste fit` (rewritten in place)',
+      },
+      {
+        name: 'data',
+        type: 'string',
+        metavar: 'DIR',
+        required: true,
+        help: 'normal images (flat or good/), or good/ with defect subfolders',
+      },
+      {
+        name: 'quantile',
+        type: 'string',
+        metavar: 'Q',
+        help: 'normal images only: the quantile of their scores, in [0, 1] (default 0.99)',
+      },
       ENCODER_MODEL,
       ...COMMON,
     ],
@@ -219,11 +294,13 @@ function optionLines(options: readonly OptionSpec[]): string[] {
   const withDetectors = options.some((o) => DETECTOR_FLAG_NAMES.has(o.name));
   const shown = withDetectors ? [...options, ...Object.values(DETECTOR_KINDS).flatMap((k) => k.flags)] : options;
   const width = Math.max(...shown.map((o) => left(o).length)) + 2;
-  const lines = (list: readonly OptionSpec[]): string[] => list.map((o) => `  ${left(o).padEnd(width)}${o.help}${o.required ? ' (required)' : ''}`);
-  const grouped = (list: readonly OptionSpec[]): string[] => (Object.keys(OPTION_GROUP_TITLES) as OptionGroup[])
-    .map((group) => [group, list.filter((o) => o.group === group)] as const)
-    .filter(([, inGroup]) => inGroup.length > 0)
-    .flatMap(([group, inGroup]) => ['', `${OPTION_GROUP_TITLES[group]} options:`, ...lines(inGroup)]);
+  const lines = (list: readonly OptionSpec[]): string[] =>
+    list.map((o) => `  ${left(o).padEnd(width)}${o.help}${o.required ? ' (required)' : ''}`);
+  const grouped = (list: readonly OptionSpec[]): string[] =>
+    (Object.keys(OPTION_GROUP_TITLES) as OptionGroup[])
+      .map((group) => [group, list.filter((o) => o.group === group)] as const)
+      .filter(([, inGroup]) => inGroup.length > 0)
+      .flatMap(([group, inGroup]) => ['', `${OPTION_GROUP_TITLES[group]} options:`, ...lines(inGroup)]);
   const own = options.filter((o) => !DETECTOR_FLAG_NAMES.has(o.name));
   if (!withDetectors) return ['Options:', ...lines(own.filter((o) => o.group === undefined)), ...grouped(own)];
   return [

@@ -28,7 +28,13 @@ export const DETECTOR_KINDS: Readonly<Record<string, CliDetectorKind>> = Object.
     schema: CUTPASTE_OPTION_SCHEMA,
     flags: [
       ...flagSpecs(CUTPASTE_OPTION_SCHEMA),
-      { name: 'workers', type: 'string', metavar: 'N', group: 'runtime', help: 'threads helping to train besides the main one (wasm, cpu): auto (default: 1 with a spare core) or a number; 0 = off' },
+      {
+        name: 'workers',
+        type: 'string',
+        metavar: 'N',
+        group: 'runtime',
+        help: 'threads helping to train besides the main one (wasm, cpu): auto (default: 1 with a spare core) or a number; 0 = off',
+      },
     ],
     summary: 'CutPaste: self-supervised training, then a Gaussian density (the paper)',
   },
@@ -44,7 +50,9 @@ export const DETECTOR_NAMES: readonly string[] = Object.freeze(Object.keys(DETEC
 
 /** Every detector flag once (the first kind's spec where kinds share one), for reading a command line. */
 export const ALL_DETECTOR_FLAGS: readonly OptionSpec[] = Object.freeze(
-  Object.values(DETECTOR_KINDS).flatMap((k) => k.flags).filter((f, i, all) => all.findIndex((g) => g.name === f.name) === i),
+  Object.values(DETECTOR_KINDS)
+    .flatMap((k) => k.flags)
+    .filter((f, i, all) => all.findIndex((g) => g.name === f.name) === i),
 );
 
 /** The kinds that take the flag `--name`. */

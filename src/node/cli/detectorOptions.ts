@@ -21,7 +21,11 @@ export const kindOf = (args: DetectorArgs): string => args.detector ?? DEFAULT_D
  */
 export function toDetectorOptions(args: DetectorArgs): Record<string, unknown> {
   const given = args as Readonly<Record<string, unknown>>;
-  return Object.fromEntries(Object.keys(DETECTOR_KINDS[kindOf(args)]!.schema).filter((key) => given[key] !== undefined).map((key) => [key, given[key]]));
+  return Object.fromEntries(
+    Object.keys(DETECTOR_KINDS[kindOf(args)]!.schema)
+      .filter((key) => given[key] !== undefined)
+      .map((key) => [key, given[key]]),
+  );
 }
 
 /**
@@ -38,7 +42,9 @@ export function toFitOptions(args: DetectorArgs): { workers?: number | 'auto' } 
 export function asCliDetector(detector: { kind: string; dispose(): void }, where: string): CliDetector {
   if (detector.kind in DETECTOR_KINDS) return detector as CliDetector;
   detector.dispose();
-  throw new Error(`${where}: detector kind '${detector.kind}' is not one the command line knows (${Object.keys(DETECTOR_KINDS).join(', ')})`);
+  throw new Error(
+    `${where}: detector kind '${detector.kind}' is not one the command line knows (${Object.keys(DETECTOR_KINDS).join(', ')})`,
+  );
 }
 
 /**
@@ -54,7 +60,12 @@ export function asCliDetector(detector: { kind: string; dispose(): void }, where
  * @example
  * const detector = await createDetector(lib, args, 'fit'); // `--patch-size 12` → "option --patch-size must be an integer ≥ 16 …"
  */
-export async function createDetector(lib: Pick<Library, 'createDetector'>, args: DetectorArgs, command: string, extra: Record<string, unknown> = {}): Promise<CliDetector> {
+export async function createDetector(
+  lib: Pick<Library, 'createDetector'>,
+  args: DetectorArgs,
+  command: string,
+  extra: Record<string, unknown> = {},
+): Promise<CliDetector> {
   const kind = kindOf(args);
   try {
     return asCliDetector(await lib.createDetector(kind, { ...toDetectorOptions(args), ...extra }), command);

@@ -19,11 +19,17 @@ export async function loadEncoderModel(lib: Library, source: string, command: st
   if (/^https?:\/\//i.test(source)) return loadLayersModel(source);
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(source)?.[1]?.toLowerCase();
   if (scheme !== undefined && scheme !== 'file') {
-    throw new UsageError(`--encoder-model ${source}: ${scheme}:// is not read here; give a folder, a file:// URL or an http(s):// URL`, command);
+    throw new UsageError(
+      `--encoder-model ${source}: ${scheme}:// is not read here; give a folder, a file:// URL or an http(s):// URL`,
+      command,
+    );
   }
   const path = resolve(scheme === 'file' ? decodeURIComponent(source.slice('file://'.length)) : source); // file:///abs or file://./relative, as tfjs-node reads them
   if ((await stat(path).catch(() => null)) === null) {
-    throw new UsageError(`--encoder-model ${source}: ${path} does not exist; expected a tfjs LayersModel folder (model.json and weights) or its URL`, command);
+    throw new UsageError(
+      `--encoder-model ${source}: ${path} does not exist; expected a tfjs LayersModel folder (model.json and weights) or its URL`,
+      command,
+    );
   }
   return loadLayersModel(lib.fileSystemHandler(path));
 }

@@ -82,7 +82,9 @@ export interface DetectorEvaluation {
 async function* testSet(dataset: ImageDataset, batchSize: number, onBatch: (count: number) => void): AsyncIterable<TestSet> {
   for await (const batch of dataset.testBatches({ batchSize })) {
     // A folder without masks gives null masks: leave them out, so only image metrics are computed.
-    yield dataset.hasMasks ? { images: batch.images, labels: batch.labels, masks: batch.masks } : { images: batch.images, labels: batch.labels };
+    yield dataset.hasMasks
+      ? { images: batch.images, labels: batch.labels, masks: batch.masks }
+      : { images: batch.images, labels: batch.labels };
     onBatch(batch.images.length);
   }
 }
@@ -100,15 +102,31 @@ async function* testSet(dataset: ImageDataset, batchSize: number, onBatch: (coun
  * const { result } = await evaluateCategory(lib, 'mvtec/bottle', { detector: { preset: 'fast' } });
  * result.imageAuroc; // 0.99…
  */
-export async function evaluateCategory(lib: Library, dir: string, options: EvaluateCategoryOptions & { kind?: 'cutpaste' }): Promise<CategoryEvaluation>;
-export async function evaluateCategory(lib: Library, dir: string, options: EvaluateCategoryOptions): Promise<CategoryEvaluation<DetectorFitReport, CliDetector>>;
-export async function evaluateCategory(lib: Library, dir: string, options: EvaluateCategoryOptions): Promise<CategoryEvaluation<DetectorFitReport, CliDetector>> {
+export async function evaluateCategory(
+  lib: Library,
+  dir: string,
+  options: EvaluateCategoryOptions & { kind?: 'cutpaste' },
+): Promise<CategoryEvaluation>;
+export async function evaluateCategory(
+  lib: Library,
+  dir: string,
+  options: EvaluateCategoryOptions,
+): Promise<CategoryEvaluation<DetectorFitReport, CliDetector>>;
+export async function evaluateCategory(
+  lib: Library,
+  dir: string,
+  options: EvaluateCategoryOptions,
+): Promise<CategoryEvaluation<DetectorFitReport, CliDetector>> {
   const category = categoryName(dir);
   const detector = asCliDetector(await lib.createDetector(options.kind ?? 'cutpaste', { ...options.detector }), 'evaluateCategory');
   let keep = false;
   try {
     const limit = options.maxPixels === undefined ? {} : { maxPixels: options.maxPixels };
-    const dataset = await loadTestable(lib, dir, options.readSize === 'native' ? limit : { imageSize: detector.options.imageSize, ...limit });
+    const dataset = await loadTestable(
+      lib,
+      dir,
+      options.readSize === 'native' ? limit : { imageSize: detector.options.imageSize, ...limit },
+    );
     const display = options.display;
     display?.note(`${category}: ${dataset.train.length} training images, ${dataset.test.length} test images, ${setupLine(detector)}`);
     const train = await dataset.loadTrain();
@@ -142,7 +160,9 @@ export async function loadTestable(lib: Library, dir: string, options: Parameter
   const dataset = await lib.loadMvtecCategory(dir, options);
   const labels = new Set(dataset.test.map((s) => s.label));
   if (!labels.has(0) || !labels.has(1)) {
-    throw new RangeError(`evaluateCategory: ${dataset.dir}/test needs normal (test/good) and defective images to compute AUROC; found ${dataset.test.length} test images${labels.size === 1 ? ` all ${labels.has(0) ? 'normal' : 'defective'}` : ''}`);
+    throw new RangeError(
+      `evaluateCategory: ${dataset.dir}/test needs normal (test/good) and defective images to compute AUROC; found ${dataset.test.length} test images${labels.size === 1 ? ` all ${labels.has(0) ? 'normal' : 'defective'}` : ''}`,
+    );
   }
   return dataset;
 }
@@ -159,22 +179,34 @@ function setupLine(detector: CliDetector): string {
  * Scores a fitted detector (of any kind) on a dataset's test set, streamed in batches, showing
  * progress; changes nothing in the detector.
  */
-export async function evaluateDetector(lib: Library, detector: CliDetector, dataset: ImageDataset, options: Pick<EvaluateCategoryOptions, 'display' | 'signal' | 'batchSize'>): Promise<DetectorEvaluation> {
+export async function evaluateDetector(
+  lib: Library,
+  detector: CliDetector,
+  dataset: ImageDataset,
+  options: Pick<EvaluateCategoryOptions, 'display' | 'signal' | 'batchSize'>,
+): Promise<DetectorEvaluation> {
   const category = categoryName(dataset.dir);
   const started = performance.now();
   const task = options.display?.start('score', dataset.test.length, 'images');
   let scored = 0;
-  const evaluation = await detector.evaluate(testSet(dataset, options.batchSize ?? 16, (n) => {
-    scored += n;
-    task?.update(scored);
-    if (options.signal?.aborted) throw new lib.AbortError(`evaluating ${category} was aborted while scoring`);
-  }));
+  const evaluation = await detector.evaluate(
+    testSet(dataset, options.batchSize ?? 16, (n) => {
+      scored += n;
+      task?.update(scored);
+      if (options.signal?.aborted) throw new lib.AbortError(`evaluating ${category} was aborted while scoring`);
+    }),
+  );
   task?.done();
   return { evaluation, dataset, evaluateSeconds: (performance.now() - started) / 1000 };
 }
 
 /** The results row of a detector evaluated on a dataset. */
-export function categoryResult(detector: CliDetector, dataset: ImageDataset, evaluation: Evaluation, seconds: { fitSeconds: number; evaluateSeconds: number }): CategoryResult {
+export function categoryResult(
+  detector: CliDetector,
+  dataset: ImageDataset,
+  evaluation: Evaluation,
+  seconds: { fitSeconds: number; evaluateSeconds: number },
+): CategoryResult {
   const report = detector.fitReport;
   const cutpaste = detector.kind === 'cutpaste' ? detector.options : undefined;
   return {

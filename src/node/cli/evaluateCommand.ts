@@ -39,7 +39,10 @@ export async function resolveCategories(root: string, wanted: readonly string[] 
     return wanted.map((c) => join(root, c));
   }
   if (found.length > 0) return found.map((c) => join(root, c));
-  const single = await stat(join(root, 'train', 'good')).then((s) => s.isDirectory(), () => false);
+  const single = await stat(join(root, 'train', 'good')).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (single) return [root];
   throw new UsageError(`--data ${root}: no MVTec AD category found (expected folders like bottle/ holding train/good/ and test/)`, command);
 }
@@ -58,14 +61,18 @@ export async function evaluateCommand(args: EvaluateArgs, context: CliContext): 
   const categories = await resolveCategories(root, args.categories, command);
   const single = args.model !== undefined ? '--model evaluates one saved model' : args.report !== undefined ? '--report shows' : undefined;
   if (single !== undefined && categories.length !== 1) {
-    throw new UsageError(`${single} on one category; --data ${args.data} holds ${categories.length} (${categories.map((c) => c.split(/[\\/]/).pop()).join(', ')}): pass the category's folder or --categories NAME`, command);
+    throw new UsageError(
+      `${single} on one category; --data ${args.data} holds ${categories.length} (${categories.map((c) => c.split(/[\\/]/).pop()).join(', ')}): pass the category's folder or --categories NAME`,
+      command,
+    );
   }
   const outDir = args.out === undefined ? undefined : await checkResultsFolder(args.out, args.force, command);
   const reportDir = args.report === undefined ? undefined : await checkReportFolder(args.report, args.force, command);
   const backend = await selectBackend(args.backend, wasmThreads(args, { trains: true }));
   const lib = await loadLibrary();
   if (args.model !== undefined) return evaluateSaved(lib, { ...args, model: args.model }, categories[0]!, { outDir, reportDir }, context);
-  if (args.encoderModel !== undefined && args.encoder !== undefined) throw new UsageError('options --encoder and --encoder-model both name the encoder; give one', command);
+  if (args.encoderModel !== undefined && args.encoder !== undefined)
+    throw new UsageError('options --encoder and --encoder-model both name the encoder; give one', command);
   const encoderModel = args.encoderModel === undefined ? undefined : await loadEncoderModel(lib, args.encoderModel, command);
   const extra = encoderModel ? { encoder: { model: encoderModel } } : {};
   (await createDetector(lib, args, command, extra)).dispose(); // every option error is a usage error, before any work
@@ -74,7 +81,14 @@ export async function evaluateCommand(args: EvaluateArgs, context: CliContext): 
   const { display } = context;
   const interrupt = onInterrupt(() => display.note('stopping… (finished categories are kept; Ctrl-C again to quit at once)'));
   const results: CategoryResult[] = [];
-  const meta = { tool: `cutpaste ${lib.VERSION}`, backend, root, detector: kind, options: toDetectorOptions(args), date: new Date().toISOString() };
+  const meta = {
+    tool: `cutpaste ${lib.VERSION}`,
+    backend,
+    root,
+    detector: kind,
+    options: toDetectorOptions(args),
+    date: new Date().toISOString(),
+  };
   const save = async (): Promise<void> => {
     if (!outDir || results.length === 0) return;
     await writeResultFiles(outDir, {
@@ -86,7 +100,15 @@ export async function evaluateCommand(args: EvaluateArgs, context: CliContext): 
   try {
     for (const dir of categories) {
       const limit = args.maxPixels === undefined ? {} : { maxPixels: args.maxPixels };
-      const evaluated = await evaluateCategory(lib, dir, { kind, detector, display, signal: interrupt.signal, ...toFitOptions(args), ...limit, keepDetector: reportDir !== undefined });
+      const evaluated = await evaluateCategory(lib, dir, {
+        kind,
+        detector,
+        display,
+        signal: interrupt.signal,
+        ...toFitOptions(args),
+        ...limit,
+        keepDetector: reportDir !== undefined,
+      });
       const { result } = evaluated;
       if (evaluated.detector) {
         try {
@@ -114,7 +136,12 @@ export async function evaluateCommand(args: EvaluateArgs, context: CliContext): 
     encoderModel?.dispose();
   }
   context.stdout.write(markdownTable(results));
-  if (outDir) display.note(`wrote ${Object.values(RESULT_FILES).map((f) => join(outDir, f)).join(', ')}`);
+  if (outDir)
+    display.note(
+      `wrote ${Object.values(RESULT_FILES)
+        .map((f) => join(outDir, f))
+        .join(', ')}`,
+    );
   return 0;
 }
 
@@ -122,7 +149,13 @@ export async function evaluateCommand(args: EvaluateArgs, context: CliContext): 
  * `cutpaste evaluate --model DIR`: the saved detector (any kind, `loadDetector`) scored on one
  * category's test set as is; nothing is trained. The row's fit seconds are those of the saved fit.
  */
-async function evaluateSaved(lib: Library, args: EvaluateArgs & { model: string }, dir: string, folders: { outDir?: string | undefined; reportDir?: string | undefined }, context: CliContext): Promise<number> {
+async function evaluateSaved(
+  lib: Library,
+  args: EvaluateArgs & { model: string },
+  dir: string,
+  folders: { outDir?: string | undefined; reportDir?: string | undefined },
+  context: CliContext,
+): Promise<number> {
   const { outDir, reportDir } = folders;
   const command = 'evaluate';
   const saved = await loadSavedDetector(lib, args.model, args.encoderModel, command);
@@ -132,16 +165,33 @@ async function evaluateSaved(lib: Library, args: EvaluateArgs & { model: string 
   try {
     const limit = args.maxPixels === undefined ? {} : { maxPixels: args.maxPixels };
     const dataset = await loadTestable(lib, dir, { imageSize: detector.options.imageSize, ...limit });
-    display.note(`${dataset.dir}: ${dataset.test.length} test images, scored by the ${detector.kind} model ${saved.dir} (not trained again)`);
+    display.note(
+      `${dataset.dir}: ${dataset.test.length} test images, scored by the ${detector.kind} model ${saved.dir} (not trained again)`,
+    );
     const { evaluation, evaluateSeconds } = await evaluateDetector(lib, detector, dataset, { display, signal: interrupt.signal });
     const result = categoryResult(detector, dataset, evaluation, { fitSeconds: detector.fitReport?.seconds ?? 0, evaluateSeconds });
     if (reportDir !== undefined) await writeEvaluationReport(lib, reportDir, detector, dataset, evaluation, args.force, display);
     if (outDir) {
-      const meta = { tool: `cutpaste ${lib.VERSION}`, model: saved.dir, detector: detector.kind, root: dir, date: new Date().toISOString() };
-      await writeResultFiles(outDir, { [RESULT_FILES.markdown]: markdownTable([result]), [RESULT_FILES.json]: jsonResults([result], meta), [RESULT_FILES.csv]: csvTable([result]) });
+      const meta = {
+        tool: `cutpaste ${lib.VERSION}`,
+        model: saved.dir,
+        detector: detector.kind,
+        root: dir,
+        date: new Date().toISOString(),
+      };
+      await writeResultFiles(outDir, {
+        [RESULT_FILES.markdown]: markdownTable([result]),
+        [RESULT_FILES.json]: jsonResults([result], meta),
+        [RESULT_FILES.csv]: csvTable([result]),
+      });
     }
     context.stdout.write(markdownTable([result]));
-    if (outDir) display.note(`wrote ${Object.values(RESULT_FILES).map((f) => join(outDir, f)).join(', ')}`);
+    if (outDir)
+      display.note(
+        `wrote ${Object.values(RESULT_FILES)
+          .map((f) => join(outDir, f))
+          .join(', ')}`,
+      );
     return 0;
   } finally {
     interrupt.dispose();
@@ -150,12 +200,30 @@ async function evaluateSaved(lib: Library, args: EvaluateArgs & { model: string 
 }
 
 /** `--report`: the test images at the model's size, with labels, masks and maps, the threshold and the pixel metrics. */
-async function writeEvaluationReport(lib: Library, dir: string, detector: CliDetector, dataset: ImageDataset, evaluation: Evaluation, force: boolean, display: CliContext['display']): Promise<void> {
+async function writeEvaluationReport(
+  lib: Library,
+  dir: string,
+  detector: CliDetector,
+  dataset: ImageDataset,
+  evaluation: Evaluation,
+  force: boolean,
+  display: CliContext['display'],
+): Promise<void> {
   const images = await testSetReportImages(detector, dataset);
-  const file = await writeCliReport(lib, dir, detector, images, {
-    title: `${dataset.name}: ${detector.kind} detector`,
-    metrics: { pixelAuroc: evaluation.pixelAuroc ?? null, auPro: evaluation.auPro ?? null },
-    summary: [['data', dataset.dir], ['tool', `cutpaste ${lib.VERSION}`]],
-  }, force);
+  const file = await writeCliReport(
+    lib,
+    dir,
+    detector,
+    images,
+    {
+      title: `${dataset.name}: ${detector.kind} detector`,
+      metrics: { pixelAuroc: evaluation.pixelAuroc ?? null, auPro: evaluation.auPro ?? null },
+      summary: [
+        ['data', dataset.dir],
+        ['tool', `cutpaste ${lib.VERSION}`],
+      ],
+    },
+    force,
+  );
   display.note(`report written to ${file}`);
 }

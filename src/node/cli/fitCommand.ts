@@ -29,12 +29,15 @@ export async function fitCommand(args: FitArgs, context: CliContext): Promise<nu
 
   const backend = await selectBackend(args.backend, wasmThreads(args, { trains: true }));
   const lib = await loadLibrary();
-  if (args.encoderModel !== undefined && args.encoder !== undefined) throw new UsageError('options --encoder and --encoder-model both name the encoder; give one', command);
+  if (args.encoderModel !== undefined && args.encoder !== undefined)
+    throw new UsageError('options --encoder and --encoder-model both name the encoder; give one', command);
   const encoderModel = args.encoderModel === undefined ? undefined : await loadEncoderModel(lib, args.encoderModel, command);
-  const detector = await createDetector(lib, args, command, encoderModel ? { encoder: { model: encoderModel } } : {}).catch((error: unknown) => {
-    encoderModel?.dispose();
-    throw error;
-  });
+  const detector = await createDetector(lib, args, command, encoderModel ? { encoder: { model: encoderModel } } : {}).catch(
+    (error: unknown) => {
+      encoderModel?.dispose();
+      throw error;
+    },
+  );
   const { display } = context;
   const interrupt = onInterrupt(() => display.note('stopping… (no model will be written; Ctrl-C again to quit at once)'));
   try {
@@ -43,30 +46,41 @@ export async function fitCommand(args: FitArgs, context: CliContext): Promise<nu
     const heldOut = holdoutIndices(dataset.train.length, args.holdout ?? 0);
     const trainCount = dataset.train.length - heldOut.size;
     if (args.holdout !== undefined && args.holdout > 0 && (heldOut.size === 0 || trainCount < 2)) {
-      throw new UsageError(`option --holdout ${args.holdout} leaves ${trainCount} of ${dataset.train.length} normal images to train on and ${heldOut.size} to set the threshold; both need at least ${heldOut.size === 0 ? 1 : 2}`, command);
+      throw new UsageError(
+        `option --holdout ${args.holdout} leaves ${trainCount} of ${dataset.train.length} normal images to train on and ${heldOut.size} to set the threshold; both need at least ${heldOut.size === 0 ? 1 : 2}`,
+        command,
+      );
     }
-    display.note(`fitting on ${trainCount} normal images of ${dataset.dir}${heldOut.size > 0 ? ` (${heldOut.size} held out for the threshold)` : ''}: ${setupText(detector)}, ${backend} backend`);
+    display.note(
+      `fitting on ${trainCount} normal images of ${dataset.dir}${heldOut.size > 0 ? ` (${heldOut.size} held out for the threshold)` : ''}: ${setupText(detector)}, ${backend} backend`,
+    );
     const all = await dataset.loadTrain();
     const images = all.filter((_, i) => !heldOut.has(i));
     let stepsDone = 0;
     const progress = fitProgress(display);
-    const report = await detector.fit(images, {
-      ...toFitOptions(args),
-      signal: interrupt.signal,
-      onProgress: (p) => {
-        if (p.stage === 'train') stepsDone = p.step;
-        progress(p);
-      },
-    }).catch((error: unknown) => {
-      display.stop();
-      if (error instanceof lib.AbortError || interrupt.signal.aborted) {
-        const where = detector.kind === 'cutpaste' ? `after ${stepsDone} of ${detector.options.steps} training steps` : 'while fitting';
-        throw new lib.AbortError(`interrupted ${where}; no model was written to ${out}`);
-      }
-      throw error;
-    });
+    const report = await detector
+      .fit(images, {
+        ...toFitOptions(args),
+        signal: interrupt.signal,
+        onProgress: (p) => {
+          if (p.stage === 'train') stepsDone = p.step;
+          progress(p);
+        },
+      })
+      .catch((error: unknown) => {
+        display.stop();
+        if (error instanceof lib.AbortError || interrupt.signal.aborted) {
+          const where = detector.kind === 'cutpaste' ? `after ${stepsDone} of ${detector.options.steps} training steps` : 'while fitting';
+          throw new lib.AbortError(`interrupted ${where}; no model was written to ${out}`);
+        }
+        throw error;
+      });
     display.stop();
-    if (heldOut.size > 0) await detector.calibrate(all.filter((_, i) => heldOut.has(i)), { quantile: 0.99 });
+    if (heldOut.size > 0)
+      await detector.calibrate(
+        all.filter((_, i) => heldOut.has(i)),
+        { quantile: 0.99 },
+      );
     await turnEventLoop(); // a Ctrl-C that arrived while tfjs kept the loop busy is handled now, before saving
     if (interrupt.signal.aborted) throw new lib.AbortError(`interrupted after training; no model was written to ${out}`);
     await detector.save(lib.fileSystemHandler(out));
@@ -78,7 +92,12 @@ export async function fitCommand(args: FitArgs, context: CliContext): Promise<nu
         `saved ${shown} (${report.images} images${trained ? `, ${report.steps} steps` : ''} in ${formatSeconds(report.seconds)})`,
         ...(trained ? pretextLines(report) : featureLines(report)),
         ...densityLines(report),
-        ...(trained ? [`  training: ${report.imagesPerSecond.toFixed(0)} img/s on ${backend}${threadNote(lib.threadedWasmThreads(), report.workers)}`, ...workersLines(report)] : []),
+        ...(trained
+          ? [
+              `  training: ${report.imagesPerSecond.toFixed(0)} img/s on ${backend}${threadNote(lib.threadedWasmThreads(), report.workers)}`,
+              ...workersLines(report),
+            ]
+          : []),
         threshold
           ? `  threshold: ${formatScore(threshold.value)} (${threshold.method === 'fit' ? `${threshold.quantile} quantile of out-of-fold training scores` : `${threshold.quantile} quantile of ${heldOut.size} held-out normal images`})`
           : '  threshold: none (fewer than 4 training images); set one before scoring verdicts',

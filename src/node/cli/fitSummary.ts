@@ -11,9 +11,13 @@ export function pretextLines(report: FitReport): string[] {
   const lines = [`  pretext: loss ${report.finalLoss.toFixed(3)}, accuracy ${pct(report.pretextAccuracy)} on the last training batches`];
   const held = report.heldOutPretext;
   if (!held) return lines;
-  lines.push(`  pretext held out: accuracy ${pct(held.accuracy)}; balanced ${pct(held.visibleAccuracy)} on the originals and the ${pct(held.visibleFraction)} of copies that differ visibly`);
+  lines.push(
+    `  pretext held out: accuracy ${pct(held.accuracy)}; balanced ${pct(held.visibleAccuracy)} on the originals and the ${pct(held.visibleFraction)} of copies that differ visibly`,
+  );
   if (held.nearChance) {
-    lines.push('  warning: the pretext task stayed near chance; the features are close to an untrained network\'s (train longer: --steps, or check the images)');
+    lines.push(
+      "  warning: the pretext task stayed near chance; the features are close to an untrained network's (train longer: --steps, or check the images)",
+    );
   }
   return lines;
 }
@@ -24,13 +28,17 @@ export function densityLines(report: DetectorFitReport): string[] {
   const choice = report.densityChoice;
   const why = choice
     ? ` (auto: synthetic-defect AUROC ${(choice.auroc.perLocation * 100).toFixed(1)} per location, ${(choice.auroc.shared * 100).toFixed(1)} shared, on ${choice.probes} defects)`
-    : report.alignment !== undefined ? ` (alignment ${report.alignment.toFixed(2)})` : '';
+    : report.alignment !== undefined
+      ? ` (alignment ${report.alignment.toFixed(2)})`
+      : '';
   return [`  density: ${report.density}${why}`];
 }
 
 /** Feature-density (no pretext task): the encoder, the feature grid and its dimension. */
 export function featureLines(report: FeatureDensityFitReport): string[] {
-  return [`  features: ${report.features} per location on a ${report.grid[0]}×${report.grid[1]} grid, from ${report.encoder} (no training)`];
+  return [
+    `  features: ${report.features} per location on a ${report.grid[0]}×${report.grid[1]} grid, from ${report.encoder} (no training)`,
+  ];
 }
 
 /** `workers: 'auto'` that used no gradient worker: why (`FitReport.workersNote`). */

@@ -30,11 +30,23 @@ export function scoreTable(rows: readonly ScoredImage[], threshold: number | und
   const cells = [
     ['file', 'score', 'normalized', 'verdict', 'threshold'],
     ...rows.map((r) => [
-      r.file, formatScore(r.score), r.normalizedScore === null ? '–' : r.normalizedScore.toFixed(2),
-      r.isAnomalous === null ? '–' : r.isAnomalous ? 'anomalous' : 'normal', threshold === undefined ? '–' : formatScore(threshold),
+      r.file,
+      formatScore(r.score),
+      r.normalizedScore === null ? '–' : r.normalizedScore.toFixed(2),
+      r.isAnomalous === null ? '–' : r.isAnomalous ? 'anomalous' : 'normal',
+      threshold === undefined ? '–' : formatScore(threshold),
     ]),
   ];
   const numeric = new Set([1, 2, 4]);
   const widths = cells[0]!.map((_, c) => Math.max(...cells.map((r) => r[c]!.length)));
-  return cells.map((r) => r.map((cell, c) => (numeric.has(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    cells
+      .map((r) =>
+        r
+          .map((cell, c) => (numeric.has(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }

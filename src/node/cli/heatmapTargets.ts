@@ -24,7 +24,8 @@ async function realpathOrAncestor(path: string): Promise<string> {
   return parent === path ? path : join(await realpathOrAncestor(parent), basename(path));
 }
 
-const isWithin = (path: string, folder: string): boolean => path === folder || path.startsWith(folder.endsWith(sep) ? folder : folder + sep);
+const isWithin = (path: string, folder: string): boolean =>
+  path === folder || path.startsWith(folder.endsWith(sep) ? folder : folder + sep);
 
 /**
  * The real input folders: each folder argument, and the folder of each file argument.
@@ -45,11 +46,20 @@ const noun = (flag: string): string => (flag === '--masks' ? 'mask' : 'heatmap')
  * @param flag the option that names the folder (`--heatmaps`, `--masks`)
  * @throws UsageError naming the input folder
  */
-export async function checkHeatmapFolder(option: string, heatmapDir: string, folders: readonly string[], command: string, flag = '--heatmaps'): Promise<void> {
+export async function checkHeatmapFolder(
+  option: string,
+  heatmapDir: string,
+  folders: readonly string[],
+  command: string,
+  flag = '--heatmaps',
+): Promise<void> {
   const real = await realpathOrAncestor(heatmapDir);
   const folder = folders.find((f) => isWithin(real, f));
   if (folder !== undefined) {
-    throw new UsageError(`${flag} ${option}: is ${real === folder ? '' : 'inside '}the input folder ${folder}; ${noun(flag)}s there could replace the images being scored: choose a folder outside the inputs`, command);
+    throw new UsageError(
+      `${flag} ${option}: is ${real === folder ? '' : 'inside '}the input folder ${folder}; ${noun(flag)}s there could replace the images being scored: choose a folder outside the inputs`,
+      command,
+    );
   }
 }
 
@@ -70,17 +80,29 @@ async function replaceable(path: string): Promise<boolean> {
  *
  * @throws UsageError naming the first such path
  */
-export async function checkHeatmapTargets(option: string, targets: readonly string[], folders: readonly string[], command: string, flag = '--heatmaps'): Promise<void> {
+export async function checkHeatmapTargets(
+  option: string,
+  targets: readonly string[],
+  folders: readonly string[],
+  command: string,
+  flag = '--heatmaps',
+): Promise<void> {
   const realDirs = new Map<string, string>();
   for (const target of new Set(targets)) {
     const dir = dirname(target);
     if (!realDirs.has(dir)) realDirs.set(dir, await realpathOrAncestor(dir));
     const folder = folders.find((f) => isWithin(realDirs.get(dir)!, f));
     if (folder !== undefined) {
-      throw new UsageError(`${flag} ${option}: the ${noun(flag)} ${target} would lie in the input folder ${folder}; choose a folder that does not hold the inputs`, command);
+      throw new UsageError(
+        `${flag} ${option}: the ${noun(flag)} ${target} would lie in the input folder ${folder}; choose a folder that does not hold the inputs`,
+        command,
+      );
     }
     if (!(await replaceable(target))) {
-      throw new UsageError(`${flag} ${option}: ${target} exists and is not a ${noun(flag)} written by cutpaste; it is never replaced: move it away or choose another folder`, command);
+      throw new UsageError(
+        `${flag} ${option}: ${target} exists and is not a ${noun(flag)} written by cutpaste; it is never replaced: move it away or choose another folder`,
+        command,
+      );
     }
   }
 }
@@ -97,7 +119,8 @@ export async function writeHeatmapFile(target: string, write: (path: string) => 
   const temp = join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(8).toString('hex')}.tmp`);
   await write(temp);
   try {
-    if (!(await replaceable(target))) throw new Error(`${resolve(target)} appeared while scoring and is not a heatmap written by cutpaste; it was not replaced`);
+    if (!(await replaceable(target)))
+      throw new Error(`${resolve(target)} appeared while scoring and is not a heatmap written by cutpaste; it was not replaced`);
     await rename(temp, target);
   } catch (error) {
     await rm(temp, { force: true });

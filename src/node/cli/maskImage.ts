@@ -14,8 +14,14 @@ import type { Library } from './library';
  * @example
  * maskPixels(lib, { data: Float32Array.of(1, 5), height: 1, width: 2 }, 3, [1, 2]); // Uint8Array [0, 255]
  */
-export function maskPixels(lib: Pick<Library, 'resizeBilinear'>, map: ScoreMap, threshold: number, [height, width]: readonly [number, number]): Uint8Array {
-  const scores = map.height === height && map.width === width ? map.data : lib.resizeBilinear(map.data, map.height, map.width, height, width);
+export function maskPixels(
+  lib: Pick<Library, 'resizeBilinear'>,
+  map: ScoreMap,
+  threshold: number,
+  [height, width]: readonly [number, number],
+): Uint8Array {
+  const scores =
+    map.height === height && map.width === width ? map.data : lib.resizeBilinear(map.data, map.height, map.width, height, width);
   const out = new Uint8Array(height * width);
   for (let i = 0; i < out.length; i++) out[i] = scores[i]! >= threshold ? 255 : 0;
   return out;
@@ -25,10 +31,19 @@ export function maskPixels(lib: Pick<Library, 'resizeBilinear'>, map: ScoreMap, 
  * Writes {@link maskPixels} as a greyscale PNG carrying the heatmap mark (`heatmapMark.ts`), so a
  * later `--masks` run may replace it and nothing else.
  */
-export async function writeMask(lib: Pick<Library, 'resizeBilinear'>, path: string, map: ScoreMap, threshold: number, size: readonly [number, number]): Promise<void> {
+export async function writeMask(
+  lib: Pick<Library, 'resizeBilinear'>,
+  path: string,
+  map: ScoreMap,
+  threshold: number,
+  size: readonly [number, number],
+): Promise<void> {
   const sharp = await importSharp('cutpaste score --masks');
   const [height, width] = size;
-  const png = await sharp(maskPixels(lib, map, threshold, size), { raw: { width, height, channels: 1 } }).toColourspace('b-w').png({ compressionLevel: 6 }).toBuffer();
+  const png = await sharp(maskPixels(lib, map, threshold, size), { raw: { width, height, channels: 1 } })
+    .toColourspace('b-w')
+    .png({ compressionLevel: 6 })
+    .toBuffer();
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, markHeatmapPng(png), { flag: 'wx' });
 }

@@ -50,7 +50,8 @@ export async function detectLayout(dir: string, option: string, command: string)
     );
   }
   const categories = await listCategories(dir);
-  const hint = categories.length > 0 ? `; it looks like an MVTec AD root: pass one category, e.g. ${option} ${join(dir, categories[0]!)}` : '';
+  const hint =
+    categories.length > 0 ? `; it looks like an MVTec AD root: pass one category, e.g. ${option} ${join(dir, categories[0]!)}` : '';
   const found = `found ${count(entries.folders.length, 'subfolder')}, ${count(entries.others.length, 'other file')} and no image file`;
   throw new UsageError(
     `${option} ${dir}: expected an MVTec AD category (train/good/), a folder with good/ (normal images) or a folder holding image files (${[...IMAGE_EXTENSIONS].join(', ')}) directly; ${found}${hint}`,
@@ -119,7 +120,8 @@ async function imagesBelow(dir: string, listing: ImageListing, seen: Set<string>
   const entries = await readFolder(dir, 'cutpaste score', 'folder');
   listing.files.push(...entries.images.map((name) => join(dir, name)));
   for (const { name, reason } of entries.skipped) listing.skipped.push({ file: join(dir, name), reason });
-  for (const name of entries.others) listing.skipped.push({ file: join(dir, name), reason: `not an image file name: ${[...IMAGE_EXTENSIONS].join(', ')}` });
+  for (const name of entries.others)
+    listing.skipped.push({ file: join(dir, name), reason: `not an image file name: ${[...IMAGE_EXTENSIONS].join(', ')}` });
   for (const name of entries.folders) await imagesBelow(join(dir, name), listing, seen);
 }
 
@@ -143,7 +145,8 @@ export async function expandImagePaths(paths: readonly string[], command: string
     }
     const before = listing.files.length;
     await imagesBelow(full, listing, new Set());
-    if (listing.files.length === before) throw new UsageError(`${path}: the folder holds no image files (${[...IMAGE_EXTENSIONS].join(', ')})`, command);
+    if (listing.files.length === before)
+      throw new UsageError(`${path}: the folder holds no image files (${[...IMAGE_EXTENSIONS].join(', ')})`, command);
   }
   return listing;
 }

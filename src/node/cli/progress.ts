@@ -49,7 +49,11 @@ export class ProgressDisplay {
    */
   start(label: string, total: number, unit: string): ProgressTask {
     this.#active?.done();
-    const task = this.#quiet ? { update: () => undefined, done: () => undefined } : this.#bars ? this.#barTask(label, total, unit) : this.#lineTask(label, total, unit);
+    const task = this.#quiet
+      ? { update: () => undefined, done: () => undefined }
+      : this.#bars
+        ? this.#barTask(label, total, unit)
+        : this.#lineTask(label, total, unit);
     const wrapped: ProgressTask = {
       update: (value, detail, eta) => task.update(value, detail, eta),
       done: () => {
@@ -67,16 +71,19 @@ export class ProgressDisplay {
   }
 
   #barTask(label: string, total: number, unit: string): ProgressTask {
-    const bar = new cliProgress.SingleBar({
-      stream: this.#stream,
-      format: `${label.padEnd(8)} {bar} {value}/{total} ${unit}{detail} | {time}`,
-      barsize: 24,
-      hideCursor: true,
-      clearOnComplete: false,
-      stopOnComplete: false,
-      etaBuffer: 20,
-      fps: 5,
-    }, cliProgress.Presets.shades_classic);
+    const bar = new cliProgress.SingleBar(
+      {
+        stream: this.#stream,
+        format: `${label.padEnd(8)} {bar} {value}/{total} ${unit}{detail} | {time}`,
+        barsize: 24,
+        hideCursor: true,
+        clearOnComplete: false,
+        stopOnComplete: false,
+        etaBuffer: 20,
+        fps: 5,
+      },
+      cliProgress.Presets.shades_classic,
+    );
     let stopped = false;
     const started = performance.now();
     bar.start(total, 0, { detail: '', time: 'ETA …' });
@@ -84,7 +91,10 @@ export class ProgressDisplay {
       update: (value, detail, eta) => {
         if (stopped) return;
         const left = eta ?? (value > 0 ? ((performance.now() - started) / 1000 / value) * (total - value) : Number.NaN);
-        bar.update(value, { detail: detail ? ` | ${detail}` : '', time: value >= total ? formatSeconds((performance.now() - started) / 1000) : `ETA ${formatSeconds(left)}` });
+        bar.update(value, {
+          detail: detail ? ` | ${detail}` : '',
+          time: value >= total ? formatSeconds((performance.now() - started) / 1000) : `ETA ${formatSeconds(left)}`,
+        });
       },
       done: () => {
         if (stopped) return;
@@ -139,12 +149,17 @@ export function fitProgress(display: ProgressDisplay): (progress: FitProgress) =
   return (p) => {
     if (p.stage !== stage) {
       stage = p.stage;
-      task = p.stage === 'train'
-        ? display.start('train', p.steps, 'steps')
-        : display.start(p.stage, p.total, p.stage === 'embed' ? 'images' : 'densities');
+      task =
+        p.stage === 'train'
+          ? display.start('train', p.steps, 'steps')
+          : display.start(p.stage, p.total, p.stage === 'embed' ? 'images' : 'densities');
     }
     if (p.stage === 'train') {
-      task!.update(p.step, `loss ${p.loss.toFixed(3)} | acc ${(p.accuracy * 100).toFixed(0)}% | ${p.imagesPerSecond.toFixed(0)} img/s`, p.etaSeconds);
+      task!.update(
+        p.step,
+        `loss ${p.loss.toFixed(3)} | acc ${(p.accuracy * 100).toFixed(0)}% | ${p.imagesPerSecond.toFixed(0)} img/s`,
+        p.etaSeconds,
+      );
       if (p.step === p.steps) task!.done();
     } else {
       task!.update(p.done);

@@ -71,6 +71,9 @@ function unreadableReason(error: Error & { path: string }): string {
  * stderr.write(`skipped 2 files:${skippedLines(skipped, (s) => `${s.file}: ${s.reason}`)}\n`);
  */
 export function skippedLines<T>(entries: readonly T[], line: (entry: T) => string): string {
-  const shown = entries.slice(0, SHOWN).map((e) => `\n  ${line(e)}`).join('');
+  const shown = entries
+    .slice(0, SHOWN)
+    .map((e) => `\n  ${line(e)}`)
+    .join('');
   return entries.length > SHOWN ? `${shown}\n  … and ${entries.length - SHOWN} more (--json lists every one)` : shown;
 }

@@ -18,7 +18,10 @@ export function checkResultsFolder(out: string, force: boolean, command: string)
   return checkOutputFolder(out, force, (refusal) =>
     refusal.kind === 'file'
       ? new UsageError(`--out ${out}: is a file, expected a folder for the result files`, command)
-      : new UsageError(`--out ${out}: the folder holds files (${listEntries(refusal.entries)}); choose a new or empty folder, or pass --force to replace the result files there`, command),
+      : new UsageError(
+          `--out ${out}: the folder holds files (${listEntries(refusal.entries)}); choose a new or empty folder, or pass --force to replace the result files there`,
+          command,
+        ),
   );
 }
 

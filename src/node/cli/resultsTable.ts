@@ -56,7 +56,10 @@ const MARKDOWN_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>
  * markdownCell('a|b <img src=x onerror=alert(1)>'); // 'a\\|b &lt;img src=x onerror=alert(1)&gt;'
  */
 export function markdownCell(text: string): string {
-  return text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ').replace(/[\\|`*[\]]/g, (c) => `\\${c}`).replace(/[&<>]/g, (c) => MARKDOWN_ESCAPES[c]!);
+  return text
+    .replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
+    .replace(/[\\|`*[\]]/g, (c) => `\\${c}`)
+    .replace(/[&<>]/g, (c) => MARKDOWN_ESCAPES[c]!);
 }
 
 /**
@@ -94,16 +97,27 @@ export function markdownTable(results: readonly CategoryResult[]): string {
   const rows = [
     ['category', 'image AUROC', 'pixel AUROC', 'AUPRO', 'pretext', 'fit s', 'evaluate s'],
     ...results.map((r) => [
-      markdownCell(r.category), percent(r.imageAuroc), percent(r.pixelAuroc), percent(r.auPro), percent(r.pretextAccuracy),
-      seconds(r.fitSeconds), seconds(r.evaluateSeconds),
+      markdownCell(r.category),
+      percent(r.imageAuroc),
+      percent(r.pixelAuroc),
+      percent(r.auPro),
+      percent(r.pretextAccuracy),
+      seconds(r.fitSeconds),
+      seconds(r.evaluateSeconds),
     ]),
     [
-      `**mean** (${mean.categories})`, percent(mean.imageAuroc), percent(mean.pixelAuroc), percent(mean.auPro), percent(mean.pretextAccuracy),
-      seconds(mean.fitSeconds), seconds(mean.evaluateSeconds),
+      `**mean** (${mean.categories})`,
+      percent(mean.imageAuroc),
+      percent(mean.pixelAuroc),
+      percent(mean.auPro),
+      percent(mean.pretextAccuracy),
+      seconds(mean.fitSeconds),
+      seconds(mean.evaluateSeconds),
     ],
   ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  const line = (r: string[]): string => `| ${r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(' | ')} |`;
+  const line = (r: string[]): string =>
+    `| ${r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(' | ')} |`;
   const rule = `|${widths.map((w, c) => (c === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
   return [line(rows[0]!), rule, ...rows.slice(1).map(line)].join('\n') + '\n';
 }
@@ -117,12 +131,57 @@ export function markdownTable(results: readonly CategoryResult[]): string {
  */
 export function csvTable(results: readonly CategoryResult[]): string {
   const mean = meanRow(results);
-  const header = ['category', 'image_auroc', 'pixel_auroc', 'aupro', 'fit_seconds', 'evaluate_seconds', 'f1_threshold', 'f1', 'train_images', 'test_images', 'mode', 'steps', 'density', 'image_size', 'pretext_accuracy'];
+  const header = [
+    'category',
+    'image_auroc',
+    'pixel_auroc',
+    'aupro',
+    'fit_seconds',
+    'evaluate_seconds',
+    'f1_threshold',
+    'f1',
+    'train_images',
+    'test_images',
+    'mode',
+    'steps',
+    'density',
+    'image_size',
+    'pretext_accuracy',
+  ];
   const rows = results.map((r) => [
-    r.category, r.imageAuroc, r.pixelAuroc, r.auPro, r.fitSeconds, r.evaluateSeconds, r.f1Threshold, r.f1,
-    r.trainImages, r.testImages, r.mode, r.steps, r.density, `${r.imageSize[0]}x${r.imageSize[1]}`, r.pretextAccuracy,
+    r.category,
+    r.imageAuroc,
+    r.pixelAuroc,
+    r.auPro,
+    r.fitSeconds,
+    r.evaluateSeconds,
+    r.f1Threshold,
+    r.f1,
+    r.trainImages,
+    r.testImages,
+    r.mode,
+    r.steps,
+    r.density,
+    `${r.imageSize[0]}x${r.imageSize[1]}`,
+    r.pretextAccuracy,
   ]);
-  rows.push(['mean', mean.imageAuroc, mean.pixelAuroc, mean.auPro, mean.fitSeconds, mean.evaluateSeconds, null, null, null, null, null, null, null, null, mean.pretextAccuracy]);
+  rows.push([
+    'mean',
+    mean.imageAuroc,
+    mean.pixelAuroc,
+    mean.auPro,
+    mean.fitSeconds,
+    mean.evaluateSeconds,
+    null,
+    null,
+    null,
+    null,
+    null,
+    null,
+    null,
+    null,
+    mean.pretextAccuracy,
+  ]);
   return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
 }
 

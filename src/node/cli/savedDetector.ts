@@ -25,7 +25,12 @@ export interface SavedDetector {
  * @example
  * const saved = await loadSavedDetector(lib, args.model, args.encoderModel, 'score');
  */
-export async function loadSavedDetector(lib: Library, model: string, encoderModelSource: string | undefined, command: string): Promise<SavedDetector> {
+export async function loadSavedDetector(
+  lib: Library,
+  model: string,
+  encoderModelSource: string | undefined,
+  command: string,
+): Promise<SavedDetector> {
   const dir = await checkModelFolder(model, command);
   const encoderModel = encoderModelSource === undefined ? undefined : await loadEncoderModel(lib, encoderModelSource, command);
   try {
@@ -34,7 +39,8 @@ export async function loadSavedDetector(lib: Library, model: string, encoderMode
   } catch (error) {
     encoderModel?.dispose();
     // The one TypeError of loading: a model made with a pretrained encoder, which the save does not hold.
-    if (error instanceof TypeError && encoderModel === undefined) throw new UsageError(`--model ${model}: ${error.message}; on the command line: --encoder-model DIR|URL`, command);
+    if (error instanceof TypeError && encoderModel === undefined)
+      throw new UsageError(`--model ${model}: ${error.message}; on the command line: --encoder-model DIR|URL`, command);
     throw error;
   }
 }

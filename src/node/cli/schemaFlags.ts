@@ -27,7 +27,7 @@ export function flagSpecs(schema: OptionSchema): OptionSpec[] {
 export function flagOf(schema: OptionSchema, option: string): string {
   const flag = schema[option]?.flag;
   if (!flag) return option;
-  return `--${isValueFlag(flag) ? flag.name : flag.on ?? flag.off}`;
+  return `--${isValueFlag(flag) ? flag.name : (flag.on ?? flag.off)}`;
 }
 
 /** Whether `error` is an `OptionError` (by its fields: the library's class is another copy than the CLI's). */
@@ -55,7 +55,8 @@ export function readFlags(schema: OptionSchema, raw: ReadonlyMap<string, string 
       try {
         value = flag.parse(text);
       } catch (error) {
-        if (isOptionError(error)) throw new UsageError(`option --${flag.name} must be ${error.allowed}, got '${String(error.value)}'`, command);
+        if (isOptionError(error))
+          throw new UsageError(`option --${flag.name} must be ${error.allowed}, got '${String(error.value)}'`, command);
         throw error;
       }
       const allowed = row.check((row.prepare ?? frozenCopy)(value), undefined);

@@ -52,11 +52,14 @@ export async function scoreCommand(args: ScoreArgs, context: CliContext): Promis
   const { files, skipped } = await expandImagePaths(args.images, command);
   const base = commonFolder(files);
   const heatmapDir = args.heatmaps === undefined ? undefined : resolve(args.heatmaps);
-  const heatmaps = args.heatmaps === undefined ? undefined : await outputPaths('--heatmaps', args.heatmaps, base, files, args.images, command);
+  const heatmaps =
+    args.heatmaps === undefined ? undefined : await outputPaths('--heatmaps', args.heatmaps, base, files, args.images, command);
   const masks = args.masks === undefined ? undefined : await outputPaths('--masks', args.masks, base, files, args.images, command);
   const reportDir = args.report === undefined ? undefined : await checkReportFolder(args.report, false, command);
   if (skipped.length > 0) {
-    context.display.note(`skipped ${skipped.length} ${skipped.length === 1 ? 'entry' : 'entries'} of the image folders that ${skipped.length === 1 ? 'is' : 'are'} not image files:${skippedLines(skipped, (s) => `${s.file} (${s.reason})`)}`);
+    context.display.note(
+      `skipped ${skipped.length} ${skipped.length === 1 ? 'entry' : 'entries'} of the image folders that ${skipped.length === 1 ? 'is' : 'are'} not image files:${skippedLines(skipped, (s) => `${s.file} (${s.reason})`)}`,
+    );
   }
 
   await selectBackend(args.backend, wasmThreads(args, { trains: false }));
@@ -68,9 +71,13 @@ export async function scoreCommand(args: ScoreArgs, context: CliContext): Promis
     const threshold = detector.threshold?.value;
     const view = detectorView(detector);
     if (masks !== undefined && !view.scaledMaps) {
-      throw new UsageError(`--masks needs score maps on the score scale (patch mode or feature-density); this model is in ${view.mode} mode, whose GradCAM maps are normalised per image`, command);
+      throw new UsageError(
+        `--masks needs score maps on the score scale (patch mode or feature-density); this model is in ${view.mode} mode, whose GradCAM maps are normalised per image`,
+        command,
+      );
     }
-    if (masks !== undefined && threshold === undefined) throw new UsageError('--masks needs a threshold: the model has none; pass --threshold V', command);
+    if (masks !== undefined && threshold === undefined)
+      throw new UsageError('--masks needs a threshold: the model has none; pass --threshold V', command);
     const range = view.scaledMaps ? heatmapRange(threshold) : undefined;
     // Resized while decoding (as `fit` reads its training images), so a large file is never held at full size.
     const read: ReadOptions = { size: view.imageSize, ...(args.maxPixels === undefined ? {} : { maxPixels: args.maxPixels }) };
@@ -88,7 +95,7 @@ export async function scoreCommand(args: ScoreArgs, context: CliContext): Promis
       const withMaps = heatmaps !== undefined || masks !== undefined || reportDir !== undefined;
       const scores = threshold === undefined ? await detector.score(images) : undefined;
       const predictions = threshold !== undefined ? await detector.predict(images, { maps: withMaps }) : undefined;
-      const maps = withMaps ? predictions?.map((p) => p.map!) ?? (await detector.scoreMaps(images)) : undefined;
+      const maps = withMaps ? (predictions?.map((p) => p.map!) ?? (await detector.scoreMaps(images))) : undefined;
       for (let i = 0; i < chunk.length; i++) {
         const { file, index } = chunk[i]!;
         const score = predictions ? predictions[i]!.score : scores![i]!;
@@ -96,7 +103,9 @@ export async function scoreCommand(args: ScoreArgs, context: CliContext): Promis
         if (heatmaps !== undefined) {
           heatmap = heatmaps[index]!;
           const shown = await readHeatmapImage(lib, file, args.maxPixels);
-          await writeHeatmapFile(heatmap, (path) => lib.writeHeatmap(path, shown, maps![i]!, { colormap: 'turbo', alpha: 0.5, ...(range ? { range } : {}) }));
+          await writeHeatmapFile(heatmap, (path) =>
+            lib.writeHeatmap(path, shown, maps![i]!, { colormap: 'turbo', alpha: 0.5, ...(range ? { range } : {}) }),
+          );
         }
         let mask: string | undefined;
         if (masks !== undefined) {
@@ -107,8 +116,12 @@ export async function scoreCommand(args: ScoreArgs, context: CliContext): Promis
         const prediction = predictions?.[i];
         if (reportDir !== undefined) reportImages.push({ name: shownPath(file), score, image: chunk[i]!.image, map: maps![i]! });
         results.push({
-          file: shownPath(file), score, normalizedScore: prediction ? prediction.normalizedScore : null, isAnomalous: prediction ? prediction.isAnomalous : null,
-          ...(heatmap ? { heatmap: shownPath(heatmap) } : {}), ...(mask ? { mask: shownPath(mask) } : {}),
+          file: shownPath(file),
+          score,
+          normalizedScore: prediction ? prediction.normalizedScore : null,
+          isAnomalous: prediction ? prediction.isAnomalous : null,
+          ...(heatmap ? { heatmap: shownPath(heatmap) } : {}),
+          ...(mask ? { mask: shownPath(mask) } : {}),
         });
       }
       task.update(Math.min(files.length, start + CHUNK));
@@ -117,21 +130,40 @@ export async function scoreCommand(args: ScoreArgs, context: CliContext): Promis
     const notScored = [...skipped, ...unreadable].map((s) => ({ file: shownPath(s.file), reason: s.reason }));
     if (args.json) {
       const doc = {
-        model: shownPath(modelDir), detector: detector.kind, threshold: threshold ?? null, thresholdFrom: args.threshold !== undefined ? '--threshold' : 'model',
-        mode: view.mode, heatmapRange: range ?? null, images: results, skipped: notScored,
+        model: shownPath(modelDir),
+        detector: detector.kind,
+        threshold: threshold ?? null,
+        thresholdFrom: args.threshold !== undefined ? '--threshold' : 'model',
+        mode: view.mode,
+        heatmapRange: range ?? null,
+        images: results,
+        skipped: notScored,
       };
       context.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     } else if (results.length > 0) {
       context.stdout.write(scoreTable(results, threshold));
-      if (masks !== undefined) context.display.note(`masks written to ${shownPath(resolve(args.masks!))} (white: score map >= threshold ${formatScore(threshold!)})`);
-      if (heatmapDir !== undefined) context.display.note(`heatmaps written to ${shownPath(heatmapDir)}${range ? ` (colours span scores ${formatScore(range[0])}–${formatScore(range[1])}; threshold ${formatScore(threshold!)} mid-scale)` : ' (colours normalised per image)'}`);
+      if (masks !== undefined)
+        context.display.note(
+          `masks written to ${shownPath(resolve(args.masks!))} (white: score map >= threshold ${formatScore(threshold!)})`,
+        );
+      if (heatmapDir !== undefined)
+        context.display.note(
+          `heatmaps written to ${shownPath(heatmapDir)}${range ? ` (colours span scores ${formatScore(range[0])}–${formatScore(range[1])}; threshold ${formatScore(threshold!)} mid-scale)` : ' (colours normalised per image)'}`,
+        );
     }
     if (unreadable.length > 0) {
       const lines = skippedLines(unreadable, (s) => `${shownPath(s.file)}: ${s.reason}`);
       context.stderr.write(`cutpaste score: skipped ${unreadable.length} of ${files.length} image files that could not be read:${lines}\n`);
     }
     if (reportDir !== undefined && reportImages.length > 0) {
-      const file = await writeCliReport(lib, reportDir, detector, reportImages, { title: `${shownPath(modelDir)}: ${reportImages.length} scored images`, summary: [['model', shownPath(modelDir)]] }, false);
+      const file = await writeCliReport(
+        lib,
+        reportDir,
+        detector,
+        reportImages,
+        { title: `${shownPath(modelDir)}: ${reportImages.length} scored images`, summary: [['model', shownPath(modelDir)]] },
+        false,
+      );
       context.display.note(`report written to ${shownPath(file)}`);
     }
     if (results.length === 0) {
@@ -148,10 +180,20 @@ export async function scoreCommand(args: ScoreArgs, context: CliContext): Promis
  * The file each image gets in the output folder of `flag` (`--heatmaps`, `--masks`): named as
  * heatmaps are, refused before anything is scored by the rules of heatmapTargets.ts.
  */
-async function outputPaths(flag: string, option: string, base: string, files: readonly string[], images: readonly string[], command: string): Promise<string[]> {
+async function outputPaths(
+  flag: string,
+  option: string,
+  base: string,
+  files: readonly string[],
+  images: readonly string[],
+  command: string,
+): Promise<string[]> {
   const dir = resolve(option);
   if ((await stat(dir).catch(() => null))?.isDirectory() === false) {
-    throw new UsageError(`${flag} ${option}: is a file, expected a folder for the ${flag === '--masks' ? 'mask' : 'heatmap'} PNGs`, command);
+    throw new UsageError(
+      `${flag} ${option}: is a file, expected a folder for the ${flag === '--masks' ? 'mask' : 'heatmap'} PNGs`,
+      command,
+    );
   }
   const paths = heatmapPaths(dir, base, files);
   const inputs = images.map((p) => resolve(p));

@@ -9,12 +9,12 @@ import { gradientReplica, type GradientReplica } from 'cutpaste/advanced';
 import { WORKER_BACKENDS, type FromWorker, type ToWorker } from './protocol';
 import { importPackage } from '../importPackage';
 
-
 let replica: GradientReplica | undefined;
 
 async function start(backend: string, spec: Extract<ToWorker, { type: 'start' }>['spec']): Promise<void> {
   const pkg = WORKER_BACKENDS[backend];
-  if (pkg === undefined) throw new RangeError(`gradient worker: backend must be one of ${Object.keys(WORKER_BACKENDS).join(', ')}, got ${backend}`);
+  if (pkg === undefined)
+    throw new RangeError(`gradient worker: backend must be one of ${Object.keys(WORKER_BACKENDS).join(', ')}, got ${backend}`);
   await importPackage(pkg);
   tf.enableProdMode(); // like the training thread's hosts (the CLI, the tests): no per-op debug checks
   if (!(await tf.setBackend(backend))) throw new Error(`gradient worker: the ${backend} backend failed to initialise`);

@@ -37,9 +37,12 @@ export const threadGradientWorkers: GradientWorkerProvider = Object.freeze({
     return Math.max(0, Math.min(AUTO_MAX, availableParallelism() - busy));
   },
   async start(count: number, spec: ReplicaSpec, backend: string): Promise<GradientWorkers> {
-    if (!(Number.isInteger(count) && count >= 1)) throw new RangeError(`threadGradientWorkers.start: count must be an integer ≥ 1, got ${count}`);
+    if (!(Number.isInteger(count) && count >= 1))
+      throw new RangeError(`threadGradientWorkers.start: count must be an integer ≥ 1, got ${count}`);
     if (!(backend in WORKER_BACKENDS)) {
-      throw new RangeError(`threadGradientWorkers.start: gradient workers run on ${Object.keys(WORKER_BACKENDS).join(' or ')}, not on the ${backend} backend; use workers: 0`);
+      throw new RangeError(
+        `threadGradientWorkers.start: gradient workers run on ${Object.keys(WORKER_BACKENDS).join(' or ')}, not on the ${backend} backend; use workers: 0`,
+      );
     }
     const channels: Channel[] = [];
     try {
@@ -82,7 +85,8 @@ class ThreadGradientWorkers implements GradientWorkers {
 
   async gradients(requests: readonly GradientRequest[]): Promise<GradientResult[]> {
     if (this.#disposed) throw new Error('gradient workers: used after dispose()');
-    if (requests.length !== this.size) throw new RangeError(`gradient workers: requests must hold one request per worker (${this.size}), got ${requests.length}`);
+    if (requests.length !== this.size)
+      throw new RangeError(`gradient workers: requests must hold one request per worker (${this.size}), got ${requests.length}`);
     const answers = await Promise.all(requests.map((request, i) => this.channels[i]!.request({ type: 'gradients', request })));
     return answers.map((a) => (a as Extract<FromWorker, { type: 'result' }>).result);
   }

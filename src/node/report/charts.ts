@@ -16,7 +16,8 @@ import { histogram } from './reportStats';
  * html += rocSvg(fpr, tpr, rocAuc(scores, labels));
  */
 export function rocSvg(fpr: ArrayLike<number>, tpr: ArrayLike<number>, auroc: number, size = 280): string {
-  if (fpr.length !== tpr.length || fpr.length < 2) throw new RangeError(`rocSvg: fpr and tpr must have the same length ≥ 2, got ${fpr.length} and ${tpr.length}`);
+  if (fpr.length !== tpr.length || fpr.length < 2)
+    throw new RangeError(`rocSvg: fpr and tpr must have the same length ≥ 2, got ${fpr.length} and ${tpr.length}`);
   const pad = 40;
   const x = (v: number): string => (pad + v * size).toFixed(1);
   const y = (v: number): string => (pad / 2 + (1 - v) * size).toFixed(1);
@@ -27,8 +28,14 @@ export function rocSvg(fpr: ArrayLike<number>, tpr: ArrayLike<number>, auroc: nu
   return [
     `<svg class="roc" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="ROC curve, AUROC ${(auroc * 100).toFixed(1)}%">`,
     `<rect x="${x(0)}" y="${y(1)}" width="${size}" height="${size}" fill="#fafafa" stroke="#999"/>`,
-    ...ticks.map((t) => `<line x1="${x(t)}" y1="${y(0)}" x2="${x(t)}" y2="${(Number(y(0)) + 4).toFixed(1)}" stroke="#999"/><text x="${x(t)}" y="${(Number(y(0)) + 16).toFixed(1)}" font-size="10" text-anchor="middle">${t}</text>`),
-    ...ticks.map((t) => `<line x1="${(Number(x(0)) - 4).toFixed(1)}" y1="${y(t)}" x2="${x(0)}" y2="${y(t)}" stroke="#999"/><text x="${(Number(x(0)) - 6).toFixed(1)}" y="${(Number(y(t)) + 3).toFixed(1)}" font-size="10" text-anchor="end">${t}</text>`),
+    ...ticks.map(
+      (t) =>
+        `<line x1="${x(t)}" y1="${y(0)}" x2="${x(t)}" y2="${(Number(y(0)) + 4).toFixed(1)}" stroke="#999"/><text x="${x(t)}" y="${(Number(y(0)) + 16).toFixed(1)}" font-size="10" text-anchor="middle">${t}</text>`,
+    ),
+    ...ticks.map(
+      (t) =>
+        `<line x1="${(Number(x(0)) - 4).toFixed(1)}" y1="${y(t)}" x2="${x(0)}" y2="${y(t)}" stroke="#999"/><text x="${(Number(x(0)) - 6).toFixed(1)}" y="${(Number(y(t)) + 3).toFixed(1)}" font-size="10" text-anchor="end">${t}</text>`,
+    ),
     `<line x1="${x(0)}" y1="${y(0)}" x2="${x(1)}" y2="${y(1)}" stroke="#bbb" stroke-dasharray="4 4"/>`,
     `<polyline points="${points}" fill="none" stroke="#d62728" stroke-width="2"/>`,
     `<text x="${x(0.97)}" y="${y(0.05)}" font-size="13" text-anchor="end">AUROC ${(auroc * 100).toFixed(1)}%</text>`,
@@ -64,14 +71,23 @@ export function histogramDomain(scores: readonly number[], threshold: number | u
  * @example
  * histogramSvg([{ name: 'normal', color: '#1f77b4', values: good }, { name: 'defect', color: '#d62728', values: bad }], histogramDomain(all, t), t);
  */
-export function histogramSvg(series: readonly HistogramSeries[], domain: readonly [number, number], threshold: number | undefined, bins?: number): string {
+export function histogramSvg(
+  series: readonly HistogramSeries[],
+  domain: readonly [number, number],
+  threshold: number | undefined,
+  bins?: number,
+): string {
   const n = series.reduce((sum, s) => sum + s.values.length, 0);
   const count = bins ?? Math.min(40, Math.max(8, Math.round(2 * Math.sqrt(n))));
   const [low, high] = domain;
   const counts = series.map((s) => histogram(s.values, low, high, count));
   const top = Math.max(1, ...counts.flat());
-  const left = 36, width = 400, plotTop = 24, height = 150;
-  const w = left + width + 24, h = plotTop + height + 34;
+  const left = 36,
+    width = 400,
+    plotTop = 24,
+    height = 150;
+  const w = left + width + 24,
+    h = plotTop + height + 34;
   const x = (v: number): number => left + ((v - low) / (high - low)) * width;
   const barW = width / count;
   const bars = counts.flatMap((c, s) =>
@@ -80,11 +96,17 @@ export function histogramSvg(series: readonly HistogramSeries[], domain: readonl
       return `<rect class="bar" data-series="${escapeHtml(series[s]!.name)}" data-count="${k}" x="${(left + b * barW).toFixed(1)}" y="${(plotTop + height - barH).toFixed(1)}" width="${Math.max(0.5, barW - 1).toFixed(1)}" height="${barH.toFixed(1)}" fill="${escapeHtml(series[s]!.color)}" fill-opacity="0.6"/>`;
     }),
   );
-  const ticks = [low, (low + high) / 2, high].map((v) => `<text x="${x(v).toFixed(1)}" y="${plotTop + height + 14}" font-size="10" text-anchor="middle">${formatScore(v)}</text>`);
-  const legend = series.map((s, i) => `<rect x="${left + 8 + i * 110}" y="6" width="10" height="10" fill="${escapeHtml(s.color)}" fill-opacity="0.6"/><text x="${left + 22 + i * 110}" y="15" font-size="11">${escapeHtml(s.name)} (${s.values.length})</text>`);
-  const line = threshold === undefined
-    ? ''
-    : `<line id="hist-threshold" x1="${x(threshold).toFixed(1)}" x2="${x(threshold).toFixed(1)}" y1="${plotTop - 4}" y2="${plotTop + height}" stroke="#111" stroke-width="1.5" stroke-dasharray="5 3"/>`;
+  const ticks = [low, (low + high) / 2, high].map(
+    (v) => `<text x="${x(v).toFixed(1)}" y="${plotTop + height + 14}" font-size="10" text-anchor="middle">${formatScore(v)}</text>`,
+  );
+  const legend = series.map(
+    (s, i) =>
+      `<rect x="${left + 8 + i * 110}" y="6" width="10" height="10" fill="${escapeHtml(s.color)}" fill-opacity="0.6"/><text x="${left + 22 + i * 110}" y="15" font-size="11">${escapeHtml(s.name)} (${s.values.length})</text>`,
+  );
+  const line =
+    threshold === undefined
+      ? ''
+      : `<line id="hist-threshold" x1="${x(threshold).toFixed(1)}" x2="${x(threshold).toFixed(1)}" y1="${plotTop - 4}" y2="${plotTop + height}" stroke="#111" stroke-width="1.5" stroke-dasharray="5 3"/>`;
   return [
     `<svg class="histogram" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="histogram of ${n} scores" data-low="${low}" data-high="${high}" data-left="${left}" data-width="${width}">`,
     `<rect x="${left}" y="${plotTop}" width="${width}" height="${height}" fill="#fafafa" stroke="#999"/>`,

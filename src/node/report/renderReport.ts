@@ -44,19 +44,21 @@ export function renderReport(data: ReportData): string {
       ]
     : [{ name: 'images', color: '#555555', values: scores }];
   const flagged = t === undefined ? 0 : scores.filter((s) => s >= t).length;
-  const slider = t === undefined
-    ? ''
-    : `<div class="slider"><label for="threshold-slider">threshold</label><input type="range" id="threshold-slider" min="${domain[0]}" max="${domain[1]}" step="any" value="${t}" data-initial="${t}"><b id="threshold-value">${formatScore(t)}</b><span class="muted"><span id="flagged-count">${flagged}</span> of ${scores.length} images flagged</span><button type="button" id="threshold-reset">reset</button></div>`;
-  const labelledSections = labelled && t !== undefined
-    ? [
-        '<div class="top">',
-        `<div><h2>Confusion matrix at the threshold</h2>${confusionTable(confusionMatrix(data.images, t))}</div>`,
-        `<div><h2>Results per defect type</h2>${defectTable(defectRows(data.images, t), t)}</div>`,
-        '</div>',
-      ]
-    : labelled
-      ? [`<h2>Results per defect type</h2>${defectTable(defectRows(data.images, t), t)}`]
-      : [];
+  const slider =
+    t === undefined
+      ? ''
+      : `<div class="slider"><label for="threshold-slider">threshold</label><input type="range" id="threshold-slider" min="${domain[0]}" max="${domain[1]}" step="any" value="${t}" data-initial="${t}"><b id="threshold-value">${formatScore(t)}</b><span class="muted"><span id="flagged-count">${flagged}</span> of ${scores.length} images flagged</span><button type="button" id="threshold-reset">reset</button></div>`;
+  const labelledSections =
+    labelled && t !== undefined
+      ? [
+          '<div class="top">',
+          `<div><h2>Confusion matrix at the threshold</h2>${confusionTable(confusionMatrix(data.images, t))}</div>`,
+          `<div><h2>Results per defect type</h2>${defectTable(defectRows(data.images, t), t)}</div>`,
+          '</div>',
+        ]
+      : labelled
+        ? [`<h2>Results per defect type</h2>${defectTable(defectRows(data.images, t), t)}`]
+        : [];
   return [
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8">',
@@ -92,7 +94,8 @@ export function renderReport(data: ReportData): string {
 function legend(data: ReportData): string {
   if (!data.images.some((im) => im.map)) return '';
   const range = data.heatmap?.range;
-  if (!range) return '<p class="muted">Heatmaps: each normalised to its own minimum and maximum (colours do not compare across images).</p>';
+  if (!range)
+    return '<p class="muted">Heatmaps: each normalised to its own minimum and maximum (colours do not compare across images).</p>';
   const table = colormapTable(data.heatmap?.colormap ?? 'turbo');
   const stops = Array.from({ length: 9 }, (_, i) => {
     const k = Math.round((i / 8) * 255) * 3;

@@ -67,7 +67,10 @@ export function defectTypeOf(image: ReportImage): string {
  * confusionMatrix([{ score: 3, label: 1 }, { score: 1, label: 0 }], 2); // { truePositives: 1, trueNegatives: 1, … }
  */
 export function confusionMatrix(images: readonly Pick<ReportImage, 'score' | 'label'>[], threshold: number): ConfusionMatrix {
-  let tp = 0, fp = 0, tn = 0, fn = 0;
+  let tp = 0,
+    fp = 0,
+    tn = 0,
+    fn = 0;
   for (const { score, label } of images) {
     const flagged = score >= threshold;
     if (label === 1) {
@@ -90,7 +93,8 @@ export function defectRows(images: readonly ReportImage[], threshold: number | u
   return [...groups].map(([defectType, group]) => {
     const label = group[0]!.label === 1 ? 1 : 0;
     const scores = group.map((im) => im.score);
-    const auroc = label === 1 && normal.length > 0 ? rocAuc([...normal, ...scores], [...normal.map(() => 0), ...scores.map(() => 1)]) : null;
+    const auroc =
+      label === 1 && normal.length > 0 ? rocAuc([...normal, ...scores], [...normal.map(() => 0), ...scores.map(() => 1)]) : null;
     return {
       defectType,
       label,
@@ -121,17 +125,23 @@ export function checkReportData(data: ReportData, fn: string): boolean {
   if (data === null || typeof data !== 'object') throw new TypeError(`${fn}: data must be a ReportData object, got ${String(data)}`);
   if (typeof data.title !== 'string') throw new TypeError(`${fn}: data.title must be a string, got ${typeof data.title}`);
   const given: unknown = data.images;
-  if (!Array.isArray(given) || given.length === 0) throw new RangeError(`${fn}: data.images must be a non-empty array, got ${Array.isArray(given) ? 'an empty one' : typeof given}`);
+  if (!Array.isArray(given) || given.length === 0)
+    throw new RangeError(`${fn}: data.images must be a non-empty array, got ${Array.isArray(given) ? 'an empty one' : typeof given}`);
   const labelled = data.images[0]!.label !== undefined;
   data.images.forEach((im, i) => {
     if (typeof im?.name !== 'string') throw new TypeError(`${fn}: data.images[${i}].name must be a string, got ${typeof im?.name}`);
-    if (typeof im.score !== 'number' || !Number.isFinite(im.score)) throw new RangeError(`${fn}: data.images[${i}].score must be a finite number, got ${String(im.score)}`);
-    if (im.label !== undefined && im.label !== 0 && im.label !== 1) throw new RangeError(`${fn}: data.images[${i}].label must be 0, 1 or absent, got ${String(im.label)}`);
+    if (typeof im.score !== 'number' || !Number.isFinite(im.score))
+      throw new RangeError(`${fn}: data.images[${i}].score must be a finite number, got ${String(im.score)}`);
+    if (im.label !== undefined && im.label !== 0 && im.label !== 1)
+      throw new RangeError(`${fn}: data.images[${i}].label must be 0, 1 or absent, got ${String(im.label)}`);
     if ((im.label !== undefined) !== labelled) {
-      throw new RangeError(`${fn}: data.images[${i}] ${labelled ? 'has no label' : 'has a label'} but data.images[0] ${labelled ? 'has one' : 'has none'}; label every image (an evaluation) or none (a score run)`);
+      throw new RangeError(
+        `${fn}: data.images[${i}] ${labelled ? 'has no label' : 'has a label'} but data.images[0] ${labelled ? 'has one' : 'has none'}; label every image (an evaluation) or none (a score run)`,
+      );
     }
   });
   const t = data.threshold?.value;
-  if (data.threshold !== undefined && (typeof t !== 'number' || !Number.isFinite(t))) throw new RangeError(`${fn}: data.threshold.value must be a finite number, got ${String(t)}`);
+  if (data.threshold !== undefined && (typeof t !== 'number' || !Number.isFinite(t)))
+    throw new RangeError(`${fn}: data.threshold.value must be a finite number, got ${String(t)}`);
   return labelled;
 }

@@ -22,11 +22,16 @@ export function thresholdText(t: ReportThreshold): string {
   if (t.note !== undefined) return t.note;
   const q = t.quantile === undefined ? '' : `${t.quantile} quantile of `;
   switch (t.method) {
-    case 'fit': return `provisional: ${q || 'a quantile of '}out-of-fold training scores (set by fit)`;
-    case 'quantile': return `${q || 'a quantile of '}normal images' scores (calibrate)`;
-    case 'f1-max': return 'F1-maximising on labelled images (calibrateWithLabels)';
-    case 'manual': return 'set by hand';
-    default: return t.method === undefined ? 'given' : t.method;
+    case 'fit':
+      return `provisional: ${q || 'a quantile of '}out-of-fold training scores (set by fit)`;
+    case 'quantile':
+      return `${q || 'a quantile of '}normal images' scores (calibrate)`;
+    case 'f1-max':
+      return 'F1-maximising on labelled images (calibrateWithLabels)';
+    case 'manual':
+      return 'set by hand';
+    default:
+      return t.method === undefined ? 'given' : t.method;
   }
 }
 
@@ -40,7 +45,10 @@ export function summaryRows(data: ReportData, labelled: boolean, metrics: ImageM
   if (data.metrics?.auPro != null) rows.push(['AUPRO (FPR ≤ 0.3)', pct(data.metrics.auPro)]);
   if (metrics) {
     const f = metrics.f1Max;
-    rows.push(['F1-max', `${f.f1.toFixed(3)} at threshold ${formatScore(f.threshold)} (precision ${f.precision.toFixed(3)}, recall ${f.recall.toFixed(3)}; the best possible on these images)`]);
+    rows.push([
+      'F1-max',
+      `${f.f1.toFixed(3)} at threshold ${formatScore(f.threshold)} (precision ${f.precision.toFixed(3)}, recall ${f.recall.toFixed(3)}; the best possible on these images)`,
+    ]);
   }
   if (data.threshold) rows.push(['threshold', `${formatScore(data.threshold.value)}: ${thresholdText(data.threshold)}`]);
   else rows.push(['threshold', 'none (the model has no threshold: no verdicts)']);
@@ -50,25 +58,34 @@ export function summaryRows(data: ReportData, labelled: boolean, metrics: ImageM
 /** The fit report's rows: training, pretext accuracy (held out too), the density and why. */
 export function fitRows(fit: FitReport): Row[] {
   const rows: Row[] = [
-    ['training', `${fit.steps} steps on ${fit.images} normal images; fit ${formatSeconds(fit.seconds)} (training ${formatSeconds(fit.trainSeconds)})`],
+    [
+      'training',
+      `${fit.steps} steps on ${fit.images} normal images; fit ${formatSeconds(fit.seconds)} (training ${formatSeconds(fit.trainSeconds)})`,
+    ],
     ['pretext accuracy', `${pct(fit.pretextAccuracy)} on the last training batches (loss ${fit.finalLoss.toFixed(3)})`],
   ];
   const held = fit.heldOutPretext;
   if (held) {
-    const warn = held.nearChance ? ' — warning: near chance, the features are close to an untrained network\'s' : '';
-    rows.push(['pretext held out', `accuracy ${pct(held.accuracy)}; balanced ${pct(held.visibleAccuracy)} on the originals and the ${pct(held.visibleFraction)} of copies that differ visibly${warn}`]);
+    const warn = held.nearChance ? " — warning: near chance, the features are close to an untrained network's" : '';
+    rows.push([
+      'pretext held out',
+      `accuracy ${pct(held.accuracy)}; balanced ${pct(held.visibleAccuracy)} on the originals and the ${pct(held.visibleFraction)} of copies that differ visibly${warn}`,
+    ]);
   }
   const choice = fit.densityChoice;
   const why = choice
     ? ` (auto: synthetic-defect AUROC ${pct(choice.auroc.perLocation)} per location, ${pct(choice.auroc.shared)} shared, on ${choice.probes} defects)`
-    : fit.alignment !== undefined ? ` (location alignment ${fit.alignment.toFixed(2)})` : '';
+    : fit.alignment !== undefined
+      ? ` (location alignment ${fit.alignment.toFixed(2)})`
+      : '';
   rows.push(['density', `${fit.density}${why}`]);
   return rows;
 }
 
 /** The detector options as rows: numbers, strings and booleans (arrays joined by ×), anything else `custom`. */
 export function optionRows(options: object): Row[] {
-  const plain = (v: unknown): v is number | string | boolean | null => v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean';
+  const plain = (v: unknown): v is number | string | boolean | null =>
+    v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean';
   const show = (v: unknown): string | undefined => {
     if (v === undefined) return undefined;
     if (plain(v)) return String(v);
@@ -130,13 +147,23 @@ export function imageCards(data: ReportData, withMasks: boolean): string {
   return order.map(({ im, index }, rank) => card(im, reportImageFiles(index, im), rank, t, withMasks)).join('\n');
 }
 
-function card(im: ReportImage, files: ReturnType<typeof reportImageFiles>, rank: number, t: number | undefined, withMasks: boolean): string {
+function card(
+  im: ReportImage,
+  files: ReturnType<typeof reportImageFiles>,
+  rank: number,
+  t: number | undefined,
+  withMasks: boolean,
+): string {
   const type = defectTypeOf(im);
   const anomalous = t === undefined ? undefined : im.score >= t;
   const wrong = anomalous !== undefined && im.label !== undefined && anomalous !== (im.label === 1);
-  const verdict = anomalous === undefined ? '' : ` · <span class="verdict ${anomalous ? 'anomalous' : 'normal'}">${anomalous ? 'anomalous' : 'normal'}</span>`;
+  const verdict =
+    anomalous === undefined
+      ? ''
+      : ` · <span class="verdict ${anomalous ? 'anomalous' : 'normal'}">${anomalous ? 'anomalous' : 'normal'}</span>`;
   const norm = t !== undefined && t > 0 ? ` (<span class="norm">${(im.score / t).toFixed(2)}</span>× threshold)` : '';
-  const truth = im.label === undefined ? '' : `<br><span class="muted">truth: ${im.label === 1 ? `defect (${escapeHtml(type)})` : 'good'}</span>`;
+  const truth =
+    im.label === undefined ? '' : `<br><span class="muted">truth: ${im.label === 1 ? `defect (${escapeHtml(type)})` : 'good'}</span>`;
   return [
     `<figure class="card${wrong ? ' miss' : ''}" data-score="${im.score}" data-label="${im.label ?? ''}" data-defect="${escapeHtml(type)}">`,
     '<div class="thumbs">',

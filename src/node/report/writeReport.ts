@@ -40,20 +40,27 @@ export async function writeReport(dir: string, data: ReportData, options: WriteR
   const target = await checkOutputFolder(dir, options.force ?? false, (refusal) =>
     refusal.kind === 'file'
       ? new Error(`${fn}: ${dir} is a file; expected a folder for the report`)
-      : new Error(`${fn}: refusing to write into ${dir}: it holds files (${listEntries(refusal.entries)}); choose a new or empty folder, or pass { force: true } to replace the report's files there`),
+      : new Error(
+          `${fn}: refusing to write into ${dir}: it holds files (${listEntries(refusal.entries)}); choose a new or empty folder, or pass { force: true } to replace the report's files there`,
+        ),
   );
   const sharp = await importSharp(fn);
   const png = (pixels: Uint8Array, width: number, height: number, channels: 1 | 3): Promise<Buffer> => {
     const pipeline = sharp(pixels, { raw: { width, height, channels } });
     return (channels === 1 ? pipeline.toColourspace('b-w') : pipeline).png({ compressionLevel: 6 }).toBuffer();
   };
-  const heatmapOptions = { colormap: data.heatmap?.colormap ?? 'turbo', alpha: data.heatmap?.alpha ?? 0.5, ...(data.heatmap?.range ? { range: data.heatmap.range } : {}) };
+  const heatmapOptions = {
+    colormap: data.heatmap?.colormap ?? 'turbo',
+    alpha: data.heatmap?.alpha ?? 0.5,
+    ...(data.heatmap?.range ? { range: data.heatmap.range } : {}),
+  };
   const files: Record<string, string | Uint8Array> = {};
   for (const [i, im] of data.images.entries()) {
     const paths = reportImageFiles(i, im);
     const shown = renderHeatmap(im.image, FLAT, { alpha: 0 });
     files[paths.image] = await png(shown.data, shown.width, shown.height, 3);
-    if (paths.mask !== undefined) files[paths.mask] = await png(maskPixels(im.mask!, im.image, `${fn}: data.images[${i}].mask`), shown.width, shown.height, 1);
+    if (paths.mask !== undefined)
+      files[paths.mask] = await png(maskPixels(im.mask!, im.image, `${fn}: data.images[${i}].mask`), shown.width, shown.height, 1);
     if (paths.heatmap !== undefined) {
       const overlay = renderHeatmap(im.image, im.map!, heatmapOptions);
       files[paths.heatmap] = await png(overlay.data, overlay.width, overlay.height, 3);
@@ -68,7 +75,9 @@ export async function writeReport(dir: string, data: ReportData, options: WriteR
 function maskPixels(mask: ArrayLike<number>, image: RawImage, name: string): Uint8Array {
   const pixels = image.width * image.height;
   if (typeof mask !== 'object' || mask.length !== pixels) {
-    throw new RangeError(`${name} must have the image's height × width = ${image.height} × ${image.width} = ${pixels} values, got ${String(mask?.length)}`);
+    throw new RangeError(
+      `${name} must have the image's height × width = ${image.height} × ${image.width} = ${pixels} values, got ${String(mask?.length)}`,
+    );
   }
   const out = new Uint8Array(pixels);
   for (let i = 0; i < pixels; i++) out[i] = mask[i]! > 0 ? 255 : 0;

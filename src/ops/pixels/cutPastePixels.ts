@@ -144,10 +144,7 @@ export function cutPastePixels(images: PixelBatch, options: CutPastePixelsOption
  * const { images: augmented, masks, patches } = cutPastePixelsWithMask(originals, { rng: createRng(0) });
  * // patches[0]: { height, width, source: { top, left }, target: { top, left }, jitter }
  */
-export function cutPastePixelsWithMask(
-  images: PixelBatch,
-  options: CutPastePixelsOptions = {},
-): PixelAugmentResult<CutPastePatch> {
+export function cutPastePixelsWithMask(images: PixelBatch, options: CutPastePixelsOptions = {}): PixelAugmentResult<CutPastePatch> {
   const { out, masks, patches, shape } = run('cutPastePixelsWithMask', images, options, true);
   return pixelResult(shape, out, masks!, patches);
 }

@@ -53,12 +53,7 @@ export function resolveCutout(op: string, options: CutoutOptions): CutoutSetting
 }
 
 /** Cutout into `dst` (a copy of the images, or the images themselves); marks `masks` when given. Internal. */
-export function applyCutout(
-  settings: CutoutSettings,
-  shape: ImageShape,
-  dst: Float32Array,
-  masks?: Float32Array,
-): CutoutPatch[] {
+export function applyCutout(settings: CutoutSettings, shape: ImageShape, dst: Float32Array, masks?: Float32Array): CutoutPatch[] {
   const { rectangle, rng } = settings;
   const [low, high] = settings.color;
   const { height: H, width: W, channels } = shape;

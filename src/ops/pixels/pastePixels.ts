@@ -112,13 +112,7 @@ export function fillRectangle(
 }
 
 /** Fills pixels `target` of image `image` of `dst` with `color` (one value per channel). */
-export function fillPixelList(
-  dst: Float32Array,
-  shape: ImageShape,
-  image: number,
-  target: Int32Array,
-  color: readonly number[],
-): void {
+export function fillPixelList(dst: Float32Array, shape: ImageShape, image: number, target: Int32Array, color: readonly number[]): void {
   const { height: H, width: W, channels: C } = shape;
   const base = image * H * W;
   const value = Float32Array.from(color);
@@ -144,12 +138,7 @@ export function maskPixelList(mask: Float32Array, shape: ImageShape, image: numb
 }
 
 /** The result object of a `…PixelsWithMask` function. */
-export function pixelResult<P>(
-  shape: ImageShape,
-  images: Float32Array,
-  masks: Float32Array,
-  patches: P[],
-): PixelAugmentResult<P> {
+export function pixelResult<P>(shape: ImageShape, images: Float32Array, masks: Float32Array, patches: P[]): PixelAugmentResult<P> {
   return {
     images: { data: images, ...shape },
     masks: { data: masks, batch: shape.batch, height: shape.height, width: shape.width, channels: 1 },

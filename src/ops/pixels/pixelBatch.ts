@@ -43,9 +43,7 @@ export function createPixelBatch(shape: ImageShape, data?: Float32Array): PixelB
   if (data === undefined) return { data: new Float32Array(length), batch, height, width, channels };
   if (!(data instanceof Float32Array)) throw new TypeError(`${op}: data must be a Float32Array, got ${show(data)}`);
   if (data.length !== length) {
-    throw new RangeError(
-      `${op}: data must have length batch · height · width · channels = ${length}, got ${data.length}`,
-    );
+    throw new RangeError(`${op}: data must have length batch · height · width · channels = ${length}, got ${data.length}`);
   }
   return { data, batch, height, width, channels };
 }
@@ -62,9 +60,7 @@ function checkDimension(op: string, name: string, value: unknown): void {
  */
 export function checkPixelBatch(op: string, value: unknown, name = 'images', colors = true): ImageShape {
   if (typeof value !== 'object' || value === null || !((value as PixelBatch).data instanceof Float32Array)) {
-    throw new TypeError(
-      `${op}: ${name} must be a PixelBatch { data: Float32Array, batch, height, width, channels }, got ${show(value)}`,
-    );
+    throw new TypeError(`${op}: ${name} must be a PixelBatch { data: Float32Array, batch, height, width, channels }, got ${show(value)}`);
   }
   const v = value as PixelBatch;
   for (const key of ['batch', 'height', 'width', 'channels'] as const) checkDimension(op, `${name}.${key}`, v[key]);
@@ -73,9 +69,7 @@ export function checkPixelBatch(op: string, value: unknown, name = 'images', col
   }
   const length = v.batch * v.height * v.width * v.channels;
   if (v.data.length !== length) {
-    throw new RangeError(
-      `${op}: ${name}.data must have length batch · height · width · channels = ${length}, got ${v.data.length}`,
-    );
+    throw new RangeError(`${op}: ${name}.data must have length batch · height · width · channels = ${length}, got ${v.data.length}`);
   }
   return { batch: v.batch, height: v.height, width: v.width, channels: v.channels };
 }
@@ -93,7 +87,11 @@ export function patchSource(op: string, source: unknown, images: PixelBatch, sha
     );
   }
   const data = (source as PixelBatch).data;
-  if (data.buffer === out.buffer && data.byteOffset < out.byteOffset + out.byteLength && out.byteOffset < data.byteOffset + data.byteLength) {
+  if (
+    data.buffer === out.buffer &&
+    data.byteOffset < out.byteOffset + out.byteLength &&
+    out.byteOffset < data.byteOffset + data.byteLength
+  ) {
     throw new RangeError(`${op}: options.source must not overlap the output`);
   }
   return data;
@@ -104,13 +102,7 @@ export function patchSource(op: string, source: unknown, images: PixelBatch, sha
  * values; it may be `input` itself only when `inPlace` is allowed, and must not overlap it otherwise),
  * else a new zero-filled array. Internal.
  */
-export function outputArray(
-  op: string,
-  out: unknown,
-  length: number,
-  input: Float32Array,
-  inPlace: boolean,
-): Float32Array {
+export function outputArray(op: string, out: unknown, length: number, input: Float32Array, inPlace: boolean): Float32Array {
   if (out === undefined) return new Float32Array(length);
   if (!(out instanceof Float32Array)) throw new TypeError(`${op}: options.out must be a Float32Array, got ${show(out)}`);
   if (out.length !== length) {
@@ -118,8 +110,7 @@ export function outputArray(
   }
   if (out.buffer === input.buffer) {
     const same = out.byteOffset === input.byteOffset && out.length === input.length;
-    const apart =
-      out.byteOffset + out.byteLength <= input.byteOffset || input.byteOffset + input.byteLength <= out.byteOffset;
+    const apart = out.byteOffset + out.byteLength <= input.byteOffset || input.byteOffset + input.byteLength <= out.byteOffset;
     if (!(apart || (same && inPlace))) {
       throw new RangeError(
         `${op}: options.out must not overlap the input's data` +

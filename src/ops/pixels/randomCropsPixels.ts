@@ -6,9 +6,7 @@ import { checkPixelBatch, outputArray, type ImageShape, type PixelBatch } from '
 export function resolveRandomCrops(op: string, shape: ImageShape, size: unknown, rng: unknown): [number, number] {
   const [cropHeight, cropWidth] = checkSize(op, 'size', size);
   if (cropHeight > shape.height || cropWidth > shape.width) {
-    throw new RangeError(
-      `${op}: size [${cropHeight}, ${cropWidth}] must fit in the images (height ${shape.height}, width ${shape.width})`,
-    );
+    throw new RangeError(`${op}: size [${cropHeight}, ${cropWidth}] must fit in the images (height ${shape.height}, width ${shape.width})`);
   }
   if (typeof rng !== 'function') {
     throw new TypeError(`${op}: rng must be a function returning numbers in [0, 1), got ${show(rng)}`);
@@ -55,12 +53,7 @@ export function applyRandomCrops(
  * @example
  * const patches = randomCropsPixels(originals, 32, createRng(0)); // [batch, 32, 32, channels]
  */
-export function randomCropsPixels(
-  images: PixelBatch,
-  size: number | readonly [number, number],
-  rng: Rng,
-  out?: Float32Array,
-): PixelBatch {
+export function randomCropsPixels(images: PixelBatch, size: number | readonly [number, number], rng: Rng, out?: Float32Array): PixelBatch {
   const op = 'randomCropsPixels';
   const shape = checkPixelBatch(op, images, 'images', false);
   const crop = resolveRandomCrops(op, shape, size, rng);

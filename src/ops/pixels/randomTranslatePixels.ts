@@ -39,9 +39,7 @@ export interface RandomTranslateSettings {
 /** Validates randomTranslate options (keys are checked by the caller) and fills the defaults. Internal. */
 export function resolveRandomTranslate(op: string, options: RandomTranslateOptions): RandomTranslateSettings {
   const maxShift =
-    options.maxShift === undefined
-      ? 0.1
-      : checkNumber(op, 'options.maxShift', options.maxShift, { min: 0, max: 1, maxInclusive: false });
+    options.maxShift === undefined ? 0.1 : checkNumber(op, 'options.maxShift', options.maxShift, { min: 0, max: 1, maxInclusive: false });
   const border = options.border ?? 'reflect';
   if (border !== 'reflect' && border !== 'edge') {
     throw new RangeError(`${op}: options.border must be 'reflect' or 'edge', got ${JSON.stringify(border)}`);
@@ -64,12 +62,7 @@ function sourceIndex(i: number, shift: number, n: number, border: 'reflect' | 'e
  * shift then the column shift; per output row, one contiguous copy of the covered columns plus the
  * border pixels one by one. Internal.
  */
-export function applyRandomTranslate(
-  settings: RandomTranslateSettings,
-  shape: ImageShape,
-  src: Float32Array,
-  dst: Float32Array,
-): void {
+export function applyRandomTranslate(settings: RandomTranslateSettings, shape: ImageShape, src: Float32Array, dst: Float32Array): void {
   const { batch, height: H, width: W, channels: C } = shape;
   const { border, rng } = settings;
   const maxRows = Math.floor(settings.maxShift * H);

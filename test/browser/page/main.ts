@@ -69,7 +69,9 @@ const api: PageApi = {
       fills: KERNEL_FILLS.filter(
         (f) => tf.getKernel(f.kernelName, backend)?.kernelFunc === f.kernelFunc && !isKernelOverridden(f.kernelName, backend),
       ).map((f) => f.kernelName),
-      overrides: KERNEL_OVERRIDES.filter((o) => o.backendName === backend && isKernelOverridden(o.kernelName, backend)).map((o) => o.kernelName),
+      overrides: KERNEL_OVERRIDES.filter((o) => o.backendName === backend && isKernelOverridden(o.kernelName, backend)).map(
+        (o) => o.kernelName,
+      ),
     };
   },
   async wasmInfo(): Promise<WasmInfo> {
@@ -80,8 +82,8 @@ const api: PageApi = {
       .filter((name) => name.endsWith('.wasm'));
     return {
       crossOriginIsolated: self.crossOriginIsolated,
-      simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT') as boolean,
-      multithread: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT') as boolean,
+      simd: (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean,
+      multithread: (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) as boolean,
       threads: getThreadsCount(),
       hardwareConcurrency: navigator.hardwareConcurrency,
       wasmFiles,

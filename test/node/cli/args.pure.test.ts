@@ -20,22 +20,62 @@ function usageError(argv: string[]): UsageError {
 describe('parseCommandLine', () => {
   it('reads every fit option into typed values', () => {
     const parsed = parseCommandLine([
-      'fit', '--data', 'mvtec/bottle', '--out=models/b', '--preset', 'paper', '--mode', 'patch', '--steps', '300', '--seed', '7',
-      '--image-size', '192x256', '--batch-size', '16', '--patch-size', '24', '--stride', '8', '--per-location', '--backend', 'cpu', '-q', '--force',
-      '--holdout', '0.2',
+      'fit',
+      '--data',
+      'mvtec/bottle',
+      '--out=models/b',
+      '--preset',
+      'paper',
+      '--mode',
+      'patch',
+      '--steps',
+      '300',
+      '--seed',
+      '7',
+      '--image-size',
+      '192x256',
+      '--batch-size',
+      '16',
+      '--patch-size',
+      '24',
+      '--stride',
+      '8',
+      '--per-location',
+      '--backend',
+      'cpu',
+      '-q',
+      '--force',
+      '--holdout',
+      '0.2',
     ]);
     expect(parsed).toEqual({
       command: 'fit',
       args: {
-        data: 'mvtec/bottle', out: 'models/b', preset: 'paper', mode: 'patch', steps: 300, seed: 7, imageSize: [192, 256],
-        batchSize: 16, patchSize: 24, stride: 8, perLocation: true, backend: 'cpu', quiet: true, verbose: false, force: true, holdout: 0.2,
+        data: 'mvtec/bottle',
+        out: 'models/b',
+        preset: 'paper',
+        mode: 'patch',
+        steps: 300,
+        seed: 7,
+        imageSize: [192, 256],
+        batchSize: 16,
+        patchSize: 24,
+        stride: 8,
+        perLocation: true,
+        backend: 'cpu',
+        quiet: true,
+        verbose: false,
+        force: true,
+        holdout: 0.2,
       },
     });
   });
 
   it('reads --threads (a number or auto) and --workers', () => {
     expect(parseCommandLine(['score', '--model', 'm', 'a.png', '--threads', '2'])).toMatchObject({ args: { threads: 2 } });
-    expect(parseCommandLine(['fit', '--data', 'd', '--out', 'm', '--threads', 'auto', '--workers', '0'])).toMatchObject({ args: { threads: 'auto', workers: 0 } });
+    expect(parseCommandLine(['fit', '--data', 'd', '--out', 'm', '--threads', 'auto', '--workers', '0'])).toMatchObject({
+      args: { threads: 'auto', workers: 0 },
+    });
     expect(parseCommandLine(['evaluate', '--data', 'd'])).not.toHaveProperty('args.threads');
   });
 
@@ -47,7 +87,8 @@ describe('parseCommandLine', () => {
   });
 
   it('keeps a non-numeric seed as a string and a numeric one as a number', () => {
-    const seed = (s: string) => (parseCommandLine(['fit', '--data', 'd', '--out', 'm', '--seed', s]) as { args: { seed?: unknown } }).args.seed;
+    const seed = (s: string) =>
+      (parseCommandLine(['fit', '--data', 'd', '--out', 'm', '--seed', s]) as { args: { seed?: unknown } }).args.seed;
     expect(seed('42')).toBe(42);
     expect(seed('bottle-1')).toBe('bottle-1');
   });
@@ -65,9 +106,21 @@ describe('parseCommandLine', () => {
   });
 
   it('splits evaluate categories on commas and reads --no-per-location', () => {
-    expect(parseCommandLine(['evaluate', '--data', 'root', '--categories', 'bottle, carpet', '--out', 'r', '--no-per-location', '--steps', '5'])).toEqual({
+    expect(
+      parseCommandLine(['evaluate', '--data', 'root', '--categories', 'bottle, carpet', '--out', 'r', '--no-per-location', '--steps', '5']),
+    ).toEqual({
       command: 'evaluate',
-      args: { data: 'root', categories: ['bottle', 'carpet'], out: 'r', perLocation: false, steps: 5, backend: 'wasm', quiet: false, verbose: false, force: false },
+      args: {
+        data: 'root',
+        categories: ['bottle', 'carpet'],
+        out: 'r',
+        perLocation: false,
+        steps: 5,
+        backend: 'wasm',
+        quiet: false,
+        verbose: false,
+        force: false,
+      },
     });
   });
 
@@ -100,31 +153,111 @@ describe('parseCommandLine errors', () => {
     ['a missing --model for score', ['score', 'a.png'], /^missing required option --model$/, 'score'],
     ['no images to score', ['score', '--model', 'm'], /^missing IMAGES/, 'score'],
     ['an option without its value at the end', ['fit', '--out', 'm', '--data'], /^option --data needs a value \(DIR\)$/, 'fit'],
-    ['an option whose value is another option', ['fit', '--data', '--out', 'm'], /^option --data needs a value \(DIR\), got the option --out/, 'fit'],
+    [
+      'an option whose value is another option',
+      ['fit', '--data', '--out', 'm'],
+      /^option --data needs a value \(DIR\), got the option --out/,
+      'fit',
+    ],
     ['an empty value', ['fit', '--data=', '--out', 'm'], /^option --data needs a non-empty value/, 'fit'],
     ['a value given to a flag', ['fit', '--data', 'd', '--out', 'm', '--quiet=yes'], /^option --quiet takes no value, got 'yes'$/, 'fit'],
     ['an option given twice', ['fit', '--data', 'd', '--data', 'e', '--out', 'm'], /^option --data was given twice$/, 'fit'],
-    ['a word for a number', ['fit', '--data', 'd', '--out', 'm', '--steps', 'ten'], /^option --steps must be an integer ≥ 1, got 'ten'$/, 'fit'],
-    ['a fraction for an integer', ['fit', '--data', 'd', '--out', 'm', '--steps', '2.5'], /^option --steps must be an integer ≥ 1, got '2.5'$/, 'fit'],
+    [
+      'a word for a number',
+      ['fit', '--data', 'd', '--out', 'm', '--steps', 'ten'],
+      /^option --steps must be an integer ≥ 1, got 'ten'$/,
+      'fit',
+    ],
+    [
+      'a fraction for an integer',
+      ['fit', '--data', 'd', '--out', 'm', '--steps', '2.5'],
+      /^option --steps must be an integer ≥ 1, got '2.5'$/,
+      'fit',
+    ],
     ['zero steps', ['fit', '--data', 'd', '--out', 'm', '--steps', '0'], /^option --steps must be an integer ≥ 1, got '0'$/, 'fit'],
-    ['a patch size below 8', ['fit', '--data', 'd', '--out', 'm', '--patch-size', '4'], /^option --patch-size must be an integer ≥ 8, got '4'$/, 'fit'],
-    ['a holdout of 1', ['fit', '--data', 'd', '--out', 'm', '--holdout', '1'], /^option --holdout must be a number in \[0, 1\), got '1'$/, 'fit'],
-    ['a holdout in percent', ['fit', '--data', 'd', '--out', 'm', '--holdout', '20%'], /^option --holdout must be a number in \[0, 1\), got '20%'$/, 'fit'],
-    ['a malformed image size', ['fit', '--data', 'd', '--out', 'm', '--image-size', '256x'], /^option --image-size must be N or HEIGHTxWIDTH/, 'fit'],
-    ['an image size out of range', ['fit', '--data', 'd', '--out', 'm', '--image-size', '8'], /^option --image-size must be an integer in \[16, 4096\], got '8'$/, 'fit'],
-    ['an unknown preset', ['fit', '--data', 'd', '--out', 'm', '--preset', 'slow'], /^option --preset must be one of fast, paper, got 'slow'$/, 'fit'],
-    ['an unknown mode', ['evaluate', '--data', 'd', '--mode', 'pixel'], /^option --mode must be one of patch, image, got 'pixel'$/, 'evaluate'],
-    ['an unknown backend', ['score', '--model', 'm', 'a.png', '--backend', 'webgl'], /^option --backend must be one of wasm, cpu, tensorflow, got 'webgl'$/, 'score'],
+    [
+      'a patch size below 8',
+      ['fit', '--data', 'd', '--out', 'm', '--patch-size', '4'],
+      /^option --patch-size must be an integer ≥ 8, got '4'$/,
+      'fit',
+    ],
+    [
+      'a holdout of 1',
+      ['fit', '--data', 'd', '--out', 'm', '--holdout', '1'],
+      /^option --holdout must be a number in \[0, 1\), got '1'$/,
+      'fit',
+    ],
+    [
+      'a holdout in percent',
+      ['fit', '--data', 'd', '--out', 'm', '--holdout', '20%'],
+      /^option --holdout must be a number in \[0, 1\), got '20%'$/,
+      'fit',
+    ],
+    [
+      'a malformed image size',
+      ['fit', '--data', 'd', '--out', 'm', '--image-size', '256x'],
+      /^option --image-size must be N or HEIGHTxWIDTH/,
+      'fit',
+    ],
+    [
+      'an image size out of range',
+      ['fit', '--data', 'd', '--out', 'm', '--image-size', '8'],
+      /^option --image-size must be an integer in \[16, 4096\], got '8'$/,
+      'fit',
+    ],
+    [
+      'an unknown preset',
+      ['fit', '--data', 'd', '--out', 'm', '--preset', 'slow'],
+      /^option --preset must be one of fast, paper, got 'slow'$/,
+      'fit',
+    ],
+    [
+      'an unknown mode',
+      ['evaluate', '--data', 'd', '--mode', 'pixel'],
+      /^option --mode must be one of patch, image, got 'pixel'$/,
+      'evaluate',
+    ],
+    [
+      'an unknown backend',
+      ['score', '--model', 'm', 'a.png', '--backend', 'webgl'],
+      /^option --backend must be one of wasm, cpu, tensorflow, got 'webgl'$/,
+      'score',
+    ],
     ['both density flags', ['fit', '--data', 'd', '--out', 'm', '--per-location', '--no-per-location'], /contradict each other/, 'fit'],
-    ['a density flag in image mode', ['fit', '--data', 'd', '--out', 'm', '--mode', 'image', '--per-location'], /^option --per-location applies to --mode patch only$/, 'fit'],
+    [
+      'a density flag in image mode',
+      ['fit', '--data', 'd', '--out', 'm', '--mode', 'image', '--per-location'],
+      /^option --per-location applies to --mode patch only$/,
+      'fit',
+    ],
     ['a stray argument to fit', ['fit', '--data', 'd', '--out', 'm', 'extra'], /^unexpected argument 'extra'$/, 'fit'],
     ['empty categories', ['evaluate', '--data', 'd', '--categories', ' , '], /^option --categories must list category names/, 'evaluate'],
     ['a category named twice', ['evaluate', '--data', 'd', '--categories', 'bottle,bottle'], /names a category twice/, 'evaluate'],
     ['help on an unknown command', ['help', 'train'], /^unknown command 'train'/, undefined],
-    ['zero threads', ['score', '--model', 'm', 'a.png', '--threads', '0'], /^option --threads must be auto or an integer in \[1, 8\], got '0'$/, 'score'],
-    ['more threads than the threaded build has', ['fit', '--data', 'd', '--out', 'm', '--threads', '9'], /^option --threads must be auto or an integer in \[1, 8\], got '9'$/, 'fit'],
-    ['a word for threads', ['evaluate', '--data', 'd', '--threads', 'all'], /^option --threads must be auto or an integer in \[1, 8\], got 'all'$/, 'evaluate'],
-    ['threads on the cpu backend', ['score', '--model', 'm', 'a.png', '--backend', 'cpu', '--threads', '2'], /^option --threads applies to --backend wasm only, not cpu$/, 'score'],
+    [
+      'zero threads',
+      ['score', '--model', 'm', 'a.png', '--threads', '0'],
+      /^option --threads must be auto or an integer in \[1, 8\], got '0'$/,
+      'score',
+    ],
+    [
+      'more threads than the threaded build has',
+      ['fit', '--data', 'd', '--out', 'm', '--threads', '9'],
+      /^option --threads must be auto or an integer in \[1, 8\], got '9'$/,
+      'fit',
+    ],
+    [
+      'a word for threads',
+      ['evaluate', '--data', 'd', '--threads', 'all'],
+      /^option --threads must be auto or an integer in \[1, 8\], got 'all'$/,
+      'evaluate',
+    ],
+    [
+      'threads on the cpu backend',
+      ['score', '--model', 'm', 'a.png', '--backend', 'cpu', '--threads', '2'],
+      /^option --threads applies to --backend wasm only, not cpu$/,
+      'score',
+    ],
   ];
   for (const [what, argv, message, command] of cases) {
     it(`rejects ${what} with a message naming the problem`, () => {

@@ -7,7 +7,18 @@
  * directly too.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,14 +42,17 @@ const INJECTION = '=HYPERLINK("http:x")|<img src=x onerror=alert(1)>`*[a]';
 function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) out[join(entry.parentPath, entry.name).slice(dir.length)] = readFileSync(join(entry.parentPath, entry.name)).toString('base64');
+    if (entry.isFile())
+      out[join(entry.parentPath, entry.name).slice(dir.length)] = readFileSync(join(entry.parentPath, entry.name)).toString('base64');
   }
   return out;
 }
 
 /** Fields of one RFC 4180 CSV line. */
 function csvFields(line: string): string[] {
-  return [...line.matchAll(/(?:^|,)("(?:[^"]|"")*"|[^,]*)/g)].map((m) => (m[1]!.startsWith('"') ? m[1]!.slice(1, -1).replaceAll('""', '"') : m[1]!));
+  return [...line.matchAll(/(?:^|,)("(?:[^"]|"")*"|[^,]*)/g)].map((m) =>
+    m[1]!.startsWith('"') ? m[1]!.slice(1, -1).replaceAll('""', '"') : m[1]!,
+  );
 }
 
 beforeAll(async () => {
@@ -52,7 +66,9 @@ beforeAll(async () => {
   mkdirSync(path('photos', 'a'), { recursive: true });
   mkdirSync(path('photos', 'b'));
   cpSync(join(good, first!), path('photos', 'a', 'x.png'));
-  await sharp(join(good, second!)).jpeg().toFile(path('photos', 'a', 'x.jpg'));
+  await sharp(join(good, second!))
+    .jpeg()
+    .toFile(path('photos', 'a', 'x.jpg'));
   cpSync(join(good, first!), path('photos', 'b', 'x.png'));
   // A folder with a linked image, a broken link, a FIFO and a note.
   mkdirSync(path('linked'));
@@ -73,14 +89,39 @@ afterAll(() => {
 
 describe('cutpaste score --heatmaps never writes over its inputs or over files it did not write', () => {
   const refused: [what: string, heatmaps: () => string, inputs: string[], message: RegExp][] = [
-    ['the input folder itself', () => path('photos', 'a'), ['photos/a'], /^cutpaste score: --heatmaps .*: is the input folder .*photos\/a; heatmaps there could replace the images being scored/],
-    ['a folder inside an input folder', () => path('photos', 'a', 'maps'), ['photos/a'], /^cutpaste score: --heatmaps .*: is inside the input folder .*photos\/a; /],
-    ['a link to an input folder', () => {
-      if (!existsSync(path('alias'))) symlinkSync(path('photos', 'a'), path('alias'));
-      return path('alias');
-    }, ['photos/a'], /^cutpaste score: --heatmaps .*alias: is the input folder .*photos\/a; /],
-    ['the folder of an image file given', () => path('photos', 'b'), ['photos/b/x.png'], /^cutpaste score: --heatmaps .*: is the input folder .*photos\/b; /],
-    ['the folder above two input folders (it would mirror them into themselves)', () => path('photos'), ['photos/a', 'photos/b'], /^cutpaste score: --heatmaps .*: the heatmap .*photos\/a\/x\.jpg\.png would lie in the input folder .*photos\/a; /],
+    [
+      'the input folder itself',
+      () => path('photos', 'a'),
+      ['photos/a'],
+      /^cutpaste score: --heatmaps .*: is the input folder .*photos\/a; heatmaps there could replace the images being scored/,
+    ],
+    [
+      'a folder inside an input folder',
+      () => path('photos', 'a', 'maps'),
+      ['photos/a'],
+      /^cutpaste score: --heatmaps .*: is inside the input folder .*photos\/a; /,
+    ],
+    [
+      'a link to an input folder',
+      () => {
+        if (!existsSync(path('alias'))) symlinkSync(path('photos', 'a'), path('alias'));
+        return path('alias');
+      },
+      ['photos/a'],
+      /^cutpaste score: --heatmaps .*alias: is the input folder .*photos\/a; /,
+    ],
+    [
+      'the folder of an image file given',
+      () => path('photos', 'b'),
+      ['photos/b/x.png'],
+      /^cutpaste score: --heatmaps .*: is the input folder .*photos\/b; /,
+    ],
+    [
+      'the folder above two input folders (it would mirror them into themselves)',
+      () => path('photos'),
+      ['photos/a', 'photos/b'],
+      /^cutpaste score: --heatmaps .*: the heatmap .*photos\/a\/x\.jpg\.png would lie in the input folder .*photos\/a; /,
+    ],
   ];
   for (const [what, heatmaps, inputs, message] of refused) {
     it(`refuses ${what} with exit code 2, before reading the model, and leaves the inputs as they were`, () => {
@@ -93,7 +134,17 @@ describe('cutpaste score --heatmaps never writes over its inputs or over files i
   }
 
   it('names heatmaps after the whole file name, so x.jpg and x.png, and x.png of two folders, get one each', () => {
-    const result = runCli(['score', '--model', path('model'), path('photos', 'a'), path('photos', 'b'), '--heatmaps', path('maps'), '--json', '--quiet']);
+    const result = runCli([
+      'score',
+      '--model',
+      path('model'),
+      path('photos', 'a'),
+      path('photos', 'b'),
+      '--heatmaps',
+      path('maps'),
+      '--json',
+      '--quiet',
+    ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const doc = JSON.parse(result.stdout) as { images: { file: string; heatmap: string }[] };
@@ -103,7 +154,16 @@ describe('cutpaste score --heatmaps never writes over its inputs or over files i
   });
 
   it('replaces its own earlier heatmaps on a second run', () => {
-    const result = runCli(['score', '--model', path('model'), path('photos', 'a'), path('photos', 'b'), '--heatmaps', path('maps'), '--quiet']);
+    const result = runCli([
+      'score',
+      '--model',
+      path('model'),
+      path('photos', 'a'),
+      path('photos', 'b'),
+      '--heatmaps',
+      path('maps'),
+      '--quiet',
+    ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
   });
@@ -122,7 +182,9 @@ describe('cutpaste score --heatmaps never writes over its inputs or over files i
       const photos = snapshot(path('photos'));
       const result = runCli(['score', '--model', path('model'), path('photos', 'a'), path('photos', 'b'), '--heatmaps', dir, '--quiet']);
       expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/^cutpaste score: --heatmaps .*: .*a\/x\.png\.png exists and is not a heatmap written by cutpaste; it is never replaced/);
+      expect(result.stderr).toMatch(
+        /^cutpaste score: --heatmaps .*: .*a\/x\.png\.png exists and is not a heatmap written by cutpaste; it is never replaced/,
+      );
       expect(snapshot(dir)).toEqual(before);
       expect(snapshot(path('photos'))).toEqual(photos);
     });
@@ -147,13 +209,18 @@ describe('cutpaste score lists folders by the rule of fit and says what it skipp
     expect(result.code, result.stderr).toBe(0);
     const doc = JSON.parse(result.stdout) as { images: { file: string }[] };
     expect(doc.images.map((i) => i.file.split('/').pop())).toEqual(['link.png', 'plain.png']);
-    expect(result.stderr).toMatch(/skipped 3 entries .*\n {2}.*linked\/broken\.png \(a broken symbolic link\)\n {2}.*linked\/pipe\.png \(a FIFO\)\n {2}.*linked\/notes\.txt \(not an image file name: .*\)\n/);
+    expect(result.stderr).toMatch(
+      /skipped 3 entries .*\n {2}.*linked\/broken\.png \(a broken symbolic link\)\n {2}.*linked\/pipe\.png \(a FIFO\)\n {2}.*linked\/notes\.txt \(not an image file name: .*\)\n/,
+    );
   });
 
   it('lists the same linked image for fit (the library loaders) and refuses a FIFO named like an image there', async () => {
     const entries = await readFolder(path('linked'), 'test', 'folder');
     expect(entries.images).toEqual(['link.png', 'plain.png']);
-    expect(entries.skipped).toEqual([{ name: 'broken.png', reason: 'a broken symbolic link' }, { name: 'pipe.png', reason: 'a FIFO' }]);
+    expect(entries.skipped).toEqual([
+      { name: 'broken.png', reason: 'a broken symbolic link' },
+      { name: 'pipe.png', reason: 'a FIFO' },
+    ]);
     expect(entries.others).toEqual(['notes.txt']);
     mkdirSync(path('own', 'good'), { recursive: true });
     cpSync(path('linked', 'plain.png'), path('own', 'good', 'plain.png'));
@@ -161,7 +228,9 @@ describe('cutpaste score lists folders by the rule of fit and says what it skipp
     const own = await loadImageFolder(path('own'));
     expect(own.train.map((s) => s.path.split('/').pop())).toEqual(['link.png', 'plain.png']);
     symlinkSync(path('linked', 'pipe.png'), path('own', 'good', 'pipe.png'));
-    await expect(loadImageFolder(path('own'))).rejects.toThrow(/^loadImageFolder: .*own\/good\/pipe\.png is a symbolic link to a FIFO, not an image file$/);
+    await expect(loadImageFolder(path('own'))).rejects.toThrow(
+      /^loadImageFolder: .*own\/good\/pipe\.png is a symbolic link to a FIFO, not an image file$/,
+    );
   });
 });
 
@@ -171,7 +240,9 @@ describe('cutpaste evaluate --out is all or nothing', () => {
     writeFileSync(path('busy-results', 'results.md'), 'my notes');
     const result = runCli(['evaluate', '--data', path('mvtec'), '--out', path('busy-results'), ...TINY, '--quiet']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^cutpaste evaluate: --out .*busy-results: the folder holds files \(results\.md\); choose a new or empty folder, or pass --force/);
+    expect(result.stderr).toMatch(
+      /^cutpaste evaluate: --out .*busy-results: the folder holds files \(results\.md\); choose a new or empty folder, or pass --force/,
+    );
     expect(snapshot(path('busy-results'))).toEqual({ '/results.md': Buffer.from('my notes').toString('base64') });
   });
 
@@ -203,10 +274,17 @@ describe('cutpaste evaluate --out is all or nothing', () => {
 describe('cutpaste fit --out is checked by the library rule before training', () => {
   const rows: [what: string, plant: (dir: string) => void, message: RegExp][] = [
     ['only a dotfile', (dir) => writeFileSync(join(dir, '.DS_Store'), 'x'), /\(\.DS_Store\)/],
-    ['a foreign model.json and a foreign .bin', (dir) => {
-      writeFileSync(join(dir, 'model.json'), JSON.stringify({ modelTopology: {}, weightsManifest: [{ paths: ['weights.bin'], weights: [] }] }));
-      writeFileSync(join(dir, 'thesis.bin'), 'mine');
-    }, /\(thesis\.bin\)/],
+    [
+      'a foreign model.json and a foreign .bin',
+      (dir) => {
+        writeFileSync(
+          join(dir, 'model.json'),
+          JSON.stringify({ modelTopology: {}, weightsManifest: [{ paths: ['weights.bin'], weights: [] }] }),
+        );
+        writeFileSync(join(dir, 'thesis.bin'), 'mine');
+      },
+      /\(thesis\.bin\)/,
+    ],
     ['a model.json this library did not write', (dir) => writeFileSync(join(dir, 'model.json'), '{"modelTopology":{}}'), /did not write/],
   ];
   for (const [what, plant, message] of rows) {
@@ -227,10 +305,15 @@ describe('cutpaste fit --out is checked by the library rule before training', ()
 describe('an option the network rejects is a usage error (exit code 2), before any work', () => {
   for (const command of ['fit', 'evaluate'] as const) {
     it(`${command} --patch-size 12`, () => {
-      const args = command === 'fit' ? ['fit', '--data', path('mvtec', 'pill'), '--out', path('never')] : ['evaluate', '--data', path('mvtec'), '--out', path('never')];
+      const args =
+        command === 'fit'
+          ? ['fit', '--data', path('mvtec', 'pill'), '--out', path('never')]
+          : ['evaluate', '--data', path('mvtec'), '--out', path('never')];
       const result = runCli([...args, ...TINY, '--patch-size', '12']);
       expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(new RegExp(`^cutpaste ${command}: option --patch-size must be .*, got 12 \\(run 'cutpaste ${command} --help' for usage\\)\\n$`));
+      expect(result.stderr).toMatch(
+        new RegExp(`^cutpaste ${command}: option --patch-size must be .*, got 12 \\(run 'cutpaste ${command} --help' for usage\\)\\n$`),
+      );
       expect(existsSync(path('never'))).toBe(false);
     });
   }
@@ -257,7 +340,8 @@ describe('escaping for results.md, results.csv and the HTML report', () => {
     expect(csvCell('\r1')).toBe(`"'\r1"`);
     expect(csvCell('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
     // after leading white space, and in full-width forms, which spreadsheets also read as formulas
-    for (const lead of [' =', '  +', '\u00a0-', '\u3000@', '\uff1d', '\uff0b', '\uff0d', '\uff20', ' \uff1d']) expect(csvCell(`${lead}1+1`)).toBe(`'${lead}1+1`);
+    for (const lead of [' =', '  +', '\u00a0-', '\u3000@', '\uff1d', '\uff0b', '\uff0d', '\uff20', ' \uff1d'])
+      expect(csvCell(`${lead}1+1`)).toBe(`'${lead}1+1`);
     expect(csvCell('\n=1+1')).toBe(`"'\n=1+1"`);
     expect(csvCell('a = b')).toBe('a = b');
     expect(csvCell(-0.5)).toBe('-0.5'); // numbers are numbers
@@ -272,7 +356,9 @@ describe('escaping for results.md, results.csv and the HTML report', () => {
   });
 
   it('marks heatmap PNGs with a text chunk that sharp reads and that nothing else carries', async () => {
-    const plain = await sharp(Buffer.alloc(2 * 3 * 3, 200), { raw: { width: 2, height: 3, channels: 3 } }).png().toBuffer();
+    const plain = await sharp(Buffer.alloc(2 * 3 * 3, 200), { raw: { width: 2, height: 3, channels: 3 } })
+      .png()
+      .toBuffer();
     const marked = markHeatmapPng(plain);
     const meta = await sharp(marked).metadata();
     expect(meta.comments).toEqual([{ keyword: HEATMAP_MARK.keyword, text: HEATMAP_MARK.text }]);

@@ -51,7 +51,9 @@ beforeAll(async () => {
   // A folder of your own images with a single normal image.
   copy(path('mvtec', 'pill', 'train/good/000.png'), path('single', 'good', '000.png'));
   damagedModel('v99', (d) => {
-    const json = JSON.parse(readFileSync(join(d, 'model.json'), 'utf8')) as { userDefinedMetadata: { cutpaste: { formatVersion: number } } };
+    const json = JSON.parse(readFileSync(join(d, 'model.json'), 'utf8')) as {
+      userDefinedMetadata: { cutpaste: { formatVersion: number } };
+    };
     json.userDefinedMetadata.cutpaste.formatVersion = 99;
     writeFileSync(join(d, 'model.json'), JSON.stringify(json));
   });
@@ -68,19 +70,71 @@ const NEW = '<never>'; // an --out that must never be created
 
 describe('cutpaste exits with code 2 and one line naming the option for a bad command line', () => {
   const rows: [what: string, args: string[], message: RegExp][] = [
-    ['a file given as the data folder', ['fit', '--data', '<a-file>', '--out', NEW], /^cutpaste fit: --data .*a-file: is a file, expected a folder \(run 'cutpaste fit --help' for usage\)\n$/],
-    ['a file given as the model folder to write', ['fit', '--data', '<mvtec/pill>', '--out', '<a-file>'], /^cutpaste fit: --out .*a-file: is a file, expected a folder to save the model in /],
-    ['a model folder holding other files', ['fit', '--data', '<mvtec/pill>', '--out', '<busy>'], /^cutpaste fit: --out .*busy: refusing to replace .*busy: it holds files that are not part of a saved model \(notes\.txt\); save into an empty or new folder /],
-    ['an image size of zero', ['fit', '--data', '<mvtec/pill>', '--out', NEW, '--image-size', '0x64'], /^cutpaste fit: option --image-size must be an integer in \[16, 4096\], got '0' /],
-    ['a huge image size', ['fit', '--data', '<mvtec/pill>', '--out', NEW, '--image-size', '100000'], /^cutpaste fit: option --image-size must be an integer in \[16, 4096\], got '100000' /],
-    ['a step count beyond the safe integers', ['fit', '--data', '<mvtec/pill>', '--out', NEW, '--steps', '99999999999999999999'], /^cutpaste fit: option --steps must be an integer ≥ 1, got '99999999999999999999' /],
-    ['a stride larger than the patch', ['fit', '--data', '<mvtec/pill>', '--out', NEW, '--stride', '40'], /^cutpaste fit: option --stride must be an integer in \[1, patchSize = 32\], got 40 /],
-    ['a file given as the model to score with', ['score', '--model', '<a-file>', '<half.png>'], /^cutpaste score: --model .*a-file: is a file, expected a folder /],
-    ['a folder without images to score', ['score', '--model', '<models/pill>', '<no-images>'], /^cutpaste score: .*no-images: the folder holds no image files \(\.png, \.jpg, \.jpeg, \.bmp, \.tif, \.tiff, \.webp\) /],
-    ['a file given as the heatmap folder', ['score', '--model', '<models/pill>', '<mvtec/pill/test/good>', '--heatmaps', '<a-file>'], /^cutpaste score: --heatmaps .*a-file: is a file, expected a folder for the heatmap PNGs /],
-    ['a root without categories', ['evaluate', '--data', '<no-categories>'], /^cutpaste evaluate: --data .*no-categories: no MVTec AD category found \(expected folders like bottle\/ holding train\/good\/ and test\/\) /],
-    ['a file given as the results folder', ['evaluate', '--data', '<mvtec>', '--out', '<a-file>'], /^cutpaste evaluate: --out .*a-file: is a file, expected a folder for the result files /],
-    ['a patch larger than the image (evaluate)', ['evaluate', '--data', '<mvtec>', '--out', NEW, '--patch-size', '64', '--image-size', '48'], /^cutpaste evaluate: option --patch-size must be an integer in \[8, 48\] \(the image size\), got 64 /],
+    [
+      'a file given as the data folder',
+      ['fit', '--data', '<a-file>', '--out', NEW],
+      /^cutpaste fit: --data .*a-file: is a file, expected a folder \(run 'cutpaste fit --help' for usage\)\n$/,
+    ],
+    [
+      'a file given as the model folder to write',
+      ['fit', '--data', '<mvtec/pill>', '--out', '<a-file>'],
+      /^cutpaste fit: --out .*a-file: is a file, expected a folder to save the model in /,
+    ],
+    [
+      'a model folder holding other files',
+      ['fit', '--data', '<mvtec/pill>', '--out', '<busy>'],
+      /^cutpaste fit: --out .*busy: refusing to replace .*busy: it holds files that are not part of a saved model \(notes\.txt\); save into an empty or new folder /,
+    ],
+    [
+      'an image size of zero',
+      ['fit', '--data', '<mvtec/pill>', '--out', NEW, '--image-size', '0x64'],
+      /^cutpaste fit: option --image-size must be an integer in \[16, 4096\], got '0' /,
+    ],
+    [
+      'a huge image size',
+      ['fit', '--data', '<mvtec/pill>', '--out', NEW, '--image-size', '100000'],
+      /^cutpaste fit: option --image-size must be an integer in \[16, 4096\], got '100000' /,
+    ],
+    [
+      'a step count beyond the safe integers',
+      ['fit', '--data', '<mvtec/pill>', '--out', NEW, '--steps', '99999999999999999999'],
+      /^cutpaste fit: option --steps must be an integer ≥ 1, got '99999999999999999999' /,
+    ],
+    [
+      'a stride larger than the patch',
+      ['fit', '--data', '<mvtec/pill>', '--out', NEW, '--stride', '40'],
+      /^cutpaste fit: option --stride must be an integer in \[1, patchSize = 32\], got 40 /,
+    ],
+    [
+      'a file given as the model to score with',
+      ['score', '--model', '<a-file>', '<half.png>'],
+      /^cutpaste score: --model .*a-file: is a file, expected a folder /,
+    ],
+    [
+      'a folder without images to score',
+      ['score', '--model', '<models/pill>', '<no-images>'],
+      /^cutpaste score: .*no-images: the folder holds no image files \(\.png, \.jpg, \.jpeg, \.bmp, \.tif, \.tiff, \.webp\) /,
+    ],
+    [
+      'a file given as the heatmap folder',
+      ['score', '--model', '<models/pill>', '<mvtec/pill/test/good>', '--heatmaps', '<a-file>'],
+      /^cutpaste score: --heatmaps .*a-file: is a file, expected a folder for the heatmap PNGs /,
+    ],
+    [
+      'a root without categories',
+      ['evaluate', '--data', '<no-categories>'],
+      /^cutpaste evaluate: --data .*no-categories: no MVTec AD category found \(expected folders like bottle\/ holding train\/good\/ and test\/\) /,
+    ],
+    [
+      'a file given as the results folder',
+      ['evaluate', '--data', '<mvtec>', '--out', '<a-file>'],
+      /^cutpaste evaluate: --out .*a-file: is a file, expected a folder for the result files /,
+    ],
+    [
+      'a patch larger than the image (evaluate)',
+      ['evaluate', '--data', '<mvtec>', '--out', NEW, '--patch-size', '64', '--image-size', '48'],
+      /^cutpaste evaluate: option --patch-size must be an integer in \[8, 48\] \(the image size\), got 64 /,
+    ],
   ];
   for (const [what, args, message] of rows) {
     it(`for ${what}`, () => {
@@ -97,13 +151,41 @@ describe('cutpaste exits with code 2 and one line naming the option for a bad co
 
 describe('cutpaste exits with code 1 and the library message for bad data, writing nothing', () => {
   const rows: [what: string, args: string[], message: RegExp][] = [
-    ['a truncated training image', ['fit', '--data', '<broken/train>', '--out', NEW, ...TINY], /^cutpaste fit: loadMvtecCategory: .*train\/good\/001\.png is not a readable image \(unsupported format, corrupt or truncated: /],
-    ['a mask without its image', ['fit', '--data', '<broken/orphan>', '--out', NEW, ...TINY], /^cutpaste fit: loadMvtecCategory: mask .*ground_truth\/(\w+)\/007_mask\.png has no image: expected .*test\/\1\/007\.png$/],
-    ['a single training image', ['fit', '--data', '<single>', '--out', NEW, ...TINY], /^cutpaste fit: CutPasteDetector\.fit: images must hold at least 2 normal images, got 1$/],
-    ['a truncated test image', ['evaluate', '--data', '<broken-test>', '--out', NEW, ...TINY], /^cutpaste evaluate: loadMvtecCategory: .*test\/good\/000\.png is not a readable image /],
-    ['a model folder of another format version', ['score', '--model', '<models/v99>', '<half.png>'], /^cutpaste score: CutPasteDetector\.load: format version 99 is not supported; this library \(cutpaste .*\) reads version 1$/],
-    ['a truncated weights file', ['score', '--model', '<models/short-weights>', '<mvtec/pill/test/good>'], /^cutpaste score: fileSystemHandler\.load: the weights of .*short-weights\/model\.json hold 100 bytes but its manifest's \d+ tensors need \d+; the files are truncated or belong to another model$/],
-    ['a truncated model.json', ['score', '--model', '<models/short-json>', '<mvtec/pill/test/good>'], /^cutpaste score: fileSystemHandler\.load: .*short-json\/model\.json is not valid JSON \(.*\); the file is corrupt or truncated$/],
+    [
+      'a truncated training image',
+      ['fit', '--data', '<broken/train>', '--out', NEW, ...TINY],
+      /^cutpaste fit: loadMvtecCategory: .*train\/good\/001\.png is not a readable image \(unsupported format, corrupt or truncated: /,
+    ],
+    [
+      'a mask without its image',
+      ['fit', '--data', '<broken/orphan>', '--out', NEW, ...TINY],
+      /^cutpaste fit: loadMvtecCategory: mask .*ground_truth\/(\w+)\/007_mask\.png has no image: expected .*test\/\1\/007\.png$/,
+    ],
+    [
+      'a single training image',
+      ['fit', '--data', '<single>', '--out', NEW, ...TINY],
+      /^cutpaste fit: CutPasteDetector\.fit: images must hold at least 2 normal images, got 1$/,
+    ],
+    [
+      'a truncated test image',
+      ['evaluate', '--data', '<broken-test>', '--out', NEW, ...TINY],
+      /^cutpaste evaluate: loadMvtecCategory: .*test\/good\/000\.png is not a readable image /,
+    ],
+    [
+      'a model folder of another format version',
+      ['score', '--model', '<models/v99>', '<half.png>'],
+      /^cutpaste score: CutPasteDetector\.load: format version 99 is not supported; this library \(cutpaste .*\) reads version 1$/,
+    ],
+    [
+      'a truncated weights file',
+      ['score', '--model', '<models/short-weights>', '<mvtec/pill/test/good>'],
+      /^cutpaste score: fileSystemHandler\.load: the weights of .*short-weights\/model\.json hold 100 bytes but its manifest's \d+ tensors need \d+; the files are truncated or belong to another model$/,
+    ],
+    [
+      'a truncated model.json',
+      ['score', '--model', '<models/short-json>', '<mvtec/pill/test/good>'],
+      /^cutpaste score: fileSystemHandler\.load: .*short-json\/model\.json is not valid JSON \(.*\); the file is corrupt or truncated$/,
+    ],
   ];
   for (const [what, args, message] of rows) {
     it(`for ${what}`, () => {

@@ -35,7 +35,11 @@ export function startCli(args: readonly string[], cwd = REPO): ChildProcess {
  *
  * @returns the category folder
  */
-export async function writeCategory(dir: string, kind: SyntheticKind, options: { trainCount: number; testCount: number; imageSize: [number, number]; seed: number }): Promise<string> {
+export async function writeCategory(
+  dir: string,
+  kind: SyntheticKind,
+  options: { trainCount: number; testCount: number; imageSize: [number, number]; seed: number },
+): Promise<string> {
   const category = createSyntheticCategory({ kind, ...options });
   const png = async (path: string, data: Uint8Array, width: number, height: number, channels: 1 | 3): Promise<void> => {
     mkdirSync(dirname(path), { recursive: true });

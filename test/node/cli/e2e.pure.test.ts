@@ -39,16 +39,34 @@ describe('cutpaste fit, score and evaluate', () => {
   it('refuses to replace a saved model without --force, before training', () => {
     const result = runCli(['fit', '--data', data, '--out', model, ...TINY]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^cutpaste fit: --out .*: already holds a saved model; pass --force to replace it \(run 'cutpaste fit --help' for usage\)\n$/);
+    expect(result.stderr).toMatch(
+      /^cutpaste fit: --out .*: already holds a saved model; pass --force to replace it \(run 'cutpaste fit --help' for usage\)\n$/,
+    );
   });
 
   it('scores files and folders, prints JSON and writes one heatmap per image at its own size', async () => {
     const heatmaps = join(work, 'heatmaps');
     const crack = readdirSync(join(data, 'test')).find((d) => d !== 'good')!;
-    const result = runCli(['score', '--model', model, join(data, 'test', 'good'), join(data, 'test', crack, '000.png'), '--heatmaps', heatmaps, '--json', '--quiet']);
+    const result = runCli([
+      'score',
+      '--model',
+      model,
+      join(data, 'test', 'good'),
+      join(data, 'test', crack, '000.png'),
+      '--heatmaps',
+      heatmaps,
+      '--json',
+      '--quiet',
+    ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const doc = JSON.parse(result.stdout) as { threshold: number; mode: string; heatmapRange: [number, number]; images: { file: string; score: number; isAnomalous: boolean; heatmap: string }[]; skipped: unknown[] };
+    const doc = JSON.parse(result.stdout) as {
+      threshold: number;
+      mode: string;
+      heatmapRange: [number, number];
+      images: { file: string; score: number; isAnomalous: boolean; heatmap: string }[];
+      skipped: unknown[];
+    };
     const goods = readdirSync(join(data, 'test', 'good'));
     expect(doc.images.map((i) => i.file.split('/').slice(-2).join('/'))).toEqual([...goods.map((g) => `good/${g}`), `${crack}/000.png`]);
     expect(doc.mode).toBe('patch');
@@ -81,9 +99,13 @@ describe('cutpaste fit, score and evaluate', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^\| category +\| image AUROC \| pixel AUROC \| AUPRO \| pretext \| fit s \| evaluate s \|\n/);
-    expect(result.stdout).toMatch(/\n\| pill +\| +[\d.]+ \| +[\d.]+ \| +[\d.]+ \| +[\d.]+ \| +[\d.]+ \| +[\d.]+ \|\n\| \*\*mean\*\* \(1\) /);
+    expect(result.stdout).toMatch(
+      /\n\| pill +\| +[\d.]+ \| +[\d.]+ \| +[\d.]+ \| +[\d.]+ \| +[\d.]+ \| +[\d.]+ \|\n\| \*\*mean\*\* \(1\) /,
+    );
     expect(readdirSync(out).sort()).toEqual(['results.csv', 'results.json', 'results.md']);
-    const doc = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { categories: { category: string; imageAuroc: number; pixelAuroc: number; auPro: number; density: string; testImages: number }[] };
+    const doc = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as {
+      categories: { category: string; imageAuroc: number; pixelAuroc: number; auPro: number; density: string; testImages: number }[];
+    };
     const [pill] = doc.categories;
     expect(pill).toMatchObject({ category: 'pill', density: 'per-location', testImages: 6 }); // perLocation 'auto': the pill is an aligned object
     for (const v of [pill!.imageAuroc, pill!.pixelAuroc, pill!.auPro]) {
@@ -104,21 +126,50 @@ describe('cutpaste errors and exit codes', () => {
   });
 
   const usage: [string, string[], RegExp][] = [
-    ['an unknown flag', ['fit', '--data', 'x', '--out', 'y', '--epochs', '1'], /^cutpaste fit: unknown option --epochs \(run 'cutpaste fit --help' for usage\)\n$/],
+    [
+      'an unknown flag',
+      ['fit', '--data', 'x', '--out', 'y', '--epochs', '1'],
+      /^cutpaste fit: unknown option --epochs \(run 'cutpaste fit --help' for usage\)\n$/,
+    ],
     ['an unknown command', ['train'], /^cutpaste: unknown command 'train' .*\(run 'cutpaste --help' for usage\)\n$/],
     ['a bad number', ['evaluate', '--data', '.', '--steps', '-3'], /^cutpaste evaluate: option --steps must be an integer ≥ 1, got '-3' /],
-    ['a missing data folder', ['fit', '--data', 'no/such/folder', '--out', 'm'], /^cutpaste fit: --data no\/such\/folder: no such folder \(run/],
-    ['a data folder of no known layout', ['fit', '--data', 'src', '--out', 'm'], /^cutpaste fit: --data .*src: expected an MVTec AD category \(train\/good\/\), a folder with good\/ \(normal images\) or a folder holding image files \(\.png, .*\) directly; found \d+ subfolders, \d+ other files and no image file \(run/],
-    ['an MVTec root given to fit', ['fit', '--data', '<mvtec>', '--out', 'm'], /it looks like an MVTec AD root: pass one category, e\.g\. --data .*pill/],
-    ['a missing category', ['evaluate', '--data', '<mvtec>', '--categories', 'pill,bottle'], /^cutpaste evaluate: --categories: bottle not found under .* \(found: pill\)/],
+    [
+      'a missing data folder',
+      ['fit', '--data', 'no/such/folder', '--out', 'm'],
+      /^cutpaste fit: --data no\/such\/folder: no such folder \(run/,
+    ],
+    [
+      'a data folder of no known layout',
+      ['fit', '--data', 'src', '--out', 'm'],
+      /^cutpaste fit: --data .*src: expected an MVTec AD category \(train\/good\/\), a folder with good\/ \(normal images\) or a folder holding image files \(\.png, .*\) directly; found \d+ subfolders, \d+ other files and no image file \(run/,
+    ],
+    [
+      'an MVTec root given to fit',
+      ['fit', '--data', '<mvtec>', '--out', 'm'],
+      /it looks like an MVTec AD root: pass one category, e\.g\. --data .*pill/,
+    ],
+    [
+      'a missing category',
+      ['evaluate', '--data', '<mvtec>', '--categories', 'pill,bottle'],
+      /^cutpaste evaluate: --categories: bottle not found under .* \(found: pill\)/,
+    ],
     ['a missing image', ['score', '--model', '<model>', 'nope.png'], /^cutpaste score: nope\.png: no such file or folder/],
     ['a folder that is not a model', ['score', '--model', 'src', 'a.png'], /^cutpaste score: --model src: no model\.json there/],
-    ['a holdout that leaves nothing to hold out', ['fit', '--data', '<pill>', '--out', '<new>', '--holdout', '0.1'], /^cutpaste fit: option --holdout 0\.1 leaves 6 of 6 normal images to train on and 0 to set the threshold/],
-    ['an option the detector rejects', ['fit', '--data', '<pill>', '--out', '<new>', '--patch-size', '64', '--image-size', '48'], /^cutpaste fit: option --patch-size must be an integer in \[8, 48\]/],
+    [
+      'a holdout that leaves nothing to hold out',
+      ['fit', '--data', '<pill>', '--out', '<new>', '--holdout', '0.1'],
+      /^cutpaste fit: option --holdout 0\.1 leaves 6 of 6 normal images to train on and 0 to set the threshold/,
+    ],
+    [
+      'an option the detector rejects',
+      ['fit', '--data', '<pill>', '--out', '<new>', '--patch-size', '64', '--image-size', '48'],
+      /^cutpaste fit: option --patch-size must be an integer in \[8, 48\]/,
+    ],
   ];
   for (const [what, args, message] of usage) {
     it(`exits with code 2 and one line for ${what}`, () => {
-      const fill = (a: string): string => a.replace('<mvtec>', join(work, 'mvtec')).replace('<pill>', data).replace('<model>', model).replace('<new>', join(work, 'never'));
+      const fill = (a: string): string =>
+        a.replace('<mvtec>', join(work, 'mvtec')).replace('<pill>', data).replace('<model>', model).replace('<new>', join(work, 'never'));
       const result = runCli(args.map(fill));
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(message);
@@ -146,6 +197,8 @@ describe('cutpaste errors and exit codes', () => {
   it('names the package to install for a backend that is not installed', () => {
     const result = runCli(['score', '--model', model, join(data, 'test', 'good', '000.png'), '--backend', 'tensorflow']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^cutpaste score: --backend tensorflow needs the package @tensorflow\/tfjs-node .*: run `npm install @tensorflow\/tfjs-node`/);
+    expect(result.stderr).toMatch(
+      /^cutpaste score: --backend tensorflow needs the package @tensorflow\/tfjs-node .*: run `npm install @tensorflow\/tfjs-node`/,
+    );
   });
 });

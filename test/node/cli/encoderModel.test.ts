@@ -22,8 +22,12 @@ beforeAll(async () => {
   cpSync(join(category, 'train', 'good'), flat, { recursive: true });
   const before = tf.memory().numTensors;
   const input = tfl.input({ shape: [48, 64, 3] });
-  const c1 = tfl.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', name: 'c1' }).apply(input) as tfl.SymbolicTensor;
-  const c2 = tfl.layers.conv2d({ filters: 12, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', name: 'features' }).apply(c1) as tfl.SymbolicTensor;
+  const c1 = tfl.layers
+    .conv2d({ filters: 8, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', name: 'c1' })
+    .apply(input) as tfl.SymbolicTensor;
+  const c2 = tfl.layers
+    .conv2d({ filters: 12, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', name: 'features' })
+    .apply(c1) as tfl.SymbolicTensor;
   const model = tfl.model({ inputs: input, outputs: c2 });
   encoder = join(work, 'encoder');
   await model.save(fileSystemHandler(encoder));
@@ -37,7 +41,20 @@ afterAll(() => {
 describe('--encoder-model', () => {
   it("fits a feature-density detector on the user's network, and score needs the network again", () => {
     const out = join(work, 'model');
-    const fit = runCli(['fit', '--detector', 'feature-density', '--encoder-model', `file://${encoder}`, '--image-size', '48x64', '--data', flat, '--out', out, '--quiet']);
+    const fit = runCli([
+      'fit',
+      '--detector',
+      'feature-density',
+      '--encoder-model',
+      `file://${encoder}`,
+      '--image-size',
+      '48x64',
+      '--data',
+      flat,
+      '--out',
+      out,
+      '--quiet',
+    ]);
     expect(fit.stderr).toBe('');
     expect(fit.code).toBe(0);
     expect(fit.stdout).toMatch(/^ {2}features: 12 per location on a 12×16 grid, from pretrained/m);
@@ -51,7 +68,24 @@ describe('--encoder-model', () => {
   });
 
   it('trains CutPaste with it as the encoder, and refuses --encoder beside it or a missing folder', () => {
-    const fit = runCli(['fit', '--encoder-model', encoder, '--data', flat, '--out', join(work, 'cp'), '--steps', '2', '--batch-size', '4', '--mode', 'image', '--image-size', '48x64', '--quiet']);
+    const fit = runCli([
+      'fit',
+      '--encoder-model',
+      encoder,
+      '--data',
+      flat,
+      '--out',
+      join(work, 'cp'),
+      '--steps',
+      '2',
+      '--batch-size',
+      '4',
+      '--mode',
+      'image',
+      '--image-size',
+      '48x64',
+      '--quiet',
+    ]);
     expect(fit.stderr).toBe('');
     expect(fit.code).toBe(0);
     const both = runCli(['fit', '--encoder-model', encoder, '--encoder', 'resnet18', '--data', flat, '--out', join(work, 'x')]);

@@ -3,35 +3,56 @@ import type { FitReport } from '../../../src/index';
 import { densityLines, featureLines, pretextLines, workersLines } from '../../../src/node/cli/fitSummary';
 
 const report = (extra: Partial<FitReport>): FitReport => ({
-  steps: 1000, finalLoss: 0.5, pretextAccuracy: 0.8, seconds: 300, trainSeconds: 250, imagesPerSecond: 400, workers: 1,
-  images: 200, density: 'shared', ...extra,
+  steps: 1000,
+  finalLoss: 0.5,
+  pretextAccuracy: 0.8,
+  seconds: 300,
+  trainSeconds: 250,
+  imagesPerSecond: 400,
+  workers: 1,
+  images: 200,
+  density: 'shared',
+  ...extra,
 });
 
 describe('fit summary', () => {
   it('prints the held-out pretext accuracy and warns only near chance', () => {
-    const learnt = report({ heldOutPretext: { accuracy: 0.9, visibleAccuracy: 0.95, visibleFraction: 0.6, samples: 768, nearChance: false } });
-    expect(pretextLines(learnt).join('\n')).toContain('pretext held out: accuracy 90.0%; balanced 95.0% on the originals and the 60.0% of copies that differ visibly');
+    const learnt = report({
+      heldOutPretext: { accuracy: 0.9, visibleAccuracy: 0.95, visibleFraction: 0.6, samples: 768, nearChance: false },
+    });
+    expect(pretextLines(learnt).join('\n')).toContain(
+      'pretext held out: accuracy 90.0%; balanced 95.0% on the originals and the 60.0% of copies that differ visibly',
+    );
     expect(pretextLines(learnt).join('\n')).not.toContain('warning');
-    const chance = report({ heldOutPretext: { accuracy: 0.35, visibleAccuracy: 0.4, visibleFraction: 0.3, samples: 768, nearChance: true } });
+    const chance = report({
+      heldOutPretext: { accuracy: 0.35, visibleAccuracy: 0.4, visibleFraction: 0.3, samples: 768, nearChance: true },
+    });
     expect(pretextLines(chance).at(-1)).toMatch(/^ {2}warning: the pretext task stayed near chance/);
     expect(pretextLines(report({}))).toHaveLength(1);
   });
 
   it('says which density auto chose and why, or the alignment without a choice', () => {
-    const chosen = report({ density: 'per-location', densityChoice: { kind: 'per-location', auroc: { shared: 0.7606, perLocation: 0.9542 }, probes: 48 } });
-    expect(densityLines(chosen)).toEqual(['  density: per-location (auto: synthetic-defect AUROC 95.4 per location, 76.1 shared, on 48 defects)']);
+    const chosen = report({
+      density: 'per-location',
+      densityChoice: { kind: 'per-location', auroc: { shared: 0.7606, perLocation: 0.9542 }, probes: 48 },
+    });
+    expect(densityLines(chosen)).toEqual([
+      '  density: per-location (auto: synthetic-defect AUROC 95.4 per location, 76.1 shared, on 48 defects)',
+    ]);
     expect(densityLines(report({ alignment: 0.0166 }))).toEqual(['  density: shared (alignment 0.02)']);
     expect(densityLines(report({ density: 'image' }))).toEqual([]);
   });
 
   it("prints why 'auto' workers used none, and nothing when no note was made", () => {
-    expect(workersLines(report({ workers: 0, workersNote: "workers 'auto' used none: runs of fewer than 20 steps train on one thread" })))
-      .toEqual(["  note: workers 'auto' used none: runs of fewer than 20 steps train on one thread"]);
+    expect(
+      workersLines(report({ workers: 0, workersNote: "workers 'auto' used none: runs of fewer than 20 steps train on one thread" })),
+    ).toEqual(["  note: workers 'auto' used none: runs of fewer than 20 steps train on one thread"]);
     expect(workersLines(report({}))).toEqual([]);
   });
 
   it('prints the feature grid of a feature-density fit instead of pretext lines', () => {
-    expect(featureLines({ seconds: 1, images: 6, density: 'shared', encoder: 'resnet18-slim', features: 100, grid: [32, 32] }))
-      .toEqual(['  features: 100 per location on a 32×32 grid, from resnet18-slim (no training)']);
+    expect(featureLines({ seconds: 1, images: 6, density: 'shared', encoder: 'resnet18-slim', features: 100, grid: [32, 32] })).toEqual([
+      '  features: 100 per location on a 32×32 grid, from resnet18-slim (no training)',
+    ]);
   });
 });

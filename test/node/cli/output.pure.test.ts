@@ -4,9 +4,29 @@ import { formatScore, formatSeconds, scoreTable } from '../../../src/node/cli/fo
 import { heatmapRange } from '../../../src/heatmap/heatmapRange';
 import { csvTable, jsonResults, markdownTable, meanRow } from '../../../src/node/cli/resultsTable';
 
-const row = (category: string, imageAuroc: number, pixelAuroc: number | null, auPro: number | null, fitSeconds: number, pretextAccuracy: number | null = null): CategoryResult => ({
-  category, trainImages: 209, testImages: 83, imageAuroc, pixelAuroc, auPro, f1Threshold: 301.5, f1: 0.95,
-  fitSeconds, evaluateSeconds: 12.34, mode: 'patch', steps: 1000, density: 'per-location', pretextAccuracy, imageSize: [256, 256],
+const row = (
+  category: string,
+  imageAuroc: number,
+  pixelAuroc: number | null,
+  auPro: number | null,
+  fitSeconds: number,
+  pretextAccuracy: number | null = null,
+): CategoryResult => ({
+  category,
+  trainImages: 209,
+  testImages: 83,
+  imageAuroc,
+  pixelAuroc,
+  auPro,
+  f1Threshold: 301.5,
+  f1: 0.95,
+  fitSeconds,
+  evaluateSeconds: 12.34,
+  mode: 'patch',
+  steps: 1000,
+  density: 'per-location',
+  pretextAccuracy,
+  imageSize: [256, 256],
 });
 const results = [row('bottle', 0.9834, 0.976, 0.9012, 300, 0.9125), row('carpet', 0.931, null, null, 200.25)];
 
@@ -23,19 +43,23 @@ describe('results table', () => {
   });
 
   it('prints Markdown with percentages, dashes for missing metrics and a mean row', () => {
-    expect(markdownTable(results)).toBe([
-      '| category     | image AUROC | pixel AUROC | AUPRO | pretext | fit s | evaluate s |',
-      '|--------------|------------:|------------:|------:|--------:|------:|-----------:|',
-      '| bottle       |        98.3 |        97.6 |  90.1 |    91.3 | 300.0 |       12.3 |',
-      '| carpet       |        93.1 |           – |     – |       – | 200.3 |       12.3 |',
-      '| **mean** (2) |        95.7 |        97.6 |  90.1 |    91.3 | 500.3 |       24.7 |',
-      '',
-    ].join('\n'));
+    expect(markdownTable(results)).toBe(
+      [
+        '| category     | image AUROC | pixel AUROC | AUPRO | pretext | fit s | evaluate s |',
+        '|--------------|------------:|------------:|------:|--------:|------:|-----------:|',
+        '| bottle       |        98.3 |        97.6 |  90.1 |    91.3 | 300.0 |       12.3 |',
+        '| carpet       |        93.1 |           – |     – |       – | 200.3 |       12.3 |',
+        '| **mean** (2) |        95.7 |        97.6 |  90.1 |    91.3 | 500.3 |       24.7 |',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('writes CSV with fractions at full precision, empty cells for missing metrics and a mean row', () => {
     const lines = csvTable(results).trimEnd().split('\n');
-    expect(lines[0]).toBe('category,image_auroc,pixel_auroc,aupro,fit_seconds,evaluate_seconds,f1_threshold,f1,train_images,test_images,mode,steps,density,image_size,pretext_accuracy');
+    expect(lines[0]).toBe(
+      'category,image_auroc,pixel_auroc,aupro,fit_seconds,evaluate_seconds,f1_threshold,f1,train_images,test_images,mode,steps,density,image_size,pretext_accuracy',
+    );
     expect(lines[1]).toBe('bottle,0.9834,0.976,0.9012,300,12.34,301.5,0.95,209,83,patch,1000,per-location,256x256,0.9125');
     expect(lines[2]).toBe('carpet,0.931,,,200.25,12.34,301.5,0.95,209,83,patch,1000,per-location,256x256,');
     expect(lines[3]!.startsWith('mean,0.9572,0.976,0.9012,500.25,24.68,')).toBe(true);
@@ -43,11 +67,19 @@ describe('results table', () => {
   });
 
   it('quotes CSV cells that hold commas or quotes', () => {
-    expect(csvTable([row('odd, "name"', 0.5, null, null, 1)]).split('\n')[1]!.startsWith('"odd, ""name""",0.5,')).toBe(true);
+    expect(
+      csvTable([row('odd, "name"', 0.5, null, null, 1)])
+        .split('\n')[1]!
+        .startsWith('"odd, ""name""",0.5,'),
+    ).toBe(true);
   });
 
   it('writes JSON with the categories, the mean and the metadata', () => {
-    const doc = JSON.parse(jsonResults(results, { backend: 'wasm' })) as { backend: string; categories: CategoryResult[]; mean: { imageAuroc: number } };
+    const doc = JSON.parse(jsonResults(results, { backend: 'wasm' })) as {
+      backend: string;
+      categories: CategoryResult[];
+      mean: { imageAuroc: number };
+    };
     expect(doc.backend).toBe('wasm');
     expect(doc.categories.map((c) => c.category)).toEqual(['bottle', 'carpet']);
     expect(doc.categories[1]!.pixelAuroc).toBeNull();
@@ -71,17 +103,24 @@ describe('score output', () => {
   });
 
   it('prints one aligned line per image with its normalised score, its verdict and the threshold', () => {
-    const text = scoreTable([
-      { file: 'test/crack/000.png', score: 812.46, normalizedScore: 812.46 / 301.2, isAnomalous: true },
-      { file: 'good.png', score: 96.1, normalizedScore: 96.1 / 301.2, isAnomalous: false },
-    ], 301.2);
-    expect(text).toBe([
-      'file                score  normalized  verdict    threshold',
-      'test/crack/000.png  812.5        2.70  anomalous      301.2',
-      'good.png            96.10        0.32  normal         301.2',
-      '',
-    ].join('\n'));
-    expect(scoreTable([{ file: 'a.png', score: 5, normalizedScore: null, isAnomalous: null }], undefined)).toContain('a.png  5.000           –  –                –');
+    const text = scoreTable(
+      [
+        { file: 'test/crack/000.png', score: 812.46, normalizedScore: 812.46 / 301.2, isAnomalous: true },
+        { file: 'good.png', score: 96.1, normalizedScore: 96.1 / 301.2, isAnomalous: false },
+      ],
+      301.2,
+    );
+    expect(text).toBe(
+      [
+        'file                score  normalized  verdict    threshold',
+        'test/crack/000.png  812.5        2.70  anomalous      301.2',
+        'good.png            96.10        0.32  normal         301.2',
+        '',
+      ].join('\n'),
+    );
+    expect(scoreTable([{ file: 'a.png', score: 5, normalizedScore: null, isAnomalous: null }], undefined)).toContain(
+      'a.png  5.000           –  –                –',
+    );
   });
 
   it('spans heatmap colours from half to one and a half times the threshold', () => {

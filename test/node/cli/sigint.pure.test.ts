@@ -23,7 +23,21 @@ describe('cutpaste fit interrupted by Ctrl-C', () => {
   it('stops training, exits with 130 and writes no model', async () => {
     const out = join(work, 'models', 'pill');
     // 100,000 steps would take hours: only the interruption can end this run in time.
-    const child = startCli(['fit', '--data', data, '--out', out, '--steps', '100000', '--batch-size', '4', '--image-size', '48x64', '--stride', '8']);
+    const child = startCli([
+      'fit',
+      '--data',
+      data,
+      '--out',
+      out,
+      '--steps',
+      '100000',
+      '--batch-size',
+      '4',
+      '--image-size',
+      '48x64',
+      '--stride',
+      '8',
+    ]);
     let stderr = '';
     let stdout = '';
     child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -33,7 +47,9 @@ describe('cutpaste fit interrupted by Ctrl-C', () => {
         if (stderr.includes('fitting on 6 normal images')) resolve();
       });
     });
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
     await started;
     await new Promise((r) => setTimeout(r, 1500)); // let it train a few steps
     const sentAt = performance.now();

@@ -26,7 +26,8 @@ beforeAll(async () => {
   const category = await writeCategory(path('pill'), 'pill', { trainCount: 6, testCount: 2, imageSize: [48, 64], seed: 5 });
   // A flat folder of normal images, as a user's photos are: no train/good, no good/.
   mkdirSync(path('photos'));
-  for (const name of readdirSync(join(category, 'train/good'))) copyFileSync(join(category, 'train/good', name), path('photos', `shot ${name}`));
+  for (const name of readdirSync(join(category, 'train/good')))
+    copyFileSync(join(category, 'train/good', name), path('photos', `shot ${name}`));
   writeFileSync(path('photos', 'README.txt'), 'taken on line 3');
   // Images to score: two readable ones, a truncated PNG, an empty file and text named .png.
   const png = readFileSync(path('photos', 'shot 000.png'));
@@ -39,7 +40,9 @@ beforeAll(async () => {
   writeFileSync(path('bad', 'text.png'), 'not a PNG at all');
   writeFileSync(path('bad', 'truncated.png'), png.subarray(0, 60));
   // 100 × 100 = 10,000 pixels: over --max-pixels 5000, while the 48 × 64 images are under it.
-  const big = await sharp(new Uint8Array(100 * 100 * 3).fill(128), { raw: { width: 100, height: 100, channels: 3 } }).png().toBuffer();
+  const big = await sharp(new Uint8Array(100 * 100 * 3).fill(128), { raw: { width: 100, height: 100, channels: 3 } })
+    .png()
+    .toBuffer();
   mkdirSync(path('sizes'));
   copyFileSync(path('photos', 'shot 000.png'), path('sizes', 'small.png'));
   writeFileSync(path('sizes', 'big.png'), big);
@@ -59,9 +62,21 @@ describe('cutpaste fit --data accepts a flat folder of normal images', () => {
   });
 
   const usage: [what: string, setup: (dir: string) => void, message: RegExp][] = [
-    ['an empty folder', () => undefined, /: expected an MVTec AD category \(train\/good\/\), a folder with good\/ \(normal images\) or a folder holding image files \(\.png, \.jpg, \.jpeg, \.bmp, \.tif, \.tiff, \.webp\) directly; found 0 subfolders, 0 other files and no image file \(run 'cutpaste fit --help' for usage\)\n$/],
-    ['a folder of text files and a subfolder', (dir) => (writeFileSync(join(dir, 'a.txt'), 'x'), mkdirSync(join(dir, 'sub'))), /: expected .* directly; found 1 subfolder, 1 other file and no image file \(run/],
-    ['images beside subfolders', (dir) => (copyFileSync(path('photos', 'shot 000.png'), join(dir, 'x.png')), mkdirSync(join(dir, 'old'))), /: holds 1 image file \(x\.png\) beside subfolders \(old\) and no good\/: a flat folder of normal images must hold image files only; or move the normal images into good\/ \(run/],
+    [
+      'an empty folder',
+      () => undefined,
+      /: expected an MVTec AD category \(train\/good\/\), a folder with good\/ \(normal images\) or a folder holding image files \(\.png, \.jpg, \.jpeg, \.bmp, \.tif, \.tiff, \.webp\) directly; found 0 subfolders, 0 other files and no image file \(run 'cutpaste fit --help' for usage\)\n$/,
+    ],
+    [
+      'a folder of text files and a subfolder',
+      (dir) => (writeFileSync(join(dir, 'a.txt'), 'x'), mkdirSync(join(dir, 'sub'))),
+      /: expected .* directly; found 1 subfolder, 1 other file and no image file \(run/,
+    ],
+    [
+      'images beside subfolders',
+      (dir) => (copyFileSync(path('photos', 'shot 000.png'), join(dir, 'x.png')), mkdirSync(join(dir, 'old'))),
+      /: holds 1 image file \(x\.png\) beside subfolders \(old\) and no good\/: a flat folder of normal images must hold image files only; or move the normal images into good\/ \(run/,
+    ],
   ];
   usage.forEach(([what, setup, message], i) => {
     it(`exits with code 2 and says what it looked for, for ${what}`, () => {
@@ -87,7 +102,9 @@ describe('cutpaste score skips files it cannot read', () => {
     expect(doc.skipped[0]!.file).toMatch(/mixed\/b-truncated\.png$/);
     expect(doc.skipped[0]!.reason).toMatch(/^not a readable image \(unsupported format, corrupt or truncated: /);
     // Named even with --quiet: a skipped image is a warning, not a note.
-    expect(result.stderr).toMatch(/^cutpaste score: skipped 1 of 3 image files that could not be read:\n {2}.*mixed\/b-truncated\.png: not a readable image \(/);
+    expect(result.stderr).toMatch(
+      /^cutpaste score: skipped 1 of 3 image files that could not be read:\n {2}.*mixed\/b-truncated\.png: not a readable image \(/,
+    );
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(2);
   });
 
@@ -107,7 +124,9 @@ describe('cutpaste score skips files it cannot read', () => {
     expect(doc.images.map((i) => i.file.split('/').pop())).toEqual(['small.png']);
     expect(doc.skipped).toHaveLength(1);
     expect(doc.skipped[0]!.file).toMatch(/sizes\/big\.png$/);
-    expect(doc.skipped[0]!.reason).toBe('100×100 (width × height) = 10,000 pixels, over the limit of 5,000; raise maxPixels (CLI: --max-pixels) to read it');
+    expect(doc.skipped[0]!.reason).toBe(
+      '100×100 (width × height) = 10,000 pixels, over the limit of 5,000; raise maxPixels (CLI: --max-pixels) to read it',
+    );
   });
 
   it('exits with code 3 when no image could be read, listing each one, and the JSON says so too', () => {
@@ -134,6 +153,8 @@ describe('cutpaste score skips files it cannot read', () => {
     expect(result.code, result.stderr).toBe(0);
     const doc = JSON.parse(result.stdout) as ScoreJson;
     expect(doc.images).toHaveLength(6);
-    expect(doc.skipped.map((s) => [s.file.split('/').pop(), s.reason])).toEqual([['README.txt', 'not an image file name: .png, .jpg, .jpeg, .bmp, .tif, .tiff, .webp']]);
+    expect(doc.skipped.map((s) => [s.file.split('/').pop(), s.reason])).toEqual([
+      ['README.txt', 'not an image file name: .png, .jpg, .jpeg, .bmp, .tif, .tiff, .webp'],
+    ]);
   });
 });

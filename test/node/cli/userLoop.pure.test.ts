@@ -70,12 +70,15 @@ describe('--detector', () => {
     const unknown = runCli(['fit', '--detector', 'x', '--data', flat, '--out', fd]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^cutpaste fit: option --detector must be one of cutpaste, feature-density, got 'x'/);
-    expect(() => parseCommandLine(['fit', '--data', 'd', '--out', 'm', '--detector', 'feature-density', '--steps', '3']))
-      .toThrow(/^option --steps belongs to --detector cutpaste, not to --detector feature-density$/);
-    expect(() => parseCommandLine(['evaluate', '--data', 'd', '--stages', '2']))
-      .toThrow(/^option --stages belongs to --detector feature-density, not to --detector cutpaste \(the default\)$/);
-    expect(parseCommandLine(['fit', '--data', 'd', '--out', 'm', '--detector', 'feature-density', '--stages', '1,2', '--max-features', '8']))
-      .toMatchObject({ args: { detector: 'feature-density', stages: [1, 2], maxFeatures: 8 } });
+    expect(() => parseCommandLine(['fit', '--data', 'd', '--out', 'm', '--detector', 'feature-density', '--steps', '3'])).toThrow(
+      /^option --steps belongs to --detector cutpaste, not to --detector feature-density$/,
+    );
+    expect(() => parseCommandLine(['evaluate', '--data', 'd', '--stages', '2'])).toThrow(
+      /^option --stages belongs to --detector feature-density, not to --detector cutpaste \(the default\)$/,
+    );
+    expect(
+      parseCommandLine(['fit', '--data', 'd', '--out', 'm', '--detector', 'feature-density', '--stages', '1,2', '--max-features', '8']),
+    ).toMatchObject({ args: { detector: 'feature-density', stages: [1, 2], maxFeatures: 8 } });
   });
 
   it('fits feature-density on a flat folder of PNGs, printing its features, and score reads the model', () => {
@@ -108,7 +111,9 @@ describe('cutpaste evaluate --model', () => {
   it('refuses training flags with --model', () => {
     const result = runCli(['evaluate', '--model', cp, '--data', category, '--steps', '5']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^cutpaste evaluate: option --steps configures a new detector; with --model the saved one is evaluated as is/);
+    expect(result.stderr).toMatch(
+      /^cutpaste evaluate: option --steps configures a new detector; with --model the saved one is evaluated as is/,
+    );
   });
 });
 
@@ -146,7 +151,9 @@ describe('cutpaste score --threshold and --masks', () => {
   it('refuses a --masks folder inside the input folders, before scoring', () => {
     const inside = runCli(['score', '--model', fd, join(category, 'test'), '--masks', join(category, 'test', 'm')]);
     expect(inside.code).toBe(2);
-    expect(inside.stderr).toMatch(/^cutpaste score: --masks .*: is inside the input folder .*; masks there could replace the images being scored/);
+    expect(inside.stderr).toMatch(
+      /^cutpaste score: --masks .*: is inside the input folder .*; masks there could replace the images being scored/,
+    );
   });
 });
 
@@ -164,7 +171,9 @@ describe('cutpaste calibrate', () => {
     expect(readFileSync(join(fd, 'weights.bin')).equals(weights)).toBe(true);
     expect(readdirSync(join(work, 'models')).sort()).toEqual(['cp', 'fd']); // no temporary folder left
     // The median of the three normal scores: score reads it back.
-    const scores = scoreJson(['--model', fd, join(category, 'test', 'good')]).images.map((i) => i.score).sort((a, b) => a - b);
+    const scores = scoreJson(['--model', fd, join(category, 'test', 'good')])
+      .images.map((i) => i.score)
+      .sort((a, b) => a - b);
     expect(after.threshold.value).toBeCloseTo(scores[1]!, 3);
   });
 
@@ -216,7 +225,14 @@ describe('--report', () => {
     const score = runCli(['score', '--model', cp, join(category, 'test', 'good'), '--report', scored, '--quiet']);
     expect(score.stderr).toBe('');
     expect(score.code).toBe(0);
-    expect(readdirSync(join(scored, 'images')).sort()).toEqual(['0001-map.png', '0001.png', '0002-map.png', '0002.png', '0003-map.png', '0003.png']);
+    expect(readdirSync(join(scored, 'images')).sort()).toEqual([
+      '0001-map.png',
+      '0001.png',
+      '0002-map.png',
+      '0002.png',
+      '0003-map.png',
+      '0003.png',
+    ]);
     const again = runCli(['score', '--model', cp, join(category, 'test', 'good'), '--report', scored]);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/^cutpaste score: --report .*: the folder holds files/);

@@ -14,14 +14,24 @@ const map = { data: new Float32Array(2 * 3), height: 2, width: 3 };
 const mask = new Uint8Array(6 * 4);
 
 const img = (name: string, score: number, label?: 0 | 1, defectType?: string, extra: Partial<ReportImage> = {}): ReportImage => ({
-  name, score, image, map, ...(label === undefined ? {} : { label }), ...(defectType ? { defectType } : {}), ...extra,
+  name,
+  score,
+  image,
+  map,
+  ...(label === undefined ? {} : { label }),
+  ...(defectType ? { defectType } : {}),
+  ...extra,
 });
 
 /** good 1, 2, 3; crack 4, 5; scratch 2.5, 0.5. */
 const labelled: ReportImage[] = [
-  img('good/0.png', 1, 0, 'good'), img('good/1.png', 2, 0, 'good'), img('good/2.png', 3, 0, 'good'),
-  img('crack/0.png', 4, 1, 'crack'), img('crack/1.png', 5, 1, 'crack'),
-  img('scratch/0.png', 2.5, 1, 'scratch'), img('scratch/1.png', 0.5, 1, 'scratch'),
+  img('good/0.png', 1, 0, 'good'),
+  img('good/1.png', 2, 0, 'good'),
+  img('good/2.png', 3, 0, 'good'),
+  img('crack/0.png', 4, 1, 'crack'),
+  img('crack/1.png', 5, 1, 'crack'),
+  img('scratch/0.png', 2.5, 1, 'scratch'),
+  img('scratch/1.png', 0.5, 1, 'scratch'),
 ];
 
 const data: ReportData = { title: 'bottle', images: labelled, threshold: { value: 2.75, method: 'quantile', quantile: 0.99 } };
@@ -89,7 +99,9 @@ describe('the HTML report', () => {
   it('lists the results per defect type: count, flagged at the threshold, mean score and AUROC against good', () => {
     const rows = defectRows(labelled, 2.75);
     expect(rows.map((r) => [r.defectType, r.count, r.flagged, r.meanScore])).toEqual([
-      ['good', 3, 1, 2], ['crack', 2, 2, 4.5], ['scratch', 2, 0, 1.5],
+      ['good', 3, 1, 2],
+      ['crack', 2, 2, 4.5],
+      ['scratch', 2, 0, 1.5],
     ]);
     // scratch 2.5 beats good 1 and 2; 0.5 beats none: 2 of 6 pairs.
     expect(rows.map((r) => r.auroc)).toEqual([null, 1, 2 / 6]);
@@ -111,11 +123,24 @@ describe('the HTML report', () => {
 
   it('sums up image AUROC, F1-max, pixel metrics, the threshold and how it was set, the fit and the options', () => {
     const fit = {
-      steps: 400, finalLoss: 0.2, pretextAccuracy: 0.95, seconds: 100, trainSeconds: 90, imagesPerSecond: 50, workers: 1, images: 120,
+      steps: 400,
+      finalLoss: 0.2,
+      pretextAccuracy: 0.95,
+      seconds: 100,
+      trainSeconds: 90,
+      imagesPerSecond: 50,
+      workers: 1,
+      images: 120,
       heldOutPretext: { accuracy: 0.9, visibleAccuracy: 0.875, visibleFraction: 0.8, nearChance: false },
-      density: 'per-location', densityChoice: { kind: 'per-location', auroc: { shared: 0.8, perLocation: 0.9 }, probes: 48 },
+      density: 'per-location',
+      densityChoice: { kind: 'per-location', auroc: { shared: 0.8, perLocation: 0.9 }, probes: 48 },
     } as unknown as FitReport;
-    const html = renderReport({ ...data, metrics: { pixelAuroc: 0.947, auPro: null }, fit, options: { preset: 'fast', imageSize: [128, 96], encoder: { custom: true } } });
+    const html = renderReport({
+      ...data,
+      metrics: { pixelAuroc: 0.947, auPro: null },
+      fit,
+      options: { preset: 'fast', imageSize: [128, 96], encoder: { custom: true } },
+    });
     // AUROC: 12 pairs of (defect, good) won of 4·3 = 12… crack wins 6, scratch 2 → 8 / 12.
     expect(html).toContain('<td>image AUROC</td><td><b>66.7 %</b></td>');
     expect(html).toContain('<td>pixel AUROC</td><td><b>94.7 %</b></td>');
@@ -155,8 +180,12 @@ describe('the HTML report', () => {
 
   it('refuses data it cannot show, naming the field', () => {
     expect(() => renderReport({ title: 't', images: [] })).toThrow(/renderReport: data.images must be a non-empty array/);
-    expect(() => renderReport({ title: 't', images: [img('a', 1, 0), img('b', 2)] })).toThrow(/data.images\[1\] has no label but data.images\[0\] has one/);
-    expect(() => renderReport({ title: 't', images: [img('a', Number.NaN)] })).toThrow(/data.images\[0\].score must be a finite number, got NaN/);
+    expect(() => renderReport({ title: 't', images: [img('a', 1, 0), img('b', 2)] })).toThrow(
+      /data.images\[1\] has no label but data.images\[0\] has one/,
+    );
+    expect(() => renderReport({ title: 't', images: [img('a', Number.NaN)] })).toThrow(
+      /data.images\[0\].score must be a finite number, got NaN/,
+    );
     expect(() => renderReport({ title: 't', images: [img('a', 1)], threshold: { value: Infinity } })).toThrow(RangeError);
   });
 });

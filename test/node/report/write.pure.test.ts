@@ -39,16 +39,30 @@ describe('writeReport', () => {
     const dir = join(root, 'new', 'report');
     const file = await writeReport(dir, data);
     expect(file).toBe(join(dir, 'index.html'));
-    expect((await readdir(join(dir, 'images'))).sort()).toEqual(['0001-map.png', '0001-mask.png', '0001.png', '0002-map.png', '0002-mask.png', '0002.png']);
+    expect((await readdir(join(dir, 'images'))).sort()).toEqual([
+      '0001-map.png',
+      '0001-mask.png',
+      '0001.png',
+      '0002-map.png',
+      '0002-mask.png',
+      '0002.png',
+    ]);
     const html = await readFile(file, 'utf8');
     for (const m of html.matchAll(/ src="([^"]+)"/g)) expect(existsSync(join(dir, m[1]!)), m[1]).toBe(true);
-    const shown = await sharp(join(dir, 'images', '0002.png')).raw().toBuffer({ resolveWithObject: true });
+    const shown = await sharp(join(dir, 'images', '0002.png'))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     expect(shown.info).toMatchObject({ width: 10, height: 6, channels: 3 });
     expect(Uint8Array.from(shown.data)).toEqual(rgb.data);
-    const greyPng = await sharp(join(dir, 'images', '0001.png')).raw().toBuffer();
+    const greyPng = await sharp(join(dir, 'images', '0001.png'))
+      .raw()
+      .toBuffer();
     expect(greyPng[0]).toBe(128); // 0.5 · 255, as RGB
     expect((await sharp(join(dir, 'images', '0002-mask.png')).metadata()).channels).toBe(1); // a grey PNG
-    const maskPng = await sharp(join(dir, 'images', '0002-mask.png')).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+    const maskPng = await sharp(join(dir, 'images', '0002-mask.png'))
+      .toColourspace('b-w')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     expect([...maskPng.data].filter((v) => v === 255)).toHaveLength(4);
     const heat = await sharp(join(dir, 'images', '0002-map.png')).metadata();
     expect([heat.width, heat.height]).toEqual([10, 6]);
@@ -59,7 +73,9 @@ describe('writeReport', () => {
     const dir = join(root, 'busy');
     await mkdir(dir);
     await writeFile(join(dir, 'notes.txt'), 'mine');
-    await expect(writeReport(dir, data)).rejects.toThrow(/^writeReport: refusing to write into .*busy: it holds files \(notes\.txt\); choose a new or empty folder, or pass \{ force: true \}/);
+    await expect(writeReport(dir, data)).rejects.toThrow(
+      /^writeReport: refusing to write into .*busy: it holds files \(notes\.txt\); choose a new or empty folder, or pass \{ force: true \}/,
+    );
     expect(await readdir(dir)).toEqual(['notes.txt']);
     await writeReport(dir, data, { force: true });
     expect((await readdir(dir)).sort()).toEqual(['images', 'index.html', 'notes.txt']);
@@ -70,7 +86,9 @@ describe('writeReport', () => {
   it('writes nothing when the data is malformed', async () => {
     const dir = join(root, 'bad');
     const badMask = { ...data, images: [data.images[0]!, { ...data.images[1]!, mask: new Uint8Array(59) }] };
-    await expect(writeReport(dir, badMask)).rejects.toThrow(/writeReport: data.images\[1\].mask must have the image's height × width = 6 × 10 = 60 values, got 59/);
+    await expect(writeReport(dir, badMask)).rejects.toThrow(
+      /writeReport: data.images\[1\].mask must have the image's height × width = 6 × 10 = 60 values, got 59/,
+    );
     await expect(writeReport(dir, { ...data, images: [] })).rejects.toThrow(RangeError);
     expect(existsSync(dir)).toBe(false);
     expect((await readdir(root)).filter((n) => n.includes('bad'))).toEqual([]);
