@@ -54,11 +54,19 @@ export {
   type ResolvedFeatureDensityOptions,
 } from './detector/index';
 export { ALIGNMENT_THRESHOLD, DETECTOR_PRESETS, resolveCutPasteOptions, type PretrainedEncoderSpec } from './detector/index';
-export { CUTPASTE_OPTION_SCHEMA, type CutPasteModel, type ScoringSettings, type ScoringState } from './detector/index';
+export { CUTPASTE_OPTION_SCHEMA, type CutPasteModel, type Networks, type ScoringSettings, type ScoringState } from './detector/index';
 export type { EncoderSource, FeatureDensityLoadOptions, FeatureEncoderSpec } from './detector/index';
 
 // Option tables: the machinery every detector's options are declared with.
-export { resolveOptions, type OptionRow, type OptionSchema } from './math/optionSchema';
+export {
+  resolveOptions,
+  type OptionCheck,
+  type OptionGroup,
+  type OptionRow,
+  type OptionSchema,
+  type SwitchFlag,
+  type ValueFlag,
+} from './math/optionSchema';
 export { DETECTOR_FORMAT, DETECTOR_FORMAT_VERSION, type DetectorDocument, type LoadOptions } from './detector/index';
 export type { DetectorDensityJSON } from './detector/index';
 export type { DensityChoice } from './detector/index';

@@ -67,7 +67,9 @@ function copyEncoder(encoder: unknown): unknown {
 const T = TRAIN_OPTION_ROWS;
 
 /** `CutPasteDetector`'s options, one row each, in resolution order (a default or check reads the rows above it). */
-export const CUTPASTE_OPTION_SCHEMA: { readonly [K in keyof CutPasteOptions]-?: OptionRow<O[K], O> } = Object.freeze({
+export const CUTPASTE_OPTION_SCHEMA: {
+  readonly [K in keyof CutPasteOptions]-?: OptionRow<ResolvedCutPasteOptions[K], ResolvedCutPasteOptions>;
+} = Object.freeze({
   preset: {
     group: 'model',
     help: "fast (default: CPU-sized, minutes) or paper (ResNet-18, 65,536 steps: a GPU's job)",

@@ -35,7 +35,7 @@ export {
 export { DETECTOR_FORMAT, DETECTOR_FORMAT_VERSION, type DetectorDocument, type LoadOptions } from './persistence';
 export type { DetectorDensityJSON } from './densityStage';
 export type { DensityChoice } from './densityChoice';
-export type { NetworksConfig } from './networks';
+export type { Networks, NetworksConfig } from './networks';
 export { toModelInput, type ImageInput, type ImagesInput, type ModelInput, type RawImage } from './input';
 export type { PatchLayout } from './embedding';
 export type { Threshold } from './thresholds';

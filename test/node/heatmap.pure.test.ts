@@ -41,7 +41,7 @@ describe('applyColormap', () => {
       /^applyColormap: options\.range must be \[low, high\] with finite low < high, got \[2, 1\]$/,
     );
     expect(() => applyColormap([1], { colormap: 'viridis' as 'jet' })).toThrow(
-      /^applyColormap: options\.colormap must be one of 'jet', 'turbo', 'inferno', got viridis$/,
+      /^applyColormap: options\.colormap must be one of 'jet', 'turbo', 'inferno', got "viridis"$/,
     );
   });
 });
