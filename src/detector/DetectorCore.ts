@@ -205,7 +205,7 @@ export abstract class DetectorCore<M extends FittedModel, R extends DetectorFitR
         score,
         normalizedScore: normalizedScore(score, threshold.value),
         isAnomalous: score >= threshold.value,
-        ...(maps ? { map: maps[i]! } : {}),
+        ...(maps ? { map: { ...maps[i]!, threshold: threshold.value } } : {}),
       }));
     });
   }

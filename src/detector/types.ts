@@ -9,6 +9,11 @@ export interface ScoreMap {
   data: Float32Array;
   height: number;
   width: number;
+  /**
+   * The detector's threshold, on maps from `predict`: `renderHeatmap` then centres its colours on it
+   * (`[threshold / 2, 1.5 × threshold]`, the CLI's scale) without being told.
+   */
+  threshold?: number;
 }
 
 /** What every detector's `fit` reports: the common part (each detector adds its own fields). */

@@ -17,6 +17,8 @@ export interface ScoreGrid {
   data: ArrayLike<number>;
   height: number;
   width: number;
+  /** A detector's threshold (maps from `predict` carry it): the default colour range centres on it. */
+  threshold?: number;
 }
 
 /** Options of {@link renderHeatmap} and `writeHeatmap`. */
@@ -28,9 +30,10 @@ export interface HeatmapOptions extends ColormapOptions {
   /** Outline colour `[r, g, b]` (0–255). Default white `[255, 255, 255]`. */
   contourColor?: readonly [number, number, number];
   /**
-   * The detector's threshold (`detector.threshold`, or its value): without `range`, colours span
-   * `[threshold / 2, 1.5 × threshold]` (`heatmapRange`), the CLI's scale: the threshold sits mid-scale
-   * and colours compare across images. Without either, each map spans its own min/max.
+   * The detector's threshold (`detector.threshold`, or its value; default: the map's own `threshold`,
+   * which maps from `predict` carry): without `range`, colours span `[threshold / 2, 1.5 × threshold]`
+   * (`heatmapRange`), the CLI's scale: the threshold sits mid-scale and colours compare across images.
+   * Without any, each map spans its own min/max.
    */
   threshold?: number | { readonly value: number };
 }
@@ -54,9 +57,10 @@ export interface RgbImage {
  * @returns a new RGB image at the image's size
  * @throws TypeError/RangeError naming the argument for malformed images, maps, masks or options
  * @example
- * const [map] = await detector.scoreMaps([image]);
- * // the threshold (set by fit with ≥ 4 images, or calibrate) sits mid-scale, as in the CLI's heatmaps
- * const overlay = renderHeatmap(image, map!, { mask, threshold: detector.threshold });
+ * const [prediction] = await detector.predict([image]);
+ * // its map carries the threshold, which sits mid-scale, as in the CLI's heatmaps
+ * const overlay = renderHeatmap(image, prediction!.map!, { mask });
+ * // a map from scoreMaps does not: pass it, e.g. { threshold: detector.threshold }
  */
 export function renderHeatmap(image: RawImage, map: ScoreGrid, options: HeatmapOptions = {}): RgbImage {
   const fn = 'renderHeatmap';
@@ -101,7 +105,7 @@ export function renderHeatmap(image: RawImage, map: ScoreGrid, options: HeatmapO
   }
 
   const scores = map.height === height && map.width === width ? map.data : resizeBilinear(map.data, map.height, map.width, height, width);
-  const [low, high] = resolveRange(map.data, options.range ?? thresholdRange(options.threshold, fn), fn, 'options.range');
+  const [low, high] = resolveRange(map.data, options.range ?? thresholdRange(options.threshold ?? map.threshold, fn), fn, 'options.range');
   // A constant map (no range given) takes the colour map's low end, as applyColormap does.
   const colours = applyColormap(scores, { range: high > low ? [low, high] : [low, low + 1], colormap });
   const scale = data instanceof Float32Array ? 255 : 1;

@@ -90,6 +90,7 @@ export function detectorContract(subject: ContractSubject): void {
       const predictions = await detector.predict(defective.images);
       const t = detector.threshold!.value;
       for (const p of predictions) {
+        if (p.map) expect(p.map.threshold).toBe(t); // renderHeatmap centres its colours on it
         expect(p.isAnomalous).toBe(p.score >= t);
         expect(p.normalizedScore).toBeCloseTo(p.score / t, 5);
       }

@@ -128,6 +128,10 @@ describe('renderHeatmap with the detector threshold: the CLI’s threshold-centr
     expect(renderHeatmap(image, map, { threshold: 10, range: [0, 40] }).data).toEqual(renderHeatmap(image, map, { range: [0, 40] }).data);
     expect(renderHeatmap(image, map, { threshold: 10 }).data).not.toEqual(renderHeatmap(image, map).data); // not the map's own min/max
   });
+  it('a map that carries the threshold (as maps from predict do) is drawn on that scale without options', () => {
+    expect(renderHeatmap(image, { ...map, threshold: 10 }).data).toEqual(renderHeatmap(image, map, { range: [5, 15] }).data);
+    expect(renderHeatmap(image, { ...map, threshold: 10 }, { threshold: 20 }).data).toEqual(renderHeatmap(image, map, { range: [10, 30] }).data);
+  });
   it('refuses a threshold that is not a positive finite number', () => {
     for (const threshold of [0, -1, NaN, { value: Infinity }]) {
       expect(() => renderHeatmap(image, map, { threshold })).toThrow(/options.threshold must be a finite number > 0/);

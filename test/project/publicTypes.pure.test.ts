@@ -85,7 +85,7 @@ describe('CutPasteDetector types', () => {
   });
 
   it('describes results: ScoreMap, FitReport, Prediction, Evaluation, Threshold and FitProgress', () => {
-    expectTypeOf<ScoreMap>().toEqualTypeOf<{ data: Float32Array; height: number; width: number }>();
+    expectTypeOf<ScoreMap>().toEqualTypeOf<{ data: Float32Array; height: number; width: number; threshold?: number }>();
     expectTypeOf<FitReport>().toEqualTypeOf<{
       steps: number;
       finalLoss: number;
