@@ -130,7 +130,9 @@ describe('renderHeatmap with the detector threshold: the CLI’s threshold-centr
   });
   it('a map that carries the threshold (as maps from predict do) is drawn on that scale without options', () => {
     expect(renderHeatmap(image, { ...map, threshold: 10 }).data).toEqual(renderHeatmap(image, map, { range: [5, 15] }).data);
-    expect(renderHeatmap(image, { ...map, threshold: 10 }, { threshold: 20 }).data).toEqual(renderHeatmap(image, map, { range: [10, 30] }).data);
+    expect(renderHeatmap(image, { ...map, threshold: 10 }, { threshold: 20 }).data).toEqual(
+      renderHeatmap(image, map, { range: [10, 30] }).data,
+    );
   });
   it('refuses a threshold that is not a positive finite number', () => {
     for (const threshold of [0, -1, NaN, { value: Infinity }]) {
