@@ -48,7 +48,7 @@ const moveSlider = (page: Page, value: number) =>
     '#threshold-slider',
     (el, v) => {
       const input = el as HTMLInputElement;
-      input.value = String(v);
+      input.value = String(input.dataset.log ? Math.log10(v) : v); // the slider moves along the histogram's axis
       input.dispatchEvent(new Event('input', { bubbles: true }));
     },
     value,

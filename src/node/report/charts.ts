@@ -52,9 +52,25 @@ export interface HistogramSeries {
   readonly values: readonly number[];
 }
 
-/** The score range a histogram spans: every score and the threshold; never empty. */
-export function histogramDomain(scores: readonly number[], threshold: number | undefined): [number, number] {
+/**
+ * The histogram's axis: logarithmic when every score is positive and they span at least a factor of
+ * 100 (a defect's Mahalanobis score is often 100× a normal one: on a linear axis every normal image
+ * falls in the first bar), else linear. Label-free: it reads the scores only.
+ */
+export function histogramScale(scores: readonly number[], threshold: number | undefined): 'linear' | 'log' {
   const all = threshold === undefined ? scores : [...scores, threshold];
+  const low = Math.min(...all);
+  return low > 0 && Math.max(...all) / low >= 100 ? 'log' : 'linear';
+}
+
+/** The score range a histogram spans (in axis units: log10 of scores on a log axis): every score and the threshold; never empty. */
+export function histogramDomain(
+  scores: readonly number[],
+  threshold: number | undefined,
+  scale: 'linear' | 'log' = 'linear',
+): [number, number] {
+  const axis = scale === 'log' ? Math.log10 : (v: number) => v;
+  const all = (threshold === undefined ? scores : [...scores, threshold]).map(axis);
   const low = Math.min(...all);
   const high = Math.max(...all);
   const pad = high > low ? (high - low) * 0.02 : Math.max(1, Math.abs(low) * 0.1);
@@ -64,10 +80,12 @@ export function histogramDomain(scores: readonly number[], threshold: number | u
 /**
  * A histogram of scores as an inline SVG: the series' bars overlaid (semi-transparent), each bar
  * carrying `data-series` and `data-count`; the threshold as a dashed line (`id="hist-threshold"`, which
- * the report's slider moves: the `<svg>` carries `data-low`, `data-high`, `data-left`, `data-width`).
+ * the report's slider moves: the `<svg>` carries `data-low`, `data-high`, `data-left`, `data-width`,
+ * and `data-log` on a logarithmic axis).
  *
- * @param domain `[low, high]` of the score axis (see {@link histogramDomain})
+ * @param domain `[low, high]` of the score axis, in axis units (see {@link histogramDomain})
  * @param bins number of equal bins (default: 2·√n, 8 to 40)
+ * @param scale `'log'`: bins and ticks on log10 of the scores (see {@link histogramScale})
  * @example
  * histogramSvg([{ name: 'normal', color: '#1f77b4', values: good }, { name: 'defect', color: '#d62728', values: bad }], histogramDomain(all, t), t);
  */
@@ -76,11 +94,13 @@ export function histogramSvg(
   domain: readonly [number, number],
   threshold: number | undefined,
   bins?: number,
+  scale: 'linear' | 'log' = 'linear',
 ): string {
+  const axis = scale === 'log' ? Math.log10 : (v: number) => v;
   const n = series.reduce((sum, s) => sum + s.values.length, 0);
   const count = bins ?? Math.min(40, Math.max(8, Math.round(2 * Math.sqrt(n))));
   const [low, high] = domain;
-  const counts = series.map((s) => histogram(s.values, low, high, count));
+  const counts = series.map((s) => histogram(s.values.map(axis), low, high, count));
   const top = Math.max(1, ...counts.flat());
   const left = 36,
     width = 400,
@@ -97,7 +117,8 @@ export function histogramSvg(
     }),
   );
   const ticks = [low, (low + high) / 2, high].map(
-    (v) => `<text x="${x(v).toFixed(1)}" y="${plotTop + height + 14}" font-size="10" text-anchor="middle">${formatScore(v)}</text>`,
+    (v) =>
+      `<text x="${x(v).toFixed(1)}" y="${plotTop + height + 14}" font-size="10" text-anchor="middle">${formatScore(scale === 'log' ? 10 ** v : v)}</text>`,
   );
   const legend = series.map(
     (s, i) =>
@@ -106,15 +127,15 @@ export function histogramSvg(
   const line =
     threshold === undefined
       ? ''
-      : `<line id="hist-threshold" x1="${x(threshold).toFixed(1)}" x2="${x(threshold).toFixed(1)}" y1="${plotTop - 4}" y2="${plotTop + height}" stroke="#111" stroke-width="1.5" stroke-dasharray="5 3"/>`;
+      : `<line id="hist-threshold" x1="${x(axis(threshold)).toFixed(1)}" x2="${x(axis(threshold)).toFixed(1)}" y1="${plotTop - 4}" y2="${plotTop + height}" stroke="#111" stroke-width="1.5" stroke-dasharray="5 3"/>`;
   return [
-    `<svg class="histogram" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="histogram of ${n} scores" data-low="${low}" data-high="${high}" data-left="${left}" data-width="${width}">`,
+    `<svg class="histogram" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="histogram of ${n} scores" data-low="${low}" data-high="${high}" data-left="${left}" data-width="${width}"${scale === 'log' ? ' data-log="1"' : ''}>`,
     `<rect x="${left}" y="${plotTop}" width="${width}" height="${height}" fill="#fafafa" stroke="#999"/>`,
     ...bars,
     line,
     ...ticks,
     ...legend,
-    `<text x="${(left + width / 2).toFixed(1)}" y="${h - 4}" font-size="11" text-anchor="middle">score${threshold === undefined ? '' : ' (dashed: threshold)'}</text>`,
+    `<text x="${(left + width / 2).toFixed(1)}" y="${h - 4}" font-size="11" text-anchor="middle">score${scale === 'log' ? ', log scale' : ''}${threshold === undefined ? '' : ' (dashed: threshold)'}</text>`,
     `<text x="10" y="${plotTop + height / 2}" font-size="11" text-anchor="middle" transform="rotate(-90 10 ${plotTop + height / 2})">images</text>`,
     '</svg>',
   ].join('\n');

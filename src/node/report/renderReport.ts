@@ -4,7 +4,7 @@
  */
 import { colormapTable } from 'cutpaste/advanced';
 import { formatScore } from '../formatScore';
-import { histogramDomain, histogramSvg, rocSvg } from './charts';
+import { histogramDomain, histogramScale, histogramSvg, rocSvg } from './charts';
 import { escapeHtml } from './html';
 import { type ReportData, reportHasMasks } from './ReportData';
 import { REPORT_SCRIPT, REPORT_STYLE } from './reportPage';
@@ -36,7 +36,8 @@ export function renderReport(data: ReportData): string {
   const scores = data.images.map((im) => im.score);
   const metrics = labelled ? imageMetrics(data.images) : null;
   const withMasks = reportHasMasks(data);
-  const domain = histogramDomain(scores, t);
+  const scale = histogramScale(scores, t);
+  const domain = histogramDomain(scores, t, scale);
   const series = labelled
     ? [
         { name: 'normal', color: '#1f77b4', values: data.images.filter((im) => im.label === 0).map((im) => im.score) },
@@ -47,7 +48,7 @@ export function renderReport(data: ReportData): string {
   const slider =
     t === undefined
       ? ''
-      : `<div class="slider"><label for="threshold-slider">threshold</label><input type="range" id="threshold-slider" min="${domain[0]}" max="${domain[1]}" step="any" value="${t}" data-initial="${t}"><b id="threshold-value">${formatScore(t)}</b><span class="muted"><span id="flagged-count">${flagged}</span> of ${scores.length} images flagged</span><button type="button" id="threshold-reset">reset</button></div>`;
+      : `<div class="slider"><label for="threshold-slider">threshold</label><input type="range" id="threshold-slider" min="${domain[0]}" max="${domain[1]}" step="any" value="${scale === 'log' ? Math.log10(t) : t}" data-initial="${scale === 'log' ? Math.log10(t) : t}"${scale === 'log' ? ' data-log="1"' : ''}><b id="threshold-value">${formatScore(t)}</b><span class="muted"><span id="flagged-count">${flagged}</span> of ${scores.length} images flagged</span><button type="button" id="threshold-reset">reset</button></div>`;
   const labelledSections =
     labelled && t !== undefined
       ? [
@@ -75,7 +76,7 @@ export function renderReport(data: ReportData): string {
     '</div>',
     '<div class="top">',
     metrics ? `<div><h2>ROC curve</h2>${rocSvg(metrics.roc.fpr, metrics.roc.tpr, metrics.auroc)}</div>` : '',
-    `<div><h2>Scores${labelled ? ': normal vs defective' : ''}</h2>${histogramSvg(series, domain, t)}</div>`,
+    `<div><h2>Scores${labelled ? ': normal vs defective' : ''}</h2>${histogramSvg(series, domain, t, undefined, scale)}</div>`,
     '</div>',
     slider,
     ...labelledSections,

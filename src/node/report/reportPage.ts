@@ -68,12 +68,15 @@ export const REPORT_SCRIPT = `
     var svg = document.querySelector('svg.histogram'), line = document.getElementById('hist-threshold');
     if (svg && line) {
       var low = Number(svg.dataset.low), high = Number(svg.dataset.high);
-      var x = Number(svg.dataset.left) + (t - low) / (high - low) * Number(svg.dataset.width);
+      var v = svg.dataset.log ? Math.log(t) / Math.LN10 : t;
+      var x = Number(svg.dataset.left) + (v - low) / (high - low) * Number(svg.dataset.width);
       line.setAttribute('x1', x.toFixed(1)); line.setAttribute('x2', x.toFixed(1));
     }
   }
-  slider.addEventListener('input', function () { update(Number(slider.value)); });
+  // The slider moves along the histogram's axis: log10 of the threshold on a log axis.
+  var threshold = function () { var v = Number(slider.value); return slider.dataset.log ? Math.pow(10, v) : v; };
+  slider.addEventListener('input', function () { update(threshold()); });
   var reset = document.getElementById('threshold-reset');
-  if (reset) reset.addEventListener('click', function () { slider.value = slider.dataset.initial; update(Number(slider.dataset.initial)); });
+  if (reset) reset.addEventListener('click', function () { slider.value = slider.dataset.initial; update(threshold()); });
 })();
 `;

@@ -2,7 +2,7 @@
 // per defect type, the confusion matrix at the threshold, masks, normalised scores and a score run.
 import { describe, expect, it } from 'vitest';
 import type { FitReport } from '../../../src/index';
-import { rocSvg } from '../../../src/node/report/charts';
+import { histogramScale, rocSvg } from '../../../src/node/report/charts';
 import { escapeHtml, relativeUrl } from '../../../src/node/report/html';
 import type { ReportData, ReportImage } from '../../../src/node/report/ReportData';
 import { renderReport } from '../../../src/node/report/renderReport';
@@ -94,6 +94,34 @@ describe('the HTML report', () => {
     expect(html).toContain('id="hist-threshold"');
     expect(histogram([0, 1, 2, 3, 4, -9, 99], 0, 4, 2)).toEqual([3, 4]); // outside values clamped, 4 in the last bin
     expect(() => histogram([1], 1, 1, 4)).toThrow(RangeError);
+  });
+
+  it('puts the histogram on a log axis when scores span a factor of 100 (defects 100× the normal scores), linear otherwise', () => {
+    expect(histogramScale([1, 2, 3, 4, 5], 2.75)).toBe('linear');
+    expect(histogramScale([500, 900, 1500, 190_000], 1600)).toBe('log');
+    expect(histogramScale([-1, 500, 190_000], 1600)).toBe('linear'); // a log axis needs positive scores
+    const wide: ReportImage[] = [
+      img('good/0.png', 200, 0),
+      img('good/1.png', 2000, 0),
+      img('bad/0.png', 20_000, 1),
+      img('bad/1.png', 190_000, 1),
+    ];
+    const html = renderReport({ title: 'wide', images: wide, threshold: { value: 5000, method: 'manual' } });
+    expect(html).toContain('data-log="1"');
+    expect(html).toContain('score, log scale');
+    // The normal scores fall in different bins, not all in the first one as on a linear axis.
+    expect(barCounts(html, 'normal').filter((k) => k > 0)).toEqual([1, 1]);
+    // The threshold line sits at log10(5000) on the axis.
+    const svg = /<svg class="histogram"[^>]*data-low="([^"]+)" data-high="([^"]+)" data-left="(\d+)" data-width="(\d+)"/.exec(html)!;
+    const [low, high, left, width] = svg.slice(1).map(Number) as [number, number, number, number];
+    const x = Number(/id="hist-threshold" x1="([^"]+)"/.exec(html)![1]);
+    expect(x).toBeCloseTo(left + ((Math.log10(5000) - low) / (high - low)) * width, 0);
+    // The slider moves along the same axis: its value is log10 of the threshold.
+    expect(html).toMatch(
+      new RegExp(
+        `id="threshold-slider" min="${low}" max="${high}" step="any" value="${Math.log10(5000)}" data-initial="[^"]+" data-log="1"`,
+      ),
+    );
   });
 
   it('lists the results per defect type: count, flagged at the threshold, mean score and AUROC against good', () => {
