@@ -14,7 +14,7 @@ import { mkdir, readdir, copyFile, rm } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CutPasteOptions } from 'cutpaste/node';
-import { parseImageSize, parseInteger } from '../src/node/cli/args';
+import { parseImageSize, parseInteger } from '../src/node/cli/parseValues';
 import { selectBackend } from '../src/node/cli/backend';
 import type { BackendName } from '../src/node/cli/commands';
 import { formatScore, formatSeconds } from '../src/node/cli/format';

@@ -14,7 +14,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CutPasteOptions } from 'cutpaste/node';
-import { parseImageSize, parseInteger } from '../src/node/cli/args';
+import { parseImageSize, parseInteger } from '../src/node/cli/parseValues';
 import { selectBackend } from '../src/node/cli/backend';
 import type { BackendName } from '../src/node/cli/commands';
 import { type CategoryResult, evaluateCategory } from '../src/node/cli/evaluateCategory';

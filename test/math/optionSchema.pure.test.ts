@@ -15,7 +15,7 @@ import { resolveTrainOptions, type TrainOptions } from '../../src/train/options'
 import { PRETEXT_VARIANTS } from '../../src/train/pretext';
 import { TRAIN_OPTION_ROWS } from '../../src/train/trainOptionRows';
 import { parseCommandLine } from '../../src/node/cli/args';
-import { helpText } from '../../src/node/cli/commands';
+import { helpText } from '../../src/node/cli/help';
 import { createDetector } from '../../src/node/cli/detectorOptions';
 import { runCli } from '../../src/node/cli/run';
 import { flagSpecs } from '../../src/node/cli/schemaFlags';

@@ -3,93 +3,12 @@
  * Pure: no tfjs, no file system. Every problem is a {@link UsageError} naming the option and the value.
  */
 import { parseArgs } from 'node:util';
-import type { CutPasteOptions } from 'cutpaste/node';
-import { IMAGE_SIZE_ROW } from '../../detector/detectorOptionRows';
 import { ALL_DETECTOR_FLAGS, DEFAULT_DETECTOR, DETECTOR_KINDS, DETECTOR_NAMES, kindsWithFlag } from './detectorKinds';
-import { isOptionError, readFlags } from './schemaFlags';
-import { BACKENDS, COMMAND_NAMES, COMMANDS, TOOL_OPTIONS, type BackendName, type CommandName, type OptionSpec } from './commands';
+import { readFlags } from './schemaFlags';
+import { BACKENDS, COMMAND_NAMES, COMMANDS, TOOL_OPTIONS, type CommandName, type OptionSpec } from './commands';
 import { UsageError } from './UsageError';
-
-/** Options every command takes. */
-export interface CommonArgs {
-  /** tfjs backend (default `'wasm'`). */
-  readonly backend: BackendName;
-  /** `--threads`: XNNPACK threads of the wasm backend (`useThreadedWasm`); absent: `'auto'`. */
-  readonly threads?: number | 'auto';
-  /** `--max-pixels`: largest image file read, in pixels (`maxPixels` of the readers); absent: the library's default. */
-  readonly maxPixels?: number;
-  /** No progress output on stderr. */
-  readonly quiet: boolean;
-  /** Stack traces on errors. */
-  readonly verbose: boolean;
-  /** `--encoder-model`: a tfjs LayersModel folder or URL, the encoder of the detector created or loaded. */
-  readonly encoderModel?: string;
-}
-
-/**
- * Detector options of `fit` and `evaluate`: `--detector` (absent: `DEFAULT_DETECTOR`), the options
- * with a flag in that detector's option table (absent ones take its defaults), and `--workers`:
- * gradient worker threads for training (`FitOptions.workers`, CutPaste only).
- */
-export type DetectorArgs = { readonly [K in keyof CutPasteOptions]?: CutPasteOptions[K] } & {
-  readonly detector?: string;
-  readonly workers?: number | 'auto';
-  readonly [option: string]: unknown;
-};
-
-/** `cutpaste fit`. */
-export interface FitArgs extends CommonArgs, DetectorArgs {
-  readonly data: string;
-  readonly out: string;
-  readonly force: boolean;
-  /** Fraction of the normal images kept out of training to set the threshold, in [0, 1). */
-  readonly holdout?: number;
-}
-
-/** `cutpaste score`. */
-export interface ScoreArgs extends CommonArgs {
-  readonly model: string;
-  /** Image files or folders, as given. */
-  readonly images: readonly string[];
-  readonly heatmaps?: string;
-  readonly json: boolean;
-  /** `--threshold`: replaces the saved threshold for this run. */
-  readonly threshold?: number;
-  /** `--masks`: folder of binary mask PNGs. */
-  readonly masks?: string;
-  /** `--report`: folder of the HTML report. */
-  readonly report?: string;
-}
-
-/** `cutpaste calibrate`. */
-export interface CalibrateArgs extends CommonArgs {
-  readonly model: string;
-  readonly data: string;
-  /** Normal images only: the quantile of their scores, in [0, 1] (default 0.99). */
-  readonly quantile?: number;
-}
-
-/** `cutpaste evaluate`. */
-export interface EvaluateArgs extends CommonArgs, DetectorArgs {
-  readonly data: string;
-  readonly categories?: readonly string[];
-  readonly out?: string;
-  /** Write into a non-empty `--out` folder (replacing results.md, results.json, results.csv there). */
-  readonly force: boolean;
-  /** `--model`: evaluate this saved detector (one category) instead of fitting. */
-  readonly model?: string;
-  /** `--report`: folder of the HTML report (one category). */
-  readonly report?: string;
-}
-
-/** What the command line asks for. */
-export type ParsedCommandLine =
-  | { readonly command: 'help'; readonly topic?: CommandName }
-  | { readonly command: 'version' }
-  | { readonly command: 'fit'; readonly args: FitArgs }
-  | { readonly command: 'score'; readonly args: ScoreArgs }
-  | { readonly command: 'evaluate'; readonly args: EvaluateArgs }
-  | { readonly command: 'calibrate'; readonly args: CalibrateArgs };
+import type { CommonArgs, DetectorArgs, ParsedCommandLine } from './argTypes';
+import { parseFraction, parseInteger, parseNumber } from './parseValues';
 
 type Raw = Map<string, string | true>;
 
@@ -148,43 +67,6 @@ function required(raw: Raw, name: string, command: CommandName): string {
   const value = str(raw, name);
   if (value === undefined) throw new UsageError(`missing required option --${name}`, command);
   return value;
-}
-
-/** An integer in [min, max] from `--name`. */
-export function parseInteger(value: string, name: string, min: number, max: number, command?: string): number {
-  const n = /^[+-]?\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer in [${min}, ${max}]`;
-    throw new UsageError(`option --${name} must be ${range}, got '${value}'`, command);
-  }
-  return n;
-}
-
-/** A finite number in [min, max] from `--name`. */
-export function parseNumber(value: string, name: string, min: number, max: number, command?: string): number {
-  const n = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?\s*$/i.test(value) ? Number(value) : Number.NaN;
-  if (!(Number.isFinite(n) && n >= min && n <= max)) {
-    const range = Number.isFinite(min) || Number.isFinite(max) ? `a number in [${min}, ${max}]` : 'a finite number';
-    throw new UsageError(`option --${name} must be ${range}, got '${value}'`, command);
-  }
-  return n;
-}
-
-/** A number in [0, 1) from `--name`. */
-export function parseFraction(value: string, name: string, command?: string): number {
-  const n = /^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(value) ? Number(value) : Number.NaN;
-  if (!(n >= 0 && n < 1)) throw new UsageError(`option --${name} must be a number in [0, 1), got '${value}'`, command);
-  return n;
-}
-
-/** `N` or `HxW` (also `H,W`) → `[height, width]`, each in [16, 4096] (the `--image-size` flag of the option table). */
-export function parseImageSize(value: string, command?: string): [number, number] {
-  try {
-    return IMAGE_SIZE_ROW.flag.parse(value);
-  } catch (error) {
-    if (isOptionError(error)) throw new UsageError(`option --image-size must be ${error.allowed}, got '${String(error.value)}'`, command);
-    throw error;
-  }
 }
 
 function choice<T extends string>(raw: Raw, name: string, allowed: readonly T[], command?: string): T | undefined {

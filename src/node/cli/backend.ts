@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { CommonArgs } from './args';
+import type { CommonArgs } from './argTypes';
 import type { BackendName } from './commands';
 import { loadLibrary } from './library';
 import { importPackage } from '../importPackage';

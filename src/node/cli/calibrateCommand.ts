@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import type { CalibrateArgs } from './args';
+import type { CalibrateArgs } from './argTypes';
 import { selectBackend, wasmThreads } from './backend';
 import type { CliContext } from './context';
 import { formatScore } from './format';

@@ -1,5 +1,5 @@
 import type { CutPasteDetector, FeatureDensityDetector } from 'cutpaste/node';
-import type { DetectorArgs } from './args';
+import type { DetectorArgs } from './argTypes';
 import { DEFAULT_DETECTOR, DETECTOR_KINDS } from './detectorKinds';
 import type { Library } from './library';
 import { optionUsageError } from './schemaFlags';

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EvaluateArgs } from './args';
+import type { EvaluateArgs } from './argTypes';
 import { selectBackend, wasmThreads } from './backend';
 import type { CliContext } from './context';
 import { createDetector, kindOf, toDetectorOptions, toFitOptions } from './detectorOptions';

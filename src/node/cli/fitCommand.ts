@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import type { FitArgs } from './args';
+import type { FitArgs } from './argTypes';
 import { selectBackend, wasmThreads } from './backend';
 import type { CliContext } from './context';
 import { createDetector, type CliDetector, toFitOptions } from './detectorOptions';

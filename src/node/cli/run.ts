@@ -1,5 +1,5 @@
 import { parseCommandLine } from './args';
-import { helpText } from './commands';
+import { helpText } from './help';
 import { processContext } from './context';
 import { EXIT_CODES, UsageError } from './UsageError';
 

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
-import type { ScoreArgs } from './args';
+import type { ScoreArgs } from './argTypes';
 import { selectBackend, wasmThreads } from './backend';
 import type { CliContext } from './context';
 import { type ScoredImage, formatScore, scoreTable } from './format';

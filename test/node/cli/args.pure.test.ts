@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { availableParallelism } from 'node:os';
-import { parseCommandLine, parseFraction, parseImageSize, parseInteger } from '../../../src/node/cli/args';
+import { parseCommandLine } from '../../../src/node/cli/args';
+import { parseFraction, parseImageSize, parseInteger } from '../../../src/node/cli/parseValues';
 import { wasmThreads } from '../../../src/node/cli/backend';
 import { holdoutIndices } from '../../../src/node/cli/fitCommand';
-import { COMMAND_NAMES, COMMANDS, helpText } from '../../../src/node/cli/commands';
+import { COMMAND_NAMES, COMMANDS } from '../../../src/node/cli/commands';
+import { helpText } from '../../../src/node/cli/help';
 import { UsageError } from '../../../src/node/cli/UsageError';
 
 /** The UsageError a command line throws (fails the test when it parses). */

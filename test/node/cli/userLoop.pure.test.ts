@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommandLine } from '../../../src/node/cli/args';
-import { helpText } from '../../../src/node/cli/commands';
+import { helpText } from '../../../src/node/cli/help';
 import { DETECTOR_KINDS, DETECTOR_NAMES } from '../../../src/node/cli/detectorKinds';
 import { runCli, writeCategory } from './cliHarness';
 
