@@ -111,7 +111,6 @@ export class CutPasteDetector extends DetectorCore<CutPasteModel, FitReport> {
   protected async fitModel(images: tf.Tensor4D, context: FitContext): Promise<FittedResult<CutPasteModel, FitReport>> {
     const o = this.options;
     const { signal, workers, progress } = context;
-    const count = images.shape[0];
     const fresh = buildNetworks(o);
     try {
       const train = await trainSelfSupervised(fresh, images, {
@@ -137,10 +136,7 @@ export class CutPasteDetector extends DetectorCore<CutPasteModel, FitReport> {
         imagesPerSecond: train.imagesPerSecond,
         workers: train.workers,
         ...(train.workersNote ? { workersNote: train.workersNote } : {}),
-        images: count,
-        density: stage.state.density.kind,
-        ...(stage.alignment !== undefined ? { alignment: stage.alignment } : {}),
-        ...(stage.choice ? { densityChoice: stage.choice } : {}),
+        ...stage.report,
       };
       return {
         model: { scoring: stage.state, networks: fresh, dispose: () => disposeNetworks(fresh) },

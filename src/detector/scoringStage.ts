@@ -1,15 +1,17 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Encoder } from '../models/types';
-import { fitDetectorDensity, type DensitySettings, type FittedDensity } from './densityChoice';
+import { fitDetectorDensity, type DensitySettings } from './densityChoice';
 import type { Featurizer } from './featurizer';
 import { outOfFoldScores, type ScoringState } from './scoring';
-import type { FitProgress } from './types';
+import type { DetectorFitReport, FitProgress } from './types';
 
 /** What {@link fitScoringStage} fitted: the state to score with, how its density was chosen, and out-of-fold scores. */
-export interface FittedScoringStage extends Omit<FittedDensity, 'density'> {
+export interface FittedScoringStage {
   state: ScoringState;
   /** Out-of-fold scores of the training images (≥ 4 images; see `outOfFoldScores`): the provisional threshold's source. */
   outOfFold: Float32Array | undefined;
+  /** The fit report's common part (`DetectorFitReport` but `seconds`): images, the density and how it was chosen. */
+  report: Omit<DetectorFitReport, 'seconds'>;
 }
 
 /**
@@ -37,7 +39,11 @@ export async function fitScoringStage(
   return {
     state,
     outOfFold: outOfFoldScores(state, features, count, featurizer.dimension),
-    ...(alignment !== undefined ? { alignment } : {}),
-    ...(choice ? { choice } : {}),
+    report: {
+      images: count,
+      density: density.kind,
+      ...(alignment !== undefined ? { alignment } : {}),
+      ...(choice ? { densityChoice: choice } : {}),
+    },
   };
 }

@@ -122,10 +122,7 @@ export class FeatureDensityDetector extends DetectorCore<FeatureDensityModel, Fe
       encoder: this.#encoder.name,
       features: this.#featurizer.dimension,
       grid: [grid.rows, grid.cols],
-      images: images.shape[0],
-      density: stage.state.density.kind,
-      ...(stage.alignment !== undefined ? { alignment: stage.alignment } : {}),
-      ...(stage.choice ? { densityChoice: stage.choice } : {}),
+      ...stage.report,
     };
     return { model: this.#model(stage.state.density), report, outOfFold: stage.outOfFold };
   }
