@@ -16,7 +16,7 @@
  * Pixel AUROC is printed for the two patch densities. Settings are chosen on validation draws (any
  * data seed but 7); seed 7 is the reported test draw. Results are appended to bench/output/ablate.jsonl.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
@@ -30,6 +30,7 @@ const { values } = parseArgs({
     options: { type: 'string', default: '{}' },
     tag: { type: 'string', default: '' },
     workers: { type: 'string', default: 'auto' },
+    'save-features': { type: 'string' },
   },
 });
 
@@ -88,6 +89,7 @@ for (const kind of values.kinds.split(',') as Kind[]) {
         patchSize: o.patchSize,
         pasteFrom: o.pasteFrom,
         rotate: o.rotate,
+        redrawInvisible: o.redrawInvisible,
         workers,
       });
       const trainSeconds = (performance.now() - start) / 1000;
@@ -100,6 +102,25 @@ for (const kind of values.kinds.split(',') as Kind[]) {
       const featurizer = encoderFeaturizer(networks.encoder, layout, o.inferenceBatchSize);
       const fTrain = await featurizer.embed(trainIn.images);
       const fTest = await featurizer.embed(testIn.images);
+      const saveDir = values['save-features'];
+      if (saveDir !== undefined) {
+        // Features, labels and masks for scoring experiments without retraining (bench/output is not committed).
+        mkdirSync(saveDir, { recursive: true });
+        const base = `${saveDir}/${kind}-d${dataSeed}-s${seed}-${trained ? 'trained' : 'untrained'}${values.tag ? `-${values.tag}` : ''}`;
+        writeFileSync(`${base}.train.f32`, Buffer.from(fTrain.buffer, fTrain.byteOffset, fTrain.byteLength));
+        writeFileSync(`${base}.test.f32`, Buffer.from(fTest.buffer, fTest.byteOffset, fTest.byteLength));
+        writeFileSync(
+          `${base}.json`,
+          JSON.stringify({ kind, n, m, L, d, layout, imageSize: o.imageSize, patchSize: o.patchSize, stride: o.stride, scoreSigma: o.scoreSigma, labels }),
+        );
+        const maskBytes = new Uint8Array(test.reduce((a, s) => a + s.mask.length, 0));
+        let at = 0;
+        for (const s of test) {
+          for (let p = 0; p < s.mask.length; p++) maskBytes[at + p] = s.mask[p]! > 0 ? 1 : 0;
+          at += s.mask.length;
+        }
+        writeFileSync(`${base}.masks.u8`, maskBytes);
+      }
       const choice = await chooseDensityKind(featurizer, trainIn.images, fTrain, o);
       const gdeOptions = { shrinkage: o.shrinkage, l2Normalize: o.l2Normalize, maxRows: o.densityMaxRows, seed: o.seed };
 

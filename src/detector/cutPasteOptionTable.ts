@@ -153,6 +153,7 @@ export const CUTPASTE_OPTION_SCHEMA: {
   },
   pasteFrom: T.pasteFrom,
   rotate: T.rotate,
+  redrawInvisible: T.redrawInvisible,
   perLocation: DENSITY_OPTION_ROWS.perLocation,
   l2Normalize: DENSITY_OPTION_ROWS.l2Normalize,
   shrinkage: DENSITY_OPTION_ROWS.shrinkage,

@@ -77,6 +77,8 @@ export interface CutPasteTrainOptions {
   pasteFrom?: 'crop' | 'image';
   /** Train on images (patch mode: crops) turned by a random 90° rotation and flip, for objects that lie at any angle (default false). */
   rotate?: boolean;
+  /** Draw a training crop again while one of its augmented copies does not differ visibly from it (default false). */
+  redrawInvisible?: boolean;
 }
 
 /** Patch-mode options of `CutPasteDetector.create`. */

@@ -59,6 +59,12 @@ export interface TrainOptions {
    * depend on the angle, for objects that lie at any angle. Default false.
    */
   rotate?: boolean;
+  /**
+   * Draw an original again (crop and augmentations, up to `INVISIBLE_REDRAWS` times) while one of its
+   * augmented copies does not differ visibly from it (`visibleCopiesOf`): no copy of plain background
+   * with plain background pasted in is labelled an anomaly. Default false.
+   */
+  redrawInvisible?: boolean;
   /** Crop size for `level: 'patch'`, pixels: a number or `[height, width]` (default 32). */
   patchSize?: number | readonly [number, number];
   /** Whole-image colour jitter before CutPaste: max brightness/contrast/saturation/hue change (default 0.1; 0 = off). */
@@ -129,6 +135,7 @@ export const DEFAULT_TRAIN_OPTIONS: Readonly<
       | 'level'
       | 'pasteFrom'
       | 'rotate'
+      | 'redrawInvisible'
       | 'patchSize'
       | 'colorJitter'
       | 'translate'
@@ -150,6 +157,7 @@ export const DEFAULT_TRAIN_OPTIONS: Readonly<
   level: 'image',
   pasteFrom: 'crop',
   rotate: false,
+  redrawInvisible: false,
   patchSize: 32,
   colorJitter: 0.1,
   translate: 0,
@@ -200,6 +208,7 @@ const TRAIN_SCHEMA = {
   level: { group: 'train', help: 'train on whole images or on patches', default: D.level, check: oneOf(['image', 'patch']) },
   pasteFrom: R.pasteFrom,
   rotate: R.rotate,
+  redrawInvisible: R.redrawInvisible,
   patchSize: {
     group: 'train',
     help: 'crop size of level patch',

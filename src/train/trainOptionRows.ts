@@ -52,6 +52,7 @@ export interface TrainRowValues {
   seed: number | string;
   pasteFrom: 'crop' | 'image';
   rotate: boolean;
+  redrawInvisible: boolean;
 }
 
 /** The training rows, with the trainer's defaults (the paper's where it gives one); `to.train`: passed to the trainer. */
@@ -169,6 +170,14 @@ export const TRAIN_OPTION_ROWS = Object.freeze({
     default: false,
     check: boolean,
     flag: { on: 'rotate' },
+    to: { train: true },
+  },
+  redrawInvisible: {
+    group: 'train',
+    help: 'draw a crop and its augmentations again while a copy does not differ visibly from its original',
+    default: false,
+    check: boolean,
+    flag: { on: 'redraw-invisible' },
     to: { train: true },
   },
 } satisfies { readonly [K in keyof TrainRowValues]: OptionRow<TrainRowValues[K], TrainContext> });

@@ -44,6 +44,7 @@ const WRONG: Readonly<Record<keyof CutPasteOptions, unknown>> = {
   freezeBatchNorm: 'yes',
   pasteFrom: 'nowhere',
   rotate: 1,
+  redrawInvisible: 'on',
   perLocation: 'always',
   l2Normalize: 0,
   shrinkage: 1.5,
@@ -130,6 +131,7 @@ describe('the trainer reads the same rows', () => {
       patchSize: 32,
       pasteFrom: 'crop',
       rotate: true,
+      redrawInvisible: false,
     });
     expect(trainOptionsOf(resolveCutPasteOptions({ mode: 'image' }))).toMatchObject({ level: 'image', steps: 300, seed: '0/train' });
   });

@@ -1,0 +1,103 @@
+/**
+ * Fusion experiment on features saved by `bench/ablate.ts --save-features DIR`: CutPaste's patch
+ * score (the density `auto` chose) fused with `FeatureDensityDetector`'s score (untrained multi-stage
+ * features), each standardised by its own out-of-fold training scores. Image AUROC of each and of the sum.
+ *
+ *   npx tsx bench/explore-fusion.ts --runs bolt-d8-s0-trained:shared,pill-d8-s0-trained:per-location
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    dir: { type: 'string', default: '/tmp/feats' },
+    runs: { type: 'string' },
+    'data-seed': { type: 'string', default: '8' },
+    'fd-options': { type: 'string', default: '{}' },
+  },
+});
+
+const tf = await import('@tensorflow/tfjs-core');
+await import('@tensorflow/tfjs-layers');
+await import('@tensorflow/tfjs-backend-wasm');
+const lib = await import('../src/node/index');
+const { createSyntheticCategory } = await import('../src/synthetic');
+const { fitDensity } = await import('../src/detector/densityStage');
+const { outOfFoldScores, scoresFromFeatures } = await import('../src/detector/scoring');
+const { fitScoringStage } = await import('../src/detector/scoringStage');
+const { planFor, featurizerFor } = await import('../src/detector/featureDensity/FeatureDensityDetector');
+const { resolveFeatureDensityOptions } = await import('../src/detector/featureDensity/options');
+const { resnet, resnetPreset } = await import('../src/advanced');
+const { toModelInput } = await import('../src/detector/input');
+await tf.setBackend('wasm');
+tf.enableProdMode();
+
+const f32 = (path: string) => {
+  const b = readFileSync(path);
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+};
+const pct = (x: number) => (100 * x).toFixed(1);
+const stats = (xs: ArrayLike<number>) => {
+  const a = Array.from(xs);
+  const mu = a.reduce((s, v) => s + v, 0) / a.length;
+  const sd = Math.sqrt(a.reduce((s, v) => s + (v - mu) ** 2, 0) / a.length) || 1;
+  return { mu, sd };
+};
+const z = (xs: ArrayLike<number>, ref: ArrayLike<number>) => {
+  const { mu, sd } = stats(ref);
+  return Array.from(xs, (x) => (x - mu) / sd);
+};
+
+const fdCache = new Map<string, { test: Float32Array; oof: Float32Array }>();
+for (const spec of (values.runs ?? '').split(',')) {
+  const [run, kindName] = spec.split(':') as [string, 'shared' | 'per-location'];
+  const base = `${values.dir}/${run}`;
+  const meta = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as {
+    kind: string;
+    n: number;
+    m: number;
+    L: number;
+    d: number;
+    layout: { rows: number; cols: number };
+    scoreSigma: number;
+    labels: number[];
+  };
+  const { n, m, L, d, labels } = meta;
+  const settings = { scoreSigma: meta.scoreSigma, shrinkage: 'ledoit-wolf', l2Normalize: true, densityMaxRows: 100_000, seed: 0 };
+  const gde = { shrinkage: 'ledoit-wolf' as const, l2Normalize: true, maxRows: 100_000, seed: 0 };
+  const fTrain = f32(`${base}.train.f32`);
+  const fTest = f32(`${base}.test.f32`);
+  const density = fitDensity(kindName, fTrain, n, L, d, gde);
+  const state = { featurizer: { grid: meta.layout, dimension: d }, density, settings } as never;
+  const cpTest = scoresFromFeatures(state, fTest, m);
+  const cpOof = outOfFoldScores(state, fTrain, n, d)!;
+
+  if (!fdCache.has(meta.kind)) {
+    const category = createSyntheticCategory({ kind: meta.kind as never, seed: Number(values['data-seed']), trainCount: n, testCount: m });
+    const o = resolveFeatureDensityOptions({ seed: 0, ...(JSON.parse(values['fd-options']) as object) });
+    const encoder = resnet(resnetPreset(typeof o.encoder === 'string' ? (o.encoder as never) : 'resnet18-slim'), { seed: 0 });
+    const featurizer = featurizerFor(encoder, planFor(encoder, o), o);
+    const trainIn = await toModelInput([...category.trainImages()], o.imageSize, 3, 'fusion');
+    const testIn = await toModelInput(
+      [...category.testSamples()].map((s) => s.image),
+      o.imageSize,
+      3,
+      'fusion',
+    );
+    const stage = await fitScoringStage(featurizer, trainIn.images, o as never, () => {});
+    const test = scoresFromFeatures(stage.state, await featurizer.embed(testIn.images), m);
+    fdCache.set(meta.kind, { test, oof: stage.outOfFold! });
+    trainIn.images.dispose();
+    testIn.images.dispose();
+    encoder.dispose();
+  }
+  const fd = fdCache.get(meta.kind)!;
+  const zc = z(cpTest, cpOof);
+  const zf = z(fd.test, fd.oof);
+  const fused = zc.map((v, i) => v + zf[i]!);
+  const maxFused = zc.map((v, i) => Math.max(v, zf[i]!));
+  console.log(
+    `${run} (${kindName}): cutpaste ${pct(lib.rocAuc(cpTest, labels))}, feature-density ${pct(lib.rocAuc(fd.test, labels))}, ` +
+      `sum of z ${pct(lib.rocAuc(fused, labels))}, max of z ${pct(lib.rocAuc(maxFused, labels))}`,
+  );
+}
