@@ -121,7 +121,9 @@ for (const kind of values.kinds.split(',') as Kind[]) {
         }
         writeFileSync(`${base}.masks.u8`, maskBytes);
       }
-      const choice = await chooseDensityKind(featurizer, trainIn.images, fTrain, o);
+      const { locationAlignment } = await import('../src/density/locationAlignment');
+      const alignment = locationAlignment(fTrain, n, L, d, o.l2Normalize);
+      const choice = await chooseDensityKind(featurizer, trainIn.images, fTrain, o, alignment);
       const gdeOptions = { shrinkage: o.shrinkage, l2Normalize: o.l2Normalize, maxRows: o.densityMaxRows, seed: o.seed };
 
       const row: Record<string, number> = {};

@@ -176,12 +176,31 @@ for (const run of (values.runs ?? '').split(',')) {
     }
     results.push(`${name} ${pct(image)}/${Number.isFinite(pixel) ? pct(pixel) : '–'} (${seconds.toFixed(0)} s)`);
   };
-  const opts = { shrinkage: 'ledoit-wolf' as const, l2Normalize: false, maxRows: 100_000, seed: 0 };
+  const opts = { shrinkage: 'ledoit-wolf' as const, l2Normalize: true, maxRows: 100_000, seed: 0 };
   for (const v of variants) {
     const t0 = performance.now();
     const secs = () => (performance.now() - t0) / 1000;
     if (v === 'shared' || v === 'per-loc') {
       const density = fitDensity(v === 'shared' ? 'shared' : 'per-location', fTrain, n, L, d, opts as never);
+      evalGrid(v, scoreDensity(density, fTest, m, L), secs());
+    } else if (v.startsWith('per-loc-w')) {
+      // One density per location, fitted on the rows of every location within r grid cells (border cells clamped).
+      const r = Number(v.slice(9));
+      const { rows, cols } = meta.layout;
+      const offsets: [number, number][] = [];
+      for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) offsets.push([dy, dx]);
+      const pooled = new Float32Array(offsets.length * n * L * d);
+      offsets.forEach(([dy, dx], o) => {
+        for (let i = 0; i < n; i++)
+          for (let y = 0; y < rows; y++)
+            for (let x = 0; x < cols; x++) {
+              const yy = Math.min(rows - 1, Math.max(0, y + dy));
+              const xx = Math.min(cols - 1, Math.max(0, x + dx));
+              const from = (i * L + yy * cols + xx) * d;
+              pooled.set(fTrain.subarray(from, from + d), ((o * n + i) * L + y * cols + x) * d);
+            }
+      });
+      const density = fitDensity('per-location', pooled, offsets.length * n, L, d, opts as never);
       evalGrid(v, scoreDensity(density, fTest, m, L), secs());
     } else if (v === 'knn-rand') {
       const k = Math.round(Number(values.coreset) * n * L);

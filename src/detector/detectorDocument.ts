@@ -6,6 +6,7 @@ import { VERSION } from '../version';
 import type { DetectorDensityJSON } from './densityStage';
 import type { NetworksConfig } from './networks';
 import { OPTION_LIMITS, type ResolvedCutPasteOptions } from './options';
+import type { DensityChoice } from './densityChoice';
 import type { Threshold } from './thresholds';
 import type { PretextProbe } from '../train/pretextProbe';
 import type { FitReport } from './types';
@@ -175,7 +176,7 @@ const COMMON_REPORT_FIELDS: Record<string, ReportField> = {
   alignment: [(v) => inRange(v, 0, 1), 'a number in [0, 1]', 'optional'],
   densityChoice: [
     isDensityChoice,
-    "{ kind: 'shared' or 'per-location', auroc: { shared, perLocation } in [0, 1], probes: an integer ≥ 0 }",
+    "{ kind: 'shared' or 'per-location', auroc: { shared, perLocation } in [0, 1], probes: an integer ≥ 0, standardError?: a number ≥ 0, decidedBy?: 'validation' or 'alignment' }",
     'optional',
     copyDensityChoice,
   ],
@@ -214,7 +215,13 @@ export const CUTPASTE_DOCUMENT: DocumentSpec = {
 export const isCount = (v: unknown, min: number, max: number): v is number => Number.isInteger(v) && inRange(v, min, max);
 
 function isDensityChoice(v: unknown): boolean {
-  const c = v as { kind?: unknown; auroc?: { shared?: unknown; perLocation?: unknown }; probes?: unknown } | null;
+  const c = v as {
+    kind?: unknown;
+    auroc?: { shared?: unknown; perLocation?: unknown };
+    probes?: unknown;
+    standardError?: unknown;
+    decidedBy?: unknown;
+  } | null;
   return (
     typeof c === 'object' &&
     c !== null &&
@@ -223,7 +230,9 @@ function isDensityChoice(v: unknown): boolean {
     c.auroc !== null &&
     inRange(c.auroc.shared, 0, 1) &&
     inRange(c.auroc.perLocation, 0, 1) &&
-    isCount(c.probes, 0, Number.MAX_SAFE_INTEGER)
+    isCount(c.probes, 0, Number.MAX_SAFE_INTEGER) &&
+    (c.standardError === undefined || inRange(c.standardError, 0, 1)) &&
+    (c.decidedBy === undefined || c.decidedBy === 'validation' || c.decidedBy === 'alignment')
   );
 }
 
@@ -246,8 +255,14 @@ function copyPretextProbe(v: unknown): unknown {
 }
 
 function copyDensityChoice(v: unknown): unknown {
-  const { kind, auroc, probes } = v as { kind: string; auroc: { shared: number; perLocation: number }; probes: number };
-  return { kind, auroc: { shared: auroc.shared, perLocation: auroc.perLocation }, probes };
+  const { kind, auroc, probes, standardError, decidedBy } = v as DensityChoice;
+  return {
+    kind,
+    auroc: { shared: auroc.shared, perLocation: auroc.perLocation },
+    probes,
+    ...(standardError !== undefined ? { standardError } : {}),
+    ...(decidedBy !== undefined ? { decidedBy } : {}),
+  };
 }
 
 function readReport(report: unknown, fields: Readonly<Record<string, ReportField>>, WHERE: string): Record<string, unknown> | null {

@@ -99,7 +99,13 @@ describe('CutPasteDetector types', () => {
       images: number;
       density: string;
       alignment?: number;
-      densityChoice?: { kind: 'shared' | 'per-location'; auroc: { shared: number; perLocation: number }; probes: number };
+      densityChoice?: {
+        kind: 'shared' | 'per-location';
+        auroc: { shared: number; perLocation: number };
+        probes: number;
+        standardError?: number;
+        decidedBy?: 'validation' | 'alignment';
+      };
     }>();
     expectTypeOf<Prediction>().toEqualTypeOf<{ score: number; normalizedScore: number; isAnomalous: boolean; map?: ScoreMap }>();
     expectTypeOf<Evaluation['pixelAuroc']>().toEqualTypeOf<number | undefined>();

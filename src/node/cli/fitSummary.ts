@@ -27,7 +27,7 @@ export function densityLines(report: DetectorFitReport): string[] {
   if (report.density === 'image') return [];
   const choice = report.densityChoice;
   const why = choice
-    ? ` (auto: synthetic-defect AUROC ${(choice.auroc.perLocation * 100).toFixed(1)} per location, ${(choice.auroc.shared * 100).toFixed(1)} shared, on ${choice.probes} defects)`
+    ? ` (auto: synthetic-defect AUROC ${(choice.auroc.perLocation * 100).toFixed(1)} per location, ${(choice.auroc.shared * 100).toFixed(1)} shared, on ${choice.probes} defects${choiceRule(choice, report.alignment)})`
     : report.alignment !== undefined
       ? ` (alignment ${report.alignment.toFixed(2)})`
       : '';
@@ -44,4 +44,11 @@ export function featureLines(report: FeatureDensityFitReport): string[] {
 /** `workers: 'auto'` that used no gradient worker: why (`FitReport.workersNote`). */
 export function workersLines(report: FitReport): string[] {
   return report.workersNote ? [`  note: ${report.workersNote}`] : [];
+}
+
+/** Why `auto` kept its density when validation could not tell the two apart: the alignment rule. */
+export function choiceRule(choice: NonNullable<DetectorFitReport['densityChoice']>, alignment: number | undefined): string {
+  if (choice.decidedBy !== 'alignment') return '';
+  const se = choice.standardError === undefined ? '' : ` (± ${(choice.standardError * 100).toFixed(1)})`;
+  return `; too close to call${se}, chosen by location alignment${alignment === undefined ? '' : ` ${alignment.toFixed(2)}`}`;
 }

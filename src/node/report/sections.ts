@@ -3,6 +3,7 @@
  * matrix) and the image cards. Every text is escaped; numbers are formatted here. Pure.
  */
 import type { FitReport } from 'cutpaste';
+import { choiceRule } from '../cli/fitSummary';
 import { formatScore, formatSeconds } from '../formatScore';
 import { escapeHtml, relativeUrl } from './html';
 import { type ReportData, type ReportImage, type ReportThreshold, reportImageFiles } from './ReportData';
@@ -74,7 +75,7 @@ export function fitRows(fit: FitReport): Row[] {
   }
   const choice = fit.densityChoice;
   const why = choice
-    ? ` (auto: synthetic-defect AUROC ${pct(choice.auroc.perLocation)} per location, ${pct(choice.auroc.shared)} shared, on ${choice.probes} defects)`
+    ? ` (auto: synthetic-defect AUROC ${pct(choice.auroc.perLocation)} per location, ${pct(choice.auroc.shared)} shared, on ${choice.probes} defects${choiceRule(choice, fit.alignment)})`
     : fit.alignment !== undefined
       ? ` (location alignment ${fit.alignment.toFixed(2)})`
       : '';

@@ -39,6 +39,20 @@ describe('fit summary', () => {
     expect(densityLines(chosen)).toEqual([
       '  density: per-location (auto: synthetic-defect AUROC 95.4 per location, 76.1 shared, on 48 defects)',
     ]);
+    const close = report({
+      density: 'per-location',
+      alignment: 0.903,
+      densityChoice: {
+        kind: 'per-location',
+        auroc: { shared: 0.8056, perLocation: 0.7798 },
+        probes: 96,
+        standardError: 0.021,
+        decidedBy: 'alignment',
+      },
+    });
+    expect(densityLines(close)).toEqual([
+      '  density: per-location (auto: synthetic-defect AUROC 78.0 per location, 80.6 shared, on 96 defects; too close to call (± 2.1), chosen by location alignment 0.90)',
+    ]);
     expect(densityLines(report({ alignment: 0.0166 }))).toEqual(['  density: shared (alignment 0.02)']);
     expect(densityLines(report({ density: 'image' }))).toEqual([]);
   });
