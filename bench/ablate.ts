@@ -111,7 +111,19 @@ for (const kind of values.kinds.split(',') as Kind[]) {
         writeFileSync(`${base}.test.f32`, Buffer.from(fTest.buffer, fTest.byteOffset, fTest.byteLength));
         writeFileSync(
           `${base}.json`,
-          JSON.stringify({ kind, n, m, L, d, layout, imageSize: o.imageSize, patchSize: o.patchSize, stride: o.stride, scoreSigma: o.scoreSigma, labels }),
+          JSON.stringify({
+            kind,
+            n,
+            m,
+            L,
+            d,
+            layout,
+            imageSize: o.imageSize,
+            patchSize: o.patchSize,
+            stride: o.stride,
+            scoreSigma: o.scoreSigma,
+            labels,
+          }),
         );
         const maskBytes = new Uint8Array(test.reduce((a, s) => a + s.mask.length, 0));
         let at = 0;

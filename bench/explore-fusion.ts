@@ -75,7 +75,7 @@ for (const spec of (values.runs ?? '').split(',')) {
   if (!fdCache.has(meta.kind)) {
     const category = createSyntheticCategory({ kind: meta.kind as never, seed: Number(values['data-seed']), trainCount: n, testCount: m });
     const o = resolveFeatureDensityOptions({ seed: 0, ...(JSON.parse(values['fd-options']) as object) });
-    const encoder = resnet(resnetPreset(typeof o.encoder === 'string' ? (o.encoder as never) : 'resnet18-slim'), { seed: 0 });
+    const encoder = resnet(resnetPreset(typeof o.encoder === 'string' ? o.encoder : 'resnet18-slim'), { seed: 0 });
     const featurizer = featurizerFor(encoder, planFor(encoder, o), o);
     const trainIn = await toModelInput([...category.trainImages()], o.imageSize, 3, 'fusion');
     const testIn = await toModelInput(
@@ -84,7 +84,7 @@ for (const spec of (values.runs ?? '').split(',')) {
       3,
       'fusion',
     );
-    const stage = await fitScoringStage(featurizer, trainIn.images, o as never, () => {});
+    const stage = await fitScoringStage(featurizer, trainIn.images, o, () => {});
     const test = scoresFromFeatures(stage.state, await featurizer.embed(testIn.images), m);
     fdCache.set(meta.kind, { test, oof: stage.outOfFold! });
     trainIn.images.dispose();

@@ -109,6 +109,12 @@ function coreset(rows: Float32Array, count: number, d: number, k: number, seed =
   return picked;
 }
 
+function pickImages(rows: Float32Array, idx: number[], stride: number): Float32Array {
+  const out = new Float32Array(idx.length * stride);
+  idx.forEach((i, j) => out.set(rows.subarray(i * stride, (i + 1) * stride), j * stride));
+  return out;
+}
+
 function gather(rows: Float32Array, idx: Int32Array | number[], d: number): Float32Array {
   const out = new Float32Array(idx.length * d);
   for (let j = 0; j < idx.length; j++) out.set(rows.subarray(idx[j]! * d, (idx[j]! + 1) * d), j * d);
@@ -125,7 +131,8 @@ function windowKnn(train: Float32Array, n: number, test: Float32Array, m: number
     for (let x = 0; x < cols; x++) {
       const cand: number[] = [];
       for (let yy = Math.max(0, y - r); yy <= Math.min(rows - 1, y + r); yy++)
-        for (let xx = Math.max(0, x - r); xx <= Math.min(cols - 1, x + r); xx++) for (let i = 0; i < n; i++) cand.push(i * L + yy * cols + xx);
+        for (let xx = Math.max(0, x - r); xx <= Math.min(cols - 1, x + r); xx++)
+          for (let i = 0; i < n; i++) cand.push(i * L + yy * cols + xx);
       const bank = gather(train, cand, d);
       const q = gather(
         test,
@@ -181,8 +188,34 @@ for (const run of (values.runs ?? '').split(',')) {
     const t0 = performance.now();
     const secs = () => (performance.now() - t0) / 1000;
     if (v === 'shared' || v === 'per-loc') {
-      const density = fitDensity(v === 'shared' ? 'shared' : 'per-location', fTrain, n, L, d, opts as never);
+      const density = fitDensity(v === 'shared' ? 'shared' : 'per-location', fTrain, n, L, d, opts);
       evalGrid(v, scoreDensity(density, fTest, m, L), secs());
+    } else if (v === 'per-loc-z' || v === 'shared-z') {
+      // Each location's score standardised by the out-of-fold scores of the training images at that location.
+      const kindName = v === 'shared-z' ? 'shared' : 'per-location';
+      const folds = 5;
+      const oof = new Float32Array(n * L);
+      for (let f = 0; f < folds; f++) {
+        const kept = [...Array(n).keys()].filter((i) => i % folds !== f);
+        const held = [...Array(n).keys()].filter((i) => i % folds === f);
+        const density = fitDensity(kindName, pickImages(fTrain, kept, L * d), kept.length, L, d, opts);
+        const sc = scoreDensity(density, pickImages(fTrain, held, L * d), held.length, L);
+        held.forEach((i, j) => oof.set(sc.subarray(j * L, (j + 1) * L), i * L));
+      }
+      const mu = new Float32Array(L);
+      const sd = new Float32Array(L);
+      for (let l = 0; l < L; l++) {
+        let a = 0;
+        for (let i = 0; i < n; i++) a += oof[i * L + l]!;
+        mu[l] = a / n;
+        let b = 0;
+        for (let i = 0; i < n; i++) b += (oof[i * L + l]! - mu[l]!) ** 2;
+        sd[l] = Math.sqrt(b / (n - 1)) || 1;
+      }
+      const density = fitDensity(kindName, fTrain, n, L, d, opts);
+      const grid = scoreDensity(density, fTest, m, L);
+      const zGrid = grid.map((x, k) => (x - mu[k % L]!) / sd[k % L]!);
+      evalGrid(v, zGrid, secs());
     } else if (v.startsWith('per-loc-w')) {
       // One density per location, fitted on the rows of every location within r grid cells (border cells clamped).
       const r = Number(v.slice(9));
@@ -200,7 +233,7 @@ for (const run of (values.runs ?? '').split(',')) {
               pooled.set(fTrain.subarray(from, from + d), ((o * n + i) * L + y * cols + x) * d);
             }
       });
-      const density = fitDensity('per-location', pooled, offsets.length * n, L, d, opts as never);
+      const density = fitDensity('per-location', pooled, offsets.length * n, L, d, opts);
       evalGrid(v, scoreDensity(density, fTest, m, L), secs());
     } else if (v === 'knn-rand') {
       const k = Math.round(Number(values.coreset) * n * L);

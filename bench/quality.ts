@@ -9,7 +9,8 @@
  * - `--data-seed` picks the draw of the generator. Settings are chosen on validation draws (any
  *   seed but 7); seed 7 is the reported test draw, looked at only to report.
  * - `--seeds` are the detector seeds (initialisation, batches, augmentations): mean ± sd over them.
- * - `--untrained` also runs each seed with `steps: 1` (the same network and density, random features).
+ * - `--untrained` also runs each seed with `steps: 1` (the same network and density, random features);
+ *   `--untrained-only` runs only that.
  * - `--options` is JSON merged into the detector options (fast preset, patch mode by default).
  * - `--detector feature-density` runs the training-free detector (its own options; no `--untrained`).
  *
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     'data-seed': { type: 'string', default: '8' },
     seeds: { type: 'string', default: '0' },
     untrained: { type: 'boolean', default: false },
+    'untrained-only': { type: 'boolean', default: false },
     train: { type: 'string', default: '200' },
     test: { type: 'string', default: '100' },
     size: { type: 'string', default: '' },
@@ -86,7 +88,8 @@ for (const kind of values.kinds.split(',')) {
   };
   for (const seed of values.seeds.split(',').map(Number)) {
     const cutpaste = values.detector === 'cutpaste';
-    for (const trained of !cutpaste ? [false] : values.untrained ? [true, false] : [true]) {
+    const runs = !cutpaste || values['untrained-only'] ? [false] : values.untrained ? [true, false] : [true];
+    for (const trained of runs) {
       const options = cutpaste ? { preset: 'fast' as const, seed, ...extra, ...(trained ? {} : { steps: 1 }) } : { seed, ...extra };
       const detector = await createDetector(values.detector, options);
       const start = performance.now();

@@ -262,7 +262,16 @@ export function nextBatch(dataset: PixelBatch, indices: number[], o: ResolvedTra
   for (let attempt = 0; attempt < INVISIBLE_REDRAWS; attempt++) {
     const redo = originalsWithInvisibleCopies(batch);
     if (redo.length === 0) break;
-    replaceOriginals(batch, redo, drawBatch(dataset, redo.map((i) => indices[i]!), o, rng));
+    replaceOriginals(
+      batch,
+      redo,
+      drawBatch(
+        dataset,
+        redo.map((i) => indices[i]!),
+        o,
+        rng,
+      ),
+    );
   }
   return batch;
 }

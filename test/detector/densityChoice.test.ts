@@ -40,7 +40,13 @@ describe("perLocation 'auto' chooses by validation on synthetic defects", () => 
         expect(standardError).toBeGreaterThan(0);
         expect(decidedBy).toBe(clear ? 'validation' : 'alignment');
         expect(report.density).toBe(
-          clear ? (auroc.perLocation > auroc.shared ? 'per-location' : 'shared') : report.alignment! >= ALIGNMENT_THRESHOLD ? 'per-location' : 'shared',
+          clear
+            ? auroc.perLocation > auroc.shared
+              ? 'per-location'
+              : 'shared'
+            : report.alignment! >= ALIGNMENT_THRESHOLD
+              ? 'per-location'
+              : 'shared',
         );
         expect(decidedBy).toBe(decided);
       });
