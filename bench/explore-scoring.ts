@@ -158,6 +158,8 @@ for (const run of (values.runs ?? '').split(',')) {
     }
     return x;
   };
+  const rawTrain = f32(`${base}.train.f32`);
+  const rawTest = f32(`${base}.test.f32`);
   const fTrain = l2(f32(`${base}.train.f32`), meta.d);
   const fTest = l2(f32(`${base}.test.f32`), meta.d);
   const masks = readFileSync(`${base}.masks.u8`);
@@ -187,7 +189,11 @@ for (const run of (values.runs ?? '').split(',')) {
   for (const v of variants) {
     const t0 = performance.now();
     const secs = () => (performance.now() - t0) / 1000;
-    if (v === 'shared' || v === 'per-loc') {
+    if (v === 'shared-raw' || v === 'per-loc-raw') {
+      // Without L2 normalisation (features as the encoder gives them: their norm carries contrast and colour).
+      const density = fitDensity(v === 'shared-raw' ? 'shared' : 'per-location', rawTrain, n, L, d, { ...opts, l2Normalize: false });
+      evalGrid(v, scoreDensity(density, rawTest, m, L), secs());
+    } else if (v === 'shared' || v === 'per-loc') {
       const density = fitDensity(v === 'shared' ? 'shared' : 'per-location', fTrain, n, L, d, opts);
       evalGrid(v, scoreDensity(density, fTest, m, L), secs());
     } else if (v === 'per-loc-z' || v === 'shared-z') {

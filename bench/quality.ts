@@ -60,6 +60,8 @@ interface Row {
   report: Record<string, unknown>;
   fitSeconds: number;
   aggregates?: Record<string, number>;
+  /** Image AUROC of each defect type against the normal test images. */
+  byDefect: Record<string, number>;
   options: Record<string, unknown>;
   at: string;
 }
@@ -96,6 +98,10 @@ for (const kind of values.kinds.split(',')) {
       const report = await detector.fit(train, { workers });
       const fitSeconds = (performance.now() - start) / 1000;
       const result = await detector.evaluate(testSet);
+      const byDefect = defectAurocs(
+        result.scores,
+        test.map((s) => s.defectType),
+      );
       const aggregates = values.aggregates ? await aggregateAurocs(detector, testSet) : undefined;
       detector.dispose();
       const row: Row = {
@@ -110,6 +116,7 @@ for (const kind of values.kinds.split(',')) {
         pretextAccuracy: 'pretextAccuracy' in report ? (report.pretextAccuracy as number) : NaN,
         report: { ...report },
         fitSeconds,
+        byDefect,
         options: { detector: values.detector, ...options },
         at: new Date().toISOString(),
         ...(aggregates ? { aggregates } : {}),
@@ -118,7 +125,10 @@ for (const kind of values.kinds.split(',')) {
       rows.push(row);
       console.error(
         `${kind} seed ${seed} ${trained ? 'trained' : 'untrained'}: image ${pct(row.imageAuroc)} pixel ${pct(row.pixelAuroc)} ` +
-          `AUPRO ${pct(row.auPro)} pretext ${pct(row.pretextAccuracy)} density ${report.density} fit ${fitSeconds.toFixed(0)} s` +
+          `AUPRO ${pct(row.auPro)} pretext ${pct(row.pretextAccuracy)} density ${report.density} fit ${fitSeconds.toFixed(0)} s; by defect: ` +
+          Object.entries(byDefect)
+            .map(([k, v]) => `${k} ${pct(v)}`)
+            .join(', ') +
           (aggregates
             ? ` ${Object.entries(aggregates)
                 .map(([k, v]) => `${k} ${pct(v)}`)
@@ -145,6 +155,18 @@ async function aggregateAurocs(
       return sum / k;
     });
     out[fraction === 0 ? 'max' : `top${fraction * 100}%`] = lib.rocAuc(scores, testSet.labels);
+  }
+  return out;
+}
+
+/** Image AUROC of each defect type's images against the normal ones (`defectType` 'good'). */
+function defectAurocs(scores: Float32Array, types: string[]): Record<string, number> {
+  const good = types.flatMap((t, i) => (t === 'good' ? [scores[i]!] : []));
+  const out: Record<string, number> = {};
+  for (const type of new Set(types)) {
+    if (type === 'good') continue;
+    const bad = types.flatMap((t, i) => (t === type ? [scores[i]!] : []));
+    out[type] = lib.rocAuc([...good, ...bad], [...good.map(() => 0), ...bad.map(() => 1)]);
   }
   return out;
 }
