@@ -53,7 +53,12 @@ describe('detector format version 1 fixture', () => {
         const detector = await CutPasteDetector.load(fileSystemHandler(`${FIXTURE}${name}`));
         try {
           // Options added after format version 1 load with their defaults.
-          expect(JSON.parse(JSON.stringify(detector.options))).toEqual({ pasteFrom: 'crop', rotate: false, ...saved.options });
+          expect(JSON.parse(JSON.stringify(detector.options))).toEqual({
+            pasteFrom: 'crop',
+            rotate: false,
+            redrawInvisible: false,
+            ...saved.options,
+          });
           expect(detector.threshold).toEqual(saved.threshold);
           expect(detector.fitReport).toEqual(saved.fitReport);
           const scores = await detector.score(images);
