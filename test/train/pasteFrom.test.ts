@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/math/random';
 import { createPixelBatch } from '../../src/advanced';
 import { resolveTrainOptions } from '../../src/train/options';
-import { nextBatch } from '../../src/train/trainer';
+import { nextBatch } from '../../src/train/pretextBatch';
 
 /** 64 × 64 images, black on the left half and white on the right. */
 function halves(batch: number) {

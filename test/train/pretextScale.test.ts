@@ -5,7 +5,7 @@ import { createRng } from '../../src/math/random';
 import type { PixelBatch } from '../../src/ops/pixels/pixelBatch';
 import { resolveTrainOptions } from '../../src/train/options';
 import { pretextPixels } from '../../src/train/pretext';
-import { nextBatch } from '../../src/train/trainer';
+import { nextBatch } from '../../src/train/pretextBatch';
 
 /** `count` images of uniform noise: every pasted pixel differs from the one it replaces. */
 function noise(count: number, height: number, width: number, seed: number): PixelBatch {

@@ -3,7 +3,7 @@ import { createRng } from '../../src/math/random';
 import { createPixelBatch } from '../../src/advanced';
 import { resolveTrainOptions } from '../../src/train/options';
 import { visibleCopiesOf } from '../../src/train/pretextProbe';
-import { nextBatch } from '../../src/train/trainer';
+import { nextBatch } from '../../src/train/pretextBatch';
 
 /** 64 × 64 grey images, flat but for a random-noise square in the top-left 24 × 24 corner. */
 function mostlyFlat(batch: number) {
