@@ -6,34 +6,13 @@
  *
  *   npx tsx bench/explore-colour.ts pill-d8-s0-trained:per-location tile-d8-s0-trained:shared[:raw]
  */
-import { readFileSync } from 'node:fs';
+import type { PatchGridGeometry } from '../src/math/spreadScores';
+import { l2Rows, readSavedRun } from './savedFeatures';
 const { createSyntheticCategory } = await import('../src/synthetic');
 const { fitDensity, scoreDensity } = await import('../src/detector/densityStage');
 const { mapsFromGrid } = await import('../src/detector/scoring');
 const { rocAuc } = await import('../src/math/rocAuc');
-const f = (p: string) => {
-  const b = readFileSync(p);
-  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-};
-interface Layout {
-  rows: number;
-  cols: number;
-  strideY: number;
-  strideX: number;
-  patchHeight: number;
-  patchWidth: number;
-}
-interface Meta {
-  kind: 'pill';
-  n: number;
-  m: number;
-  L: number;
-  d: number;
-  layout: Layout & { height: number; width: number; dense: boolean };
-  labels: number[];
-  scoreSigma: number;
-}
-function stats(img: { data: Uint8Array; width: number; height: number; channels: number }, layout: Layout): Float32Array {
+function stats(img: { data: Uint8Array; width: number; height: number; channels: number }, layout: PatchGridGeometry): Float32Array {
   const { rows, cols, strideY, strideX, patchHeight: ph, patchWidth: pw } = layout;
   const C = img.channels,
     W = img.width;
@@ -60,27 +39,17 @@ function stats(img: { data: Uint8Array; width: number; height: number; channels:
 const [, , ...runs] = process.argv;
 for (const run of runs) {
   const [name, kindName, mode] = run.split(':');
-  const base = `/tmp/feats/${name}`;
-  const meta = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as Meta;
+  const saved = readSavedRun('/tmp/feats', name!);
+  const { meta } = saved;
   const { n, m, L, d, layout, labels } = meta;
-  const cat = createSyntheticCategory({ kind: meta.kind, seed: 8, trainCount: n, testCount: m });
+  const cat = createSyntheticCategory({ kind: meta.kind as 'pill', seed: 8, trainCount: n, testCount: m });
   const trainImgs = [...cat.trainImages()],
     testImgs = [...cat.testSamples()].map((s) => s.image);
   const C = trainImgs[0]!.channels,
     e = 2 * C;
   const raw = mode === 'raw';
-  const l2 = (x: Float32Array) => {
-    if (raw) return x;
-    for (let i = 0; i < x.length; i += d) {
-      let s = 0;
-      for (let k = 0; k < d; k++) s += x[i + k]! ** 2;
-      const z = 1 / Math.sqrt(s || 1);
-      for (let k = 0; k < d; k++) x[i + k]! *= z;
-    }
-    return x;
-  };
-  const fTr = l2(f(`${base}.train.f32`)),
-    fTe = l2(f(`${base}.test.f32`));
+  const fTr = raw ? saved.train : l2Rows(saved.train, d),
+    fTe = raw ? saved.test : l2Rows(saved.test, d);
   const sTr = trainImgs.map((im) => stats(im, layout)),
     sTe = testImgs.map((im) => stats(im, layout));
   // scale colour features: each to the mean variance of the CNN features

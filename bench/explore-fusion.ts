@@ -5,8 +5,8 @@
  *
  *   npx tsx bench/explore-fusion.ts --runs bolt-d8-s0-trained:shared,pill-d8-s0-trained:per-location
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { readSavedRun } from './savedFeatures';
 
 const { values } = parseArgs({
   options: {
@@ -32,10 +32,6 @@ const { toModelInput } = await import('../src/detector/input');
 await tf.setBackend('wasm');
 tf.enableProdMode();
 
-const f32 = (path: string) => {
-  const b = readFileSync(path);
-  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-};
 const pct = (x: number) => (100 * x).toFixed(1);
 const stats = (xs: ArrayLike<number>) => {
   const a = Array.from(xs);
@@ -51,22 +47,10 @@ const z = (xs: ArrayLike<number>, ref: ArrayLike<number>) => {
 const fdCache = new Map<string, { test: Float32Array; oof: Float32Array }>();
 for (const spec of (values.runs ?? '').split(',')) {
   const [run, kindName] = spec.split(':') as [string, 'shared' | 'per-location'];
-  const base = `${values.dir}/${run}`;
-  const meta = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as {
-    kind: string;
-    n: number;
-    m: number;
-    L: number;
-    d: number;
-    layout: { rows: number; cols: number };
-    scoreSigma: number;
-    labels: number[];
-  };
+  const { meta, train: fTrain, test: fTest } = readSavedRun(values.dir, run);
   const { n, m, L, d, labels } = meta;
   const settings = { scoreSigma: meta.scoreSigma, shrinkage: 'ledoit-wolf', l2Normalize: true, densityMaxRows: 100_000, seed: 0 };
   const gde = { shrinkage: 'ledoit-wolf' as const, l2Normalize: true, maxRows: 100_000, seed: 0 };
-  const fTrain = f32(`${base}.train.f32`);
-  const fTest = f32(`${base}.test.f32`);
   const density = fitDensity(kindName, fTrain, n, L, d, gde);
   const state = { featurizer: { grid: meta.layout, dimension: d }, density, settings } as never;
   const cpTest = scoresFromFeatures(state, fTest, m);

@@ -5,8 +5,8 @@
  *
  *   npx tsx bench/explore-scoring.ts --dir /tmp/feats --runs bolt-d8-s0-trained,pill-d8-s0-trained
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { l2Rows, readSavedRun, type SavedMeta } from './savedFeatures';
 
 const { values } = parseArgs({
   options: {
@@ -25,22 +25,6 @@ const { fitDensity, scoreDensity } = await import('../src/detector/densityStage'
 await tf.setBackend('wasm');
 tf.enableProdMode();
 
-interface Meta {
-  kind: string;
-  n: number;
-  m: number;
-  L: number;
-  d: number;
-  layout: Parameters<typeof mapsFromGrid>[2];
-  imageSize: [number, number];
-  scoreSigma: number;
-  labels: number[];
-}
-
-const f32 = (path: string) => {
-  const b = readFileSync(path);
-  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-};
 const pct = (x: number) => (100 * x).toFixed(1);
 
 /** Squared distance from each query row to its nearest bank row, by matmul in chunks. */
@@ -122,7 +106,7 @@ function gather(rows: Float32Array, idx: Int32Array | number[], d: number): Floa
 }
 
 /** Per-location neighbourhood kNN: each test patch against training patches within `r` grid cells. */
-function windowKnn(train: Float32Array, n: number, test: Float32Array, m: number, meta: Meta, r: number): Float32Array {
+function windowKnn(train: Float32Array, n: number, test: Float32Array, m: number, meta: SavedMeta, r: number): Float32Array {
   const { rows, cols } = meta.layout;
   const d = meta.d;
   const L = meta.L;
@@ -147,22 +131,12 @@ function windowKnn(train: Float32Array, n: number, test: Float32Array, m: number
 
 const variants = values.variants.split(',');
 for (const run of (values.runs ?? '').split(',')) {
-  const base = `${values.dir}/${run}`;
-  const meta = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as Meta;
-  const l2 = (x: Float32Array, d: number) => {
-    for (let i = 0; i < x.length; i += d) {
-      let s = 0;
-      for (let c = 0; c < d; c++) s += x[i + c]! ** 2;
-      const k = 1 / Math.sqrt(s || 1);
-      for (let c = 0; c < d; c++) x[i + c]! *= k;
-    }
-    return x;
-  };
-  const rawTrain = f32(`${base}.train.f32`);
-  const rawTest = f32(`${base}.test.f32`);
-  const fTrain = l2(f32(`${base}.train.f32`), meta.d);
-  const fTest = l2(f32(`${base}.test.f32`), meta.d);
-  const masks = readFileSync(`${base}.masks.u8`);
+  const saved = readSavedRun(values.dir, run);
+  const { meta, masks } = saved;
+  const rawTrain = saved.train;
+  const rawTest = saved.test;
+  const fTrain = l2Rows(rawTrain, meta.d);
+  const fTest = l2Rows(rawTest, meta.d);
   const { n, m, L, d, labels } = meta;
   const [h, w] = meta.imageSize;
   const pixelSize = masks.length / m;

@@ -1,0 +1,51 @@
+/**
+ * Reads what `bench/ablate.ts --save-features DIR` wrote for one run (`<kind>-d<data seed>-s<seed>-<trained|untrained>[-tag]`):
+ * the run's description, the training and test patch features `[count, locations, dimension]` and
+ * the test masks (one byte per pixel, 1 on a defect). Shared by the `explore-*` benches.
+ */
+import { readFileSync } from 'node:fs';
+import { l2NormalizeRows } from '../src/density/estimateGaussian';
+import type { PatchGridGeometry } from '../src/math/spreadScores';
+
+/** The `.json` of a saved run. */
+export interface SavedMeta {
+  kind: string;
+  /** Training and test images. */
+  n: number;
+  m: number;
+  /** Locations of the patch grid and feature dimension. */
+  L: number;
+  d: number;
+  layout: PatchGridGeometry;
+  imageSize: [number, number];
+  scoreSigma: number;
+  labels: number[];
+}
+
+/** A saved run: features as the encoder gave them (not normalised). */
+export interface SavedRun {
+  meta: SavedMeta;
+  train: Float32Array;
+  test: Float32Array;
+  masks: Uint8Array;
+}
+
+export function readSavedRun(dir: string, run: string): SavedRun {
+  const base = `${dir}/${run}`;
+  return {
+    meta: JSON.parse(readFileSync(`${base}.json`, 'utf8')) as SavedMeta,
+    train: readFloats(`${base}.train.f32`),
+    test: readFloats(`${base}.test.f32`),
+    masks: new Uint8Array(readFileSync(`${base}.masks.u8`)),
+  };
+}
+
+/** The rows of `x` (each `d` long) scaled to unit length, as a new array (the densities' `l2Normalize`). */
+export function l2Rows(x: Float32Array, d: number): Float32Array {
+  return Float32Array.from(l2NormalizeRows(x, x.length / d, d));
+}
+
+function readFloats(path: string): Float32Array {
+  const b = readFileSync(path);
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+}
