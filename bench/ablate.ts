@@ -108,6 +108,20 @@ for (const kind of values.kinds.split(',') as Kind[]) {
         mkdirSync(saveDir, { recursive: true });
         const base = `${saveDir}/${kind}-d${dataSeed}-s${seed}-${trained ? 'trained' : 'untrained'}${values.tag ? `-${values.tag}` : ''}`;
         writeFileSync(`${base}.train.f32`, Buffer.from(fTrain.buffer, fTrain.byteOffset, fTrain.byteLength));
+        // The trained encoder too (`bench/savedFeatures.ts` readEncoderWeights), for experiments that embed new images.
+        const weights = networks.encoder.getWeights();
+        const index: { name: string; shape: number[]; offset: number }[] = [];
+        const blobs: Buffer[] = [];
+        let offset = 0;
+        for (const [name, t] of Object.entries(weights)) {
+          const values = t.dataSync() as Float32Array;
+          index.push({ name, shape: t.shape, offset });
+          blobs.push(Buffer.from(values.buffer, values.byteOffset, values.byteLength));
+          offset += values.length;
+          t.dispose();
+        }
+        writeFileSync(`${base}.encoder.json`, JSON.stringify({ options: { preset: 'fast', seed, ...extra }, index }));
+        writeFileSync(`${base}.encoder.f32`, Buffer.concat(blobs));
         writeFileSync(`${base}.test.f32`, Buffer.from(fTest.buffer, fTest.byteOffset, fTest.byteLength));
         writeFileSync(
           `${base}.json`,
@@ -134,9 +148,15 @@ for (const kind of values.kinds.split(',') as Kind[]) {
         writeFileSync(`${base}.masks.u8`, maskBytes);
       }
       const { locationAlignment } = await import('../src/density/locationAlignment');
-      const alignment = locationAlignment(fTrain, n, L, d, o.l2Normalize);
+      const alignment = locationAlignment(fTrain, n, L, d, o.l2Normalize !== false);
       const choice = await chooseDensityKind(featurizer, trainIn.images, fTrain, o, alignment);
-      const gdeOptions = { shrinkage: o.shrinkage, l2Normalize: o.l2Normalize, maxRows: o.densityMaxRows, seed: o.seed };
+      // The variants below use the normalisation the choice kept.
+      const gdeOptions = {
+        shrinkage: o.shrinkage,
+        l2Normalize: choice.l2Normalize ?? o.l2Normalize !== false,
+        maxRows: o.densityMaxRows,
+        seed: o.seed,
+      };
 
       const row: Record<string, number> = {};
       const patchScores = (
@@ -240,7 +260,10 @@ for (const kind of values.kinds.split(',') as Kind[]) {
       console.log(
         `${kind} seed ${seed} ${trained ? 'trained' : 'untrained'} (${trainSeconds.toFixed(0)} s; pretext ${pct(report.pretextAccuracy)}, held out ` +
           `${pct(report.heldOut?.accuracy ?? NaN)}, visible ${pct(report.heldOut?.visibleAccuracy ?? NaN)} of ${pct(report.heldOut?.visibleFraction ?? NaN)}; ` +
-          `auto → ${choice.kind}): ${Object.entries(row)
+          `auto → ${choice.kind}${choice.l2Normalize === false ? ', raw' : ''} by ${choice.decidedBy} ± ${pct(choice.standardError ?? NaN)}` +
+          `${choice.candidates ? ` [${choice.candidates.map((c) => `${c.kind}${c.l2Normalize ? '' : ' raw'} ${pct(c.auroc)}`).join(', ')}]` : ''}): ${Object.entries(
+            row,
+          )
             .map(([k, v]) => `${k} ${pct(v)}`)
             .join(', ')}`,
       );

@@ -22,7 +22,9 @@ await import('@tensorflow/tfjs-layers');
 await import('@tensorflow/tfjs-backend-wasm');
 const lib = await import('../src/node/index');
 const { createSyntheticCategory } = await import('../src/synthetic');
-const { fitDensity } = await import('../src/detector/densityStage');
+const { fitDensity, scoreDensity } = await import('../src/detector/densityStage');
+const { mapsFromGrid } = await import('../src/detector/scoring');
+const { resizeBilinear } = await import('../src/math/resizeBilinear');
 const { outOfFoldScores, scoresFromFeatures } = await import('../src/detector/scoring');
 const { fitScoringStage } = await import('../src/detector/scoringStage');
 const { planFor, featurizerFor } = await import('../src/detector/featureDensity/FeatureDensityDetector');
@@ -44,17 +46,17 @@ const z = (xs: ArrayLike<number>, ref: ArrayLike<number>) => {
   return Array.from(xs, (x) => (x - mu) / sd);
 };
 
-const fdCache = new Map<string, { test: Float32Array; oof: Float32Array }>();
+const fdCache = new Map<string, { test: Float32Array; oof: Float32Array; maps: Float32Array[] }>();
 for (const spec of (values.runs ?? '').split(',')) {
   const [run, kindName] = spec.split(':') as [string, 'shared' | 'per-location'];
-  const { meta, train: fTrain, test: fTest } = readSavedRun(values.dir, run);
+  const { meta, train: fTrain, test: fTest, masks } = readSavedRun(values.dir, run);
   const { n, m, L, d, labels } = meta;
   const settings = { scoreSigma: meta.scoreSigma, shrinkage: 'ledoit-wolf', l2Normalize: true, densityMaxRows: 100_000, seed: 0 };
   const gde = { shrinkage: 'ledoit-wolf' as const, l2Normalize: true, maxRows: 100_000, seed: 0 };
   const density = fitDensity(kindName, fTrain, n, L, d, gde);
   const state = { featurizer: { grid: meta.layout, dimension: d }, density, settings } as never;
   const cpTest = scoresFromFeatures(state, fTest, m);
-  const cpOof = outOfFoldScores(state, fTrain, n, d)!;
+  const cpOof = outOfFoldScores(state, fTrain, n, d, true)!;
 
   if (!fdCache.has(meta.kind)) {
     const category = createSyntheticCategory({ kind: meta.kind as never, seed: Number(values['data-seed']), trainCount: n, testCount: m });
@@ -69,8 +71,20 @@ for (const spec of (values.runs ?? '').split(',')) {
       'fusion',
     );
     const stage = await fitScoringStage(featurizer, trainIn.images, o, () => {});
-    const test = scoresFromFeatures(stage.state, await featurizer.embed(testIn.images), m);
-    fdCache.set(meta.kind, { test, oof: stage.outOfFold! });
+    const fdFeatures = await featurizer.embed(testIn.images);
+    const test = scoresFromFeatures(stage.state, fdFeatures, m);
+    const grid = stage.state.featurizer.grid!;
+    const fdMaps = mapsFromGrid(
+      scoreDensity(stage.state.density, fdFeatures, m, grid.rows * grid.cols),
+      m,
+      grid,
+      stage.state.settings.scoreSigma,
+    );
+    fdCache.set(meta.kind, {
+      test,
+      oof: stage.outOfFold!,
+      maps: fdMaps.map((x) => resizeBilinear(x, grid.height, grid.width, meta.imageSize[0], meta.imageSize[1])),
+    });
     trainIn.images.dispose();
     testIn.images.dispose();
     encoder.dispose();
@@ -80,8 +94,28 @@ for (const spec of (values.runs ?? '').split(',')) {
   const zf = z(fd.test, fd.oof);
   const fused = zc.map((v, i) => v + zf[i]!);
   const maxFused = zc.map((v, i) => Math.max(v, zf[i]!));
+  // Map-level fusion: each map standardised by its detector's out-of-fold image-score statistics, summed, image score = max.
+  const cpMaps = mapsFromGrid(scoreDensity(density, fTest, m, L), m, meta.layout, meta.scoreSigma);
+  const sc = stats(cpOof);
+  const sf = stats(fd.oof);
+  const fusedMaps = cpMaps.map((map, i) => map.map((v, p) => (v - sc.mu) / sc.sd + (fd.maps[i]![p]! - sf.mu) / sf.sd));
+  const mapMax = fusedMaps.map((map) => map.reduce((a, b) => Math.max(a, b), -Infinity));
+  const pixel = (maps: Float32Array[]) => {
+    const pixelSize = masks.length / m;
+    if (pixelSize !== maps[0]!.length) return NaN;
+    const fm: number[] = [];
+    const fk: number[] = [];
+    maps.forEach((map, i) => {
+      for (let p = 0; p < map.length; p += 16) {
+        fm.push(map[p]!);
+        fk.push(masks[i * pixelSize + p]!);
+      }
+    });
+    return lib.rocAuc(fm, fk);
+  };
   console.log(
     `${run} (${kindName}): cutpaste ${pct(lib.rocAuc(cpTest, labels))}, feature-density ${pct(lib.rocAuc(fd.test, labels))}, ` +
-      `sum of z ${pct(lib.rocAuc(fused, labels))}, max of z ${pct(lib.rocAuc(maxFused, labels))}`,
+      `sum of z ${pct(lib.rocAuc(fused, labels))}, max of z ${pct(lib.rocAuc(maxFused, labels))}, ` +
+      `max of summed z-maps ${pct(lib.rocAuc(mapMax, labels))}; pixel cutpaste ${pct(pixel(cpMaps))}, fused ${pct(pixel(fusedMaps))}`,
   );
 }

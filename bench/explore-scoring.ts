@@ -129,6 +129,50 @@ function windowKnn(train: Float32Array, n: number, test: Float32Array, m: number
   return out;
 }
 
+/** Lloyd's k-means on a strided subsample of the rows (at most 20,000), seeded by evenly spaced rows. */
+function kMeans(rows: Float32Array, count: number, d: number, k: number, iterations: number): Float32Array {
+  const step = Math.max(1, Math.floor(count / 20_000));
+  const sample = gather(
+    rows,
+    Array.from({ length: Math.floor(count / step) }, (_, i) => i * step),
+    d,
+  );
+  const s = sample.length / d;
+  const centres = gather(
+    sample,
+    Array.from({ length: k }, (_, c) => Math.floor(((c + 0.5) * s) / k)),
+    d,
+  );
+  for (let it = 0; it < iterations; it++) {
+    const assign = nearestCentre(sample, s, centres, k, d);
+    const sums = new Float64Array(k * d);
+    const counts = new Float64Array(k);
+    for (let i = 0; i < s; i++) {
+      const a = assign[i]!;
+      counts[a] = counts[a]! + 1;
+      for (let c = 0; c < d; c++) sums[a * d + c] = sums[a * d + c]! + sample[i * d + c]!;
+    }
+    for (let j = 0; j < k; j++) if (counts[j]! > 0) for (let c = 0; c < d; c++) centres[j * d + c] = sums[j * d + c]! / counts[j]!;
+  }
+  return centres;
+}
+
+function nearestCentre(rows: Float32Array, count: number, centres: Float32Array, k: number, d: number): Int32Array {
+  const out = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    let best = Infinity;
+    for (let j = 0; j < k; j++) {
+      let acc = 0;
+      for (let c = 0; c < d; c++) acc += (rows[i * d + c]! - centres[j * d + c]!) ** 2;
+      if (acc < best) {
+        best = acc;
+        out[i] = j;
+      }
+    }
+  }
+  return out;
+}
+
 const variants = values.variants.split(',');
 for (const run of (values.runs ?? '').split(',')) {
   const saved = readSavedRun(values.dir, run);
@@ -141,8 +185,8 @@ for (const run of (values.runs ?? '').split(',')) {
   const [h, w] = meta.imageSize;
   const pixelSize = masks.length / m;
   const results: string[] = [];
-  const evalGrid = (name: string, grid: Float32Array, seconds: number) => {
-    const maps = mapsFromGrid(grid, m, meta.layout, meta.scoreSigma);
+  const evalGrid = (name: string, grid: Float32Array, seconds: number, sigma = meta.scoreSigma) => {
+    const maps = mapsFromGrid(grid, m, meta.layout, sigma);
     const scores = maps.map((map) => map.reduce((a, b) => Math.max(a, b), -Infinity));
     const image = lib.rocAuc(scores, labels);
     let pixel = NaN;
@@ -215,6 +259,71 @@ for (const run of (values.runs ?? '').split(',')) {
       });
       const density = fitDensity('per-location', pooled, offsets.length * n, L, d, opts);
       evalGrid(v, scoreDensity(density, fTest, m, L), secs());
+    } else if (v.startsWith('shared-l2n') || v.startsWith('per-loc-l2n')) {
+      // L2 rows plus one column: the log of the row's norm, scaled by the number after 'l2n' (default 1)
+      // times the rows' per-dimension spread, so the norm (contrast) is kept beside the direction.
+      const scale = Number(v.split('l2n')[1] || '1');
+      const withNorm = (raw: Float32Array, unit: Float32Array, rowsCount: number) => {
+        const out = new Float32Array(rowsCount * (d + 1));
+        for (let i = 0; i < rowsCount; i++) {
+          let s2 = 0;
+          for (let c = 0; c < d; c++) s2 += raw[i * d + c]! ** 2;
+          out.set(unit.subarray(i * d, (i + 1) * d), i * (d + 1));
+          out[i * (d + 1) + d] = Math.log(Math.sqrt(s2) + 1e-6);
+        }
+        return out;
+      };
+      const a = withNorm(rawTrain, fTrain, n * L);
+      const b = withNorm(rawTest, fTest, m * L);
+      // scale the norm column to the mean per-dimension sd of the unit rows, times `scale`
+      const colStats = (x: Float32Array, rowsCount: number, c: number) => {
+        let mu = 0;
+        for (let i = 0; i < rowsCount; i++) mu += x[i * (d + 1) + c]!;
+        mu /= rowsCount;
+        let v2 = 0;
+        for (let i = 0; i < rowsCount; i++) v2 += (x[i * (d + 1) + c]! - mu) ** 2;
+        return { mu, sd: Math.sqrt(v2 / rowsCount) };
+      };
+      let meanSd = 0;
+      for (let c = 0; c < d; c++) meanSd += colStats(a, n * L, c).sd / d;
+      const ns = colStats(a, n * L, d);
+      for (const [x, cnt] of [
+        [a, n * L],
+        [b, m * L],
+      ] as const)
+        for (let i = 0; i < cnt; i++) x[i * (d + 1) + d] = ((x[i * (d + 1) + d]! - ns.mu) / ns.sd) * meanSd * scale;
+      const density = fitDensity(v.startsWith('shared') ? 'shared' : 'per-location', a, n, L, d + 1, { ...opts, l2Normalize: false });
+      evalGrid(v, scoreDensity(density, b, m, L), secs());
+    } else if (/^(shared|per-loc)(-raw)?-s\d+$/.test(v)) {
+      // The image score as the maximum of a map spread with a wider Gaussian (σ px after '-s'): weak evidence over a region adds up.
+      const sigma = Number(v.split('-s').pop());
+      const raw = v.includes('-raw');
+      const density = fitDensity(v.startsWith('shared') ? 'shared' : 'per-location', raw ? rawTrain : fTrain, n, L, d, {
+        ...opts,
+        l2Normalize: !raw,
+      });
+      evalGrid(v, scoreDensity(density, raw ? rawTest : fTest, m, L), secs(), sigma);
+    } else if (v.startsWith('gmm')) {
+      // A mixture of shared Gaussians: k-means (k = the number after 'gmm') on the training rows, one
+      // Gaussian per cluster, each patch scored by its nearest component (smallest Mahalanobis distance).
+      const raw = v.endsWith('-raw');
+      const k = Number.parseInt(v.slice(3), 10);
+      const tr = raw ? rawTrain : fTrain;
+      const te = raw ? rawTest : fTest;
+      const total = n * L;
+      const centres = kMeans(tr, total, d, k, 12);
+      const assign = nearestCentre(tr, total, centres, k, d);
+      const grids: Float32Array[] = [];
+      for (let c = 0; c < k; c++) {
+        const idx: number[] = [];
+        for (let i = 0; i < total; i++) if (assign[i] === c) idx.push(i);
+        if (idx.length < 4 * d) continue;
+        const density = fitDensity('shared', gather(tr, idx, d), idx.length, 1, d, { ...opts, l2Normalize: false });
+        grids.push(scoreDensity(density, te, m * L, 1));
+      }
+      const grid = new Float32Array(m * L).fill(Infinity);
+      for (const g of grids) for (let i = 0; i < grid.length; i++) grid[i] = Math.min(grid[i]!, g[i]!);
+      evalGrid(`${v}(${grids.length})`, grid, secs());
     } else if (v === 'knn-rand') {
       const k = Math.round(Number(values.coreset) * n * L);
       const idx = Array.from({ length: k }, (_, i) => Math.floor(((i + 0.5) * n * L) / k));

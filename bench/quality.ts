@@ -125,7 +125,9 @@ for (const kind of values.kinds.split(',')) {
       rows.push(row);
       console.error(
         `${kind} seed ${seed} ${trained ? 'trained' : 'untrained'}: image ${pct(row.imageAuroc)} pixel ${pct(row.pixelAuroc)} ` +
-          `AUPRO ${pct(row.auPro)} pretext ${pct(row.pretextAccuracy)} density ${report.density} fit ${fitSeconds.toFixed(0)} s; by defect: ` +
+          `AUPRO ${pct(row.auPro)} pretext ${pct(row.pretextAccuracy)} density ${report.density}` +
+          `${report.densityChoice ? ` (${report.densityChoice.decidedBy}${report.densityChoice.l2Normalize === false ? ', raw' : ''})` : ''}` +
+          `${'companion' in report && report.companion ? ` + companion ${(report.companion as { density: string }).density}` : ''} fit ${fitSeconds.toFixed(0)} s; by defect: ` +
           Object.entries(byDefect)
             .map(([k, v]) => `${k} ${pct(v)}`)
             .join(', ') +

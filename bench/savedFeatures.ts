@@ -49,3 +49,22 @@ function readFloats(path: string): Float32Array {
   const b = readFileSync(path);
   return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 }
+
+/** The encoder weights `bench/ablate.ts --save-features` wrote beside a run, with the detector options it was built from. */
+export function readEncoderWeights(
+  dir: string,
+  run: string,
+): { options: Record<string, unknown>; weights: { name: string; shape: number[]; values: Float32Array }[] } {
+  const base = `${dir}/${run}`;
+  const { options, index } = JSON.parse(readFileSync(`${base}.encoder.json`, 'utf8')) as {
+    options: Record<string, unknown>;
+    index: { name: string; shape: number[]; offset: number }[];
+  };
+  const all = readFloats(`${base}.encoder.f32`);
+  const weights = index.map(({ name, shape, offset }) => ({
+    name,
+    shape,
+    values: all.subarray(offset, offset + shape.reduce((a, b) => a * b, 1)),
+  }));
+  return { options, weights };
+}

@@ -5,6 +5,7 @@ import type { Encoder } from '../models/types';
 import { trainSelfSupervised } from '../train/trainer';
 import { DetectorCore, type FitContext, type FittedModel, type FittedResult, type ModelInputSpec } from './DetectorCore';
 import { patchLayout, type PatchLayout } from './embedding';
+import { fitCompanion, type Companion } from './companion';
 import { encoderFeaturizer } from './featurizer';
 import { buildNetworks, disposeNetworks, type Networks } from './networks';
 import { resolveCutPasteOptions, trainOptionsOf, type CutPasteOptions, type ResolvedCutPasteOptions } from './options';
@@ -85,7 +86,11 @@ export class CutPasteDetector extends DetectorCore<CutPasteModel, FitReport> {
       disposeNetworks(state.networks);
       throw error;
     }
-    detector.adopt(cutPasteModel(state.networks, state.density, state.options, detector.#layout), state.threshold, state.report);
+    detector.adopt(
+      cutPasteModel(state.networks, state.density, state.options, detector.#layout, state.companion),
+      state.threshold,
+      state.report,
+    );
     return detector;
   }
 
@@ -127,6 +132,8 @@ export class CutPasteDetector extends DetectorCore<CutPasteModel, FitReport> {
         progress,
         fresh.encoder,
       );
+      const fused =
+        o.fusion === 'feature-density' ? await fitCompanion(stage, images, String(o.seed), o.inferenceBatchSize, progress) : undefined;
       const report: Omit<FitReport, 'seconds'> = {
         steps: train.steps,
         finalLoss: train.finalLoss,
@@ -137,11 +144,12 @@ export class CutPasteDetector extends DetectorCore<CutPasteModel, FitReport> {
         workers: train.workers,
         ...(train.workersNote ? { workersNote: train.workersNote } : {}),
         ...stage.report,
+        ...(fused ? { companion: fused.report } : {}),
       };
       return {
-        model: { scoring: stage.state, networks: fresh, dispose: () => disposeNetworks(fresh) },
+        model: cutPasteModel(fresh, stage.state.density, o, layout, fused?.companion),
         report,
-        outOfFold: stage.outOfFold,
+        outOfFold: fused ? fused.outOfFold : stage.outOfFold,
       };
     } catch (error) {
       disposeNetworks(fresh);
@@ -165,6 +173,7 @@ export class CutPasteDetector extends DetectorCore<CutPasteModel, FitReport> {
       options: this.options,
       networks: model.networks,
       density: model.scoring.density,
+      ...(model.scoring.companion ? { companion: model.scoring.companion } : {}),
       threshold,
       report,
     });
@@ -205,12 +214,18 @@ function cutPasteModel(
   density: ScoringState['density'],
   o: ResolvedCutPasteOptions,
   layout: PatchLayout | undefined,
+  companion?: Companion,
 ): CutPasteModel {
   const scoring: ScoringState = {
     featurizer: encoderFeaturizer(networks.encoder, layout, o.inferenceBatchSize),
     density,
     settings: o,
     encoder: networks.encoder,
+    ...(companion ? { companion } : {}),
   };
-  return { scoring, networks, dispose: () => disposeNetworks(networks) };
+  const dispose = () => {
+    disposeNetworks(networks);
+    companion?.encoder.dispose();
+  };
+  return { scoring, networks, dispose };
 }

@@ -158,6 +158,18 @@ export const CUTPASTE_OPTION_SCHEMA: {
   l2Normalize: DENSITY_OPTION_ROWS.l2Normalize,
   shrinkage: DENSITY_OPTION_ROWS.shrinkage,
   densityMaxRows: DENSITY_OPTION_ROWS.densityMaxRows,
+  fusion: {
+    group: 'density',
+    help: "patch mode: add an untrained multi-stage feature density's standardised map to CutPaste's: feature-density (default with the fast preset) or none",
+    default: (o) => (o.preset === 'fast' && o.mode === 'patch' && !pretrained(o) ? 'feature-density' : 'none'),
+    check: (v, o) =>
+      v === 'none' || (v === 'feature-density' && o?.mode === 'patch')
+        ? undefined
+        : o?.mode !== 'image'
+          ? "'feature-density' or 'none'"
+          : "'none' in image mode ('feature-density' needs patch mode)",
+    flag: choiceFlag('fusion', 'KIND', ['feature-density', 'none']),
+  },
   seed: { ...T.seed, to: { train: (seed) => ({ seed: `${seed}/train` }) } },
   inferenceBatchSize: RUNTIME_OPTION_ROWS.inferenceBatchSize,
 });

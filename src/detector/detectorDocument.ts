@@ -6,6 +6,7 @@ import { VERSION } from '../version';
 import type { DetectorDensityJSON } from './densityStage';
 import type { NetworksConfig } from './networks';
 import { OPTION_LIMITS, type ResolvedCutPasteOptions } from './options';
+import type { CompanionJSON, CompanionReport } from './companion';
 import type { DensityChoice } from './densityChoice';
 import type { Threshold } from './thresholds';
 import type { PretextProbe } from '../train/pretextProbe';
@@ -26,6 +27,8 @@ export interface DetectorDocument {
   options: Omit<ResolvedCutPasteOptions, 'encoder'> & { encoder: unknown };
   networks: NetworksConfig;
   density: DetectorDensityJSON;
+  /** `fusion: 'feature-density'`: the second scorer (checked by `readCompanion`). */
+  companion?: CompanionJSON;
   threshold: Threshold | null;
   report: FitReport | null;
 }
@@ -176,7 +179,7 @@ const COMMON_REPORT_FIELDS: Record<string, ReportField> = {
   alignment: [(v) => inRange(v, 0, 1), 'a number in [0, 1]', 'optional'],
   densityChoice: [
     isDensityChoice,
-    "{ kind: 'shared' or 'per-location', auroc: { shared, perLocation } in [0, 1], probes: an integer ≥ 0, standardError?: a number ≥ 0, decidedBy?: 'validation' or 'alignment' }",
+    "{ kind: 'shared' or 'per-location', l2Normalize?: a boolean, auroc: { shared, perLocation } in [0, 1], candidates?: [{ kind, l2Normalize, auroc }], probes: an integer ≥ 0, standardError?: a number ≥ 0, decidedBy?: 'validation' or 'alignment' }",
     'optional',
     copyDensityChoice,
   ],
@@ -195,6 +198,7 @@ const CUTPASTE_REPORT_FIELDS: Record<string, ReportField> = {
   // Absent from documents saved by cutpaste 0.1.0, before the worker count was recorded.
   workers: [(v) => isCount(v, 0, 64), 'an integer in [0, 64]', 'optional'],
   workersNote: [(v) => typeof v === 'string', 'a string', 'optional'],
+  companion: [isCompanionReport, '{ density, densityChoice?, own: { mean, sd }, other: { mean, sd } }', 'optional', copyCompanionReport],
   heldOutPretext: [
     isPretextProbe,
     '{ accuracy, visibleAccuracy, visibleFraction in [0, 1], samples: an integer ≥ 0, nearChance: a boolean }',
@@ -214,10 +218,19 @@ export const CUTPASTE_DOCUMENT: DocumentSpec = {
 /** An integer in [min, max] (a report field check for other detectors' documents). */
 export const isCount = (v: unknown, min: number, max: number): v is number => Number.isInteger(v) && inRange(v, min, max);
 
+const isDensityKind = (v: unknown): boolean => v === 'shared' || v === 'per-location';
+
+function isDensityCandidate(v: unknown): boolean {
+  const c = v as { kind?: unknown; l2Normalize?: unknown; auroc?: unknown } | null;
+  return typeof c === 'object' && c !== null && isDensityKind(c.kind) && typeof c.l2Normalize === 'boolean' && inRange(c.auroc, 0, 1);
+}
+
 function isDensityChoice(v: unknown): boolean {
   const c = v as {
     kind?: unknown;
+    l2Normalize?: unknown;
     auroc?: { shared?: unknown; perLocation?: unknown };
+    candidates?: unknown;
     probes?: unknown;
     standardError?: unknown;
     decidedBy?: unknown;
@@ -225,7 +238,9 @@ function isDensityChoice(v: unknown): boolean {
   return (
     typeof c === 'object' &&
     c !== null &&
-    (c.kind === 'shared' || c.kind === 'per-location') &&
+    isDensityKind(c.kind) &&
+    (c.l2Normalize === undefined || typeof c.l2Normalize === 'boolean') &&
+    (c.candidates === undefined || (Array.isArray(c.candidates) && c.candidates.length <= 16 && c.candidates.every(isDensityCandidate))) &&
     typeof c.auroc === 'object' &&
     c.auroc !== null &&
     inRange(c.auroc.shared, 0, 1) &&
@@ -234,6 +249,40 @@ function isDensityChoice(v: unknown): boolean {
     (c.standardError === undefined || inRange(c.standardError, 0, 1)) &&
     (c.decidedBy === undefined || c.decidedBy === 'validation' || c.decidedBy === 'alignment')
   );
+}
+
+const isStatistics = (v: unknown): boolean => {
+  const s = v as { mean?: unknown; sd?: unknown } | null;
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    typeof s.mean === 'number' &&
+    Number.isFinite(s.mean) &&
+    inRange(s.sd, Number.MIN_VALUE, Number.MAX_VALUE)
+  );
+};
+
+function isCompanionReport(v: unknown): boolean {
+  const c = v as Partial<Record<keyof CompanionReport, unknown>> | null;
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    typeof c.density === 'string' &&
+    densityKinds().includes(c.density) &&
+    (c.densityChoice === undefined || isDensityChoice(c.densityChoice)) &&
+    isStatistics(c.own) &&
+    isStatistics(c.other)
+  );
+}
+
+function copyCompanionReport(v: unknown): unknown {
+  const { density, densityChoice, own, other } = v as CompanionReport;
+  return {
+    density,
+    ...(densityChoice ? { densityChoice: copyDensityChoice(densityChoice) } : {}),
+    own: { mean: own.mean, sd: own.sd },
+    other: { mean: other.mean, sd: other.sd },
+  };
 }
 
 function isPretextProbe(v: unknown): boolean {
@@ -255,10 +304,14 @@ function copyPretextProbe(v: unknown): unknown {
 }
 
 function copyDensityChoice(v: unknown): unknown {
-  const { kind, auroc, probes, standardError, decidedBy } = v as DensityChoice;
+  const { kind, l2Normalize, auroc, candidates, probes, standardError, decidedBy } = v as DensityChoice;
   return {
     kind,
+    ...(l2Normalize !== undefined ? { l2Normalize } : {}),
     auroc: { shared: auroc.shared, perLocation: auroc.perLocation },
+    ...(candidates !== undefined
+      ? { candidates: candidates.map((c) => ({ kind: c.kind, l2Normalize: c.l2Normalize, auroc: c.auroc })) }
+      : {}),
     probes,
     ...(standardError !== undefined ? { standardError } : {}),
     ...(decidedBy !== undefined ? { decidedBy } : {}),

@@ -5,7 +5,7 @@
  */
 import { OptionError } from '../errors';
 import { integerFlag, numberFlag } from '../math/optionFlags';
-import { boolean, frozenCopy, integer, numberIn, type OptionRow } from '../math/optionSchema';
+import { frozenCopy, integer, numberIn, type OptionRow } from '../math/optionSchema';
 import { MIN_PATCH_SIZE, OPTION_LIMITS } from '../train/trainOptionRows';
 
 /** Patch-mode options: the scored patch grid and how patch scores become a map. */
@@ -26,12 +26,17 @@ export interface DetectorPatchOptions {
 export interface DetectorDensityOptions {
   /**
    * Patch mode: one density per grid location (aligned objects) or one shared by every location
-   * (textures), as the paper chooses per category. `'auto'` (default) decides from the training
-   * features: per location when their `locationAlignment` is ≥ `ALIGNMENT_THRESHOLD` (0.1).
+   * (textures), as the paper chooses per category. `'auto'` (default) decides by validation on
+   * synthetic defects, or from the training features' `locationAlignment` (≥ `ALIGNMENT_THRESHOLD`,
+   * 0.1: per location) when validation cannot tell (see `chooseDensityKind`).
    */
   perLocation?: boolean | 'auto';
-  /** L2-normalise features before the density (default true). */
-  l2Normalize?: boolean;
+  /**
+   * L2-normalise features before the density. `'auto'` (CutPaste's default): patch mode with
+   * `perLocation: 'auto'` compares both with the density kind on synthetic defects (raw features keep
+   * their norm, which carries contrast: stains); anywhere else it means `true`.
+   */
+  l2Normalize?: boolean | 'auto';
   /** Covariance shrinkage: `'ledoit-wolf'` (default) or a fixed coefficient in [0, 1]. */
   shrinkage?: 'ledoit-wolf' | number;
   /** Shared patch density: at most this many patch embeddings are used to fit it (default 100,000; a seeded subsample). */
@@ -122,7 +127,12 @@ export const DENSITY_OPTION_ROWS = Object.freeze({
       onlyWith: { option: 'mode', value: 'patch' },
     },
   },
-  l2Normalize: { group: 'density', help: 'L2-normalise features before the density (default true)', default: true, check: boolean },
+  l2Normalize: {
+    group: 'density',
+    help: "L2-normalise features before the density: true, false or 'auto' (default: chosen with the density in patch mode, else true)",
+    default: 'auto',
+    check: (v) => (typeof v === 'boolean' || v === 'auto' ? undefined : "true, false or 'auto'"),
+  },
   shrinkage: {
     group: 'density',
     help: "covariance shrinkage: 'ledoit-wolf' (default) or a coefficient in [0, 1]",

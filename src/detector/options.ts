@@ -43,6 +43,14 @@ export interface CutPasteModelOptions {
   encoder?: ResNetPresetName | ResNetConfig | PretrainedEncoderSpec;
   /** Projection-head widths; the last is the head's output (default [512, 128]). */
   headWidths?: readonly number[];
+  /**
+   * Patch mode: a second, untrained scorer beside CutPaste's (`'feature-density'`: an untrained
+   * `resnet18-slim`'s stage 2 and 3 maps, 100 seeded channels, their own density chosen as CutPaste's
+   * is). Each map is standardised by its scorer's out-of-fold training scores and the two are summed:
+   * a deeper, wider receptive field and colour evidence beside the trained patch features. Default
+   * `'feature-density'` with the fast preset in patch mode (not with a pretrained encoder), else `'none'`.
+   */
+  fusion?: 'feature-density' | 'none';
 }
 
 /** Training options of `CutPasteDetector.create` (stage 1: the pretext task; passed to `trainSelfSupervised`). */

@@ -4,6 +4,7 @@ import { FormatError } from '../errors';
 import { capText } from '../math/validate';
 import type { GraphModelLike } from '../models/pretrainedEncoder';
 import { VERSION } from '../version';
+import { companionToJSON, readCompanion, type Companion } from './companion';
 import { checkDensityFits, densityToJSON, type DetectorDensity } from './densityStage';
 import { DETECTOR_FORMAT, DETECTOR_FORMAT_VERSION, readDocument, type DetectorDocument } from './detectorDocument';
 import { disposeNetworks, networksConfig, rebuildNetworks, type Networks, type NetworksConfig } from './networks';
@@ -35,6 +36,8 @@ export interface DetectorState {
   options: ResolvedCutPasteOptions;
   networks: Networks;
   density: DetectorDensity;
+  /** `fusion: 'feature-density'`: the second scorer. */
+  companion?: Companion;
   threshold: Threshold | undefined;
   report: FitReport | undefined;
 }
@@ -49,6 +52,8 @@ export async function saveDetectorState(target: string | tf.io.IOHandler, state:
     ...networks.classifier.getWeights(),
     ...densityWeights(density),
   };
+  const companion = state.companion && companionToJSON(state.companion, String(state.options.seed));
+  if (companion) Object.assign(weights, companion.weights);
   const { model: _model, ...encoderOptions } = state.options.encoder as { model?: unknown };
   const document: DetectorDocument = {
     format: DETECTOR_FORMAT,
@@ -58,6 +63,7 @@ export async function saveDetectorState(target: string | tf.io.IOHandler, state:
     options: { ...state.options, encoder: typeof state.options.encoder === 'string' ? state.options.encoder : encoderOptions },
     networks: networksConfig(networks),
     density: densityToJSON(density),
+    ...(companion ? { companion: companion.json } : {}),
     threshold: state.threshold ?? null,
     report: state.report ?? null,
   };
@@ -72,6 +78,8 @@ export async function loadDetectorState(source: string | tf.io.IOHandler, option
   const pretrained = (document.networks.encoder as { kind?: string })?.kind === 'pretrained';
   const optionsIn = {
     ...document.options,
+    // Saves made before fusion existed have none.
+    fusion: document.options.fusion ?? 'none',
     encoder: pretrained ? { ...(savedEncoder as object), model: options.encoderModel } : savedEncoder,
   } as CutPasteOptions;
   let resolved: ResolvedCutPasteOptions;
@@ -98,10 +106,12 @@ export async function loadDetectorState(source: string | tf.io.IOHandler, option
     } catch (error) {
       throw new FormatError(`CutPasteDetector.load: the saved density does not fit the detector: ${(error as Error).message}`);
     }
+    const companion = await readSavedCompanion(document, resolved, networks, weights);
     return {
       options: resolved,
       networks,
       density,
+      ...(companion ? { companion } : {}),
       threshold: document.threshold ?? undefined,
       report: document.report ?? undefined,
     };
@@ -111,6 +121,22 @@ export async function loadDetectorState(source: string | tf.io.IOHandler, option
   } finally {
     tf.dispose(Object.values(weights));
   }
+}
+
+/** The saved companion when the options fuse one (and none otherwise). */
+async function readSavedCompanion(
+  document: DetectorDocument,
+  o: ResolvedCutPasteOptions,
+  networks: Networks,
+  weights: tf.NamedTensorMap,
+): Promise<Companion | undefined> {
+  if (o.fusion === 'none') {
+    if (document.companion !== undefined) throw new FormatError(`${WHERE}: the document holds a companion but options.fusion is 'none'`);
+    return undefined;
+  }
+  if (document.companion === undefined)
+    throw new FormatError(`${WHERE}: options.fusion is '${o.fusion}' but the document holds no companion`);
+  return readCompanion(document.companion, weights, o.imageSize, networks.encoder.inputChannels as 1 | 3, o.inferenceBatchSize, WHERE);
 }
 
 /** The saved head and classifier configs must be those the saved options build (they are rebuilt from the options). */

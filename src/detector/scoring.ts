@@ -4,13 +4,15 @@ import { spreadScores, type PatchGridGeometry } from '../math/spreadScores';
 import type { Encoder } from '../models/types';
 import { fitDensity, scoreDensity, type DetectorDensity } from './densityStage';
 import { locationsOf, type Featurizer } from './featurizer';
+import { companionMaps, fuseMaps, type Companion } from './companion';
 import { gradCamMaps } from './gradCam';
 import type { ScoreMap } from './types';
 
 /** The density and map settings of a detector's scoring stage (its resolved options carry them). */
 export interface ScoringSettings {
   readonly shrinkage: 'ledoit-wolf' | number;
-  readonly l2Normalize: boolean;
+  /** `'auto'`: chosen with the density at fit (patch mode), else `true`; the fitted density carries the result. */
+  readonly l2Normalize: boolean | 'auto';
   /** Shared density: at most this many rows are fitted (a seeded subsample). */
   readonly densityMaxRows: number;
   readonly seed: number | string;
@@ -25,11 +27,13 @@ export interface ScoringState {
   settings: ScoringSettings;
   /** Image-level features: the encoder whose GradCAM maps localise (CutPaste image mode). */
   encoder?: Encoder;
+  /** Grid features: a second scorer whose standardised map is added to this one's (`fusion`). */
+  companion?: Companion;
 }
 
-/** The options `fitDensity` takes, from a detector's settings; `seed` names the draw. */
-export function densityFitOptions(settings: ScoringSettings, seed: string): Parameters<typeof fitDensity>[5] {
-  return { shrinkage: settings.shrinkage, l2Normalize: settings.l2Normalize, maxRows: settings.densityMaxRows, seed };
+/** The options `fitDensity` takes, from a detector's settings; `seed` names the draw, `l2Normalize` the rows' normalisation. */
+export function densityFitOptions(settings: ScoringSettings, seed: string, l2Normalize: boolean): Parameters<typeof fitDensity>[5] {
+  return { shrinkage: settings.shrinkage, l2Normalize, maxRows: settings.densityMaxRows, seed };
 }
 
 /** Patch mode: the model-resolution score maps (`imageSize`) of `count` images from their grid scores. */
@@ -63,7 +67,13 @@ export async function scoreChunk(
   const features = await featurizer.embed(images);
   if (layout) {
     const grid = scoreDensity(density, features, count, layout.rows * layout.cols);
-    const m = mapsFromGrid(grid, count, layout, state.settings.scoreSigma);
+    let m = mapsFromGrid(grid, count, layout, state.settings.scoreSigma);
+    const c = state.companion;
+    if (c) {
+      const other = companionMaps(c, await c.scoring.featurizer.embed(images), count);
+      const otherGrid = c.scoring.featurizer.grid!;
+      m = m.map((map, i) => fuseMaps(map, other[i]!, [otherGrid.height, otherGrid.width], [layout.height, layout.width], c));
+    }
     return { scores: Float32Array.from(m, maxOf), maps: m.map((data) => ({ data, height: layout.height, width: layout.width })) };
   }
   const scores = scoreDensity(density, features, count, 1);
@@ -84,8 +94,16 @@ export function resizeMap(map: ScoreMap, height: number, width: number): ScoreMa
  * density fitted without it (on 90% of the images: the fewer left out, the closer the fold densities
  * are to the final one, whose held-out scores these estimate). They estimate how normal images the detector has not seen will score;
  * `fit` sets its provisional threshold from them. Needs at least 4 images (else `undefined`).
+ *
+ * @param l2Normalize whether the fold densities normalise their rows (as the fitted density does).
  */
-export function outOfFoldScores(state: ScoringState, features: Float32Array, count: number, dimension: number): Float32Array | undefined {
+export function outOfFoldScores(
+  state: ScoringState,
+  features: Float32Array,
+  count: number,
+  dimension: number,
+  l2Normalize: boolean,
+): Float32Array | undefined {
   if (count < 4) return undefined;
   const locations = locationsOf(state.featurizer);
   const stride = locations * dimension;
@@ -102,7 +120,7 @@ export function outOfFoldScores(state: ScoringState, features: Float32Array, cou
       kept.length,
       locations,
       dimension,
-      densityFitOptions(state.settings, `${state.settings.seed}/fold${f}`),
+      densityFitOptions(state.settings, `${state.settings.seed}/fold${f}`, l2Normalize),
     );
     const scores = scoresFromFeatures(state, pick(held), held.length, density);
     held.forEach((i, j) => (out[i] = scores[j]!));

@@ -12,6 +12,10 @@ export interface FittedScoringStage {
   outOfFold: Float32Array | undefined;
   /** The fit report's common part (`DetectorFitReport` but `seconds`): images, the density and how it was chosen. */
   report: Omit<DetectorFitReport, 'seconds'>;
+  /** The training images' features (`[count, locations, dimension]`), for a second look (fusion's out-of-fold maps). */
+  features: Float32Array;
+  /** Whether the density normalises its rows (`l2Normalize: 'auto'` resolved). */
+  l2Normalize: boolean;
 }
 
 /**
@@ -32,13 +36,15 @@ export async function fitScoringStage(
 ): Promise<FittedScoringStage> {
   const count = images.shape[0];
   const features = await featurizer.embed(images, (done) => progress({ stage: 'embed', done, total: count }));
-  const { density, alignment, choice } = await fitDetectorDensity(featurizer, images, features, settings, (done, total) =>
+  const { density, l2Normalize, alignment, choice } = await fitDetectorDensity(featurizer, images, features, settings, (done, total) =>
     progress({ stage: 'density', done, total }),
   );
   const state: ScoringState = { featurizer, density, settings, ...(encoder ? { encoder } : {}) };
   return {
     state,
-    outOfFold: outOfFoldScores(state, features, count, featurizer.dimension),
+    features,
+    l2Normalize,
+    outOfFold: outOfFoldScores(state, features, count, featurizer.dimension, l2Normalize),
     report: {
       images: count,
       density: density.kind,

@@ -55,6 +55,16 @@ export interface FitReport extends DetectorFitReport {
   workers: number;
   /** `workers: 'auto'` that used none: why (e.g. a pretrained encoder cannot be rebuilt in a worker). */
   workersNote?: string;
+  /**
+   * `fusion: 'feature-density'`: the second scorer's density (and how `'auto'` chose it), and the mean
+   * and standard deviation of each scorer's out-of-fold training scores, which standardise its map.
+   */
+  companion?: {
+    density: string;
+    densityChoice?: DetectorFitReport['densityChoice'];
+    own: { mean: number; sd: number };
+    other: { mean: number; sd: number };
+  };
 }
 
 /** Progress of `fit`: training steps, then the density stage. */

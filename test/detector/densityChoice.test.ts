@@ -49,6 +49,17 @@ describe("perLocation 'auto' chooses by validation on synthetic defects", () => 
               : 'shared',
         );
         expect(decidedBy).toBe(decided);
+        // l2Normalize 'auto' (the default): raw rows compared too, and kept only when they beat the kind's normalised density.
+        const { candidates, l2Normalize } = report.densityChoice!;
+        expect(candidates?.map((c) => `${c.kind}/${c.l2Normalize}`).sort()).toEqual([
+          'per-location/false',
+          'per-location/true',
+          'shared/false',
+          'shared/true',
+        ]);
+        const aurocOf = (l2: boolean) => candidates!.find((c) => c.kind === report.density && c.l2Normalize === l2)!.auroc;
+        if (l2Normalize === false) expect(aurocOf(false)).toBeGreaterThan(aurocOf(true));
+        expect(detector.options.l2Normalize).toBe('auto');
       });
     });
   }

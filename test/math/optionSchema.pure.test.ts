@@ -47,6 +47,7 @@ const WRONG: Readonly<Record<keyof CutPasteOptions, unknown>> = {
   redrawInvisible: 'on',
   perLocation: 'always',
   l2Normalize: 0,
+  fusion: 'both',
   shrinkage: 1.5,
   densityMaxRows: 1,
   seed: Number.NaN,

@@ -96,12 +96,20 @@ describe('CutPasteDetector types', () => {
       imagesPerSecond: number;
       workers: number;
       workersNote?: string;
+      companion?: {
+        density: string;
+        densityChoice?: FitReport['densityChoice'];
+        own: { mean: number; sd: number };
+        other: { mean: number; sd: number };
+      };
       images: number;
       density: string;
       alignment?: number;
       densityChoice?: {
         kind: 'shared' | 'per-location';
+        l2Normalize?: boolean;
         auroc: { shared: number; perLocation: number };
+        candidates?: { kind: 'shared' | 'per-location'; l2Normalize: boolean; auroc: number }[];
         probes: number;
         standardError?: number;
         decidedBy?: 'validation' | 'alignment';

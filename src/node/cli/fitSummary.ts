@@ -26,12 +26,27 @@ export function pretextLines(report: FitReport): string[] {
 export function densityLines(report: DetectorFitReport): string[] {
   if (report.density === 'image') return [];
   const choice = report.densityChoice;
+  const pct = (x: number) => (x * 100).toFixed(1);
+  const compared = choice?.candidates
+    ? choice.candidates
+        .map((c) => `${pct(c.auroc)} ${c.kind === 'shared' ? 'shared' : 'per location'}${c.l2Normalize ? '' : ' raw'}`)
+        .join(', ')
+    : choice && `${pct(choice.auroc.perLocation)} per location, ${pct(choice.auroc.shared)} shared`;
   const why = choice
-    ? ` (auto: synthetic-defect AUROC ${(choice.auroc.perLocation * 100).toFixed(1)} per location, ${(choice.auroc.shared * 100).toFixed(1)} shared, on ${choice.probes} defects${choiceRule(choice, report.alignment)})`
+    ? ` (auto: synthetic-defect AUROC ${compared}, on ${choice.probes} defects${choiceRule(choice, report.alignment)})`
     : report.alignment !== undefined
       ? ` (alignment ${report.alignment.toFixed(2)})`
       : '';
-  return [`  density: ${report.density}${why}`];
+  const lines = [`  density: ${report.density}${choice?.l2Normalize === false ? ' on raw (not L2-normalised) features' : ''}${why}`];
+  const companion = (report as FitReport).companion;
+  if (companion) {
+    lines.push(
+      `  fused with an untrained feature density (resnet18-slim stages 2+3, density: ${companion.density}); ` +
+        `maps standardised by out-of-fold scores: CutPaste ${companion.own.mean.toFixed(1)} ± ${companion.own.sd.toFixed(1)}, ` +
+        `companion ${companion.other.mean.toFixed(1)} ± ${companion.other.sd.toFixed(1)}`,
+    );
+  }
+  return lines;
 }
 
 /** Feature-density (no pretext task): the encoder, the feature grid and its dimension. */

@@ -54,6 +54,30 @@ describe('fit summary', () => {
       '  density: per-location (auto: synthetic-defect AUROC 78.0 per location, 80.6 shared, on 96 defects; too close to call (± 2.1), chosen by location alignment 0.90)',
     ]);
     expect(densityLines(report({ alignment: 0.0166 }))).toEqual(['  density: shared (alignment 0.02)']);
+    // Raw features compared too (l2Normalize 'auto') and kept, and a companion fused.
+    const raw = report({
+      density: 'shared',
+      alignment: 0.01,
+      densityChoice: {
+        kind: 'shared',
+        l2Normalize: false,
+        auroc: { shared: 0.7, perLocation: 0.6 },
+        candidates: [
+          { kind: 'shared', l2Normalize: true, auroc: 0.7 },
+          { kind: 'per-location', l2Normalize: true, auroc: 0.6 },
+          { kind: 'shared', l2Normalize: false, auroc: 0.81 },
+          { kind: 'per-location', l2Normalize: false, auroc: 0.62 },
+        ],
+        probes: 96,
+        standardError: 0.03,
+        decidedBy: 'validation',
+      },
+      companion: { density: 'per-location', own: { mean: 40.25, sd: 8.5 }, other: { mean: 150, sd: 20.04 } },
+    });
+    expect(densityLines(raw)).toEqual([
+      '  density: shared on raw (not L2-normalised) features (auto: synthetic-defect AUROC 70.0 shared, 60.0 per location, 81.0 shared raw, 62.0 per location raw, on 96 defects)',
+      '  fused with an untrained feature density (resnet18-slim stages 2+3, density: per-location); maps standardised by out-of-fold scores: CutPaste 40.3 ± 8.5, companion 150.0 ± 20.0',
+    ]);
     expect(densityLines(report({ density: 'image' }))).toEqual([]);
   });
 
