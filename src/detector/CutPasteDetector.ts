@@ -21,9 +21,12 @@ import type { FitReport } from './types';
  * Stage 1 trains a CNN to tell normal images (or patches) from CutPaste-augmented copies; stage 2 fits
  * a Gaussian density to the CNN's features of the normal images. A **score** is the squared Mahalanobis
  * distance of an image's features from that density — ≈ the feature dimension for typical normal
- * images (a χ²-like scale), growing without bound for anomalies; it is raw and never normalised over a
+ * images (a χ²-like scale), growing without bound for anomalies; it is never normalised over a
  * batch, so an image's score does not depend on the other images scored with it. Patch mode scores
- * every patch and an image's score is the maximum of its score map.
+ * every patch and an image's score is the maximum of its score map. With `fusion: 'feature-density'`
+ * (the fast patch default) the map is the sum of two standardised maps, CutPaste's and an untrained
+ * feature density's, each in standard deviations of its out-of-fold training scores: typical normal
+ * images then score around 0 to a few units.
  *
  * **Concurrency.** Scoring calls (`score`, `scoreMaps`, `predict`, `calibrate`, `calibrateWithLabels`,
  * `evaluate`) and `save` may run together (the shared lifecycle, `DetectorCore`). `fit` may start while they run: it trains alongside them and

@@ -21,7 +21,7 @@ const COMPANION_ENCODER = 'resnet18-slim';
 /** Weights of the companion's density are saved under this prefix. */
 const WEIGHT_PREFIX = 'companion/';
 
-/** Mean and standard deviation of a scorer's out-of-fold image scores: what its maps are standardised by. */
+/** Mean and standard deviation of a scorer's out-of-fold image scores (its map is divided by the deviation). */
 export interface ScoreStatistics {
   mean: number;
   sd: number;
@@ -30,8 +30,8 @@ export interface ScoreStatistics {
 /**
  * A second scorer beside a detector's own (`fusion: 'feature-density'`): PaDiM-style features of an
  * untrained ResNet (stages 2 and 3 stacked, a seeded subset of 100 channels: a deeper and wider
- * receptive field than a patch encoder's) with their own density. Each scorer's map is standardised
- * by its own out-of-fold image scores, and the fused map is their sum.
+ * receptive field than a patch encoder's) with their own density. Each scorer's map is divided by the
+ * spread of its own out-of-fold image scores, and the fused map is their sum.
  */
 export interface Companion {
   /** The companion's featurizer, density and settings. */
@@ -122,8 +122,10 @@ export async function fitCompanion(
 }
 
 /**
- * The fused map of one image: the detector's map and the companion's (resized to it), each
- * standardised by its scorer's out-of-fold statistics, summed.
+ * The fused map of one image: the detector's map and the companion's (resized to it), each divided by
+ * the standard deviation of its scorer's out-of-fold image scores, summed. That is the sum of the two
+ * maps' z-scores plus a constant (Σ mean / sd): the same order, and never below 0 (both maps are ≥ 0),
+ * so scores keep their sign and thresholds stay positive.
  */
 export function fuseMaps(
   own: Float32Array,
@@ -135,7 +137,7 @@ export function fuseMaps(
   const resized =
     otherSize[0] === size[0] && otherSize[1] === size[1] ? other : resizeBilinear(other, otherSize[0], otherSize[1], size[0], size[1]);
   const out = new Float32Array(own.length);
-  for (let p = 0; p < own.length; p++) out[p] = (own[p]! - c.own.mean) / c.own.sd + (resized[p]! - c.other.mean) / c.other.sd;
+  for (let p = 0; p < own.length; p++) out[p] = own[p]! / c.own.sd + resized[p]! / c.other.sd;
   return out;
 }
 

@@ -34,7 +34,8 @@ export {
 } from './options';
 export { DETECTOR_FORMAT, DETECTOR_FORMAT_VERSION, type DetectorDocument, type LoadOptions } from './persistence';
 export type { DetectorDensityJSON } from './densityStage';
-export type { DensityChoice } from './densityChoice';
+export type { DensityCandidate, DensityChoice } from './densityChoice';
+export type { Companion, CompanionJSON, ScoreStatistics } from './companion';
 export type { Networks, NetworksConfig } from './networks';
 export { toModelInput, type ImageInput, type ImagesInput, type ModelInput, type RawImage } from './input';
 export type { PatchLayout } from './embedding';

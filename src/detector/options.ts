@@ -46,7 +46,7 @@ export interface CutPasteModelOptions {
   /**
    * Patch mode: a second, untrained scorer beside CutPaste's (`'feature-density'`: an untrained
    * `resnet18-slim`'s stage 2 and 3 maps, 100 seeded channels, their own density chosen as CutPaste's
-   * is). Each map is standardised by its scorer's out-of-fold training scores and the two are summed:
+   * is). Each map is divided by the spread of its scorer's out-of-fold training scores and the two are summed:
    * a deeper, wider receptive field and colour evidence beside the trained patch features. Default
    * `'feature-density'` with the fast preset in patch mode (not with a pretrained encoder), else `'none'`.
    */

@@ -52,11 +52,12 @@ describe('detector format version 1 fixture', () => {
       await expectNoLeak(async () => {
         const detector = await CutPasteDetector.load(fileSystemHandler(`${FIXTURE}${name}`));
         try {
-          // Options added after format version 1 load with their defaults.
+          // Options added after format version 1 load with their defaults; fusion, with 'none' (those saves have no companion).
           expect(JSON.parse(JSON.stringify(detector.options))).toEqual({
             pasteFrom: 'crop',
             rotate: false,
             redrawInvisible: false,
+            fusion: 'none',
             ...saved.options,
           });
           expect(detector.threshold).toEqual(saved.threshold);

@@ -42,7 +42,7 @@ export function densityLines(report: DetectorFitReport): string[] {
   if (companion) {
     lines.push(
       `  fused with an untrained feature density (resnet18-slim stages 2+3, density: ${companion.density}); ` +
-        `maps standardised by out-of-fold scores: CutPaste ${companion.own.mean.toFixed(1)} ± ${companion.own.sd.toFixed(1)}, ` +
+        `maps divided by the spread of their out-of-fold scores: CutPaste ${companion.own.mean.toFixed(1)} ± ${companion.own.sd.toFixed(1)}, ` +
         `companion ${companion.other.mean.toFixed(1)} ± ${companion.other.sd.toFixed(1)}`,
     );
   }

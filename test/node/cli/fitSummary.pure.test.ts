@@ -76,7 +76,7 @@ describe('fit summary', () => {
     });
     expect(densityLines(raw)).toEqual([
       '  density: shared on raw (not L2-normalised) features (auto: synthetic-defect AUROC 70.0 shared, 60.0 per location, 81.0 shared raw, 62.0 per location raw, on 96 defects)',
-      '  fused with an untrained feature density (resnet18-slim stages 2+3, density: per-location); maps standardised by out-of-fold scores: CutPaste 40.3 ± 8.5, companion 150.0 ± 20.0',
+      '  fused with an untrained feature density (resnet18-slim stages 2+3, density: per-location); maps divided by the spread of their out-of-fold scores: CutPaste 40.3 ± 8.5, companion 150.0 ± 20.0',
     ]);
     expect(densityLines(report({ density: 'image' }))).toEqual([]);
   });
