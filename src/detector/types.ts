@@ -57,7 +57,7 @@ export interface FitReport extends DetectorFitReport {
   workersNote?: string;
   /**
    * `fusion: 'feature-density'`: the second scorer's density (and how `'auto'` chose it), and the mean
-   * and standard deviation of each scorer's out-of-fold training scores, (its map is divided by that deviation).
+   * and standard deviation of each scorer's out-of-fold training scores (its map is divided by that deviation).
    */
   companion?: {
     density: string;
