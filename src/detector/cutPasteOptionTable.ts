@@ -66,6 +66,9 @@ function copyEncoder(encoder: unknown): unknown {
 
 const T = TRAIN_OPTION_ROWS;
 
+/** The fast preset fuses the companion scorer by default only at image sides of at least this many px. */
+export const FUSION_MIN_SIDE = 256;
+
 /** `CutPasteDetector`'s options, one row each, in resolution order (a default or check reads the rows above it). */
 export const CUTPASTE_OPTION_SCHEMA: {
   readonly [K in keyof CutPasteOptions]-?: OptionRow<ResolvedCutPasteOptions[K], ResolvedCutPasteOptions>;
@@ -160,8 +163,12 @@ export const CUTPASTE_OPTION_SCHEMA: {
   densityMaxRows: DENSITY_OPTION_ROWS.densityMaxRows,
   fusion: {
     group: 'density',
-    help: "patch mode: add an untrained multi-stage feature density's standardised map to CutPaste's: feature-density (default with the fast preset) or none",
-    default: (o) => (o.preset === 'fast' && o.mode === 'patch' && !pretrained(o) ? 'feature-density' : 'none'),
+    help: "patch mode: add an untrained multi-stage feature density's map to CutPaste's: feature-density (default with the fast preset at ≥ 256 px) or none",
+    // Measured to help at 256 px (docs/results.md) and to hurt at 128 px and below, where the companion's grid is coarse.
+    default: (o) =>
+      o.preset === 'fast' && o.mode === 'patch' && !pretrained(o) && Math.min(...o.imageSize) >= FUSION_MIN_SIDE
+        ? 'feature-density'
+        : 'none',
     check: (v, o) =>
       v === 'none' || (v === 'feature-density' && o?.mode === 'patch')
         ? undefined

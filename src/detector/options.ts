@@ -48,7 +48,8 @@ export interface CutPasteModelOptions {
    * `resnet18-slim`'s stage 2 and 3 maps, 100 seeded channels, their own density chosen as CutPaste's
    * is). Each map is divided by the spread of its scorer's out-of-fold training scores and the two are summed:
    * a deeper, wider receptive field and colour evidence beside the trained patch features. Default
-   * `'feature-density'` with the fast preset in patch mode (not with a pretrained encoder), else `'none'`.
+   * `'feature-density'` with the fast preset in patch mode at images of at least 256 px a side (where
+   * it was measured to help; at 128 px it hurt), not with a pretrained encoder; else `'none'`.
    */
   fusion?: 'feature-density' | 'none';
 }

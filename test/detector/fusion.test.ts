@@ -1,13 +1,21 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { CutPasteDetector, FormatError, OptionError } from '../../src/index';
+import { CutPasteDetector, FormatError, OptionError, type CutPasteOptions } from '../../src/index';
+import { FUSION_MIN_SIDE } from '../../src/detector/cutPasteOptionTable';
 import { createSyntheticCategory } from '../../src/synthetic';
 import { editDocument, saveToMemory } from '../helpers/artifacts';
 import { expectNoLeak } from '../helpers/tensors';
 import { TINY_PATCH_ENCODER } from '../helpers/tinyDetectors';
 
 /** A tiny patch detector at 64 px; `steps` differ between detectors that must share their companion. */
-const DETECTOR = { imageSize: 64, encoder: TINY_PATCH_ENCODER, headWidths: [16], batchSize: 4, seed: 2 } as const;
+const DETECTOR = {
+  imageSize: 64,
+  encoder: TINY_PATCH_ENCODER,
+  headWidths: [16],
+  batchSize: 4,
+  seed: 2,
+  fusion: 'feature-density',
+} as const;
 
 /**
  * `fusion: 'feature-density'`: an untrained multi-stage feature density beside CutPaste's patch
@@ -18,15 +26,18 @@ describe("fusion: 'feature-density'", () => {
   const train = [...category.trainImages()];
   const test = [...category.testSamples()].map((s) => s.image);
 
-  it('is the fast patch default; image mode and the paper preset have none', async () => {
-    const fast = await CutPasteDetector.create({ imageSize: 64 });
-    expect(fast.options.fusion).toBe('feature-density');
-    fast.dispose();
-    for (const options of [{ mode: 'image' }, { preset: 'paper' }] as const) {
+  it('is the fast patch default at 256 px and more; smaller images, image mode and the paper preset have none', async () => {
+    const defaultOf = async (options: CutPasteOptions) => {
       const detector = await CutPasteDetector.create(options);
-      expect(detector.options.fusion).toBe('none');
       detector.dispose();
-    }
+      return detector.options.fusion;
+    };
+    expect(await defaultOf({})).toBe('feature-density');
+    expect(await defaultOf({ imageSize: [256, 320] })).toBe('feature-density');
+    expect(await defaultOf({ imageSize: [FUSION_MIN_SIDE - 1, 320] })).toBe('none');
+    expect(await defaultOf({ imageSize: 128, fusion: 'feature-density' })).toBe('feature-density');
+    expect(await defaultOf({ mode: 'image' })).toBe('none');
+    expect(await defaultOf({ preset: 'paper' })).toBe('none');
     await expect(CutPasteDetector.create({ mode: 'image', fusion: 'feature-density' })).rejects.toThrow(OptionError);
     await expect(CutPasteDetector.create({ fusion: 'both' as never })).rejects.toThrow(/option fusion must/);
   });
