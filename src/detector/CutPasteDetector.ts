@@ -24,9 +24,8 @@ import type { FitReport } from './types';
  * images (a χ²-like scale), growing without bound for anomalies; it is never normalised over a
  * batch, so an image's score does not depend on the other images scored with it. Patch mode scores
  * every patch and an image's score is the maximum of its score map. With `fusion: 'feature-density'`
- * (the fast patch default) the map is the sum of two standardised maps, CutPaste's and an untrained
- * feature density's, each in standard deviations of its out-of-fold training scores: typical normal
- * images then score around 0 to a few units.
+ * (the fast patch default at ≥ 256 px) the map is the sum of two maps, CutPaste's and an untrained
+ * feature density's, each divided by the standard deviation of its out-of-fold training scores.
  *
  * **Concurrency.** Scoring calls (`score`, `scoreMaps`, `predict`, `calibrate`, `calibrateWithLabels`,
  * `evaluate`) and `save` may run together (the shared lifecycle, `DetectorCore`). `fit` may start while they run: it trains alongside them and

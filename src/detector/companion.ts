@@ -44,6 +44,24 @@ export interface Companion {
   readonly plan: FeaturePlan;
   /** Sum of squares of the encoder's weights at build: a rebuilt encoder must give the same. */
   readonly fingerprint: number;
+  /**
+   * The fused maps of `images` (at model resolution) from the detector's own maps of them, at
+   * `size` (`fuseMaps` on the companion's maps). Keeps `scoring.ts` free of this module.
+   */
+  fuse(images: tf.Tensor4D, own: Float32Array[], size: readonly [number, number]): Promise<Float32Array[]>;
+}
+
+/** A companion from its parts, with its `fuse`. */
+function companionOf(parts: Omit<Companion, 'fuse'>): Companion {
+  const companion: Companion = {
+    ...parts,
+    async fuse(images, own, size) {
+      const grid = parts.scoring.featurizer.grid!;
+      const other = companionMaps(companion, await parts.scoring.featurizer.embed(images), own.length);
+      return own.map((map, i) => fuseMaps(map, other[i]!, [grid.height, grid.width], size, companion));
+    },
+  };
+  return companion;
 }
 
 /** What the fit report says of the companion (`FitReport.companion`). */
@@ -100,14 +118,14 @@ export async function fitCompanion(
     const featurizer = featurizerFor(encoder, plan, options);
     const other = await fitScoringStage(featurizer, images, options, progress);
     if (!own.outOfFold || !other.outOfFold) throw new RangeError('fusion needs at least 4 training images');
-    const companion: Companion = {
+    const companion = companionOf({
       scoring: other.state,
       own: statistics(own.outOfFold),
       other: statistics(other.outOfFold),
       encoder,
       plan,
       fingerprint: fingerprintOf(encoder),
-    };
+    });
     const report: CompanionReport = {
       density: other.report.density,
       ...(other.report.densityChoice ? { densityChoice: other.report.densityChoice } : {}),
@@ -265,7 +283,7 @@ export async function readCompanion(
     const grid = featurizer.grid!;
     if (density.dimension !== featurizer.dimension || (density.locations !== undefined && density.locations !== grid.rows * grid.cols))
       throw fail(`.density does not fit the companion's features (${featurizer.dimension} on ${grid.rows}×${grid.cols})`);
-    return { scoring: { featurizer, density, settings: options }, own: j.own!, other: j.other!, encoder, plan, fingerprint };
+    return companionOf({ scoring: { featurizer, density, settings: options }, own: j.own!, other: j.other!, encoder, plan, fingerprint });
   } catch (error) {
     encoder.dispose();
     throw error;

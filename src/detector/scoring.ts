@@ -4,7 +4,7 @@ import { spreadScores, type PatchGridGeometry } from '../math/spreadScores';
 import type { Encoder } from '../models/types';
 import { fitDensity, scoreDensity, type DetectorDensity } from './densityStage';
 import { locationsOf, type Featurizer } from './featurizer';
-import { companionMaps, fuseMaps, type Companion } from './companion';
+import type { Companion } from './companion';
 import { gradCamMaps } from './gradCam';
 import type { ScoreMap } from './types';
 
@@ -68,12 +68,7 @@ export async function scoreChunk(
   if (layout) {
     const grid = scoreDensity(density, features, count, layout.rows * layout.cols);
     let m = mapsFromGrid(grid, count, layout, state.settings.scoreSigma);
-    const c = state.companion;
-    if (c) {
-      const other = companionMaps(c, await c.scoring.featurizer.embed(images), count);
-      const otherGrid = c.scoring.featurizer.grid!;
-      m = m.map((map, i) => fuseMaps(map, other[i]!, [otherGrid.height, otherGrid.width], [layout.height, layout.width], c));
-    }
+    if (state.companion) m = await state.companion.fuse(images, m, [layout.height, layout.width]);
     return { scores: Float32Array.from(m, maxOf), maps: m.map((data) => ({ data, height: layout.height, width: layout.width })) };
   }
   const scores = scoreDensity(density, features, count, 1);
