@@ -6,7 +6,7 @@
  *   npx tsx bench/explore-fusion.ts --runs bolt-d8-s0-trained:shared,pill-d8-s0-trained:per-location
  */
 import { parseArgs } from 'node:util';
-import { readSavedRun } from './savedFeatures';
+import { pixelAuroc, readSavedRun } from './savedFeatures';
 
 const { values } = parseArgs({
   options: {
@@ -100,19 +100,7 @@ for (const spec of (values.runs ?? '').split(',')) {
   const sf = stats(fd.oof);
   const fusedMaps = cpMaps.map((map, i) => map.map((v, p) => (v - sc.mu) / sc.sd + (fd.maps[i]![p]! - sf.mu) / sf.sd));
   const mapMax = fusedMaps.map((map) => map.reduce((a, b) => Math.max(a, b), -Infinity));
-  const pixel = (maps: Float32Array[]) => {
-    const pixelSize = masks.length / m;
-    if (pixelSize !== maps[0]!.length) return NaN;
-    const fm: number[] = [];
-    const fk: number[] = [];
-    maps.forEach((map, i) => {
-      for (let p = 0; p < map.length; p += 16) {
-        fm.push(map[p]!);
-        fk.push(masks[i * pixelSize + p]!);
-      }
-    });
-    return lib.rocAuc(fm, fk);
-  };
+  const pixel = (maps: Float32Array[]) => pixelAuroc(maps, masks);
   console.log(
     `${run} (${kindName}): cutpaste ${pct(lib.rocAuc(cpTest, labels))}, feature-density ${pct(lib.rocAuc(fd.test, labels))}, ` +
       `sum of z ${pct(lib.rocAuc(fused, labels))}, max of z ${pct(lib.rocAuc(maxFused, labels))}, ` +

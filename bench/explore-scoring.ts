@@ -6,7 +6,7 @@
  *   npx tsx bench/explore-scoring.ts --dir /tmp/feats --runs bolt-d8-s0-trained,pill-d8-s0-trained
  */
 import { parseArgs } from 'node:util';
-import { l2Rows, readSavedRun, type SavedMeta } from './savedFeatures';
+import { l2Rows, pixelAuroc, readSavedRun, type SavedMeta } from './savedFeatures';
 
 const { values } = parseArgs({
   options: {
@@ -182,25 +182,12 @@ for (const run of (values.runs ?? '').split(',')) {
   const fTrain = l2Rows(rawTrain, meta.d);
   const fTest = l2Rows(rawTest, meta.d);
   const { n, m, L, d, labels } = meta;
-  const [h, w] = meta.imageSize;
-  const pixelSize = masks.length / m;
   const results: string[] = [];
   const evalGrid = (name: string, grid: Float32Array, seconds: number, sigma = meta.scoreSigma) => {
     const maps = mapsFromGrid(grid, m, meta.layout, sigma);
     const scores = maps.map((map) => map.reduce((a, b) => Math.max(a, b), -Infinity));
     const image = lib.rocAuc(scores, labels);
-    let pixel = NaN;
-    if (pixelSize === h * w) {
-      const fm: number[] = [];
-      const fk: number[] = [];
-      maps.forEach((map, i) => {
-        for (let p = 0; p < map.length; p += 16) {
-          fm.push(map[p]!);
-          fk.push(masks[i * pixelSize + p]!);
-        }
-      });
-      pixel = lib.rocAuc(fm, fk);
-    }
+    const pixel = pixelAuroc(maps, masks);
     results.push(`${name} ${pct(image)}/${Number.isFinite(pixel) ? pct(pixel) : '–'} (${seconds.toFixed(0)} s)`);
   };
   const opts = { shrinkage: 'ledoit-wolf' as const, l2Normalize: true, maxRows: 100_000, seed: 0 };

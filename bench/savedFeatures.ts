@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { l2NormalizeRows } from '../src/density/estimateGaussian';
+import { rocAuc } from '../src/math/rocAuc';
 import type { PatchGridGeometry } from '../src/math/spreadScores';
 
 /** The `.json` of a saved run. */
@@ -67,4 +68,19 @@ export function readEncoderWeights(
     values: all.subarray(offset, offset + shape.reduce((a, b) => a * b, 1)),
   }));
   return { options, weights };
+}
+
+/** Pixel AUROC of `maps` against the saved masks (every 16th pixel); NaN when the maps are not at the masks' size. */
+export function pixelAuroc(maps: Float32Array[], masks: Uint8Array): number {
+  const pixelSize = masks.length / maps.length;
+  if (pixelSize !== maps[0]!.length) return NaN;
+  const values: number[] = [];
+  const truth: number[] = [];
+  maps.forEach((map, i) => {
+    for (let p = 0; p < map.length; p += 16) {
+      values.push(map[p]!);
+      truth.push(masks[i * pixelSize + p]!);
+    }
+  });
+  return rocAuc(values, truth);
 }
