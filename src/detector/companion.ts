@@ -3,12 +3,11 @@ import { FormatError } from '../errors';
 import { capText, describeValue } from '../math/validate';
 import { resnet, type ResNetEncoder } from '../models/resnet';
 import { resnetPreset } from '../models/resnetPresets';
-import { densityToJSON, fitDensity, scoreDensity, type DetectorDensity, type DetectorDensityJSON } from './densityStage';
+import { densityToJSON, scoreDensity, type DetectorDensity, type DetectorDensityJSON } from './densityStage';
 import { densityWeights, readDensity } from './artifacts';
 import { featurizerFor, planFor, type FeaturePlan } from './featureDensity/featurePlan';
 import { resolveFeatureDensityOptions, type ResolvedFeatureDensityOptions } from './featureDensity/options';
-import { locationsOf } from './featurizer';
-import { densityFitOptions, mapsFromGrid, pickRows, type ScoringState } from './scoring';
+import { mapsFromGrid, type ScoringState } from './scoring';
 import { fitScoringStage, type FittedScoringStage } from './scoringStage';
 import { resizeBilinear } from '../math/resizeBilinear';
 import type { FitProgress, FitReport } from './types';
@@ -165,42 +164,23 @@ export function companionMaps(c: Companion, features: Float32Array, count: numbe
   return mapsFromGrid(scoreDensity(c.scoring.density, features, count, grid.rows * grid.cols), count, grid, c.scoring.settings.scoreSigma);
 }
 
-/** Out-of-fold fused scores: the same folds for both scorers (`outOfFoldScores`'s), maps fused, maximum. */
+/**
+ * Out-of-fold fused scores: each scorer's out-of-fold grid scores (the same folds, `outOfFoldGrid`),
+ * spread into maps, fused, and each fused map's maximum.
+ */
 function fusedOutOfFold(own: FittedScoringStage, other: FittedScoringStage, c: Companion): Float32Array {
   const count = own.outOfFold!.length;
-  const folds = Math.min(10, count);
-  const out = new Float32Array(count);
+  const mapOf = (stage: FittedScoringStage, i: number) => {
+    const grid = stage.state.featurizer.grid!;
+    const locations = grid.rows * grid.cols;
+    return mapsFromGrid(stage.outOfFoldGrid!.subarray(i * locations, (i + 1) * locations), 1, grid, stage.state.settings.scoreSigma)[0]!;
+  };
   const ownGrid = own.state.featurizer.grid!;
   const otherGrid = other.state.featurizer.grid!;
-  for (let f = 0; f < folds; f++) {
-    const held: number[] = [];
-    const kept: number[] = [];
-    for (let i = 0; i < count; i++) (i % folds === f ? held : kept).push(i);
-    const foldMaps = (stage: FittedScoringStage) => {
-      const locations = locationsOf(stage.state.featurizer);
-      const stride = locations * stage.state.featurizer.dimension;
-      const gde = densityFitOptions(stage.state.settings, `${stage.state.settings.seed}/fold${f}`, stage.l2Normalize);
-      const density = fitDensity(
-        stage.state.density.kind,
-        pickRows(stage.features, kept, stride),
-        kept.length,
-        locations,
-        stage.state.featurizer.dimension,
-        gde,
-      );
-      const grid = stage.state.featurizer.grid!;
-      return mapsFromGrid(
-        scoreDensity(density, pickRows(stage.features, held, stride), held.length, locations),
-        held.length,
-        grid,
-        stage.state.settings.scoreSigma,
-      );
-    };
-    const [a, b] = [foldMaps(own), foldMaps(other)];
-    held.forEach((i, j) => {
-      const fused = fuseMaps(a[j]!, b[j]!, [otherGrid.height, otherGrid.width], [ownGrid.height, ownGrid.width], c);
-      out[i] = fused.reduce((m, v) => (v > m ? v : m), -Infinity);
-    });
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    const fused = fuseMaps(mapOf(own, i), mapOf(other, i), [otherGrid.height, otherGrid.width], [ownGrid.height, ownGrid.width], c);
+    out[i] = fused.reduce((m, v) => (v > m ? v : m), -Infinity);
   }
   return out;
 }

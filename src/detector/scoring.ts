@@ -46,9 +46,13 @@ export function mapsFromGrid(grid: Float32Array, count: number, layout: PatchGri
 
 /** Image scores from features: the GDE score (image mode) or the maximum of the spread map (patch mode). */
 export function scoresFromFeatures(state: ScoringState, features: Float32Array, count: number, density = state.density): Float32Array {
+  return scoresFromGrid(state, scoreDensity(density, features, count, locationsOf(state.featurizer)), count);
+}
+
+/** Image scores from grid scores `[count, locations]`: the scores themselves (image mode) or each spread map's maximum. */
+export function scoresFromGrid(state: ScoringState, grid: Float32Array, count: number): Float32Array {
   const layout = state.featurizer.grid;
-  if (!layout) return scoreDensity(density, features, count, 1);
-  const grid = scoreDensity(density, features, count, layout.rows * layout.cols);
+  if (!layout) return grid;
   return Float32Array.from(mapsFromGrid(grid, count, layout, state.settings.scoreSigma), maxOf);
 }
 
@@ -85,14 +89,15 @@ export function resizeMap(map: ScoreMap, height: number, width: number): ScoreMa
 }
 
 /**
- * Out-of-fold scores of the training images (k folds, k = min(10, count)): each image is scored by a
- * density fitted without it (on 90% of the images: the fewer left out, the closer the fold densities
- * are to the final one, whose held-out scores these estimate). They estimate how normal images the detector has not seen will score;
- * `fit` sets its provisional threshold from them. Needs at least 4 images (else `undefined`).
+ * Out-of-fold grid scores of the training images `[count, locations]` (k folds, k = min(10, count)):
+ * each image is scored by a density fitted without it (on 90% of the images: the fewer left out, the
+ * closer the fold densities are to the final one, whose held-out scores these estimate). They
+ * estimate how normal images the detector has not seen will score; `fit` sets its provisional
+ * threshold from their image scores (`scoresFromGrid`). Needs at least 4 images (else `undefined`).
  *
  * @param l2Normalize whether the fold densities normalise their rows (as the fitted density does).
  */
-export function outOfFoldScores(
+export function outOfFoldGrid(
   state: ScoringState,
   features: Float32Array,
   count: number,
@@ -103,7 +108,7 @@ export function outOfFoldScores(
   const locations = locationsOf(state.featurizer);
   const stride = locations * dimension;
   const folds = Math.min(10, count);
-  const out = new Float32Array(count);
+  const out = new Float32Array(count * locations);
   for (let f = 0; f < folds; f++) {
     const held: number[] = [];
     const kept: number[] = [];
@@ -117,10 +122,22 @@ export function outOfFoldScores(
       dimension,
       densityFitOptions(state.settings, `${state.settings.seed}/fold${f}`, l2Normalize),
     );
-    const scores = scoresFromFeatures(state, pick(held), held.length, density);
-    held.forEach((i, j) => (out[i] = scores[j]!));
+    const grid = scoreDensity(density, pick(held), held.length, locations);
+    held.forEach((i, j) => out.set(grid.subarray(j * locations, (j + 1) * locations), i * locations));
   }
   return out;
+}
+
+/** Out-of-fold image scores of the training images: `outOfFoldGrid`'s, one per image. */
+export function outOfFoldScores(
+  state: ScoringState,
+  features: Float32Array,
+  count: number,
+  dimension: number,
+  l2Normalize: boolean,
+): Float32Array | undefined {
+  const grid = outOfFoldGrid(state, features, count, dimension, l2Normalize);
+  return grid && scoresFromGrid(state, grid, count);
 }
 
 /** The rows `indices` (each `stride` values long) of `features`, in that order, as a new array. */

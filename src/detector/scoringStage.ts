@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { Encoder } from '../models/types';
 import { fitDetectorDensity, type DensitySettings } from './densityChoice';
 import type { Featurizer } from './featurizer';
-import { outOfFoldScores, type ScoringState } from './scoring';
+import { outOfFoldGrid, scoresFromGrid, type ScoringState } from './scoring';
 import type { DetectorFitReport, FitProgress } from './types';
 
 /** What {@link fitScoringStage} fitted: the state to score with, how its density was chosen, and out-of-fold scores. */
@@ -12,10 +12,8 @@ export interface FittedScoringStage {
   outOfFold: Float32Array | undefined;
   /** The fit report's common part (`DetectorFitReport` but `seconds`): images, the density and how it was chosen. */
   report: Omit<DetectorFitReport, 'seconds'>;
-  /** The training images' features (`[count, locations, dimension]`), for a second look (fusion's out-of-fold maps). */
-  features: Float32Array;
-  /** Whether the density normalises its rows (`l2Normalize: 'auto'` resolved). */
-  l2Normalize: boolean;
+  /** Out-of-fold grid scores of the training images `[count, locations]` (see `outOfFoldGrid`): fusion's out-of-fold maps. */
+  outOfFoldGrid: Float32Array | undefined;
 }
 
 /**
@@ -40,11 +38,11 @@ export async function fitScoringStage(
     progress({ stage: 'density', done, total }),
   );
   const state: ScoringState = { featurizer, density, settings, ...(encoder ? { encoder } : {}) };
+  const oofGrid = outOfFoldGrid(state, features, count, featurizer.dimension, l2Normalize);
   return {
     state,
-    features,
-    l2Normalize,
-    outOfFold: outOfFoldScores(state, features, count, featurizer.dimension, l2Normalize),
+    outOfFold: oofGrid && scoresFromGrid(state, oofGrid, count),
+    outOfFoldGrid: oofGrid,
     report: {
       images: count,
       density: density.kind,
