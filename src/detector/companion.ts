@@ -123,7 +123,7 @@ export async function fitCompanion(
       other: statistics(other.outOfFold),
       encoder,
       plan,
-      fingerprint: fingerprintOf(encoder),
+      fingerprint: await fingerprintOf(encoder),
     });
     const report: CompanionReport = {
       density: other.report.density,
@@ -192,11 +192,12 @@ function statistics(scores: Float32Array): ScoreStatistics {
 }
 
 /** Sum of squares of the encoder's weights (float64): equal for equal initialisations. */
-function fingerprintOf(encoder: ResNetEncoder): number {
+async function fingerprintOf(encoder: ResNetEncoder): Promise<number> {
   const weights = encoder.getWeights();
   try {
     let sum = 0;
-    for (const t of Object.values(weights)) for (const v of t.dataSync()) sum += v * v;
+    // async: webgpu has no dependable synchronous read
+    for (const values of await Promise.all(Object.values(weights).map((t) => t.data()))) for (const v of values) sum += v * v;
     return sum;
   } finally {
     tf.dispose(Object.values(weights));
@@ -250,7 +251,7 @@ export async function readCompanion(
     const samePlan =
       JSON.stringify(plan.source) === JSON.stringify(j.stages) && JSON.stringify(plan.channels ?? null) === JSON.stringify(j.channels);
     if (!samePlan) throw fail(`: the saved stages and channels are not those this version builds from seed ${capText(j.seed)}`);
-    const fingerprint = fingerprintOf(encoder);
+    const fingerprint = await fingerprintOf(encoder);
     if (Math.abs(fingerprint - j.fingerprint!) > 1e-6 * Math.abs(j.fingerprint!))
       throw fail(
         `: the encoder rebuilt from seed ${capText(j.seed)} differs from the saved one (fingerprint ${fingerprint} ≠ ${j.fingerprint})`,
