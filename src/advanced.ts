@@ -70,6 +70,7 @@ export {
 export { DETECTOR_FORMAT, DETECTOR_FORMAT_VERSION, type DetectorDocument, type LoadOptions } from './detector/index';
 export type { DetectorDensityJSON } from './detector/index';
 export type { Companion, CompanionJSON, DensityCandidate, DensityChoice, ScoreStatistics } from './detector/index';
+export { POSE_RULE, type PoseReport, type PoseStage } from './detector/index';
 export type { NetworksConfig } from './detector/index';
 export { toModelInput, type ImageInput, type ModelInput } from './detector/index';
 export type { PatchLayout } from './detector/index';

@@ -11,6 +11,7 @@ import { buildNetworks, disposeNetworks, type Networks } from './networks';
 import { resolveCutPasteOptions, trainOptionsOf, type CutPasteOptions, type ResolvedCutPasteOptions } from './options';
 import { loadDetectorState, saveDetectorState, type LoadOptions } from './persistence';
 import type { ScoringState } from './scoring';
+import { alignImages, fitPoseStage, type PoseStage } from './poseStage';
 import { fitScoringStage } from './scoringStage';
 import type { Threshold } from './thresholds';
 import type { FitReport } from './types';
@@ -89,7 +90,7 @@ export class CutPasteDetector extends DetectorCore<CutPasteModel, FitReport> {
       throw error;
     }
     detector.adopt(
-      cutPasteModel(state.networks, state.density, state.options, detector.#layout, state.companion),
+      cutPasteModel(state.networks, state.density, state.options, detector.#layout, state.companion, state.pose),
       state.threshold,
       state.report,
     );
@@ -114,10 +115,16 @@ export class CutPasteDetector extends DetectorCore<CutPasteModel, FitReport> {
     return { imageSize: this.options.imageSize, channels: this.#channels, batch: this.options.inferenceBatchSize };
   }
 
-  /** Stage 1 (self-supervised training of fresh networks), then the shared scoring stage on their features. */
-  protected async fitModel(images: tf.Tensor4D, context: FitContext): Promise<FittedResult<CutPasteModel, FitReport>> {
+  /**
+   * Aligns the images to their objects' poses when `alignObjects` says so, then stage 1 (self-supervised
+   * training of fresh networks) and the shared scoring stage on their features.
+   */
+  protected async fitModel(given: tf.Tensor4D, context: FitContext): Promise<FittedResult<CutPasteModel, FitReport>> {
     const o = this.options;
     const { signal, workers, progress } = context;
+    const pose = await fitPoseStage(given, o.alignObjects);
+    const aligned = pose.stage && (await alignImages(given, pose.stage));
+    const images = aligned?.images ?? given;
     const fresh = buildNetworks(o);
     try {
       const train = await trainSelfSupervised(fresh, images, {
@@ -147,15 +154,18 @@ export class CutPasteDetector extends DetectorCore<CutPasteModel, FitReport> {
         ...(train.workersNote ? { workersNote: train.workersNote } : {}),
         ...stage.report,
         ...(fused ? { companion: fused.report } : {}),
+        ...(pose.report ? { objectPose: pose.report } : {}),
       };
       return {
-        model: cutPasteModel(fresh, stage.state.density, o, layout, fused?.companion),
+        model: cutPasteModel(fresh, stage.state.density, o, layout, fused?.companion, pose.stage),
         report,
         outOfFold: fused ? fused.outOfFold : stage.outOfFold,
       };
     } catch (error) {
       disposeNetworks(fresh);
       throw error;
+    } finally {
+      aligned?.images.dispose();
     }
   }
 
@@ -176,6 +186,7 @@ export class CutPasteDetector extends DetectorCore<CutPasteModel, FitReport> {
       networks: model.networks,
       density: model.scoring.density,
       ...(model.scoring.companion ? { companion: model.scoring.companion } : {}),
+      ...(model.scoring.pose ? { pose: model.scoring.pose } : {}),
       threshold,
       report,
     });
@@ -217,6 +228,7 @@ function cutPasteModel(
   o: ResolvedCutPasteOptions,
   layout: PatchLayout | undefined,
   companion?: Companion,
+  pose?: PoseStage,
 ): CutPasteModel {
   const scoring: ScoringState = {
     featurizer: encoderFeaturizer(networks.encoder, layout, o.inferenceBatchSize),
@@ -224,6 +236,7 @@ function cutPasteModel(
     settings: o,
     encoder: networks.encoder,
     ...(companion ? { companion } : {}),
+    ...(pose ? { pose } : {}),
   };
   const dispose = () => {
     disposeNetworks(networks);

@@ -177,6 +177,23 @@ export const CUTPASTE_OPTION_SCHEMA: {
           : "'none' in image mode ('feature-density' needs patch mode)",
     flag: choiceFlag('fusion', 'KIND', ['feature-density', 'none']),
   },
+  alignObjects: {
+    group: 'patch',
+    help: "patch mode: turn and centre every image on its object's pose first (an object at random angles or positions): true, false or 'auto' (default: when the training images show one such object)",
+    default: (o) => (o.mode === 'patch' ? 'auto' : false),
+    check: (v, o) =>
+      v === false || ((v === true || v === 'auto') && o?.mode === 'patch')
+        ? undefined
+        : o?.mode !== 'image'
+          ? "true, false or 'auto'"
+          : 'false in image mode (aligning needs patch mode)',
+    flag: {
+      on: 'align-objects',
+      off: 'no-align-objects',
+      offHelp: 'patch mode: score the images as given, never aligned to an object',
+      onlyWith: { option: 'mode', value: 'patch' },
+    },
+  },
   seed: { ...T.seed, to: { train: (seed) => ({ seed: `${seed}/train` }) } },
   inferenceBatchSize: RUNTIME_OPTION_ROWS.inferenceBatchSize,
 });

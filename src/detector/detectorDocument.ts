@@ -7,6 +7,7 @@ import type { DetectorDensityJSON } from './densityStage';
 import type { NetworksConfig } from './networks';
 import { OPTION_LIMITS, type ResolvedCutPasteOptions } from './options';
 import type { CompanionJSON, CompanionReport } from './companion';
+import type { PoseReport } from './poseStage';
 import type { DensityChoice } from './densityChoice';
 import type { Threshold } from './thresholds';
 import type { PretextProbe } from '../train/pretextProbe';
@@ -29,6 +30,8 @@ export interface DetectorDocument {
   density: DetectorDensityJSON;
   /** `fusion: 'feature-density'`: the second scorer (checked by `readCompanion`). */
   companion?: CompanionJSON;
+  /** `alignObjects` that aligned: the frame's radius in model pixels (checked by `CutPasteDetector.load`). */
+  pose?: { radius: number };
   threshold: Threshold | null;
   report: FitReport | null;
 }
@@ -199,6 +202,12 @@ const CUTPASTE_REPORT_FIELDS: Record<string, ReportField> = {
   workers: [(v) => isCount(v, 0, 64), 'an integer in [0, 64]', 'optional'],
   workersNote: [(v) => typeof v === 'string', 'a string', 'optional'],
   companion: [isCompanionReport, '{ density, densityChoice?, own: { mean, sd }, other: { mean, sd } }', 'optional', copyCompanionReport],
+  objectPose: [
+    isPoseReport,
+    "{ aligned: a boolean, decidedBy: 'option' or 'poses', found, elongation, angleSpread in [0, 1], shift, size: numbers ≥ 0, radius?: a number > 0 }",
+    'optional',
+    copyPoseReport,
+  ],
   heldOutPretext: [
     isPretextProbe,
     '{ accuracy, visibleAccuracy, visibleFraction in [0, 1], samples: an integer ≥ 0, nearChance: a boolean }',
@@ -283,6 +292,27 @@ function copyCompanionReport(v: unknown): unknown {
     own: { mean: own.mean, sd: own.sd },
     other: { mean: other.mean, sd: other.sd },
   };
+}
+
+function isPoseReport(v: unknown): boolean {
+  const p = v as Record<string, unknown> | null;
+  return (
+    typeof p === 'object' &&
+    p !== null &&
+    typeof p.aligned === 'boolean' &&
+    (p.decidedBy === 'option' || p.decidedBy === 'poses') &&
+    inRange(p.found, 0, 1) &&
+    inRange(p.elongation, 0, 1) &&
+    inRange(p.angleSpread, 0, 1) &&
+    inRange(p.shift, 0, Number.MAX_VALUE) &&
+    inRange(p.size, 0, Number.MAX_VALUE) &&
+    (p.radius === undefined || (inRange(p.radius, 0, Number.MAX_VALUE) && p.radius > 0))
+  );
+}
+
+function copyPoseReport(v: unknown): unknown {
+  const { aligned, decidedBy, found, elongation, angleSpread, shift, size, radius } = v as PoseReport;
+  return { aligned, decidedBy, found, elongation, angleSpread, shift, size, ...(radius !== undefined ? { radius } : {}) };
 }
 
 function isPretextProbe(v: unknown): boolean {

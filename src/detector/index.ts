@@ -36,6 +36,7 @@ export { DETECTOR_FORMAT, DETECTOR_FORMAT_VERSION, type DetectorDocument, type L
 export type { DetectorDensityJSON } from './densityStage';
 export type { DensityCandidate, DensityChoice } from './densityChoice';
 export type { Companion, CompanionJSON, ScoreStatistics } from './companion';
+export { POSE_RULE, type PoseReport, type PoseStage } from './poseStage';
 export type { Networks, NetworksConfig } from './networks';
 export { toModelInput, type ImageInput, type ImagesInput, type ModelInput, type RawImage } from './input';
 export type { PatchLayout } from './embedding';

@@ -52,6 +52,15 @@ export interface CutPasteModelOptions {
    * it was measured to help; at 128 px it hurt), not with a pretrained encoder; else `'none'`.
    */
   fusion?: 'feature-density' | 'none';
+  /**
+   * Patch mode: before anything else sees an image, turn and shift it so that its object lies in a
+   * canonical pose (centroid at the centre, principal axis to the right; `objectPoses`) and frame it
+   * on the object, then bring every map back onto the image as given. For one object on a plain
+   * background at random angles or positions (a screw on a table). `'auto'` (patch mode's default)
+   * aligns when the training images show one elongated object whose angle or position varies
+   * (`POSE_RULE`); `FitReport.objectPose` says what it saw. Image mode: `false` only.
+   */
+  alignObjects?: boolean | 'auto';
 }
 
 /** Training options of `CutPasteDetector.create` (stage 1: the pretext task; passed to `trainSelfSupervised`). */

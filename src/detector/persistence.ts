@@ -8,6 +8,7 @@ import { companionToJSON, readCompanion, type Companion } from './companion';
 import { checkDensityFits, densityToJSON, type DetectorDensity } from './densityStage';
 import { DETECTOR_FORMAT, DETECTOR_FORMAT_VERSION, readDocument, type DetectorDocument } from './detectorDocument';
 import { disposeNetworks, networksConfig, rebuildNetworks, type Networks, type NetworksConfig } from './networks';
+import type { PoseStage } from './poseStage';
 import { resolveCutPasteOptions, type CutPasteOptions, type ResolvedCutPasteOptions } from './options';
 import type { Threshold } from './thresholds';
 import type { FitReport } from './types';
@@ -38,6 +39,8 @@ export interface DetectorState {
   density: DetectorDensity;
   /** `fusion: 'feature-density'`: the second scorer. */
   companion?: Companion;
+  /** `alignObjects` true or `'auto'` that aligned: the frame images are aligned to. */
+  pose?: PoseStage;
   threshold: Threshold | undefined;
   report: FitReport | undefined;
 }
@@ -64,6 +67,7 @@ export async function saveDetectorState(target: string | tf.io.IOHandler, state:
     networks: networksConfig(networks),
     density: densityToJSON(density),
     ...(companion ? { companion: companion.json } : {}),
+    ...(state.pose ? { pose: { radius: state.pose.radius } } : {}),
     threshold: state.threshold ?? null,
     report: state.report ?? null,
   };
@@ -78,8 +82,9 @@ export async function loadDetectorState(source: string | tf.io.IOHandler, option
   const pretrained = (document.networks.encoder as { kind?: string })?.kind === 'pretrained';
   const optionsIn = {
     ...document.options,
-    // Saves made before fusion existed have none.
+    // Saves made before fusion or alignment existed have neither.
     fusion: document.options.fusion ?? 'none',
+    alignObjects: document.options.alignObjects ?? false,
     encoder: pretrained ? { ...(savedEncoder as object), model: options.encoderModel } : savedEncoder,
   } as CutPasteOptions;
   let resolved: ResolvedCutPasteOptions;
@@ -107,11 +112,13 @@ export async function loadDetectorState(source: string | tf.io.IOHandler, option
       throw new FormatError(`CutPasteDetector.load: the saved density does not fit the detector: ${(error as Error).message}`);
     }
     const companion = await readSavedCompanion(document, resolved, networks, weights);
+    const pose = readPose(document, resolved);
     return {
       options: resolved,
       networks,
       density,
       ...(companion ? { companion } : {}),
+      ...(pose ? { pose } : {}),
       threshold: document.threshold ?? undefined,
       report: document.report ?? undefined,
     };
@@ -121,6 +128,23 @@ export async function loadDetectorState(source: string | tf.io.IOHandler, option
   } finally {
     tf.dispose(Object.values(weights));
   }
+}
+
+/** The saved pose frame: present only when `alignObjects` allows it, required when it is `true`, radius within the image. */
+function readPose(document: DetectorDocument, o: ResolvedCutPasteOptions): PoseStage | undefined {
+  const pose = document.pose;
+  if (pose === undefined) {
+    if (o.alignObjects === true) throw new FormatError(`${WHERE}: options.alignObjects is true but the document holds no pose frame`);
+    return undefined;
+  }
+  if (o.alignObjects === false) throw new FormatError(`${WHERE}: the document holds a pose frame but options.alignObjects is false`);
+  const half = Math.min(...o.imageSize) / 2;
+  if (typeof pose !== 'object' || pose === null || !(typeof pose.radius === 'number' && pose.radius > 0 && pose.radius <= half)) {
+    throw new FormatError(
+      `${WHERE}: pose must be { radius: a number in (0, ${half}] }, got ${capText(JSON.stringify(pose) ?? typeof pose)}`,
+    );
+  }
+  return { radius: pose.radius };
 }
 
 /** The saved companion when the options fuse one (and none otherwise). */

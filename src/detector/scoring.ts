@@ -5,6 +5,7 @@ import type { Encoder } from '../models/types';
 import { fitDensity, scoreDensity, type DetectorDensity } from './densityStage';
 import { locationsOf, type Featurizer } from './featurizer';
 import type { Companion } from './companion';
+import { alignImages, mapsToImages, type PoseStage } from './poseStage';
 import { gradCamMaps } from './gradCam';
 import type { ScoreMap } from './types';
 
@@ -29,6 +30,8 @@ export interface ScoringState {
   encoder?: Encoder;
   /** Grid features: a second scorer whose standardised map is added to this one's (`fusion`). */
   companion?: Companion;
+  /** Grid features: images are aligned to their objects' poses first, and maps brought back (`alignObjects`). */
+  pose?: PoseStage;
 }
 
 /** The options `fitDensity` takes, from a detector's settings; `seed` names the draw, `l2Normalize` the rows' normalisation. */
@@ -68,13 +71,22 @@ export async function scoreChunk(
   const count = images.shape[0];
   const { featurizer, density, encoder } = state;
   const layout = featurizer.grid;
-  const features = await featurizer.embed(images);
   if (layout) {
-    const grid = scoreDensity(density, features, count, layout.rows * layout.cols);
-    let m = mapsFromGrid(grid, count, layout, state.settings.scoreSigma);
-    if (state.companion) m = await state.companion.fuse(images, m, [layout.height, layout.width]);
-    return { scores: Float32Array.from(m, maxOf), maps: m.map((data) => ({ data, height: layout.height, width: layout.width })) };
+    const aligned = state.pose && (await alignImages(images, state.pose));
+    try {
+      const x = aligned?.images ?? images;
+      const grid = scoreDensity(density, await featurizer.embed(x), count, layout.rows * layout.cols);
+      let m = mapsFromGrid(grid, count, layout, state.settings.scoreSigma);
+      if (state.companion) m = await state.companion.fuse(x, m, [layout.height, layout.width]);
+      // The score is the aligned map's maximum; the map the caller sees lies on the image as given.
+      const scores = Float32Array.from(m, maxOf);
+      if (aligned) m = mapsToImages(m, layout.height, layout.width, aligned.poses, state.pose!);
+      return { scores, maps: m.map((data) => ({ data, height: layout.height, width: layout.width })) };
+    } finally {
+      aligned?.images.dispose();
+    }
   }
+  const features = await featurizer.embed(images);
   const scores = scoreDensity(density, features, count, 1);
   if (!maps) return { scores };
   if (!density.gaussian || !encoder) throw new Error('unreachable: image-level maps need one Gaussian density and the encoder');

@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { PretextProbe } from '../train/pretextProbe';
 import type { DensityChoice } from './densityChoice';
+import type { PoseReport } from './poseStage';
 import type { ImagesInput } from './input';
 import type { Threshold } from './thresholds';
 
@@ -65,6 +66,8 @@ export interface FitReport extends DetectorFitReport {
     own: { mean: number; sd: number };
     other: { mean: number; sd: number };
   };
+  /** Patch mode with `alignObjects` true or `'auto'`: the training images' object poses and whether the images were aligned. */
+  objectPose?: PoseReport;
 }
 
 /** Progress of `fit`: training steps, then the density stage. */

@@ -52,12 +52,14 @@ describe('detector format version 1 fixture', () => {
       await expectNoLeak(async () => {
         const detector = await CutPasteDetector.load(fileSystemHandler(`${FIXTURE}${name}`));
         try {
-          // Options added after format version 1 load with their defaults; fusion, with 'none' (those saves have no companion).
+          // Options added after format version 1 load with their defaults; fusion with 'none' and
+          // alignObjects with false (those saves have no companion and no pose frame).
           expect(JSON.parse(JSON.stringify(detector.options))).toEqual({
             pasteFrom: 'crop',
             rotate: false,
             redrawInvisible: false,
             fusion: 'none',
+            alignObjects: false,
             ...saved.options,
           });
           expect(detector.threshold).toEqual(saved.threshold);

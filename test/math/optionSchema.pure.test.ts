@@ -48,6 +48,7 @@ const WRONG: Readonly<Record<keyof CutPasteOptions, unknown>> = {
   perLocation: 'always',
   l2Normalize: 0,
   fusion: 'both',
+  alignObjects: 'yes',
   shrinkage: 1.5,
   densityMaxRows: 1,
   seed: Number.NaN,

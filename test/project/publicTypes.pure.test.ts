@@ -102,6 +102,16 @@ describe('CutPasteDetector types', () => {
         own: { mean: number; sd: number };
         other: { mean: number; sd: number };
       };
+      objectPose?: {
+        aligned: boolean;
+        decidedBy: 'option' | 'poses';
+        found: number;
+        elongation: number;
+        angleSpread: number;
+        shift: number;
+        size: number;
+        radius?: number;
+      };
       images: number;
       density: string;
       alignment?: number;

@@ -37,7 +37,8 @@ export function densityLines(report: DetectorFitReport): string[] {
     : report.alignment !== undefined
       ? ` (alignment ${report.alignment.toFixed(2)})`
       : '';
-  const lines = [`  density: ${report.density}${choice?.l2Normalize === false ? ' on raw (not L2-normalised) features' : ''}${why}`];
+  const lines = poseLines((report as FitReport).objectPose);
+  lines.push(`  density: ${report.density}${choice?.l2Normalize === false ? ' on raw (not L2-normalised) features' : ''}${why}`);
   const companion = (report as FitReport).companion;
   if (companion) {
     lines.push(
@@ -47,6 +48,19 @@ export function densityLines(report: DetectorFitReport): string[] {
     );
   }
   return lines;
+}
+
+/** `alignObjects`: whether the images were aligned to their objects' poses, and what the poses showed. */
+export function poseLines(pose: FitReport['objectPose']): string[] {
+  if (!pose) return [];
+  const seen =
+    `object in ${(pose.found * 100).toFixed(0)}% of the images, elongation ${pose.elongation.toFixed(2)}, ` +
+    `angle spread ${pose.angleSpread.toFixed(2)}, centroid shift ${pose.shift.toFixed(2)}, size ${pose.size.toFixed(2)}`;
+  return pose.aligned
+    ? [
+        `  aligned to the object's pose (${pose.decidedBy === 'option' ? 'alignObjects: true' : `auto: ${seen}`}); frame radius ${pose.radius?.toFixed(0)} px`,
+      ]
+    : [`  not aligned to an object's pose (auto: ${seen})`];
 }
 
 /** Feature-density (no pretext task): the encoder, the feature grid and its dimension. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FitReport } from '../../../src/index';
-import { densityLines, featureLines, pretextLines, workersLines } from '../../../src/node/cli/fitSummary';
+import { densityLines, featureLines, poseLines, pretextLines, workersLines } from '../../../src/node/cli/fitSummary';
 
 const report = (extra: Partial<FitReport>): FitReport => ({
   steps: 1000,
@@ -79,6 +79,22 @@ describe('fit summary', () => {
       '  fused with an untrained feature density (resnet18-slim stages 2+3, density: per-location); maps divided by the spread of their out-of-fold scores: CutPaste 40.3 ± 8.5, companion 150.0 ± 20.0',
     ]);
     expect(densityLines(report({ density: 'image' }))).toEqual([]);
+  });
+
+  it('says whether the images were aligned to an object, and what the poses showed, before the density', () => {
+    const seen = { found: 1, elongation: 0.93, angleSpread: 0.91, shift: 0.189, size: 0.23 };
+    const aligned = report({ objectPose: { aligned: true, decidedBy: 'poses', ...seen, radius: 67.2 } });
+    expect(densityLines(aligned)[0]).toBe(
+      "  aligned to the object's pose (auto: object in 100% of the images, elongation 0.93, angle spread 0.91, centroid shift 0.19, size 0.23); frame radius 67 px",
+    );
+    expect(densityLines(aligned)[1]).toMatch(/^ {2}density: shared/);
+    expect(poseLines({ aligned: true, decidedBy: 'option', ...seen, radius: 128 })).toEqual([
+      "  aligned to the object's pose (alignObjects: true); frame radius 128 px",
+    ]);
+    expect(poseLines({ aligned: false, decidedBy: 'poses', ...seen, found: 0.4 })[0]).toMatch(
+      /^ {2}not aligned to an object's pose \(auto: object in 40% of the images/,
+    );
+    expect(poseLines(undefined)).toEqual([]);
   });
 
   it("prints why 'auto' workers used none, and nothing when no note was made", () => {

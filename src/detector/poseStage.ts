@@ -1,0 +1,120 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { mapsFromPoses, objectPoses, warpToPoses, type ObjectPose } from '../ops/pixels/objectPose';
+
+/**
+ * What `alignObjects` fitted: every image, before anything else sees it, is turned and shifted so that
+ * its object lies in the canonical pose (`warpToPoses`: centroid at the centre, principal axis to the
+ * right) and framed so that the disc of `radius` px about the centroid fills the image's shorter side.
+ */
+export interface PoseStage {
+  /** The framed disc's radius, in model pixels of the image before framing. */
+  readonly radius: number;
+}
+
+/** How `alignObjects` decided, from the training images' poses (`objectPoses`); in `FitReport.objectPose`. */
+export interface PoseReport {
+  /** Whether the images are aligned to their objects' poses. */
+  aligned: boolean;
+  /** `'option'`: `alignObjects` was `true`; `'poses'`: `'auto'` read the poses (`POSE_RULE`). */
+  decidedBy: 'option' | 'poses';
+  /** Share of the training images in which an object stood out from the background. */
+  found: number;
+  /** Median elongation of the objects found (0 disc … 1 line). */
+  elongation: number;
+  /** How far the objects' axes spread: 1 − the mean resultant length of their angles (0: all alike … 1: uniform). */
+  angleSpread: number;
+  /** How far their centroids spread: the centroids' standard deviation over the shorter side. */
+  shift: number;
+  /** Median object radius over the shorter side. */
+  size: number;
+  /** Aligned: the framed disc's radius in model pixels (`PoseStage.radius`). */
+  radius?: number;
+}
+
+/**
+ * `alignObjects: 'auto'` aligns when the training images hold one well-defined object (found in at
+ * least `found` of them, elongated enough for its axis to be defined, its radius at most `size` of
+ * the shorter side) that lies at varying angles or positions (angle spread or centroid shift at least
+ * the given ones). Textures fail the first tests, aligned objects the last.
+ */
+export const POSE_RULE = Object.freeze({ found: 0.9, elongation: 0.5, size: 0.35, angleSpread: 0.1, shift: 0.05 });
+
+/** The framed disc is this much larger than the largest object radius among the training images. */
+const FRAME_MARGIN = 1.1;
+
+/**
+ * Decides whether to align the training images to their objects' poses and, if so, fits the frame.
+ *
+ * @param images normal images at model resolution `[count, height, width, channels]`; not disposed.
+ * @param setting the `alignObjects` option: `true`, `false` or `'auto'` (`POSE_RULE`).
+ * @returns the stage (absent when not aligning) and the report (absent when `setting` is false).
+ */
+export async function fitPoseStage(images: tf.Tensor4D, setting: boolean | 'auto'): Promise<{ stage?: PoseStage; report?: PoseReport }> {
+  if (setting === false) return {};
+  const [, height, width] = images.shape;
+  const side = Math.min(height, width);
+  const poses = objectPoses(await pixelsOf(images));
+  const found = poses.filter((p) => p.coverage > 0);
+  const median = (values: number[]) => (values.length ? [...values].sort((a, b) => a - b)[values.length >> 1]! : 0);
+  const sd = (values: number[]) => {
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    return Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+  };
+  const resultant = found.length
+    ? Math.hypot(
+        found.reduce((a, p) => a + Math.cos(p.angle), 0),
+        found.reduce((a, p) => a + Math.sin(p.angle), 0),
+      ) / found.length
+    : 1;
+  const stats = {
+    found: found.length / poses.length,
+    elongation: median(found.map((p) => p.elongation)),
+    angleSpread: 1 - resultant,
+    shift: found.length ? Math.hypot(sd(found.map((p) => p.cx)), sd(found.map((p) => p.cy))) / side : 0,
+    size: median(found.map((p) => p.radius)) / side,
+  };
+  const aligned =
+    setting === true ||
+    (stats.found >= POSE_RULE.found &&
+      stats.elongation >= POSE_RULE.elongation &&
+      stats.size <= POSE_RULE.size &&
+      (stats.angleSpread >= POSE_RULE.angleSpread || stats.shift >= POSE_RULE.shift));
+  const decidedBy = setting === true ? 'option' : 'poses';
+  if (!aligned) return { report: { aligned, decidedBy, ...stats } };
+  const largest = found.reduce((a, p) => Math.max(a, p.radius), 0);
+  const radius = largest > 0 ? Math.min(side / 2, FRAME_MARGIN * largest) : side / 2;
+  return { stage: { radius }, report: { aligned, decidedBy, ...stats, radius } };
+}
+
+/**
+ * `images` in the stage's frame: each turned and shifted to its object's canonical pose and framed.
+ *
+ * @param images `[count, height, width, channels]` at model resolution; not disposed.
+ * @returns the aligned images (the caller disposes them) and each image's pose (for `mapsToImages`).
+ */
+export async function alignImages(images: tf.Tensor4D, stage: PoseStage): Promise<{ images: tf.Tensor4D; poses: ObjectPose[] }> {
+  const pixels = await pixelsOf(images);
+  const poses = objectPoses(pixels);
+  const warped = warpToPoses(pixels, poses, undefined, stage.radius);
+  return { images: tf.tensor4d(warped.data, images.shape), poses };
+}
+
+/** Score maps computed on aligned images (`height × width` each), brought back onto the original images' pixels. */
+export function mapsToImages(
+  maps: readonly Float32Array[],
+  height: number,
+  width: number,
+  poses: readonly ObjectPose[],
+  stage: PoseStage,
+): Float32Array[] {
+  const size = height * width;
+  const data = new Float32Array(maps.length * size);
+  maps.forEach((m, i) => data.set(m, i * size));
+  const back = mapsFromPoses({ data, batch: maps.length, height, width, channels: 1 }, poses, stage.radius);
+  return maps.map((_, i) => back.data.slice(i * size, (i + 1) * size));
+}
+
+async function pixelsOf(images: tf.Tensor4D) {
+  const [batch, height, width, channels] = images.shape;
+  return { data: (await images.data()) as Float32Array, batch, height, width, channels };
+}
