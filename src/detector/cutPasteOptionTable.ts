@@ -10,7 +10,7 @@ import type { ResNetPresetName } from '../models/resnetPresets';
 import { choiceFlag } from '../math/optionFlags';
 import { frozenCopy, isPlainObject, oneOf, optionError, type OptionRow } from '../math/optionSchema';
 import { OPTION_LIMITS, TRAIN_OPTION_ROWS } from '../train/trainOptionRows';
-import { DENSITY_OPTION_ROWS, IMAGE_SIZE_ROW, PATCH_OPTION_ROWS, RUNTIME_OPTION_ROWS } from './detectorOptionRows';
+import { ALIGN_OBJECTS_ROW, DENSITY_OPTION_ROWS, IMAGE_SIZE_ROW, PATCH_OPTION_ROWS, RUNTIME_OPTION_ROWS } from './detectorOptionRows';
 import type { CutPasteOptions, DetectorPreset, ResolvedCutPasteOptions } from './options';
 
 type O = ResolvedCutPasteOptions;
@@ -178,8 +178,8 @@ export const CUTPASTE_OPTION_SCHEMA: {
     flag: choiceFlag('fusion', 'KIND', ['feature-density', 'none']),
   },
   alignObjects: {
-    group: 'patch',
-    help: "patch mode: turn and centre every image on its object's pose first (an object at random angles or positions): true, false or 'auto' (default: when the training images show one such object)",
+    ...ALIGN_OBJECTS_ROW,
+    help: `patch mode: ${ALIGN_OBJECTS_ROW.help}`,
     default: (o) => (o.mode === 'patch' ? 'auto' : false),
     check: (v, o) =>
       v === false || ((v === true || v === 'auto') && o?.mode === 'patch')
@@ -188,9 +188,8 @@ export const CUTPASTE_OPTION_SCHEMA: {
           ? "true, false or 'auto'"
           : 'false in image mode (aligning needs patch mode)',
     flag: {
-      on: 'align-objects',
-      off: 'no-align-objects',
-      offHelp: 'patch mode: score the images as given, never aligned to an object',
+      ...ALIGN_OBJECTS_ROW.flag,
+      offHelp: `patch mode: ${ALIGN_OBJECTS_ROW.flag.offHelp}`,
       onlyWith: { option: 'mode', value: 'patch' },
     },
   },

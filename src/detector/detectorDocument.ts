@@ -180,6 +180,12 @@ const COMMON_REPORT_FIELDS: Record<string, ReportField> = {
         .join(', '),
   ],
   alignment: [(v) => inRange(v, 0, 1), 'a number in [0, 1]', 'optional'],
+  objectPose: [
+    isPoseReport,
+    "{ aligned: a boolean, decidedBy: 'option' or 'poses', found, elongation, angleSpread in [0, 1], shift, size: numbers ≥ 0, radius?: a number > 0 }",
+    'optional',
+    copyPoseReport,
+  ],
   densityChoice: [
     isDensityChoice,
     "{ kind: 'shared' or 'per-location', l2Normalize?: a boolean, auroc: { shared, perLocation } in [0, 1], candidates?: [{ kind, l2Normalize, auroc }], probes: an integer ≥ 0, standardError?: a number ≥ 0, decidedBy?: 'validation' or 'alignment' }",
@@ -202,12 +208,6 @@ const CUTPASTE_REPORT_FIELDS: Record<string, ReportField> = {
   workers: [(v) => isCount(v, 0, 64), 'an integer in [0, 64]', 'optional'],
   workersNote: [(v) => typeof v === 'string', 'a string', 'optional'],
   companion: [isCompanionReport, '{ density, densityChoice?, own: { mean, sd }, other: { mean, sd } }', 'optional', copyCompanionReport],
-  objectPose: [
-    isPoseReport,
-    "{ aligned: a boolean, decidedBy: 'option' or 'poses', found, elongation, angleSpread in [0, 1], shift, size: numbers ≥ 0, radius?: a number > 0 }",
-    'optional',
-    copyPoseReport,
-  ],
   heldOutPretext: [
     isPretextProbe,
     '{ accuracy, visibleAccuracy, visibleFraction in [0, 1], samples: an integer ≥ 0, nearChance: a boolean }',

@@ -113,6 +113,15 @@ export const PATCH_OPTION_ROWS = Object.freeze({
   },
 } satisfies { readonly [K in keyof DetectorPatchOptions]-?: OptionRow<number, SizeContext> });
 
+/** `alignObjects`: true, false or 'auto' (the default), for detectors whose features lie on a grid. */
+export const ALIGN_OBJECTS_ROW = Object.freeze({
+  group: 'patch',
+  help: "turn and centre every image on its object's pose first (an object at random angles or positions): true, false or 'auto' (default: when the training images show one such object)",
+  default: 'auto',
+  check: (v: unknown) => (typeof v === 'boolean' || v === 'auto' ? undefined : "true, false or 'auto'"),
+  flag: { on: 'align-objects', off: 'no-align-objects', offHelp: 'score the images as given, never aligned to an object' },
+} satisfies OptionRow<boolean | 'auto'>);
+
 /** The density rows. */
 export const DENSITY_OPTION_ROWS = Object.freeze({
   perLocation: {

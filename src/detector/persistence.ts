@@ -8,7 +8,7 @@ import { companionToJSON, readCompanion, type Companion } from './companion';
 import { checkDensityFits, densityToJSON, type DetectorDensity } from './densityStage';
 import { DETECTOR_FORMAT, DETECTOR_FORMAT_VERSION, readDocument, type DetectorDocument } from './detectorDocument';
 import { disposeNetworks, networksConfig, rebuildNetworks, type Networks, type NetworksConfig } from './networks';
-import type { PoseStage } from './poseStage';
+import { readPoseFrame, type PoseStage } from './poseStage';
 import { resolveCutPasteOptions, type CutPasteOptions, type ResolvedCutPasteOptions } from './options';
 import type { Threshold } from './thresholds';
 import type { FitReport } from './types';
@@ -112,7 +112,7 @@ export async function loadDetectorState(source: string | tf.io.IOHandler, option
       throw new FormatError(`CutPasteDetector.load: the saved density does not fit the detector: ${(error as Error).message}`);
     }
     const companion = await readSavedCompanion(document, resolved, networks, weights);
-    const pose = readPose(document, resolved);
+    const pose = readPoseFrame(document.pose, resolved.alignObjects, resolved.imageSize, WHERE);
     return {
       options: resolved,
       networks,
@@ -128,23 +128,6 @@ export async function loadDetectorState(source: string | tf.io.IOHandler, option
   } finally {
     tf.dispose(Object.values(weights));
   }
-}
-
-/** The saved pose frame: present only when `alignObjects` allows it, required when it is `true`, radius within the image. */
-function readPose(document: DetectorDocument, o: ResolvedCutPasteOptions): PoseStage | undefined {
-  const pose = document.pose;
-  if (pose === undefined) {
-    if (o.alignObjects === true) throw new FormatError(`${WHERE}: options.alignObjects is true but the document holds no pose frame`);
-    return undefined;
-  }
-  if (o.alignObjects === false) throw new FormatError(`${WHERE}: the document holds a pose frame but options.alignObjects is false`);
-  const half = Math.min(...o.imageSize) / 2;
-  if (typeof pose !== 'object' || pose === null || !(typeof pose.radius === 'number' && pose.radius > 0 && pose.radius <= half)) {
-    throw new FormatError(
-      `${WHERE}: pose must be { radius: a number in (0, ${half}] }, got ${capText(JSON.stringify(pose) ?? typeof pose)}`,
-    );
-  }
-  return { radius: pose.radius };
 }
 
 /** The saved companion when the options fuse one (and none otherwise). */

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { FormatError } from '../errors';
+import { capText } from '../math/validate';
 import { mapsFromPoses, objectPoses, warpToPoses, type ObjectPose } from '../ops/pixels/objectPose';
 
 /**
@@ -117,4 +119,33 @@ export function mapsToImages(
 async function pixelsOf(images: tf.Tensor4D) {
   const [batch, height, width, channels] = images.shape;
   return { data: (await images.data()) as Float32Array, batch, height, width, channels };
+}
+
+/**
+ * A saved pose frame (a document's `pose` section), checked against the detector's options: present
+ * only when `alignObjects` allows it (not `false`), required when it is `true`, its radius in
+ * (0, half the shorter image side].
+ *
+ * @returns the stage, or `undefined` when the save did not align
+ * @throws FormatError naming `where`
+ */
+export function readPoseFrame(
+  pose: unknown,
+  alignObjects: boolean | 'auto',
+  imageSize: readonly [number, number],
+  where: string,
+): PoseStage | undefined {
+  if (pose === undefined) {
+    if (alignObjects === true) throw new FormatError(`${where}: options.alignObjects is true but the document holds no pose frame`);
+    return undefined;
+  }
+  if (alignObjects === false) throw new FormatError(`${where}: the document holds a pose frame but options.alignObjects is false`);
+  const half = Math.min(...imageSize) / 2;
+  const radius: unknown = typeof pose === 'object' && pose !== null ? (pose as Record<string, unknown>).radius : undefined;
+  if (!(typeof radius === 'number' && radius > 0 && radius <= half)) {
+    throw new FormatError(
+      `${where}: pose must be { radius: a number in (0, ${half}] }, got ${capText(JSON.stringify(pose) ?? typeof pose)}`,
+    );
+  }
+  return { radius };
 }

@@ -29,6 +29,8 @@ export interface DetectorFitReport {
   alignment?: number;
   /** Grid features with `perLocation: 'auto'` (≥ `CHOICE_MIN_IMAGES` images): how the density was chosen, by validation on synthetic defects. */
   densityChoice?: DensityChoice;
+  /** Grid features with `alignObjects` true or `'auto'`: the training images' object poses and whether the images were aligned. */
+  objectPose?: PoseReport;
 }
 
 /** What `CutPasteDetector.fit` reports: the common part and the pretext training's. */
@@ -66,8 +68,6 @@ export interface FitReport extends DetectorFitReport {
     own: { mean: number; sd: number };
     other: { mean: number; sd: number };
   };
-  /** Patch mode with `alignObjects` true or `'auto'`: the training images' object poses and whether the images were aligned. */
-  objectPose?: PoseReport;
 }
 
 /** Progress of `fit`: training steps, then the density stage. */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { CutPasteDetector, FormatError, OptionError, type CutPasteOptions } from '../../src/index';
+import { CutPasteDetector, FeatureDensityDetector, FormatError, OptionError, type CutPasteOptions } from '../../src/index';
 import { createSyntheticCategory } from '../../src/synthetic';
 import { editDocument, saveToMemory } from '../helpers/artifacts';
 import { expectNoLeak } from '../helpers/tensors';
@@ -111,5 +111,29 @@ describe('alignObjects', () => {
     await expect(CutPasteDetector.load(tf.io.fromMemory(huge))).rejects.toBeInstanceOf(FormatError);
     const badReport = editDocument(artifacts, (doc) => ((doc.report as { objectPose: { found: number } }).objectPose.found = 2));
     await expect(CutPasteDetector.load(tf.io.fromMemory(badReport))).rejects.toThrow(/report\.objectPose/);
+  });
+
+  it('aligns for FeatureDensityDetector too (training-free), and saves and loads its frame', async () => {
+    await expectNoLeak(async () => {
+      const options = { imageSize: 64, stages: [1], maxFeatures: 16, seed: 3 } as const;
+      const detector = await FeatureDensityDetector.create(options);
+      expect(detector.options.alignObjects).toBe('auto');
+      const report = await detector.fit(train, { workers: 0 });
+      expect(report.objectPose).toMatchObject({ aligned: true, decidedBy: 'poses' });
+      const before = await detector.score(test);
+      const artifacts = await saveToMemory(detector);
+      const loaded = await FeatureDensityDetector.load(tf.io.fromMemory(artifacts));
+      expect(Array.from(await loaded.score(test))).toEqual(Array.from(before));
+      expect(loaded.fitReport?.objectPose).toEqual(report.objectPose);
+      loaded.dispose();
+      const off = editDocument(artifacts, (doc) => ((doc.options as { alignObjects: unknown }).alignObjects = false));
+      await expect(FeatureDensityDetector.load(tf.io.fromMemory(off))).rejects.toThrow(/alignObjects is false/);
+      // Not aligned: a different detector.
+      const plain = await FeatureDensityDetector.create({ ...options, alignObjects: false });
+      expect((await plain.fit(train, { workers: 0 })).objectPose).toBeUndefined();
+      expect(Array.from(await plain.score(test))).not.toEqual(Array.from(before));
+      plain.dispose();
+      detector.dispose();
+    });
   });
 });

@@ -6,6 +6,7 @@ import { resnetPreset } from '../../models/resnetPresets';
 import type { Encoder } from '../../models/types';
 import { DetectorCore, type FitContext, type FittedModel, type FittedResult, type ModelInputSpec } from '../DetectorCore';
 import type { Featurizer } from '../featurizer';
+import { alignImages, fitPoseStage, type PoseStage } from '../poseStage';
 import { fitScoringStage } from '../scoringStage';
 import type { ScoringState } from '../scoring';
 import type { Threshold } from '../thresholds';
@@ -90,7 +91,7 @@ export class FeatureDensityDetector extends DetectorCore<FeatureDensityModel, Fe
         ? error
         : new FormatError(`FeatureDensityDetector.load: the save does not fit together: ${(error as Error).message}`);
     }
-    detector.adopt(detector.#model(state.density), state.threshold, state.report);
+    detector.adopt(detector.#model(state.density, state.pose), state.threshold, state.report);
     return detector;
   }
 
@@ -104,16 +105,23 @@ export class FeatureDensityDetector extends DetectorCore<FeatureDensityModel, Fe
   }
 
   /** No training: the shared scoring stage on the encoder's features. */
-  protected async fitModel(images: tf.Tensor4D, context: FitContext): Promise<FittedResult<FeatureDensityModel, FeatureDensityFitReport>> {
-    const stage = await fitScoringStage(this.#featurizer, images, this.options, context.progress);
-    const grid = this.#featurizer.grid!;
-    const report: Omit<FeatureDensityFitReport, 'seconds'> = {
-      encoder: this.#encoder.name,
-      features: this.#featurizer.dimension,
-      grid: [grid.rows, grid.cols],
-      ...stage.report,
-    };
-    return { model: this.#model(stage.state.density), report, outOfFold: stage.outOfFold };
+  protected async fitModel(given: tf.Tensor4D, context: FitContext): Promise<FittedResult<FeatureDensityModel, FeatureDensityFitReport>> {
+    const pose = await fitPoseStage(given, this.options.alignObjects);
+    const aligned = pose.stage && (await alignImages(given, pose.stage));
+    try {
+      const stage = await fitScoringStage(this.#featurizer, aligned?.images ?? given, this.options, context.progress);
+      const grid = this.#featurizer.grid!;
+      const report: Omit<FeatureDensityFitReport, 'seconds'> = {
+        encoder: this.#encoder.name,
+        features: this.#featurizer.dimension,
+        grid: [grid.rows, grid.cols],
+        ...stage.report,
+        ...(pose.report ? { objectPose: pose.report } : {}),
+      };
+      return { model: this.#model(stage.state.density, pose.stage), report, outOfFold: stage.outOfFold };
+    } finally {
+      aligned?.images.dispose();
+    }
   }
 
   /** Writes options, the feature plan, the encoder's weights (not a pretrained model's), the density, threshold and report. */
@@ -128,14 +136,18 @@ export class FeatureDensityDetector extends DetectorCore<FeatureDensityModel, Fe
       encoder: this.#encoder,
       plan: this.#plan,
       density: model.scoring.density,
+      ...(model.scoring.pose ? { pose: model.scoring.pose } : {}),
       threshold,
       report,
     });
   }
 
   /** A model of this detector's encoder and `density` (the encoder is the detector's: a model never frees it). */
-  #model(density: ScoringState['density']): FeatureDensityModel {
-    return { scoring: { featurizer: this.#featurizer, density, settings: this.options }, dispose: () => undefined };
+  #model(density: ScoringState['density'], pose?: PoseStage): FeatureDensityModel {
+    return {
+      scoring: { featurizer: this.#featurizer, density, settings: this.options, ...(pose ? { pose } : {}) },
+      dispose: () => undefined,
+    };
   }
 }
 

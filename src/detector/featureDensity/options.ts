@@ -12,6 +12,7 @@ import type { ResNetPresetName } from '../../models/resnetPresets';
 import { TRAIN_OPTION_ROWS } from '../../train/trainOptionRows';
 import { ENCODER_NAMES } from '../cutPasteOptionTable';
 import {
+  ALIGN_OBJECTS_ROW,
   DENSITY_OPTION_ROWS,
   IMAGE_SIZE_ROW,
   PATCH_OPTION_ROWS,
@@ -56,6 +57,12 @@ export interface FeatureDensityOptions extends DetectorDensityOptions, DetectorR
   scoreSigma?: number;
   /** Seed of every random draw (untrained weights, kept dimensions, density subsamples; default 0). */
   seed?: number | string;
+  /**
+   * Turn and shift every image to its object's pose before embedding it, and bring the maps back
+   * (see `CutPasteOptions.alignObjects`). Default `'auto'`: when the training images show one
+   * elongated object at varying angles or positions (`POSE_RULE`).
+   */
+  alignObjects?: boolean | 'auto';
 }
 
 /** `FeatureDensityOptions` with every default filled in and checked. */
@@ -133,6 +140,7 @@ const TABLE: { readonly [K in keyof FeatureDensityOptions]-?: OptionRow<O[K], O>
     default: 4,
     flag: numberFlag('score-sigma', 'PX'),
   },
+  alignObjects: ALIGN_OBJECTS_ROW,
   perLocation: {
     ...DENSITY_OPTION_ROWS.perLocation,
     help: 'one density per grid location (aligned objects; default: chosen by validation)',

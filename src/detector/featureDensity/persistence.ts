@@ -18,6 +18,7 @@ import {
 } from '../artifacts';
 import type { DetectorDensity } from '../densityStage';
 import { DETECTOR_FORMAT, DETECTOR_FORMAT_VERSION, isCount, readDocumentOf, type DocumentSpec } from '../detectorDocument';
+import { readPoseFrame, type PoseStage } from '../poseStage';
 import type { Threshold } from '../thresholds';
 import type { FeatureDensityFitReport, FeaturePlan } from './FeatureDensityDetector';
 import { isEncoderSource, resolveFeatureDensityOptions, type FeatureDensityOptions, type ResolvedFeatureDensityOptions } from './options';
@@ -34,6 +35,8 @@ export interface FeatureDensityState {
   encoder: Encoder;
   plan: FeaturePlan;
   density: DetectorDensity;
+  /** `alignObjects` that aligned: the frame images are aligned to. */
+  pose?: PoseStage;
   threshold: Threshold | undefined;
   report: FeatureDensityFitReport | undefined;
 }
@@ -75,6 +78,7 @@ export async function saveFeatureDensityState(
     encoder: config,
     plan: { source: state.plan.source, ...(state.plan.channels ? { channels: state.plan.channels } : {}) },
     density: state.density.toJSON(),
+    ...(state.pose ? { pose: { radius: state.pose.radius } } : {}),
     threshold: state.threshold ?? null,
     report: state.report ?? null,
   };
@@ -107,6 +111,8 @@ export async function loadFeatureDensityState(
   let resolved: ResolvedFeatureDensityOptions;
   try {
     resolved = resolveFeatureDensityOptions({
+      // Saves made before alignment existed never aligned.
+      alignObjects: false,
       ...(doc.options as FeatureDensityOptions),
       encoder: (pretrained ? { ...(savedOption as object), model: options.encoderModel } : savedOption) as FeatureDensityOptions['encoder'],
     });
@@ -128,11 +134,13 @@ export async function loadFeatureDensityState(
       }
     }
     const density = await readDensity(doc.density as never, weights, WHERE);
+    const pose = readPoseFrame(doc.pose, resolved.alignObjects, resolved.imageSize, WHERE);
     return {
       options: resolved,
       encoder,
       plan,
       density,
+      ...(pose ? { pose } : {}),
       threshold: doc.threshold ?? undefined,
       report: (doc.report as unknown as FeatureDensityFitReport | null) ?? undefined,
     };
