@@ -41,6 +41,9 @@ export interface PoseReport {
  */
 export const POSE_RULE = Object.freeze({ found: 0.9, elongation: 0.5, size: 0.35, angleSpread: 0.1, shift: 0.05 });
 
+/** Images read back at a time to find their poses. */
+const POSE_CHUNK = 16;
+
 /** The framed disc is this much larger than the largest object radius among the training images. */
 const FRAME_MARGIN = 1.1;
 
@@ -55,7 +58,16 @@ export async function fitPoseStage(images: tf.Tensor4D, setting: boolean | 'auto
   if (setting === false) return {};
   const [, height, width] = images.shape;
   const side = Math.min(height, width);
-  const poses = objectPoses(await pixelsOf(images));
+  const poses: ObjectPose[] = [];
+  // A chunk at a time: the poses need every pixel once, not a copy of the whole training set.
+  for (let start = 0; start < images.shape[0]; start += POSE_CHUNK) {
+    const chunk = tf.slice(images, [start, 0, 0, 0], [Math.min(POSE_CHUNK, images.shape[0] - start), -1, -1, -1]);
+    try {
+      poses.push(...objectPoses(await pixelsOf(chunk)));
+    } finally {
+      chunk.dispose();
+    }
+  }
   const found = poses.filter((p) => p.coverage > 0);
   const median = (values: number[]) => (values.length ? [...values].sort((a, b) => a - b)[values.length >> 1]! : 0);
   const sd = (values: number[]) => {
