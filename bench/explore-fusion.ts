@@ -101,6 +101,9 @@ for (const spec of (values.runs ?? '').split(',')) {
   const fusedMaps = cpMaps.map((map, i) => map.map((v, p) => (v - sc.mu) / sc.sd + (fd.maps[i]![p]! - sf.mu) / sf.sd));
   const mapMax = fusedMaps.map((map) => map.reduce((a, b) => Math.max(a, b), -Infinity));
   const pixel = (maps: Float32Array[]) => pixelAuroc(maps, masks);
+  // The companion's map at half weight: image AUROC and pixel AUROC.
+  const halfMaps = cpMaps.map((map, i) => map.map((v, p) => (v - sc.mu) / sc.sd + (0.5 * (fd.maps[i]![p]! - sf.mu)) / sf.sd));
+  const halfMax = halfMaps.map((map) => map.reduce((a, b) => Math.max(a, b), -Infinity));
   // The fused score with CutPaste's sharper map: its z-map lifted per image so that its peak is the fused peak.
   const lifted = cpMaps.map((map, i) => {
     const own = map.map((v) => (v - sc.mu) / sc.sd);
@@ -110,6 +113,6 @@ for (const spec of (values.runs ?? '').split(',')) {
   console.log(
     `${run} (${kindName}): cutpaste ${pct(lib.rocAuc(cpTest, labels))}, feature-density ${pct(lib.rocAuc(fd.test, labels))}, ` +
       `sum of z ${pct(lib.rocAuc(fused, labels))}, max of z ${pct(lib.rocAuc(maxFused, labels))}, ` +
-      `max of summed z-maps ${pct(lib.rocAuc(mapMax, labels))}; pixel cutpaste ${pct(pixel(cpMaps))}, fused ${pct(pixel(fusedMaps))}, lifted ${pct(pixel(lifted))}`,
+      `max of summed z-maps ${pct(lib.rocAuc(mapMax, labels))}; pixel cutpaste ${pct(pixel(cpMaps))}, fused ${pct(pixel(fusedMaps))}, lifted ${pct(pixel(lifted))}; companion at half weight: image ${pct(lib.rocAuc(halfMax, labels))}, pixel ${pct(pixel(halfMaps))}`,
   );
 }
