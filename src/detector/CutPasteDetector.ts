@@ -11,7 +11,7 @@ import { buildNetworks, disposeNetworks, type Networks } from './networks';
 import { resolveCutPasteOptions, trainOptionsOf, type CutPasteOptions, type ResolvedCutPasteOptions } from './options';
 import { loadDetectorState, saveDetectorState, type LoadOptions } from './persistence';
 import type { ScoringState } from './scoring';
-import { alignImages, fitPoseStage, type PoseStage } from './poseStage';
+import { fitPoseStage, type PoseStage } from './poseStage';
 import { fitScoringStage } from './scoringStage';
 import type { Threshold } from './thresholds';
 import type { FitReport } from './types';
@@ -123,8 +123,7 @@ export class CutPasteDetector extends DetectorCore<CutPasteModel, FitReport> {
     const o = this.options;
     const { signal, workers, progress } = context;
     const pose = await fitPoseStage(given, o.alignObjects);
-    const aligned = pose.stage && (await alignImages(given, pose.stage));
-    const images = aligned?.images ?? given;
+    const images = pose.images ?? given;
     const fresh = buildNetworks(o);
     try {
       const train = await trainSelfSupervised(fresh, images, {
@@ -165,7 +164,7 @@ export class CutPasteDetector extends DetectorCore<CutPasteModel, FitReport> {
       disposeNetworks(fresh);
       throw error;
     } finally {
-      aligned?.images.dispose();
+      pose.images?.dispose();
     }
   }
 

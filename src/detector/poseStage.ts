@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { FormatError } from '../errors';
 import { capText } from '../math/validate';
 import { mapsFromPoses, objectPoses, warpToPoses, type ObjectPose } from '../ops/pixels/objectPose';
+import type { PixelBatch } from '../ops/pixels/pixelBatch';
 
 /**
  * What `alignObjects` fitted: every image, before anything else sees it, is turned and shifted so that
@@ -48,26 +49,22 @@ const POSE_CHUNK = 16;
 const FRAME_MARGIN = 1.1;
 
 /**
- * Decides whether to align the training images to their objects' poses and, if so, fits the frame.
+ * Decides whether to align the training images to their objects' poses and, if so, fits the frame and
+ * aligns them (with the poses found for the decision: each image's pose is found once).
  *
  * @param images normal images at model resolution `[count, height, width, channels]`; not disposed.
  * @param setting the `alignObjects` option: `true`, `false` or `'auto'` (`POSE_RULE`).
- * @returns the stage (absent when not aligning) and the report (absent when `setting` is false).
+ * @returns the stage and the aligned images (both absent when not aligning; the caller disposes the
+ *   images), and the report (absent when `setting` is false).
  */
-export async function fitPoseStage(images: tf.Tensor4D, setting: boolean | 'auto'): Promise<{ stage?: PoseStage; report?: PoseReport }> {
+export async function fitPoseStage(
+  images: tf.Tensor4D,
+  setting: boolean | 'auto',
+): Promise<{ stage?: PoseStage; report?: PoseReport; images?: tf.Tensor4D }> {
   if (setting === false) return {};
-  const [, height, width] = images.shape;
+  const [count, height, width, channels] = images.shape;
   const side = Math.min(height, width);
-  const poses: ObjectPose[] = [];
-  // A chunk at a time: the poses need every pixel once, not a copy of the whole training set.
-  for (let start = 0; start < images.shape[0]; start += POSE_CHUNK) {
-    const chunk = tf.slice(images, [start, 0, 0, 0], [Math.min(POSE_CHUNK, images.shape[0] - start), -1, -1, -1]);
-    try {
-      poses.push(...objectPoses(await pixelsOf(chunk)));
-    } finally {
-      chunk.dispose();
-    }
-  }
+  const poses = (await mapChunks(images, (pixels) => objectPoses(pixels))).flat();
   const found = poses.filter((p) => p.coverage > 0);
   const median = (values: number[]) => (values.length ? [...values].sort((a, b) => a - b)[values.length >> 1]! : 0);
   const sd = (values: number[]) => {
@@ -97,11 +94,35 @@ export async function fitPoseStage(images: tf.Tensor4D, setting: boolean | 'auto
   if (!aligned) return { report: { aligned, decidedBy, ...stats } };
   const largest = found.reduce((a, p) => Math.max(a, p.radius), 0);
   const radius = largest > 0 ? Math.min(side / 2, FRAME_MARGIN * largest) : side / 2;
-  return { stage: { radius }, report: { aligned, decidedBy, ...stats, radius } };
+  // The images read back a chunk at a time again, each warped with the pose found above.
+  const size = height * width * channels;
+  const data = new Float32Array(count * size);
+  await mapChunks(images, (pixels, start) =>
+    warpToPoses(pixels, poses.slice(start, start + pixels.batch), data.subarray(start * size, (start + pixels.batch) * size), radius),
+  );
+  return {
+    stage: { radius },
+    report: { aligned, decidedBy, ...stats, radius },
+    images: tf.tensor4d(data, images.shape),
+  };
+}
+
+/** `fn` on the pixels of `POSE_CHUNK` images at a time (never a copy of the whole batch); its results in order. */
+async function mapChunks<T>(images: tf.Tensor4D, fn: (pixels: PixelBatch, start: number) => T): Promise<T[]> {
+  const out: T[] = [];
+  for (let start = 0; start < images.shape[0]; start += POSE_CHUNK) {
+    const chunk = tf.slice(images, [start, 0, 0, 0], [Math.min(POSE_CHUNK, images.shape[0] - start), -1, -1, -1]);
+    try {
+      out.push(fn(await pixelsOf(chunk), start));
+    } finally {
+      chunk.dispose();
+    }
+  }
+  return out;
 }
 
 /**
- * `images` in the stage's frame: each turned and shifted to its object's canonical pose and framed.
+ * `images` in the stage's frame (scoring): each turned and shifted to its object's canonical pose and framed.
  *
  * @param images `[count, height, width, channels]` at model resolution; not disposed.
  * @returns the aligned images (the caller disposes them) and each image's pose (for `mapsToImages`).
@@ -121,14 +142,10 @@ export function mapsToImages(
   poses: readonly ObjectPose[],
   stage: PoseStage,
 ): Float32Array[] {
-  const size = height * width;
-  const data = new Float32Array(maps.length * size);
-  maps.forEach((m, i) => data.set(m, i * size));
-  const back = mapsFromPoses({ data, batch: maps.length, height, width, channels: 1 }, poses, stage.radius);
-  return maps.map((_, i) => back.data.slice(i * size, (i + 1) * size));
+  return maps.map((data, i) => mapsFromPoses({ data, batch: 1, height, width, channels: 1 }, [poses[i]!], stage.radius).data);
 }
 
-async function pixelsOf(images: tf.Tensor4D) {
+async function pixelsOf(images: tf.Tensor4D): Promise<PixelBatch> {
   const [batch, height, width, channels] = images.shape;
   return { data: (await images.data()) as Float32Array, batch, height, width, channels };
 }

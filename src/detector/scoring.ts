@@ -60,8 +60,8 @@ export function scoresFromGrid(state: ScoringState, grid: Float32Array, count: n
 }
 
 /**
- * Scores and maps of one chunk of images at model resolution: patch mode gives spread patch maps
- * (`imageSize`), image mode GradCAM maps (feature-map resolution) when `maps` is asked.
+ * Scores, and when `maps` is asked the maps, of one chunk of images at model resolution: patch mode
+ * gives spread patch maps (`imageSize`), image mode GradCAM maps (feature-map resolution).
  */
 export async function scoreChunk(
   state: ScoringState,
@@ -80,6 +80,7 @@ export async function scoreChunk(
       if (state.companion) m = await state.companion.fuse(x, m, [layout.height, layout.width]);
       // The score is the aligned map's maximum; the map the caller sees lies on the image as given.
       const scores = Float32Array.from(m, maxOf);
+      if (!maps) return { scores };
       if (aligned) m = mapsToImages(m, layout.height, layout.width, aligned.poses, state.pose!);
       return { scores, maps: m.map((data) => ({ data, height: layout.height, width: layout.width })) };
     } finally {

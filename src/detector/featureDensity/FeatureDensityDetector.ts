@@ -6,7 +6,7 @@ import { resnetPreset } from '../../models/resnetPresets';
 import type { Encoder } from '../../models/types';
 import { DetectorCore, type FitContext, type FittedModel, type FittedResult, type ModelInputSpec } from '../DetectorCore';
 import type { Featurizer } from '../featurizer';
-import { alignImages, fitPoseStage, type PoseStage } from '../poseStage';
+import { fitPoseStage, type PoseStage } from '../poseStage';
 import { fitScoringStage } from '../scoringStage';
 import type { ScoringState } from '../scoring';
 import type { Threshold } from '../thresholds';
@@ -107,9 +107,8 @@ export class FeatureDensityDetector extends DetectorCore<FeatureDensityModel, Fe
   /** No training: the shared scoring stage on the encoder's features. */
   protected async fitModel(given: tf.Tensor4D, context: FitContext): Promise<FittedResult<FeatureDensityModel, FeatureDensityFitReport>> {
     const pose = await fitPoseStage(given, this.options.alignObjects);
-    const aligned = pose.stage && (await alignImages(given, pose.stage));
     try {
-      const stage = await fitScoringStage(this.#featurizer, aligned?.images ?? given, this.options, context.progress);
+      const stage = await fitScoringStage(this.#featurizer, pose.images ?? given, this.options, context.progress);
       const grid = this.#featurizer.grid!;
       const report: Omit<FeatureDensityFitReport, 'seconds'> = {
         encoder: this.#encoder.name,
@@ -120,7 +119,7 @@ export class FeatureDensityDetector extends DetectorCore<FeatureDensityModel, Fe
       };
       return { model: this.#model(stage.state.density, pose.stage), report, outOfFold: stage.outOfFold };
     } finally {
-      aligned?.images.dispose();
+      pose.images?.dispose();
     }
   }
 

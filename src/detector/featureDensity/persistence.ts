@@ -17,7 +17,8 @@ import {
   writeArtifacts,
 } from '../artifacts';
 import type { DetectorDensity } from '../densityStage';
-import { DETECTOR_FORMAT, DETECTOR_FORMAT_VERSION, isCount, readDocumentOf, type DocumentSpec } from '../detectorDocument';
+import { DETECTOR_FORMAT, DETECTOR_FORMAT_VERSION, readDocumentOf, type DocumentSpec } from '../detectorDocument';
+import { isCount } from '../reportFields';
 import { readPoseFrame, type PoseStage } from '../poseStage';
 import type { Threshold } from '../thresholds';
 import type { FeatureDensityFitReport, FeaturePlan } from './FeatureDensityDetector';
