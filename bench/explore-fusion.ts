@@ -14,6 +14,10 @@ const { values } = parseArgs({
     runs: { type: 'string' },
     'data-seed': { type: 'string', default: '8' },
     'fd-options': { type: 'string', default: '{}' },
+    /** Also fuse the map of the same kind's untrained run (`<kind>-d<seed>-s0-untrained`, the encoder at its initial weights) as a third scorer. */
+    initial: { type: 'boolean', default: false },
+    /** Also fuse a colour scorer: each patch's mean and standard deviation per channel, with a density of CutPaste's kind. */
+    colour: { type: 'boolean', default: false },
   },
 });
 
@@ -31,6 +35,7 @@ const { planFor, featurizerFor } = await import('../src/detector/featureDensity/
 const { resolveFeatureDensityOptions } = await import('../src/detector/featureDensity/options');
 const { resnet, resnetPreset } = await import('../src/advanced');
 const { toModelInput } = await import('../src/detector/input');
+const { colourFeaturizer } = await import('../src/detector/colourFeaturizer');
 await tf.setBackend('wasm');
 tf.enableProdMode();
 
@@ -110,6 +115,68 @@ for (const spec of (values.runs ?? '').split(',')) {
     const lift = mapMax[i]! - own.reduce((a, b) => Math.max(a, b), -Infinity);
     return own.map((v) => v + lift);
   });
+  if (values.colour) {
+    // The colour scorer as the detector fits it: `colourFeaturizer` on CutPaste's grid, its own density chosen by validation.
+    const category = createSyntheticCategory({ kind: meta.kind as never, seed: Number(values['data-seed']), trainCount: n, testCount: m });
+    const channels = category.channels;
+    const trainIn = await toModelInput([...category.trainImages()], meta.imageSize, channels, 'colour');
+    const testIn = await toModelInput(
+      [...category.testSamples()].map((s) => s.image),
+      meta.imageSize,
+      channels,
+      'colour',
+    );
+    const featurizer = colourFeaturizer(meta.layout, channels, 16);
+    const colourSettings = { ...settings, shrinkage: 'ledoit-wolf' as const, l2Normalize: false, perLocation: 'auto' as const };
+    const stage = await fitScoringStage(featurizer, trainIn.images, colourSettings, () => {});
+    const cMaps = mapsFromGrid(
+      scoreDensity(stage.state.density, await featurizer.embed(testIn.images), m, L),
+      m,
+      meta.layout,
+      meta.scoreSigma,
+    );
+    trainIn.images.dispose();
+    testIn.images.dispose();
+    const scs = stats(stage.outOfFold!);
+    const top = (maps: Float32Array[]) => maps.map((map) => map.reduce((a, b) => Math.max(a, b), -Infinity));
+    const withColour = fusedMaps.map((map, i) => map.map((v, p) => v + (cMaps[i]![p]! - scs.mu) / scs.sd));
+    const cutpasteColour = cpMaps.map((map, i) => map.map((v, p) => (v - sc.mu) / sc.sd + (cMaps[i]![p]! - scs.mu) / scs.sd));
+    // Each scorer's spread from the median absolute deviation of its out-of-fold scores (robust to a few extreme training images).
+    const mad = (xs: ArrayLike<number>) => {
+      const a = Float64Array.from(Array.from(xs)).sort();
+      const med = a[a.length >> 1]!;
+      const dev = Float64Array.from(a, (v) => Math.abs(v - med)).sort();
+      return 1.4826 * dev[dev.length >> 1]! || 1;
+    };
+    const [rc, rf, rs] = [mad(cpOof), mad(fd.oof), mad(stage.outOfFold!)];
+    const robust = cpMaps.map((map, i) => map.map((v, p) => v / rc + fd.maps[i]![p]! / rf + cMaps[i]![p]! / rs));
+    console.log(
+      `${run} robust spreads (sd → 1.4826·MAD): cutpaste ${sc.sd.toFixed(2)} → ${rc.toFixed(2)}, feature density ${sf.sd.toFixed(2)} → ${rf.toFixed(2)}, ` +
+        `colour ${scs.sd.toFixed(2)} → ${rs.toFixed(2)}; three scorers ${pct(lib.rocAuc(top(robust), labels))} (pixel ${pct(pixel(robust))})`,
+    );
+    console.log(
+      `${run} (${kindName}) colour (density ${stage.state.density.kind}): alone ${pct(lib.rocAuc(top(cMaps), labels))} (pixel ${pct(pixel(cMaps))}), ` +
+        `cutpaste + colour ${pct(lib.rocAuc(top(cutpasteColour), labels))} (pixel ${pct(pixel(cutpasteColour))}), ` +
+        `cutpaste + feature density + colour ${pct(lib.rocAuc(top(withColour), labels))} (pixel ${pct(pixel(withColour))})`,
+    );
+  }
+  if (values.initial) {
+    // The encoder at its initial weights as a third scorer: its own density of the same kind, standardised the same way.
+    const u = readSavedRun(values.dir, `${meta.kind}-d${values['data-seed']}-s0-untrained`);
+    const uDensity = fitDensity(kindName, u.train, n, L, d, gde);
+    const uState = { featurizer: { grid: meta.layout, dimension: d }, density: uDensity, settings } as never;
+    const su = stats(outOfFoldScores(uState, u.train, n, d, true)!);
+    const uMaps = mapsFromGrid(scoreDensity(uDensity, u.test, m, L), m, meta.layout, meta.scoreSigma);
+    const three = fusedMaps.map((map, i) => map.map((v, p) => v + (uMaps[i]![p]! - su.mu) / su.sd));
+    const two = cpMaps.map((map, i) => map.map((v, p) => (v - sc.mu) / sc.sd + (uMaps[i]![p]! - su.mu) / su.sd));
+    const initialOnly = uMaps.map((map, i) => map.map((v, p) => (v - su.mu) / su.sd + (fd.maps[i]![p]! - sf.mu) / sf.sd));
+    const top = (maps: Float32Array[]) => maps.map((map) => map.reduce((a, b) => Math.max(a, b), -Infinity));
+    console.log(
+      `${run} (${kindName}) with the initial encoder: trained + initial ${pct(lib.rocAuc(top(two), labels))} (pixel ${pct(pixel(two))}), ` +
+        `initial + companion ${pct(lib.rocAuc(top(initialOnly), labels))} (pixel ${pct(pixel(initialOnly))}), ` +
+        `trained + initial + companion ${pct(lib.rocAuc(top(three), labels))} (pixel ${pct(pixel(three))})`,
+    );
+  }
   console.log(
     `${run} (${kindName}): cutpaste ${pct(lib.rocAuc(cpTest, labels))}, feature-density ${pct(lib.rocAuc(fd.test, labels))}, ` +
       `sum of z ${pct(lib.rocAuc(fused, labels))}, max of z ${pct(lib.rocAuc(maxFused, labels))}, ` +

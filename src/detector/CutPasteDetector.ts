@@ -141,7 +141,9 @@ export class CutPasteDetector extends DetectorCore<CutPasteModel, FitReport> {
         fresh.encoder,
       );
       const fused =
-        o.fusion === 'feature-density' ? await fitCompanion(stage, images, String(o.seed), o.inferenceBatchSize, progress) : undefined;
+        o.fusion === 'none'
+          ? undefined
+          : await fitCompanion(stage, images, String(o.seed), o.inferenceBatchSize, progress, o.fusion === 'feature-density+colour');
       const report: Omit<FitReport, 'seconds'> = {
         steps: train.steps,
         finalLoss: train.finalLoss,

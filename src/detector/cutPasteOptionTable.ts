@@ -163,19 +163,19 @@ export const CUTPASTE_OPTION_SCHEMA: {
   densityMaxRows: DENSITY_OPTION_ROWS.densityMaxRows,
   fusion: {
     group: 'density',
-    help: "patch mode: add an untrained multi-stage feature density's map to CutPaste's: feature-density (default with the fast preset at ≥ 256 px) or none",
+    help: "patch mode: add untrained scorers' maps to CutPaste's: feature-density+colour (an untrained multi-stage feature density and patch colour statistics; default with the fast preset at ≥ 256 px), feature-density, or none",
     // Measured to help at 256 px (docs/results.md) and to hurt at 128 px and below, where the companion's grid is coarse.
     default: (o) =>
       o.preset === 'fast' && o.mode === 'patch' && !pretrained(o) && Math.min(...o.imageSize) >= FUSION_MIN_SIDE
-        ? 'feature-density'
+        ? 'feature-density+colour'
         : 'none',
     check: (v, o) =>
-      v === 'none' || (v === 'feature-density' && o?.mode === 'patch')
+      v === 'none' || ((v === 'feature-density' || v === 'feature-density+colour') && o?.mode === 'patch')
         ? undefined
         : o?.mode !== 'image'
-          ? "'feature-density' or 'none'"
-          : "'none' in image mode ('feature-density' needs patch mode)",
-    flag: choiceFlag('fusion', 'KIND', ['feature-density', 'none']),
+          ? "'feature-density+colour', 'feature-density' or 'none'"
+          : "'none' in image mode (fusion needs patch mode)",
+    flag: choiceFlag('fusion', 'KIND', ['feature-density+colour', 'feature-density', 'none']),
   },
   alignObjects: {
     ...ALIGN_OBJECTS_ROW,

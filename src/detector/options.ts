@@ -47,11 +47,14 @@ export interface CutPasteModelOptions {
    * Patch mode: a second, untrained scorer beside CutPaste's (`'feature-density'`: an untrained
    * `resnet18-slim`'s stage 2 and 3 maps, 100 seeded channels, their own density chosen as CutPaste's
    * is). Each map is divided by the spread of its scorer's out-of-fold training scores and the two are summed:
-   * a deeper, wider receptive field and colour evidence beside the trained patch features. Default
-   * `'feature-density'` with the fast preset in patch mode at images of at least 256 px a side (where
-   * it was measured to help; at 128 px it hurt), not with a pretrained encoder; else `'none'`.
+   * a deeper, wider receptive field and colour evidence beside the trained patch features.
+   * `'feature-density+colour'` adds a third scorer: each patch's mean and standard deviation per
+   * channel (`colourFeaturizer`) with its own density, for stains and discolourations, which the
+   * L2-normalised patch features miss. Default `'feature-density+colour'` with the fast preset in
+   * patch mode at images of at least 256 px a side (where it was measured to help; at 128 px the
+   * feature density hurt), not with a pretrained encoder; else `'none'`.
    */
-  fusion?: 'feature-density' | 'none';
+  fusion?: 'feature-density+colour' | 'feature-density' | 'none';
   /**
    * Patch mode: before anything else sees an image, turn and shift it so that its object lies in a
    * canonical pose (centroid at the centre, principal axis to the right; `objectPoses`) and frame it

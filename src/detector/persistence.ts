@@ -6,6 +6,7 @@ import type { GraphModelLike } from '../models/pretrainedEncoder';
 import { VERSION } from '../version';
 import { companionToJSON, readCompanion, type Companion } from './companion';
 import { checkDensityFits, densityToJSON, type DetectorDensity } from './densityStage';
+import { patchLayout } from './embedding';
 import { DETECTOR_FORMAT, DETECTOR_FORMAT_VERSION, readDocument, type DetectorDocument } from './detectorDocument';
 import { disposeNetworks, networksConfig, rebuildNetworks, type Networks, type NetworksConfig } from './networks';
 import { readPoseFrame, type PoseStage } from './poseStage';
@@ -143,7 +144,16 @@ async function readSavedCompanion(
   }
   if (document.companion === undefined)
     throw new FormatError(`${WHERE}: options.fusion is '${o.fusion}' but the document holds no companion`);
-  return readCompanion(document.companion, weights, o.imageSize, networks.encoder.inputChannels as 1 | 3, o.inferenceBatchSize, WHERE);
+  const grid = patchLayout(networks.encoder, o.imageSize[0], o.imageSize[1], o.patchSize, o.stride);
+  const host = {
+    imageSize: o.imageSize,
+    channels: networks.encoder.inputChannels as 1 | 3,
+    batch: o.inferenceBatchSize,
+    grid,
+    settings: o,
+    colour: o.fusion === 'feature-density+colour',
+  };
+  return readCompanion(document.companion, weights, host, WHERE);
 }
 
 /** The saved head and classifier configs must be those the saved options build (they are rebuilt from the options). */

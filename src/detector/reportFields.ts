@@ -66,7 +66,12 @@ export const CUTPASTE_REPORT_FIELDS: Record<string, ReportField> = {
   // Absent from documents saved by cutpaste 0.1.0, before the worker count was recorded.
   workers: [(v) => isCount(v, 0, 64), 'an integer in [0, 64]', 'optional'],
   workersNote: [(v) => typeof v === 'string', 'a string', 'optional'],
-  companion: [isCompanionReport, '{ density, densityChoice?, own: { mean, sd }, other: { mean, sd } }', 'optional', copyCompanionReport],
+  companion: [
+    isCompanionReport,
+    '{ density, densityChoice?, own: { mean, sd }, other: { mean, sd }, colour?: { density, densityChoice?, stats: { mean, sd } } }',
+    'optional',
+    copyCompanionReport,
+  ],
   heldOutPretext: [
     isPretextProbe,
     '{ accuracy, visibleAccuracy, visibleFraction in [0, 1], samples: an integer ≥ 0, nearChance: a boolean }',
@@ -131,17 +136,39 @@ function isCompanionReport(v: unknown): boolean {
     densityKinds().includes(c.density) &&
     (c.densityChoice === undefined || isDensityChoice(c.densityChoice)) &&
     isStatistics(c.own) &&
-    isStatistics(c.other)
+    isStatistics(c.other) &&
+    (c.colour === undefined || isColourReport(c.colour))
+  );
+}
+
+function isColourReport(v: unknown): boolean {
+  const c = v as Partial<Record<keyof NonNullable<CompanionReport['colour']>, unknown>> | null;
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    typeof c.density === 'string' &&
+    densityKinds().includes(c.density) &&
+    (c.densityChoice === undefined || isDensityChoice(c.densityChoice)) &&
+    isStatistics(c.stats)
   );
 }
 
 function copyCompanionReport(v: unknown): unknown {
-  const { density, densityChoice, own, other } = v as CompanionReport;
+  const { density, densityChoice, own, other, colour } = v as CompanionReport;
   return {
     density,
     ...(densityChoice ? { densityChoice: copyDensityChoice(densityChoice) } : {}),
     own: { mean: own.mean, sd: own.sd },
     other: { mean: other.mean, sd: other.sd },
+    ...(colour
+      ? {
+          colour: {
+            density: colour.density,
+            ...(colour.densityChoice ? { densityChoice: copyDensityChoice(colour.densityChoice) } : {}),
+            stats: { mean: colour.stats.mean, sd: colour.stats.sd },
+          },
+        }
+      : {}),
   };
 }
 

@@ -60,13 +60,15 @@ export interface FitReport extends DetectorFitReport {
   workersNote?: string;
   /**
    * `fusion: 'feature-density'`: the second scorer's density (and how `'auto'` chose it), and the mean
-   * and standard deviation of each scorer's out-of-fold training scores (its map is divided by that deviation).
+   * and standard deviation of each scorer's out-of-fold training scores (its map is divided by that
+   * deviation); with `'feature-density+colour'` the colour scorer's density and statistics too.
    */
   companion?: {
     density: string;
     densityChoice?: DetectorFitReport['densityChoice'];
     own: { mean: number; sd: number };
     other: { mean: number; sd: number };
+    colour?: { density: string; densityChoice?: DetectorFitReport['densityChoice']; stats: { mean: number; sd: number } };
   };
 }
 

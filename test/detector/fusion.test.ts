@@ -32,13 +32,14 @@ describe("fusion: 'feature-density'", () => {
       detector.dispose();
       return detector.options.fusion;
     };
-    expect(await defaultOf({})).toBe('feature-density');
-    expect(await defaultOf({ imageSize: [256, 320] })).toBe('feature-density');
+    expect(await defaultOf({})).toBe('feature-density+colour');
+    expect(await defaultOf({ imageSize: [256, 320] })).toBe('feature-density+colour');
     expect(await defaultOf({ imageSize: [FUSION_MIN_SIDE - 1, 320] })).toBe('none');
     expect(await defaultOf({ imageSize: 128, fusion: 'feature-density' })).toBe('feature-density');
     expect(await defaultOf({ mode: 'image' })).toBe('none');
     expect(await defaultOf({ preset: 'paper' })).toBe('none');
     await expect(CutPasteDetector.create({ mode: 'image', fusion: 'feature-density' })).rejects.toThrow(OptionError);
+    await expect(CutPasteDetector.create({ mode: 'image', fusion: 'feature-density+colour' })).rejects.toThrow(OptionError);
     await expect(CutPasteDetector.create({ fusion: 'both' as never })).rejects.toThrow(/option fusion must/);
   });
 
@@ -93,5 +94,80 @@ describe("fusion: 'feature-density'", () => {
     await expect(CutPasteDetector.load(tf.io.fromMemory(noFusion))).rejects.toBeInstanceOf(FormatError);
     const badStatistics = editDocument(artifacts, (doc) => ((doc.companion as { own: { sd: number } }).own.sd = 0));
     await expect(CutPasteDetector.load(tf.io.fromMemory(badStatistics))).rejects.toThrow(/companion\.own/);
+    const colourWanted = editDocument(artifacts, (doc) => ((doc.options as { fusion: string }).fusion = 'feature-density+colour'));
+    await expect(CutPasteDetector.load(tf.io.fromMemory(colourWanted))).rejects.toThrow(/companion\.colour is missing/);
+  });
+});
+
+/**
+ * `fusion: 'feature-density+colour'`: a third scorer, each patch's colour mean and deviation per
+ * channel on CutPaste's own grid with its own density, its map divided by its spread and added.
+ */
+describe("fusion: 'feature-density+colour'", () => {
+  const category = createSyntheticCategory({ kind: 'pill', seed: 3, trainCount: 16, testCount: 4, imageSize: 64 });
+  const train = [...category.trainImages()];
+  const samples = [...category.testSamples()];
+  const test = samples.map((s) => s.image);
+
+  it("adds the colour scorer's scaled map to the two-scorer fusion; a stain raises it where the stain is", async () => {
+    await expectNoLeak(async () => {
+      const two = await CutPasteDetector.create({ ...DETECTOR, steps: 1 });
+      const three = await CutPasteDetector.create({ ...DETECTOR, steps: 1, fusion: 'feature-density+colour' });
+      await two.fit(train, { workers: 0 });
+      const report = await three.fit(train, { workers: 0 });
+      const colour = report.companion?.colour;
+      expect(colour?.stats.sd).toBeGreaterThan(0);
+      expect(['shared', 'per-location']).toContain(colour?.density);
+      expect(two.fitReport?.companion?.colour).toBeUndefined();
+      // The same seed and steps train the same CutPaste network and companion: the difference is the colour part.
+      expect(report.companion?.own).toEqual(two.fitReport?.companion?.own);
+      const [twoMaps, threeMaps, scores] = [await two.scoreMaps(test), await three.scoreMaps(test), await three.score(test)];
+      threeMaps.forEach((map, i) => {
+        expect(scores[i]).toBeCloseTo(Math.max(...map.data), 4);
+        // The colour part is a Mahalanobis distance over its spread: ≥ 0 everywhere.
+        for (let p = 0; p < map.data.length; p++) expect(map.data[p]! - twoMaps[i]!.data[p]!).toBeGreaterThan(-1e-4);
+      });
+
+      // A dark stain on a normal image: the colour part of the map is far higher on it than in the
+      // corner no patch over the stain reaches (32 px patches: rows 32–63, columns 0–31 see none of it).
+      const normal = train[0]!;
+      const stained = { ...normal, data: Uint8Array.from(normal.data) };
+      const [y0, x0] = [8, 36];
+      for (let y = y0; y < y0 + 16; y++)
+        for (let x = x0; x < x0 + 16; x++)
+          for (let c = 0; c < 3; c++) stained.data[(y * 64 + x) * 3 + c] = Math.round(stained.data[(y * 64 + x) * 3 + c]! * 0.4);
+      const parts = await Promise.all([two.scoreMaps([stained]), three.scoreMaps([stained])]);
+      const colourPart = parts[1][0]!.data.map((v, p) => v - parts[0][0]!.data[p]!);
+      const largest = (ys: number[], xs: number[]) => {
+        let m = -Infinity;
+        for (let y = ys[0]!; y < ys[1]!; y++) for (let x = xs[0]!; x < xs[1]!; x++) m = Math.max(m, colourPart[y * 64 + x]!);
+        return m;
+      };
+      const onStain = largest([y0, y0 + 16], [x0, x0 + 16]);
+      const corner = largest([48, 64], [0, 16]);
+      expect(onStain).toBeGreaterThan(5 * corner);
+      two.dispose();
+      three.dispose();
+    });
+  });
+
+  it('saves and loads the colour scorer: the same scores, report and threshold; a doctored save is refused', async () => {
+    const detector = await CutPasteDetector.create({ ...DETECTOR, steps: 1, fusion: 'feature-density+colour' });
+    await detector.fit(train, { workers: 0 });
+    const before = await detector.score(test);
+    const artifacts = await saveToMemory(detector);
+    const loaded = await CutPasteDetector.load(tf.io.fromMemory(artifacts));
+    expect(Array.from(await loaded.score(test))).toEqual(Array.from(before));
+    expect(loaded.fitReport?.companion).toEqual(detector.fitReport?.companion);
+    expect(loaded.threshold).toEqual(detector.threshold);
+    loaded.dispose();
+    detector.dispose();
+
+    const withoutColour = editDocument(artifacts, (doc) => delete (doc.companion as { colour?: unknown }).colour);
+    await expect(CutPasteDetector.load(tf.io.fromMemory(withoutColour))).rejects.toThrow(/companion\.colour is missing/);
+    const twoScorers = editDocument(artifacts, (doc) => ((doc.options as { fusion: string }).fusion = 'feature-density'));
+    await expect(CutPasteDetector.load(tf.io.fromMemory(twoScorers))).rejects.toThrow(/companion\.colour is there/);
+    const badStatistics = editDocument(artifacts, (doc) => ((doc.companion as { colour: { stats: { sd: number } } }).colour.stats.sd = -1));
+    await expect(CutPasteDetector.load(tf.io.fromMemory(badStatistics))).rejects.toThrow(/companion\.colour must be/);
   });
 });

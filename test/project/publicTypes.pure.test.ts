@@ -101,6 +101,7 @@ describe('CutPasteDetector types', () => {
         densityChoice?: FitReport['densityChoice'];
         own: { mean: number; sd: number };
         other: { mean: number; sd: number };
+        colour?: { density: string; densityChoice?: FitReport['densityChoice']; stats: { mean: number; sd: number } };
       };
       objectPose?: {
         aligned: boolean;

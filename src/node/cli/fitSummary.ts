@@ -41,10 +41,13 @@ export function densityLines(report: DetectorFitReport): string[] {
   lines.push(`  density: ${report.density}${choice?.l2Normalize === false ? ' on raw (not L2-normalised) features' : ''}${why}`);
   const companion = (report as FitReport).companion;
   if (companion) {
+    const { colour } = companion;
+    const stats = (s: { mean: number; sd: number }) => `${s.mean.toFixed(1)} ± ${s.sd.toFixed(1)}`;
     lines.push(
-      `  fused with an untrained feature density (resnet18-slim stages 2+3, density: ${companion.density}); ` +
-        `maps divided by the spread of their out-of-fold scores: CutPaste ${companion.own.mean.toFixed(1)} ± ${companion.own.sd.toFixed(1)}, ` +
-        `companion ${companion.other.mean.toFixed(1)} ± ${companion.other.sd.toFixed(1)}`,
+      `  fused with an untrained feature density (resnet18-slim stages 2+3, density: ${companion.density})` +
+        (colour ? ` and patch colour statistics (density: ${colour.density})` : '') +
+        `; maps divided by the spread of their out-of-fold scores: CutPaste ${stats(companion.own)}, ` +
+        `companion ${stats(companion.other)}${colour ? `, colour ${stats(colour.stats)}` : ''}`,
     );
   }
   return lines;

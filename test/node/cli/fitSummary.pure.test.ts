@@ -78,6 +78,19 @@ describe('fit summary', () => {
       '  density: shared on raw (not L2-normalised) features (auto: synthetic-defect AUROC 70.0 shared, 60.0 per location, 81.0 shared raw, 62.0 per location raw, on 96 defects)',
       '  fused with an untrained feature density (resnet18-slim stages 2+3, density: per-location); maps divided by the spread of their out-of-fold scores: CutPaste 40.3 ± 8.5, companion 150.0 ± 20.0',
     ]);
+    // With the colour scorer too.
+    const colour = report({
+      density: 'per-location',
+      companion: {
+        density: 'shared',
+        own: { mean: 40.25, sd: 8.5 },
+        other: { mean: 150, sd: 20.04 },
+        colour: { density: 'per-location', stats: { mean: 3.26, sd: 0.55 } },
+      },
+    });
+    expect(densityLines(colour)[1]).toBe(
+      '  fused with an untrained feature density (resnet18-slim stages 2+3, density: shared) and patch colour statistics (density: per-location); maps divided by the spread of their out-of-fold scores: CutPaste 40.3 ± 8.5, companion 150.0 ± 20.0, colour 3.3 ± 0.6',
+    );
     expect(densityLines(report({ density: 'image' }))).toEqual([]);
   });
 
