@@ -190,6 +190,7 @@ export const ADVANCED = {
     'ColorJitterOptions',
     'ColorJitterPixelsOptions',
     'ColormapOptions',
+    'ColourScorer',
     'Companion',
     'CompanionJSON',
     'CovarianceEstimate',
