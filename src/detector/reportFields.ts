@@ -127,29 +127,24 @@ const isStatistics = (v: unknown): boolean => {
   );
 };
 
-function isCompanionReport(v: unknown): boolean {
-  const c = v as Partial<Record<keyof CompanionReport, unknown>> | null;
+/** An object with a known `density` kind and an optional valid `densityChoice` (a fused scorer's report). */
+function isScorerReport(v: unknown): v is Record<string, unknown> {
+  const c = v as { density?: unknown; densityChoice?: unknown } | null;
   return (
     typeof c === 'object' &&
     c !== null &&
     typeof c.density === 'string' &&
     densityKinds().includes(c.density) &&
-    (c.densityChoice === undefined || isDensityChoice(c.densityChoice)) &&
-    isStatistics(c.own) &&
-    isStatistics(c.other) &&
-    (c.colour === undefined || isColourReport(c.colour))
+    (c.densityChoice === undefined || isDensityChoice(c.densityChoice))
   );
 }
 
-function isColourReport(v: unknown): boolean {
-  const c = v as Partial<Record<keyof NonNullable<CompanionReport['colour']>, unknown>> | null;
+function isCompanionReport(v: unknown): boolean {
   return (
-    typeof c === 'object' &&
-    c !== null &&
-    typeof c.density === 'string' &&
-    densityKinds().includes(c.density) &&
-    (c.densityChoice === undefined || isDensityChoice(c.densityChoice)) &&
-    isStatistics(c.stats)
+    isScorerReport(v) &&
+    isStatistics(v.own) &&
+    isStatistics(v.other) &&
+    (v.colour === undefined || (isScorerReport(v.colour) && isStatistics(v.colour.stats)))
   );
 }
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { CutPasteDetector, FormatError, OptionError, type CutPasteOptions } from '../../src/index';
+import { CutPasteDetector, FormatError, OptionError, type CutPasteOptions, type RawImage } from '../../src/index';
 import { FUSION_MIN_SIDE } from '../../src/detector/cutPasteOptionTable';
 import { createSyntheticCategory } from '../../src/synthetic';
 import { editDocument, saveToMemory } from '../helpers/artifacts';
@@ -16,6 +16,24 @@ const DETECTOR = {
   seed: 2,
   fusion: 'feature-density',
 } as const;
+
+/**
+ * Fits a detector, saves it and loads the save: the loaded one must give the same scores, companion
+ * report and threshold. Returns the save, for doctoring.
+ */
+async function fitSaveAndReload(options: CutPasteOptions, train: RawImage[], test: RawImage[]): Promise<tf.io.ModelArtifacts> {
+  const detector = await CutPasteDetector.create(options);
+  await detector.fit(train, { workers: 0 });
+  const before = await detector.score(test);
+  const artifacts = await saveToMemory(detector);
+  const loaded = await CutPasteDetector.load(tf.io.fromMemory(artifacts));
+  expect(Array.from(await loaded.score(test))).toEqual(Array.from(before));
+  expect(loaded.fitReport?.companion).toEqual(detector.fitReport?.companion);
+  expect(loaded.threshold).toEqual(detector.threshold);
+  loaded.dispose();
+  detector.dispose();
+  return artifacts;
+}
 
 /**
  * `fusion: 'feature-density'`: an untrained multi-stage feature density beside CutPaste's patch
@@ -75,16 +93,7 @@ describe("fusion: 'feature-density'", () => {
   });
 
   it('saves and loads the companion: the same scores, report and threshold; a doctored save is refused', async () => {
-    const detector = await CutPasteDetector.create({ ...DETECTOR, steps: 1 });
-    await detector.fit(train, { workers: 0 });
-    const before = await detector.score(test);
-    const artifacts = await saveToMemory(detector);
-    const loaded = await CutPasteDetector.load(tf.io.fromMemory(artifacts));
-    expect(Array.from(await loaded.score(test))).toEqual(Array.from(before));
-    expect(loaded.fitReport?.companion).toEqual(detector.fitReport?.companion);
-    expect(loaded.threshold).toEqual(detector.threshold);
-    loaded.dispose();
-    detector.dispose();
+    const artifacts = await fitSaveAndReload({ ...DETECTOR, steps: 1 }, train, test);
 
     const withoutCompanion = editDocument(artifacts, (doc) => delete doc.companion);
     await expect(CutPasteDetector.load(tf.io.fromMemory(withoutCompanion))).rejects.toThrow(/holds no companion/);
@@ -152,16 +161,7 @@ describe("fusion: 'feature-density+colour'", () => {
   });
 
   it('saves and loads the colour scorer: the same scores, report and threshold; a doctored save is refused', async () => {
-    const detector = await CutPasteDetector.create({ ...DETECTOR, steps: 1, fusion: 'feature-density+colour' });
-    await detector.fit(train, { workers: 0 });
-    const before = await detector.score(test);
-    const artifacts = await saveToMemory(detector);
-    const loaded = await CutPasteDetector.load(tf.io.fromMemory(artifacts));
-    expect(Array.from(await loaded.score(test))).toEqual(Array.from(before));
-    expect(loaded.fitReport?.companion).toEqual(detector.fitReport?.companion);
-    expect(loaded.threshold).toEqual(detector.threshold);
-    loaded.dispose();
-    detector.dispose();
+    const artifacts = await fitSaveAndReload({ ...DETECTOR, steps: 1, fusion: 'feature-density+colour' }, train, test);
 
     const withoutColour = editDocument(artifacts, (doc) => delete (doc.companion as { colour?: unknown }).colour);
     await expect(CutPasteDetector.load(tf.io.fromMemory(withoutColour))).rejects.toThrow(/companion\.colour is missing/);
