@@ -2,8 +2,11 @@
  * Fusion experiment on features saved by `bench/ablate.ts --save-features DIR`: CutPaste's patch
  * score (the density `auto` chose) fused with `FeatureDensityDetector`'s score (untrained multi-stage
  * features), each standardised by its own out-of-fold training scores. Image AUROC of each and of the sum.
+ * `--colour` adds the colour scorer as the detector fits it (`colourFeaturizer`, its own density chosen
+ * by validation): alone, with CutPaste, with both, and with robust (MAD) spreads; `--initial` adds the
+ * same kind's untrained run (the encoder at its initial weights) as a further scorer.
  *
- *   npx tsx bench/explore-fusion.ts --runs bolt-d8-s0-trained:shared,pill-d8-s0-trained:per-location
+ *   npx tsx bench/explore-fusion.ts --runs bolt-d8-s0-trained:shared,pill-d8-s0-trained:per-location [--colour] [--initial]
  */
 import { parseArgs } from 'node:util';
 import { pixelAuroc, readSavedRun } from './savedFeatures';
