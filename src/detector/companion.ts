@@ -241,10 +241,9 @@ function fusedOutOfFold(
     )[0]!;
     return { map, size: [grid.height, grid.width] };
   };
-  const ownMap = (i: number) => mapOf(own, i);
   const out = new Float32Array(count);
   for (let i = 0; i < count; i++) {
-    const mine = ownMap(i);
+    const mine = mapOf(own, i);
     const fused = fuseMaps(c, mine.size, mine.map, mapOf(other, i), colour && mapOf(colour, i));
     out[i] = fused.reduce((m, v) => (v > m ? v : m), -Infinity);
   }
