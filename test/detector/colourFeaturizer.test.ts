@@ -5,49 +5,71 @@ import { expectNoLeak } from '../helpers/tensors';
 
 const GRID = { rows: 3, cols: 2, patchHeight: 4, patchWidth: 6, strideY: 2, strideX: 3, height: 8, width: 9 };
 
-/** Each patch's mean and population standard deviation per channel, by loops. */
+/** Each channel's gradient magnitude by loops: forward differences, 0 past the last row and column. */
+function gradients(data: Float32Array, batch: number, channels: number): Float32Array {
+  const { height, width } = GRID;
+  const at = (b: number, y: number, x: number, ch: number) => data[((b * height + y) * width + x) * channels + ch]!;
+  const out = new Float32Array(data.length);
+  for (let b = 0; b < batch; b++)
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++)
+        for (let ch = 0; ch < channels; ch++) {
+          const dx = x + 1 < width ? at(b, y, x + 1, ch) - at(b, y, x, ch) : 0;
+          const dy = y + 1 < height ? at(b, y + 1, x, ch) - at(b, y, x, ch) : 0;
+          out[((b * height + y) * width + x) * channels + ch] = Math.hypot(dx, dy);
+        }
+  return out;
+}
+
+/** Each patch's mean and population standard deviation of every channel, then of every gradient magnitude, by loops. */
 function reference(data: Float32Array, batch: number, channels: number): Float32Array {
   const { rows, cols, patchHeight, patchWidth, strideY, strideX, height, width } = GRID;
+  const grad = gradients(data, batch, channels);
   const out: number[] = [];
   for (let b = 0; b < batch; b++)
     for (let r = 0; r < rows; r++)
       for (let c = 0; c < cols; c++) {
         const means: number[] = [];
         const sds: number[] = [];
-        for (let ch = 0; ch < channels; ch++) {
-          const values: number[] = [];
-          for (let y = r * strideY; y < r * strideY + patchHeight; y++)
-            for (let x = c * strideX; x < c * strideX + patchWidth; x++) values.push(data[((b * height + y) * width + x) * channels + ch]!);
-          const mean = values.reduce((s, v) => s + v, 0) / values.length;
-          means.push(mean);
-          sds.push(Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length));
-        }
+        for (const source of [data, grad])
+          for (let ch = 0; ch < channels; ch++) {
+            const values: number[] = [];
+            for (let y = r * strideY; y < r * strideY + patchHeight; y++)
+              for (let x = c * strideX; x < c * strideX + patchWidth; x++)
+                values.push(source[((b * height + y) * width + x) * channels + ch]!);
+            const mean = values.reduce((s, v) => s + v, 0) / values.length;
+            means.push(mean);
+            sds.push(Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length));
+          }
         out.push(...means, ...sds);
       }
   return Float32Array.from(out);
 }
 
 describe('colourFeaturizer', () => {
-  it.each([1, 3])('gives every patch its mean and deviation per channel (%i channels), batch by batch', async (channels) => {
-    await expectNoLeak(async () => {
-      const batch = 5;
-      const data = Float32Array.from(
-        { length: batch * GRID.height * GRID.width * channels },
-        (_, i) => Math.sin(i * 0.37) * 2 + (i % 7) * 0.1,
-      );
-      const images = tf.tensor4d(data, [batch, GRID.height, GRID.width, channels]);
-      const featurizer = colourFeaturizer(GRID, channels, 2);
-      expect(featurizer.dimension).toBe(2 * channels);
-      expect(featurizer.grid).toEqual(GRID);
-      const seen: number[] = [];
-      const features = await featurizer.embed(images, (done) => seen.push(done));
-      images.dispose();
-      expect(seen).toEqual([2, 4, 5]);
-      const want = reference(data, batch, channels);
-      expect(features.length).toBe(want.length);
-      for (let i = 0; i < want.length; i++) expect(features[i]).toBeCloseTo(want[i]!, 4);
-    });
-  });
+  it.each([1, 3])(
+    'gives every patch the mean and deviation of each channel and its gradient magnitude (%i channels), batch by batch',
+    async (channels) => {
+      await expectNoLeak(async () => {
+        const batch = 5;
+        const data = Float32Array.from(
+          { length: batch * GRID.height * GRID.width * channels },
+          (_, i) => Math.sin(i * 0.37) * 2 + (i % 7) * 0.1,
+        );
+        const images = tf.tensor4d(data, [batch, GRID.height, GRID.width, channels]);
+        const featurizer = colourFeaturizer(GRID, channels, 2);
+        expect(featurizer.dimension).toBe(4 * channels);
+        expect(featurizer.grid).toEqual(GRID);
+        const seen: number[] = [];
+        const features = await featurizer.embed(images, (done) => seen.push(done));
+        images.dispose();
+        expect(seen).toEqual([2, 4, 5]);
+        const want = reference(data, batch, channels);
+        expect(features.length).toBe(want.length);
+        for (let i = 0; i < want.length; i++) expect(features[i]).toBeCloseTo(want[i]!, 4);
+      });
+    },
+  );
 
   it('refuses images of another size or channel count', async () => {
     const featurizer = colourFeaturizer(GRID, 3, 2);
