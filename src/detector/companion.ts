@@ -30,7 +30,7 @@ export interface ScoreStatistics {
   sd: number;
 }
 
-/** The colour scorer (`fusion: 'feature-density+colour'`): patch colour statistics and their density. */
+/** The colour scorer (`fusion: 'feature-density+colour'`): patch colour and gradient statistics and their density. */
 export interface ColourScorer {
   /** `colourFeaturizer` on the detector's own patch grid, its density (raw features) and settings. */
   readonly scoring: ScoringState;

@@ -163,7 +163,7 @@ export const CUTPASTE_OPTION_SCHEMA: {
   densityMaxRows: DENSITY_OPTION_ROWS.densityMaxRows,
   fusion: {
     group: 'density',
-    help: "patch mode: add untrained scorers' maps to CutPaste's: feature-density+colour (an untrained multi-stage feature density and patch colour statistics; default with the fast preset at ≥ 256 px), feature-density, or none",
+    help: "patch mode: add untrained scorers' maps to CutPaste's: feature-density+colour (an untrained multi-stage feature density and patch colour and gradient statistics; default with the fast preset at ≥ 256 px), feature-density, or none",
     // Measured to help at 256 px (docs/results.md) and to hurt at 128 px and below, where the companion's grid is coarse.
     default: (o) =>
       o.preset === 'fast' && o.mode === 'patch' && !pretrained(o) && Math.min(...o.imageSize) >= FUSION_MIN_SIDE

@@ -48,9 +48,9 @@ export interface CutPasteModelOptions {
    * `resnet18-slim`'s stage 2 and 3 maps, 100 seeded channels, their own density chosen as CutPaste's
    * is). Each map is divided by the spread of its scorer's out-of-fold training scores and the two are summed:
    * a deeper, wider receptive field and colour evidence beside the trained patch features.
-   * `'feature-density+colour'` adds a third scorer: each patch's mean and standard deviation per
-   * channel (`colourFeaturizer`) with its own density, for stains and discolourations, which the
-   * L2-normalised patch features miss. Default `'feature-density+colour'` with the fast preset in
+   * `'feature-density+colour'` adds a third scorer: each patch's mean and standard deviation of
+   * every channel and of its gradient magnitude (`colourFeaturizer`) with their own density, for
+   * stains, discolourations, strokes and smoothed patches, which the L2-normalised patch features miss. Default `'feature-density+colour'` with the fast preset in
    * patch mode at images of at least 256 px a side (where it was measured to help; at 128 px the
    * feature density hurt), not with a pretrained encoder; else `'none'`.
    */

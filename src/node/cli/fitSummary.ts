@@ -45,7 +45,7 @@ export function densityLines(report: DetectorFitReport): string[] {
     const stats = (s: { mean: number; sd: number }) => `${s.mean.toFixed(1)} ± ${s.sd.toFixed(1)}`;
     lines.push(
       `  fused with an untrained feature density (resnet18-slim stages 2+3, density: ${companion.density})` +
-        (colour ? ` and patch colour statistics (density: ${colour.density})` : '') +
+        (colour ? ` and patch colour and gradient statistics (density: ${colour.density})` : '') +
         `; maps divided by the spread of their out-of-fold scores: CutPaste ${stats(companion.own)}, ` +
         `companion ${stats(companion.other)}${colour ? `, colour ${stats(colour.stats)}` : ''}`,
     );

@@ -89,7 +89,7 @@ describe('fit summary', () => {
       },
     });
     expect(densityLines(colour)[1]).toBe(
-      '  fused with an untrained feature density (resnet18-slim stages 2+3, density: shared) and patch colour statistics (density: per-location); maps divided by the spread of their out-of-fold scores: CutPaste 40.3 ± 8.5, companion 150.0 ± 20.0, colour 3.3 ± 0.6',
+      '  fused with an untrained feature density (resnet18-slim stages 2+3, density: shared) and patch colour and gradient statistics (density: per-location); maps divided by the spread of their out-of-fold scores: CutPaste 40.3 ± 8.5, companion 150.0 ± 20.0, colour 3.3 ± 0.6',
     );
     expect(densityLines(report({ density: 'image' }))).toEqual([]);
   });
