@@ -69,7 +69,17 @@ export {
 } from './math/optionSchema';
 export { DETECTOR_FORMAT, DETECTOR_FORMAT_VERSION, type DetectorDocument, type LoadOptions } from './detector/index';
 export type { DetectorDensityJSON } from './detector/index';
-export type { ColourScorer, Companion, CompanionJSON, DensityCandidate, DensityChoice, ScoreStatistics } from './detector/index';
+export type {
+  ColourScorer,
+  Companion,
+  CompanionFusion,
+  CompanionJSON,
+  DensityCandidate,
+  DensityChoice,
+  FeatureDensityScorer,
+  FusedScorer,
+  ScoreStatistics,
+} from './detector/index';
 export { POSE_RULE, type PoseReport, type PoseStage } from './detector/index';
 export type { NetworksConfig } from './detector/index';
 export { toModelInput, type ImageInput, type ModelInput } from './detector/index';

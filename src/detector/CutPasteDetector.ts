@@ -141,9 +141,7 @@ export class CutPasteDetector extends DetectorCore<CutPasteModel, FitReport> {
         fresh.encoder,
       );
       const fused =
-        o.fusion === 'none'
-          ? undefined
-          : await fitCompanion(stage, images, String(o.seed), o.inferenceBatchSize, progress, o.fusion === 'feature-density+colour');
+        o.fusion === 'none' ? undefined : await fitCompanion(stage, images, String(o.seed), o.inferenceBatchSize, progress, o.fusion);
       const report: Omit<FitReport, 'seconds'> = {
         steps: train.steps,
         finalLoss: train.finalLoss,
@@ -241,7 +239,7 @@ function cutPasteModel(
   };
   const dispose = () => {
     disposeNetworks(networks);
-    companion?.encoder.dispose();
+    companion?.dispose();
   };
   return { scoring, networks, dispose };
 }

@@ -30,49 +30,76 @@ export interface ScoreStatistics {
   sd: number;
 }
 
-/** The colour scorer (`fusion: 'feature-density+colour'`): patch colour and gradient statistics and their density. */
-export interface ColourScorer {
-  /** `colourFeaturizer` on the detector's own patch grid, its density (raw features) and settings. */
+/** A scorer fused with the detector's own: its featurizer, density and settings, and its out-of-fold scores' statistics. */
+export interface FusedScorer {
   readonly scoring: ScoringState;
-  /** Its out-of-fold scores' statistics. */
+  /** Its out-of-fold image scores' statistics (its map is divided by their deviation). */
   readonly stats: ScoreStatistics;
 }
 
-/**
- * A second scorer beside a detector's own (`fusion: 'feature-density'`): PaDiM-style features of an
- * untrained ResNet (stages 2 and 3 stacked, a seeded subset of 100 channels: a deeper and wider
- * receptive field than a patch encoder's) with their own density; with `'feature-density+colour'` a
- * third, each patch's colour statistics (`colourFeaturizer`) with theirs. Each scorer's map is
- * divided by the spread of its own out-of-fold image scores, and the fused map is their sum.
- */
-export interface Companion {
-  /** The companion's featurizer, density and settings. */
-  readonly scoring: ScoringState;
-  /** The detector's own scores' statistics, then the companion's. */
-  readonly own: ScoreStatistics;
-  readonly other: ScoreStatistics;
-  /** The colour scorer, with `fusion: 'feature-density+colour'`. */
-  readonly colour?: ColourScorer;
+/** The colour scorer (`fusion: 'colour'` or `'feature-density+colour'`): `colourFeaturizer` on the detector's own patch grid, its density on raw features. */
+export type ColourScorer = FusedScorer;
+
+/** The untrained feature density (`fusion: 'feature-density'` or `'feature-density+colour'`). */
+export interface FeatureDensityScorer extends FusedScorer {
   /** The untrained encoder (the companion owns it). */
   readonly encoder: ResNetEncoder;
   readonly plan: FeaturePlan;
   /** Sum of squares of the encoder's weights at build: a rebuilt encoder must give the same. */
   readonly fingerprint: number;
-  /**
-   * The fused maps of `images` (at model resolution) from the detector's own maps of them, at
-   * `size` (`fuseMaps` on the companion's maps). Keeps `scoring.ts` free of this module.
-   */
-  fuse(images: tf.Tensor4D, own: Float32Array[], size: readonly [number, number]): Promise<Float32Array[]>;
 }
 
-/** A companion from its parts, with its `fuse`. */
-function companionOf(parts: Omit<Companion, 'fuse'>): Companion {
+/** The `fusion` values that fuse something. */
+export type CompanionFusion = 'feature-density+colour' | 'feature-density' | 'colour';
+
+/**
+ * The scorers fused with a detector's own (`fusion`): PaDiM-style features of an untrained ResNet
+ * (`'feature-density'`: stages 2 and 3 stacked, a seeded subset of 100 channels, a deeper and wider
+ * receptive field than a patch encoder's) with their own density, and each patch's colour and
+ * gradient statistics (`'colour'`: `colourFeaturizer`) with theirs; `'feature-density+colour'` fuses
+ * both. Each scorer's map is divided by the spread of its own out-of-fold image scores, and the fused
+ * map is their sum.
+ */
+export interface Companion {
+  /** The detector's own scores' statistics. */
+  readonly own: ScoreStatistics;
+  /** The untrained feature density, with `'feature-density'` and `'feature-density+colour'`. */
+  readonly featureDensity?: FeatureDensityScorer;
+  /** The colour scorer, with `'colour'` and `'feature-density+colour'`. */
+  readonly colour?: ColourScorer;
+  /**
+   * The fused maps of `images` (at model resolution) from the detector's own maps of them, at
+   * `size` (`fuseMaps` on the scorers' maps). Keeps `scoring.ts` free of this module.
+   */
+  fuse(images: tf.Tensor4D, own: Float32Array[], size: readonly [number, number]): Promise<Float32Array[]>;
+  /** Frees the feature density's encoder. */
+  dispose(): void;
+}
+
+/** The companion's scorers in fusion order (feature density, colour), those it has. */
+function scorersOf(c: Pick<Companion, 'featureDensity' | 'colour'>): FusedScorer[] {
+  return [c.featureDensity, c.colour].filter((x): x is FusedScorer => x !== undefined);
+}
+
+/** A companion from its parts, with its `fuse` and `dispose`. */
+function companionOf(parts: Pick<Companion, 'own' | 'featureDensity' | 'colour'>): Companion {
   const companion: Companion = {
     ...parts,
     async fuse(images, own, size) {
-      const other = scorerMaps(parts.scoring, await parts.scoring.featurizer.embed(images), own.length);
-      const colour = parts.colour && scorerMaps(parts.colour.scoring, await parts.colour.scoring.featurizer.embed(images), own.length);
-      return own.map((map, i) => fuseMaps(companion, size, map, other[i]!, colour?.[i]));
+      const scorers = scorersOf(parts);
+      const maps: SizedMap[][] = [];
+      for (const { scoring } of scorers) maps.push(scorerMaps(scoring, await scoring.featurizer.embed(images), own.length));
+      return own.map((map, i) =>
+        fuseMaps(
+          companion,
+          size,
+          map,
+          maps.map((m) => m[i]!),
+        ),
+      );
+    },
+    dispose() {
+      parts.featureDensity?.encoder.dispose();
     },
   };
   return companion;
@@ -83,14 +110,15 @@ export type CompanionReport = NonNullable<FitReport['companion']>;
 
 /** The saved companion (`document.companion`). */
 export interface CompanionJSON {
-  encoder: typeof COMPANION_ENCODER;
-  seed: string;
-  stages: number[];
-  channels: number[] | null;
-  fingerprint: number;
-  density: DetectorDensityJSON;
+  /** The feature density (absent with `fusion: 'colour'`): the encoder rebuilt from `seed`, its plan, fingerprint, density and statistics. */
+  encoder?: typeof COMPANION_ENCODER;
+  seed?: string;
+  stages?: number[];
+  channels?: number[] | null;
+  fingerprint?: number;
+  density?: DetectorDensityJSON;
+  other?: ScoreStatistics;
   own: ScoreStatistics;
-  other: ScoreStatistics;
   /** The colour scorer's density and statistics (its featurizer follows from the detector's grid). */
   colour?: { density: DetectorDensityJSON; stats: ScoreStatistics };
 }
@@ -119,13 +147,13 @@ function colourSetup(grid: PatchGridGeometry, own: ScoringState['settings'], cha
 }
 
 /**
- * Fits the companion on the detector's training images, and returns it with the fused out-of-fold
- * scores of the training images (each image's fused map from fold densities that did not see it): the
- * provisional threshold's source.
+ * Fits the companion's scorers on the detector's training images, and returns it with the fused
+ * out-of-fold scores of the training images (each image's fused map from fold densities that did not
+ * see it): the provisional threshold's source.
  *
  * @param own the detector's own fitted stage (its features, grid, settings and out-of-fold scores).
  * @param images the training images at model resolution; not disposed.
- * @param colour whether to add the colour scorer (on `own`'s grid).
+ * @param fusion which scorers: the feature density, the colour scorer (on `own`'s grid), or both.
  */
 export async function fitCompanion(
   own: FittedScoringStage,
@@ -133,44 +161,48 @@ export async function fitCompanion(
   seed: string,
   batch: number,
   progress: (p: FitProgress) => void,
-  colour = false,
+  fusion: CompanionFusion,
 ): Promise<{ companion: Companion; outOfFold: Float32Array; report: CompanionReport }> {
   const [, height, width, channels] = images.shape;
-  const { options, encoder, plan } = setup([height, width], channels as 1 | 3, seed, batch);
+  const built = fusion === 'colour' ? undefined : setup([height, width], channels as 1 | 3, seed, batch);
   try {
-    const featurizer = featurizerFor(encoder, plan, options);
-    const other = await fitScoringStage(featurizer, images, options, progress);
-    const c = colour ? colourSetup(own.state.featurizer.grid!, own.state.settings, channels, batch) : undefined;
+    const other =
+      built && (await fitScoringStage(featurizerFor(built.encoder, built.plan, built.options), images, built.options, progress));
+    const c = fusion === 'feature-density' ? undefined : colourSetup(own.state.featurizer.grid!, own.state.settings, channels, batch);
     const colourStage = c && (await fitScoringStage(c.featurizer, images, c.settings, progress));
-    if (!own.outOfFold || !other.outOfFold || (colourStage && !colourStage.outOfFold))
-      throw new RangeError('fusion needs at least 4 training images');
+    const stages = [own, other, colourStage].filter((x): x is FittedScoringStage => x !== undefined);
+    if (stages.some((stage) => !stage.outOfFold))
+      throw new RangeError(
+        `fusion '${fusion}' needs at least 4 training images (its scorers are scaled by out-of-fold scores); pass fusion: 'none' for fewer`,
+      );
     const companion = companionOf({
-      scoring: other.state,
-      own: statistics(own.outOfFold),
-      other: statistics(other.outOfFold),
-      ...(colourStage ? { colour: { scoring: colourStage.state, stats: statistics(colourStage.outOfFold!) } } : {}),
-      encoder,
-      plan,
-      fingerprint: await fingerprintOf(encoder),
-    });
-    const report: CompanionReport = {
-      density: other.report.density,
-      ...(other.report.densityChoice ? { densityChoice: other.report.densityChoice } : {}),
-      own: companion.own,
-      other: companion.other,
-      ...(colourStage
+      own: statistics(own.outOfFold!),
+      ...(other && built
         ? {
-            colour: {
-              density: colourStage.report.density,
-              ...(colourStage.report.densityChoice ? { densityChoice: colourStage.report.densityChoice } : {}),
-              stats: companion.colour!.stats,
+            featureDensity: {
+              scoring: other.state,
+              stats: statistics(other.outOfFold!),
+              encoder: built.encoder,
+              plan: built.plan,
+              fingerprint: await fingerprintOf(built.encoder),
             },
           }
         : {}),
+      ...(colourStage ? { colour: { scoring: colourStage.state, stats: statistics(colourStage.outOfFold!) } } : {}),
+    });
+    const scorerReport = (stage: FittedScoringStage) => ({
+      density: stage.report.density,
+      ...(stage.report.densityChoice ? { densityChoice: stage.report.densityChoice } : {}),
+    });
+    const report: CompanionReport = {
+      ...(other ? scorerReport(other) : {}),
+      own: companion.own,
+      ...(companion.featureDensity ? { other: companion.featureDensity.stats } : {}),
+      ...(colourStage ? { colour: { ...scorerReport(colourStage), stats: companion.colour!.stats } } : {}),
     };
-    return { companion, outOfFold: fusedOutOfFold(own, other, colourStage, companion), report };
+    return { companion, outOfFold: fusedOutOfFold(stages, companion), report };
   } catch (error) {
-    encoder.dispose();
+    built?.encoder.dispose();
     throw error;
   }
 }
@@ -182,28 +214,24 @@ interface SizedMap {
 }
 
 /**
- * The fused map of one image: the detector's map, the companion's and the colour scorer's (each
- * resized to the detector's), each divided by the standard deviation of its scorer's out-of-fold
- * image scores, summed. That is the sum of the maps' z-scores plus a constant (Σ mean / sd): the same
- * order, and never below 0 (every map is ≥ 0), so scores keep their sign and thresholds stay positive.
+ * The fused map of one image: the detector's map and its scorers' maps (the feature density's, then
+ * the colour scorer's, those it has; each resized to the detector's), each divided by the standard
+ * deviation of its scorer's out-of-fold image scores, summed. That is the sum of the maps' z-scores
+ * plus a constant (Σ mean / sd): the same order, and never below 0 (every map is ≥ 0), so scores keep
+ * their sign and thresholds stay positive.
  *
  * @param size the detector's map size; `own` has it.
+ * @param others the scorers' maps, in `scorersOf` order.
  */
-export function fuseMaps(
-  c: Companion,
-  size: readonly [number, number],
-  own: Float32Array,
-  other: SizedMap,
-  colour?: SizedMap,
-): Float32Array {
+export function fuseMaps(c: Companion, size: readonly [number, number], own: Float32Array, others: readonly SizedMap[]): Float32Array {
   const out = new Float32Array(own.length);
   for (let p = 0; p < own.length; p++) out[p] = own[p]! / c.own.sd;
-  const add = ({ map, size: from }: SizedMap, sd: number) => {
+  const scorers = scorersOf(c);
+  others.forEach(({ map, size: from }, k) => {
+    const sd = scorers[k]!.stats.sd;
     const resized = from[0] === size[0] && from[1] === size[1] ? map : resizeBilinear(map, from[0], from[1], size[0], size[1]);
     for (let p = 0; p < out.length; p++) out[p]! += resized[p]! / sd;
-  };
-  add(other, c.other.sd);
-  if (colour) add(colour, c.colour!.stats.sd);
+  });
   return out;
 }
 
@@ -220,16 +248,14 @@ function scorerMaps(scoring: ScoringState, features: Float32Array, count: number
 }
 
 /**
- * Out-of-fold fused scores: each scorer's out-of-fold grid scores (the same folds, `outOfFoldGrid`),
+ * Out-of-fold fused scores: each stage's out-of-fold grid scores (the same folds, `outOfFoldGrid`),
  * spread into maps, fused, and each fused map's maximum.
+ *
+ * @param stages the detector's own stage, then its scorers' in `scorersOf` order.
  */
-function fusedOutOfFold(
-  own: FittedScoringStage,
-  other: FittedScoringStage,
-  colour: FittedScoringStage | undefined,
-  c: Companion,
-): Float32Array {
-  const count = own.outOfFold!.length;
+function fusedOutOfFold(stages: readonly FittedScoringStage[], c: Companion): Float32Array {
+  const [own, ...others] = stages;
+  const count = own!.outOfFold!.length;
   const mapOf = (stage: FittedScoringStage, i: number): SizedMap => {
     const grid = stage.state.featurizer.grid!;
     const locations = grid.rows * grid.cols;
@@ -243,8 +269,13 @@ function fusedOutOfFold(
   };
   const out = new Float32Array(count);
   for (let i = 0; i < count; i++) {
-    const mine = mapOf(own, i);
-    const fused = fuseMaps(c, mine.size, mine.map, mapOf(other, i), colour && mapOf(colour, i));
+    const mine = mapOf(own!, i);
+    const fused = fuseMaps(
+      c,
+      mine.size,
+      mine.map,
+      others.map((stage) => mapOf(stage, i)),
+    );
     out[i] = fused.reduce((m, v) => (v > m ? v : m), -Infinity);
   }
   return out;
@@ -269,26 +300,28 @@ async function fingerprintOf(encoder: ResNetEncoder): Promise<number> {
   }
 }
 
-/** The companion as saved: its description in the document, and its density's weights (prefixed). */
+/** The companion as saved: its description in the document, and its densities' weights (prefixed). */
 export function companionToJSON(c: Companion, seed: string): { json: CompanionJSON; weights: tf.NamedTensorMap } {
-  const weights = densityWeights(c.scoring.density);
-  const colourWeights = c.colour ? densityWeights(c.colour.scoring.density) : {};
+  const fd = c.featureDensity;
+  const prefixed = (scorer: FusedScorer | undefined, prefix: string) =>
+    Object.entries(scorer ? densityWeights(scorer.scoring.density) : {}).map(([name, t]): [string, tf.Tensor] => [`${prefix}${name}`, t]);
   return {
     json: {
-      encoder: COMPANION_ENCODER,
-      seed,
-      stages: [...(c.plan.source as readonly number[])],
-      channels: c.plan.channels ? [...c.plan.channels] : null,
-      fingerprint: c.fingerprint,
-      density: densityToJSON(c.scoring.density),
+      ...(fd
+        ? {
+            encoder: COMPANION_ENCODER,
+            seed,
+            stages: [...(fd.plan.source as readonly number[])],
+            channels: fd.plan.channels ? [...fd.plan.channels] : null,
+            fingerprint: fd.fingerprint,
+            density: densityToJSON(fd.scoring.density),
+            other: { ...fd.stats },
+          }
+        : {}),
       own: { ...c.own },
-      other: { ...c.other },
       ...(c.colour ? { colour: { density: densityToJSON(c.colour.scoring.density), stats: { ...c.colour.stats } } } : {}),
     },
-    weights: Object.fromEntries([
-      ...Object.entries(weights).map(([name, t]): [string, tf.Tensor] => [`${WEIGHT_PREFIX}${name}`, t]),
-      ...Object.entries(colourWeights).map(([name, t]): [string, tf.Tensor] => [`${COLOUR_PREFIX}${name}`, t]),
-    ]),
+    weights: Object.fromEntries([...prefixed(fd, WEIGHT_PREFIX), ...prefixed(c.colour, COLOUR_PREFIX)]),
   };
 }
 
@@ -301,34 +334,64 @@ export interface CompanionHost {
   /** The detector's own patch grid and scoring settings (the colour scorer's). */
   grid: PatchGridGeometry;
   settings: ScoringState['settings'];
-  /** Whether the detector's options fuse the colour scorer (`'feature-density+colour'`). */
-  colour: boolean;
+  /** The detector's `fusion`: which scorers the save must hold. */
+  fusion: CompanionFusion;
 }
 
 /**
- * Rebuilds a saved companion for its detector: the encoder from its seed (its fingerprint must
- * match: an initialisation that changed would score differently), the plan, the density, and the
- * colour scorer exactly when `host.colour` says so.
+ * Rebuilds a saved companion for its detector: exactly the scorers `host.fusion` names. The feature
+ * density's encoder is rebuilt from its seed (its fingerprint must match: an initialisation that
+ * changed would score differently), with its plan and density; the colour scorer from the detector's
+ * grid and its density.
  * @throws FormatError naming what does not fit
  */
 export async function readCompanion(json: unknown, weights: tf.NamedTensorMap, host: CompanionHost, where: string): Promise<Companion> {
   const j = json as Partial<CompanionJSON> | null;
   const fail = (what: string) => new FormatError(`${where}: companion${what}`);
-  if (typeof j !== 'object' || j === null || j.encoder !== COMPANION_ENCODER || typeof j.seed !== 'string')
-    throw fail(
-      ` must be { encoder: '${COMPANION_ENCODER}', seed, stages, channels, fingerprint, density, own, other, colour? }, got ${describeValue(j)}`,
-    );
+  if (typeof j !== 'object' || j === null)
+    throw fail(` must be { encoder?, seed?, stages?, channels?, fingerprint?, density?, other?, own, colour? }, got ${describeValue(j)}`);
   const statsOk = (s: ScoreStatistics | undefined) => !!s && Number.isFinite(s.mean) && Number.isFinite(s.sd) && s.sd > 0;
-  for (const key of ['own', 'other'] as const) if (!statsOk(j[key])) throw fail(`.${key} must be { mean, sd > 0 }`);
-  if (!Number.isFinite(j.fingerprint)) throw fail('.fingerprint must be a finite number');
-  if (host.colour !== (j.colour !== undefined))
+  if (!statsOk(j.own)) throw fail('.own must be { mean, sd > 0 }');
+  const wantsFeatures = host.fusion !== 'colour';
+  const wantsColour = host.fusion !== 'feature-density';
+  if (wantsFeatures !== (j.encoder !== undefined))
     throw fail(
-      host.colour
-        ? ".colour is missing: options.fusion is 'feature-density+colour'"
-        : ".colour is there but options.fusion is 'feature-density'",
+      wantsFeatures ? `.encoder is missing: options.fusion is '${host.fusion}'` : ".encoder is there but options.fusion is 'colour'",
+    );
+  if (wantsColour !== (j.colour !== undefined))
+    throw fail(
+      wantsColour ? `.colour is missing: options.fusion is '${host.fusion}'` : ".colour is there but options.fusion is 'feature-density'",
     );
   if (j.colour && (typeof j.colour !== 'object' || !statsOk(j.colour.stats)))
     throw fail('.colour must be { density, stats: { mean, sd > 0 } }');
+  const featureDensity = wantsFeatures ? await readFeatureDensity(j, weights, host, fail, where) : undefined;
+  try {
+    let colour: ColourScorer | undefined;
+    if (j.colour) {
+      const c = colourSetup(host.grid, host.settings, host.channels, host.batch);
+      const colourDensity = await readScorerDensity(j.colour.density, weights, COLOUR_PREFIX, c.featurizer, fail, '.colour.density', where);
+      colour = { scoring: { featurizer: c.featurizer, density: colourDensity, settings: c.settings }, stats: j.colour.stats };
+    }
+    return companionOf({ own: j.own!, ...(featureDensity ? { featureDensity } : {}), ...(colour ? { colour } : {}) });
+  } catch (error) {
+    featureDensity?.encoder.dispose();
+    throw error;
+  }
+}
+
+/** The saved feature density: its encoder rebuilt from the seed and checked by its fingerprint, its plan and density. */
+async function readFeatureDensity(
+  j: Partial<CompanionJSON>,
+  weights: tf.NamedTensorMap,
+  host: CompanionHost,
+  fail: (what: string) => FormatError,
+  where: string,
+): Promise<FeatureDensityScorer> {
+  if (j.encoder !== COMPANION_ENCODER || typeof j.seed !== 'string')
+    throw fail(`.encoder must be '${COMPANION_ENCODER}' with a string .seed, got ${describeValue(j.encoder)} and ${describeValue(j.seed)}`);
+  const statsOk = (s: ScoreStatistics | undefined) => !!s && Number.isFinite(s.mean) && Number.isFinite(s.sd) && s.sd > 0;
+  if (!statsOk(j.other)) throw fail('.other must be { mean, sd > 0 }');
+  if (!Number.isFinite(j.fingerprint)) throw fail('.fingerprint must be a finite number');
   const { options, encoder, plan } = setup(host.imageSize, host.channels, j.seed, host.batch);
   try {
     const samePlan =
@@ -341,21 +404,7 @@ export async function readCompanion(json: unknown, weights: tf.NamedTensorMap, h
       );
     const featurizer = featurizerFor(encoder, plan, options);
     const density = await readScorerDensity(j.density, weights, WEIGHT_PREFIX, featurizer, fail, '.density', where);
-    let colour: ColourScorer | undefined;
-    if (j.colour) {
-      const c = colourSetup(host.grid, host.settings, host.channels, host.batch);
-      const colourDensity = await readScorerDensity(j.colour.density, weights, COLOUR_PREFIX, c.featurizer, fail, '.colour.density', where);
-      colour = { scoring: { featurizer: c.featurizer, density: colourDensity, settings: c.settings }, stats: j.colour.stats };
-    }
-    return companionOf({
-      scoring: { featurizer, density, settings: options },
-      own: j.own!,
-      other: j.other!,
-      ...(colour ? { colour } : {}),
-      encoder,
-      plan,
-      fingerprint,
-    });
+    return { scoring: { featurizer, density, settings: options }, stats: j.other!, encoder, plan, fingerprint };
   } catch (error) {
     encoder.dispose();
     throw error;

@@ -66,8 +66,11 @@ function copyEncoder(encoder: unknown): unknown {
 
 const T = TRAIN_OPTION_ROWS;
 
-/** The fast preset fuses the companion scorer by default only at image sides of at least this many px. */
+/** The fast preset fuses the untrained feature density by default only at image sides of at least this many px (below: the colour scorer alone). */
 export const FUSION_MIN_SIDE = 256;
+
+/** The `fusion` values that fuse scorers with CutPaste's. */
+const FUSED = ['feature-density+colour', 'feature-density', 'colour'] as const;
 
 /** `CutPasteDetector`'s options, one row each, in resolution order (a default or check reads the rows above it). */
 export const CUTPASTE_OPTION_SCHEMA: {
@@ -163,19 +166,21 @@ export const CUTPASTE_OPTION_SCHEMA: {
   densityMaxRows: DENSITY_OPTION_ROWS.densityMaxRows,
   fusion: {
     group: 'density',
-    help: "patch mode: add untrained scorers' maps to CutPaste's: feature-density+colour (an untrained multi-stage feature density and patch colour and gradient statistics; default with the fast preset at ≥ 256 px), feature-density, or none",
-    // Measured to help at 256 px (docs/results.md) and to hurt at 128 px and below, where the companion's grid is coarse.
+    help: "patch mode: add untrained scorers' maps to CutPaste's: feature-density+colour (an untrained multi-stage feature density and patch colour and gradient statistics; default with the fast preset at ≥ 256 px), colour (the statistics alone; default below 256 px), feature-density, or none",
+    // Measured (docs/results.md): the feature density helps at 256 px and hurts at 128 px, where its grid is coarse; the colour scorer, on CutPaste's own grid, helps at both.
     default: (o) =>
-      o.preset === 'fast' && o.mode === 'patch' && !pretrained(o) && Math.min(...o.imageSize) >= FUSION_MIN_SIDE
-        ? 'feature-density+colour'
-        : 'none',
+      o.preset !== 'fast' || o.mode !== 'patch' || pretrained(o)
+        ? 'none'
+        : Math.min(...o.imageSize) >= FUSION_MIN_SIDE
+          ? 'feature-density+colour'
+          : 'colour',
     check: (v, o) =>
-      v === 'none' || ((v === 'feature-density' || v === 'feature-density+colour') && o?.mode === 'patch')
+      v === 'none' || ((FUSED as readonly unknown[]).includes(v) && o?.mode === 'patch')
         ? undefined
         : o?.mode !== 'image'
-          ? "'feature-density+colour', 'feature-density' or 'none'"
+          ? "'feature-density+colour', 'feature-density', 'colour' or 'none'"
           : "'none' in image mode (fusion needs patch mode)",
-    flag: choiceFlag('fusion', 'KIND', ['feature-density+colour', 'feature-density', 'none']),
+    flag: choiceFlag('fusion', 'KIND', [...FUSED, 'none']),
   },
   alignObjects: {
     ...ALIGN_OBJECTS_ROW,

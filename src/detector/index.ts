@@ -35,7 +35,15 @@ export {
 export { DETECTOR_FORMAT, DETECTOR_FORMAT_VERSION, type DetectorDocument, type LoadOptions } from './persistence';
 export type { DetectorDensityJSON } from './densityStage';
 export type { DensityCandidate, DensityChoice } from './densityChoice';
-export type { ColourScorer, Companion, CompanionJSON, ScoreStatistics } from './companion';
+export type {
+  ColourScorer,
+  Companion,
+  CompanionFusion,
+  CompanionJSON,
+  FeatureDensityScorer,
+  FusedScorer,
+  ScoreStatistics,
+} from './companion';
 export { POSE_RULE, type PoseReport, type PoseStage } from './poseStage';
 export type { Networks, NetworksConfig } from './networks';
 export { toModelInput, type ImageInput, type ImagesInput, type ModelInput, type RawImage } from './input';

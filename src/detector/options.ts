@@ -54,7 +54,7 @@ export interface CutPasteModelOptions {
    * patch mode at images of at least 256 px a side (where it was measured to help; at 128 px the
    * feature density hurt), not with a pretrained encoder; else `'none'`.
    */
-  fusion?: 'feature-density+colour' | 'feature-density' | 'none';
+  fusion?: 'feature-density+colour' | 'feature-density' | 'colour' | 'none';
   /**
    * Patch mode: before anything else sees an image, turn and shift it so that its object lies in a
    * canonical pose (centroid at the centre, principal axis to the right; `objectPoses`) and frame it

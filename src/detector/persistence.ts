@@ -151,7 +151,7 @@ async function readSavedCompanion(
     batch: o.inferenceBatchSize,
     grid,
     settings: o,
-    colour: o.fusion === 'feature-density+colour',
+    fusion: o.fusion,
   };
   return readCompanion(document.companion, weights, host, WHERE);
 }

@@ -68,7 +68,7 @@ export const CUTPASTE_REPORT_FIELDS: Record<string, ReportField> = {
   workersNote: [(v) => typeof v === 'string', 'a string', 'optional'],
   companion: [
     isCompanionReport,
-    '{ density, densityChoice?, own: { mean, sd }, other: { mean, sd }, colour?: { density, densityChoice?, stats: { mean, sd } } }',
+    '{ density?, densityChoice?, own: { mean, sd }, other?: { mean, sd }, colour?: { density, densityChoice?, stats: { mean, sd } } } with density and other, colour, or both',
     'optional',
     copyCompanionReport,
   ],
@@ -139,22 +139,23 @@ function isScorerReport(v: unknown): v is Record<string, unknown> {
   );
 }
 
+/** The detector's own statistics, and the feature density's (density and `other`), the colour scorer's, or both. */
 function isCompanionReport(v: unknown): boolean {
-  return (
-    isScorerReport(v) &&
-    isStatistics(v.own) &&
-    isStatistics(v.other) &&
-    (v.colour === undefined || (isScorerReport(v.colour) && isStatistics(v.colour.stats)))
-  );
+  const c = v as Record<string, unknown> | null;
+  if (typeof c !== 'object' || c === null || !isStatistics(c.own)) return false;
+  const features = c.other !== undefined || c.density !== undefined;
+  if (features && !(isScorerReport(c) && isStatistics(c.other))) return false;
+  if (c.colour !== undefined && !(isScorerReport(c.colour) && isStatistics(c.colour.stats))) return false;
+  return features || c.colour !== undefined;
 }
 
 function copyCompanionReport(v: unknown): unknown {
   const { density, densityChoice, own, other, colour } = v as CompanionReport;
   return {
-    density,
+    ...(density !== undefined ? { density } : {}),
     ...(densityChoice ? { densityChoice: copyDensityChoice(densityChoice) } : {}),
     own: { mean: own.mean, sd: own.sd },
-    other: { mean: other.mean, sd: other.sd },
+    ...(other ? { other: { mean: other.mean, sd: other.sd } } : {}),
     ...(colour
       ? {
           colour: {

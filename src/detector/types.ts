@@ -59,15 +59,16 @@ export interface FitReport extends DetectorFitReport {
   /** `workers: 'auto'` that used none: why (e.g. a pretrained encoder cannot be rebuilt in a worker). */
   workersNote?: string;
   /**
-   * `fusion: 'feature-density'`: the second scorer's density (and how `'auto'` chose it), and the mean
-   * and standard deviation of each scorer's out-of-fold training scores (its map is divided by that
-   * deviation); with `'feature-density+colour'` the colour scorer's density and statistics too.
+   * `fusion`: the mean and standard deviation of the detector's own out-of-fold training scores and of
+   * each fused scorer's (its map is divided by that deviation). With `'feature-density'` the feature
+   * density's density (and how `'auto'` chose it) and statistics (`other`); with `'colour'` the colour
+   * scorer's (`colour`); `'feature-density+colour'` has both.
    */
   companion?: {
-    density: string;
+    density?: string;
     densityChoice?: DetectorFitReport['densityChoice'];
     own: { mean: number; sd: number };
-    other: { mean: number; sd: number };
+    other?: { mean: number; sd: number };
     colour?: { density: string; densityChoice?: DetectorFitReport['densityChoice']; stats: { mean: number; sd: number } };
   };
 }

@@ -44,7 +44,7 @@ describe("fusion: 'feature-density'", () => {
   const train = [...category.trainImages()];
   const test = [...category.testSamples()].map((s) => s.image);
 
-  it('is the fast patch default at 256 px and more; smaller images, image mode and the paper preset have none', async () => {
+  it('is the fast patch default at 256 px and more (with colour); smaller images get the colour scorer alone; image mode and the paper preset have none', async () => {
     const defaultOf = async (options: CutPasteOptions) => {
       const detector = await CutPasteDetector.create(options);
       detector.dispose();
@@ -52,12 +52,14 @@ describe("fusion: 'feature-density'", () => {
     };
     expect(await defaultOf({})).toBe('feature-density+colour');
     expect(await defaultOf({ imageSize: [256, 320] })).toBe('feature-density+colour');
-    expect(await defaultOf({ imageSize: [FUSION_MIN_SIDE - 1, 320] })).toBe('none');
+    expect(await defaultOf({ imageSize: [FUSION_MIN_SIDE - 1, 320] })).toBe('colour');
+    expect(await defaultOf({ imageSize: 64 })).toBe('colour');
     expect(await defaultOf({ imageSize: 128, fusion: 'feature-density' })).toBe('feature-density');
     expect(await defaultOf({ mode: 'image' })).toBe('none');
     expect(await defaultOf({ preset: 'paper' })).toBe('none');
     await expect(CutPasteDetector.create({ mode: 'image', fusion: 'feature-density' })).rejects.toThrow(OptionError);
     await expect(CutPasteDetector.create({ mode: 'image', fusion: 'feature-density+colour' })).rejects.toThrow(OptionError);
+    await expect(CutPasteDetector.create({ mode: 'image', fusion: 'colour' })).rejects.toThrow(OptionError);
     await expect(CutPasteDetector.create({ fusion: 'both' as never })).rejects.toThrow(/option fusion must/);
   });
 
@@ -71,7 +73,7 @@ describe("fusion: 'feature-density'", () => {
         const report = await fused.fit(train, { workers: 0 });
         const { companion } = report;
         expect(companion?.own.sd).toBeGreaterThan(0);
-        expect(companion?.other.sd).toBeGreaterThan(0);
+        expect(companion?.other?.sd).toBeGreaterThan(0);
         expect(['shared', 'per-location']).toContain(companion?.density);
         const [ownMaps, fusedMaps, scores] = [await own.scoreMaps(test), await fused.scoreMaps(test), await fused.score(test)];
         // The image score is the fused map's maximum (the threshold applies to its pixels).
@@ -169,5 +171,60 @@ describe("fusion: 'feature-density+colour'", () => {
     await expect(CutPasteDetector.load(tf.io.fromMemory(twoScorers))).rejects.toThrow(/companion\.colour is there/);
     const badStatistics = editDocument(artifacts, (doc) => ((doc.companion as { colour: { stats: { sd: number } } }).colour.stats.sd = -1));
     await expect(CutPasteDetector.load(tf.io.fromMemory(badStatistics))).rejects.toThrow(/companion\.colour must be/);
+  });
+});
+
+/**
+ * `fusion: 'colour'`: the colour scorer alone beside CutPaste's density (the default below 256 px),
+ * no untrained encoder.
+ */
+describe("fusion: 'colour'", () => {
+  const category = createSyntheticCategory({ kind: 'tile', seed: 4, trainCount: 16, testCount: 4, imageSize: 64 });
+  const train = [...category.trainImages()];
+  const test = [...category.testSamples()].map((s) => s.image);
+
+  it("adds only the colour scorer's scaled map: what it adds equals the three-scorer fusion's colour part", async () => {
+    await expectNoLeak(async () => {
+      const own = await CutPasteDetector.create({ ...DETECTOR, steps: 1, fusion: 'none' });
+      const colour = await CutPasteDetector.create({ ...DETECTOR, steps: 1, fusion: 'colour' });
+      const three = await CutPasteDetector.create({ ...DETECTOR, steps: 1, fusion: 'feature-density+colour' });
+      const two = await CutPasteDetector.create({ ...DETECTOR, steps: 1 });
+      for (const d of [own, colour, three, two]) await d.fit(train, { workers: 0 });
+      const report = colour.fitReport!.companion!;
+      expect(report.other).toBeUndefined();
+      expect(report.density).toBeUndefined();
+      expect(report.colour).toEqual(three.fitReport?.companion?.colour);
+      expect(report.own).toEqual(three.fitReport?.companion?.own);
+      const [ownMaps, colourMaps, threeMaps, twoMaps, scores] = [
+        await own.scoreMaps(test),
+        await colour.scoreMaps(test),
+        await three.scoreMaps(test),
+        await two.scoreMaps(test),
+        await colour.score(test),
+      ];
+      colourMaps.forEach((map, i) => {
+        expect(scores[i]).toBeCloseTo(Math.max(...map.data), 4);
+        for (let p = 0; p < map.data.length; p++) {
+          const added = map.data[p]! - ownMaps[i]!.data[p]! / report.own.sd;
+          expect(added).toBeGreaterThan(-1e-4);
+          // The three-scorer map is the two-scorer one plus the same colour part.
+          expect(threeMaps[i]!.data[p]! - twoMaps[i]!.data[p]!).toBeCloseTo(added, 3);
+        }
+      });
+      expect(colour.threshold!.value).toBeGreaterThan(0);
+      for (const d of [own, colour, three, two]) d.dispose();
+    });
+  });
+
+  it('saves and loads it without an encoder; a save whose parts contradict its options is refused', async () => {
+    const artifacts = await fitSaveAndReload({ ...DETECTOR, steps: 1, fusion: 'colour' }, train, test);
+    const document = (artifacts.userDefinedMetadata as { cutpaste: { companion: object } }).cutpaste;
+    expect(Object.keys(document.companion).sort()).toEqual(['colour', 'own']);
+    const withFeatures = editDocument(artifacts, (doc) => ((doc.options as { fusion: string }).fusion = 'feature-density+colour'));
+    await expect(CutPasteDetector.load(tf.io.fromMemory(withFeatures))).rejects.toThrow(/companion\.encoder is missing/);
+    const featuresOnly = editDocument(artifacts, (doc) => ((doc.options as { fusion: string }).fusion = 'feature-density'));
+    await expect(CutPasteDetector.load(tf.io.fromMemory(featuresOnly))).rejects.toBeInstanceOf(FormatError);
+    const withoutColour = editDocument(artifacts, (doc) => delete (doc.companion as { colour?: unknown }).colour);
+    await expect(CutPasteDetector.load(tf.io.fromMemory(withoutColour))).rejects.toThrow(/companion\.colour is missing/);
   });
 });

@@ -97,10 +97,10 @@ describe('CutPasteDetector types', () => {
       workers: number;
       workersNote?: string;
       companion?: {
-        density: string;
+        density?: string;
         densityChoice?: FitReport['densityChoice'];
         own: { mean: number; sd: number };
-        other: { mean: number; sd: number };
+        other?: { mean: number; sd: number };
         colour?: { density: string; densityChoice?: FitReport['densityChoice']; stats: { mean: number; sd: number } };
       };
       objectPose?: {

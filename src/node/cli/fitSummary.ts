@@ -41,13 +41,16 @@ export function densityLines(report: DetectorFitReport): string[] {
   lines.push(`  density: ${report.density}${choice?.l2Normalize === false ? ' on raw (not L2-normalised) features' : ''}${why}`);
   const companion = (report as FitReport).companion;
   if (companion) {
-    const { colour } = companion;
+    const { colour, other } = companion;
     const stats = (s: { mean: number; sd: number }) => `${s.mean.toFixed(1)} ± ${s.sd.toFixed(1)}`;
+    const scorers = [
+      ...(other ? [`an untrained feature density (resnet18-slim stages 2+3, density: ${companion.density})`] : []),
+      ...(colour ? [`patch colour and gradient statistics (density: ${colour.density})`] : []),
+    ];
     lines.push(
-      `  fused with an untrained feature density (resnet18-slim stages 2+3, density: ${companion.density})` +
-        (colour ? ` and patch colour and gradient statistics (density: ${colour.density})` : '') +
-        `; maps divided by the spread of their out-of-fold scores: CutPaste ${stats(companion.own)}, ` +
-        `companion ${stats(companion.other)}${colour ? `, colour ${stats(colour.stats)}` : ''}`,
+      `  fused with ${scorers.join(' and ')}` +
+        `; maps divided by the spread of their out-of-fold scores: CutPaste ${stats(companion.own)}` +
+        `${other ? `, companion ${stats(other)}` : ''}${colour ? `, colour ${stats(colour.stats)}` : ''}`,
     );
   }
   return lines;
