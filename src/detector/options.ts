@@ -44,15 +44,15 @@ export interface CutPasteModelOptions {
   /** Projection-head widths; the last is the head's output (default [512, 128]). */
   headWidths?: readonly number[];
   /**
-   * Patch mode: a second, untrained scorer beside CutPaste's (`'feature-density'`: an untrained
+   * Patch mode: untrained scorers beside CutPaste's. `'feature-density'`: an untrained
    * `resnet18-slim`'s stage 2 and 3 maps, 100 seeded channels, their own density chosen as CutPaste's
-   * is). Each map is divided by the spread of its scorer's out-of-fold training scores and the two are summed:
-   * a deeper, wider receptive field and colour evidence beside the trained patch features.
-   * `'feature-density+colour'` adds a third scorer: each patch's mean and standard deviation of
+   * is (a deeper, wider receptive field). `'colour'`: each patch's mean and standard deviation of
    * every channel and of its gradient magnitude (`colourFeaturizer`) with their own density, for
-   * stains, discolourations, strokes and smoothed patches, which the L2-normalised patch features miss. Default `'feature-density+colour'` with the fast preset in
-   * patch mode at images of at least 256 px a side (where it was measured to help; at 128 px the
-   * feature density hurt), not with a pretrained encoder; else `'none'`.
+   * stains, discolourations, strokes and smoothed patches, which the L2-normalised patch features
+   * miss. `'feature-density+colour'`: both. Each map is divided by the spread of its scorer's
+   * out-of-fold training scores and the maps are summed. Default with the fast preset in patch mode
+   * (not with a pretrained encoder): `'feature-density+colour'` at images of at least 256 px a side,
+   * `'colour'` below (where the feature density's coarse grid was measured to hurt); else `'none'`.
    */
   fusion?: 'feature-density+colour' | 'feature-density' | 'colour' | 'none';
   /**
