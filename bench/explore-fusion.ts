@@ -2,7 +2,7 @@
  * Fusion experiment on features saved by `bench/ablate.ts --save-features DIR`: CutPaste's patch
  * score (the density `auto` chose) fused with `FeatureDensityDetector`'s score (untrained multi-stage
  * features), each standardised by its own out-of-fold training scores. Image AUROC of each and of the sum.
- * `--colour` adds the colour scorer as the detector fits it (`colourFeaturizer`, its own density chosen
+ * `--colour` adds the colour scorer as the detector fits it (`colourFeaturizer`: colour and gradient statistics, its own density chosen
  * by validation): alone, with CutPaste, with both, and with robust (MAD) spreads; `--initial` adds the
  * same kind's untrained run (the encoder at its initial weights) as a further scorer.
  *
@@ -19,7 +19,7 @@ const { values } = parseArgs({
     'fd-options': { type: 'string', default: '{}' },
     /** Also fuse the map of the same kind's untrained run (`<kind>-d<seed>-s0-untrained`, the encoder at its initial weights) as a third scorer. */
     initial: { type: 'boolean', default: false },
-    /** Also fuse a colour scorer: each patch's mean and standard deviation per channel, with a density of CutPaste's kind. */
+    /** Also fuse the colour scorer: each patch's mean and standard deviation of every channel and its gradient magnitude, with its own density. */
     colour: { type: 'boolean', default: false },
   },
 });

@@ -226,5 +226,11 @@ describe("fusion: 'colour'", () => {
     await expect(CutPasteDetector.load(tf.io.fromMemory(featuresOnly))).rejects.toBeInstanceOf(FormatError);
     const withoutColour = editDocument(artifacts, (doc) => delete (doc.companion as { colour?: unknown }).colour);
     await expect(CutPasteDetector.load(tf.io.fromMemory(withoutColour))).rejects.toThrow(/companion\.colour is missing/);
+    // The saved report's companion must name its scorers: neither, or a feature density's statistics without its density, is refused.
+    type Saved = { report: { companion: Record<string, unknown> } };
+    const noScorer = editDocument(artifacts, (doc) => delete (doc as unknown as Saved).report.companion.colour);
+    await expect(CutPasteDetector.load(tf.io.fromMemory(noScorer))).rejects.toThrow(/report\.companion/);
+    const halfFeatures = editDocument(artifacts, (doc) => ((doc as unknown as Saved).report.companion.other = { mean: 1, sd: 1 }));
+    await expect(CutPasteDetector.load(tf.io.fromMemory(halfFeatures))).rejects.toThrow(/report\.companion/);
   });
 });

@@ -91,6 +91,14 @@ describe('fit summary', () => {
     expect(densityLines(colour)[1]).toBe(
       '  fused with an untrained feature density (resnet18-slim stages 2+3, density: shared) and patch colour and gradient statistics (density: per-location); maps divided by the spread of their out-of-fold scores: CutPaste 40.3 ± 8.5, companion 150.0 ± 20.0, colour 3.3 ± 0.6',
     );
+    // The colour scorer alone (fusion 'colour'): no feature density.
+    const colourOnly = report({
+      density: 'per-location',
+      companion: { own: { mean: 40.25, sd: 8.5 }, colour: { density: 'shared', stats: { mean: 3.26, sd: 0.55 } } },
+    });
+    expect(densityLines(colourOnly)[1]).toBe(
+      '  fused with patch colour and gradient statistics (density: shared); maps divided by the spread of their out-of-fold scores: CutPaste 40.3 ± 8.5, colour 3.3 ± 0.6',
+    );
     expect(densityLines(report({ density: 'image' }))).toEqual([]);
   });
 
