@@ -281,6 +281,11 @@ function fusedOutOfFold(stages: readonly FittedScoringStage[], c: Companion): Fl
   return out;
 }
 
+/** Saved statistics that can scale a map: finite, with a positive deviation. */
+function statisticsOk(s: ScoreStatistics | undefined): boolean {
+  return !!s && Number.isFinite(s.mean) && Number.isFinite(s.sd) && s.sd > 0;
+}
+
 function statistics(scores: Float32Array): ScoreStatistics {
   const mean = scores.reduce((s, v) => s + v, 0) / scores.length;
   const variance = scores.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, scores.length - 1);
@@ -350,8 +355,7 @@ export async function readCompanion(json: unknown, weights: tf.NamedTensorMap, h
   const fail = (what: string) => new FormatError(`${where}: companion${what}`);
   if (typeof j !== 'object' || j === null)
     throw fail(` must be { encoder?, seed?, stages?, channels?, fingerprint?, density?, other?, own, colour? }, got ${describeValue(j)}`);
-  const statsOk = (s: ScoreStatistics | undefined) => !!s && Number.isFinite(s.mean) && Number.isFinite(s.sd) && s.sd > 0;
-  if (!statsOk(j.own)) throw fail('.own must be { mean, sd > 0 }');
+  if (!statisticsOk(j.own)) throw fail('.own must be { mean, sd > 0 }');
   const wantsFeatures = host.fusion !== 'colour';
   const wantsColour = host.fusion !== 'feature-density';
   if (wantsFeatures !== (j.encoder !== undefined))
@@ -362,7 +366,7 @@ export async function readCompanion(json: unknown, weights: tf.NamedTensorMap, h
     throw fail(
       wantsColour ? `.colour is missing: options.fusion is '${host.fusion}'` : ".colour is there but options.fusion is 'feature-density'",
     );
-  if (j.colour && (typeof j.colour !== 'object' || !statsOk(j.colour.stats)))
+  if (j.colour && (typeof j.colour !== 'object' || !statisticsOk(j.colour.stats)))
     throw fail('.colour must be { density, stats: { mean, sd > 0 } }');
   const featureDensity = wantsFeatures ? await readFeatureDensity(j, weights, host, fail, where) : undefined;
   try {
@@ -389,8 +393,7 @@ async function readFeatureDensity(
 ): Promise<FeatureDensityScorer> {
   if (j.encoder !== COMPANION_ENCODER || typeof j.seed !== 'string')
     throw fail(`.encoder must be '${COMPANION_ENCODER}' with a string .seed, got ${describeValue(j.encoder)} and ${describeValue(j.seed)}`);
-  const statsOk = (s: ScoreStatistics | undefined) => !!s && Number.isFinite(s.mean) && Number.isFinite(s.sd) && s.sd > 0;
-  if (!statsOk(j.other)) throw fail('.other must be { mean, sd > 0 }');
+  if (!statisticsOk(j.other)) throw fail('.other must be { mean, sd > 0 }');
   if (!Number.isFinite(j.fingerprint)) throw fail('.fingerprint must be a finite number');
   const { options, encoder, plan } = setup(host.imageSize, host.channels, j.seed, host.batch);
   try {
