@@ -127,7 +127,7 @@ for (const kind of values.kinds.split(',')) {
         `${kind} seed ${seed} ${trained ? 'trained' : 'untrained'}: image ${pct(row.imageAuroc)} pixel ${pct(row.pixelAuroc)} ` +
           `AUPRO ${pct(row.auPro)} pretext ${pct(row.pretextAccuracy)} density ${report.density}` +
           `${report.densityChoice ? ` (${report.densityChoice.decidedBy}${report.densityChoice.l2Normalize === false ? ', raw' : ''})` : ''}` +
-          `${'companion' in report && report.companion ? ` + companion ${(report.companion as { density: string }).density}` : ''} fit ${fitSeconds.toFixed(0)} s; by defect: ` +
+          `${'companion' in report && report.companion ? ` + ${companionText(report.companion)}` : ''} fit ${fitSeconds.toFixed(0)} s; by defect: ` +
           Object.entries(byDefect)
             .map(([k, v]) => `${k} ${pct(v)}`)
             .join(', ') +
@@ -196,4 +196,9 @@ for (const kind of new Set(rows.map((r) => r.kind))) {
         `${meanSd(rs.map((r) => r.auPro))} | ${meanSd(rs.map((r) => r.pretextAccuracy))} |`,
     );
   }
+}
+
+/** The fused scorers' densities, as the run line prints them. */
+function companionText(c: { density?: string; colour?: { density: string } }): string {
+  return [...(c.density ? [`companion ${c.density}`] : []), ...(c.colour ? [`colour ${c.colour.density}`] : [])].join(' + ');
 }

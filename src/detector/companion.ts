@@ -366,15 +366,23 @@ export async function readCompanion(json: unknown, weights: tf.NamedTensorMap, h
     throw fail(
       wantsColour ? `.colour is missing: options.fusion is '${host.fusion}'` : ".colour is there but options.fusion is 'feature-density'",
     );
-  if (j.colour && (typeof j.colour !== 'object' || !statisticsOk(j.colour.stats)))
+  if (wantsColour && (typeof j.colour !== 'object' || j.colour === null || !statisticsOk(j.colour.stats)))
     throw fail('.colour must be { density, stats: { mean, sd > 0 } }');
   const featureDensity = wantsFeatures ? await readFeatureDensity(j, weights, host, fail, where) : undefined;
   try {
     let colour: ColourScorer | undefined;
-    if (j.colour) {
+    if (wantsColour) {
       const c = colourSetup(host.grid, host.settings, host.channels, host.batch);
-      const colourDensity = await readScorerDensity(j.colour.density, weights, COLOUR_PREFIX, c.featurizer, fail, '.colour.density', where);
-      colour = { scoring: { featurizer: c.featurizer, density: colourDensity, settings: c.settings }, stats: j.colour.stats };
+      const colourDensity = await readScorerDensity(
+        j.colour!.density,
+        weights,
+        COLOUR_PREFIX,
+        c.featurizer,
+        fail,
+        '.colour.density',
+        where,
+      );
+      colour = { scoring: { featurizer: c.featurizer, density: colourDensity, settings: c.settings }, stats: j.colour!.stats };
     }
     return companionOf({ own: j.own!, ...(featureDensity ? { featureDensity } : {}), ...(colour ? { colour } : {}) });
   } catch (error) {

@@ -25,7 +25,7 @@ export interface DetectorDocument {
   options: Omit<ResolvedCutPasteOptions, 'encoder'> & { encoder: unknown };
   networks: NetworksConfig;
   density: DetectorDensityJSON;
-  /** `fusion: 'feature-density'`: the second scorer (checked by `readCompanion`). */
+  /** `fusion` other than `'none'`: the fused scorers (checked by `readCompanion`). */
   companion?: CompanionJSON;
   /** `alignObjects` that aligned: the frame's radius in model pixels (checked by `CutPasteDetector.load`). */
   pose?: { radius: number };

@@ -38,7 +38,7 @@ export interface DetectorState {
   options: ResolvedCutPasteOptions;
   networks: Networks;
   density: DetectorDensity;
-  /** `fusion: 'feature-density'`: the second scorer. */
+  /** `fusion` other than `'none'`: the fused scorers. */
   companion?: Companion;
   /** `alignObjects` true or `'auto'` that aligned: the frame images are aligned to. */
   pose?: PoseStage;
@@ -112,8 +112,9 @@ export async function loadDetectorState(source: string | tf.io.IOHandler, option
     } catch (error) {
       throw new FormatError(`CutPasteDetector.load: the saved density does not fit the detector: ${(error as Error).message}`);
     }
-    const companion = await readSavedCompanion(document, resolved, networks, weights);
     const pose = readPoseFrame(document.pose, resolved.alignObjects, resolved.imageSize, WHERE);
+    // Last: nothing after it throws, so its encoder is never left behind.
+    const companion = await readSavedCompanion(document, resolved, networks, weights);
     return {
       options: resolved,
       networks,
@@ -153,7 +154,14 @@ async function readSavedCompanion(
     settings: o,
     fusion: o.fusion,
   };
-  return readCompanion(document.companion, weights, host, WHERE);
+  const companion = await readCompanion(document.companion, weights, host, WHERE);
+  // The saved report must describe the scorers the companion has (a summary of absent scorers would mislead).
+  const saved = document.report?.companion;
+  if (saved && ((saved.other !== undefined) !== !!companion.featureDensity || (saved.colour !== undefined) !== !!companion.colour)) {
+    companion.dispose();
+    throw new FormatError(`${WHERE}: report.companion does not describe the scorers of options.fusion '${o.fusion}'`);
+  }
+  return companion;
 }
 
 /** The saved head and classifier configs must be those the saved options build (they are rebuilt from the options). */

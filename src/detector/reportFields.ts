@@ -143,7 +143,7 @@ function isScorerReport(v: unknown): v is Record<string, unknown> {
 function isCompanionReport(v: unknown): boolean {
   const c = v as Record<string, unknown> | null;
   if (typeof c !== 'object' || c === null || !isStatistics(c.own)) return false;
-  const features = c.other !== undefined || c.density !== undefined;
+  const features = c.other !== undefined || c.density !== undefined || c.densityChoice !== undefined;
   if (features && !(isScorerReport(c) && isStatistics(c.other))) return false;
   if (c.colour !== undefined && !(isScorerReport(c.colour) && isStatistics(c.colour.stats))) return false;
   return features || c.colour !== undefined;

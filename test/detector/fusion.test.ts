@@ -232,5 +232,13 @@ describe("fusion: 'colour'", () => {
     await expect(CutPasteDetector.load(tf.io.fromMemory(noScorer))).rejects.toThrow(/report\.companion/);
     const halfFeatures = editDocument(artifacts, (doc) => ((doc as unknown as Saved).report.companion.other = { mean: 1, sd: 1 }));
     await expect(CutPasteDetector.load(tf.io.fromMemory(halfFeatures))).rejects.toThrow(/report\.companion/);
+    const strayChoice = editDocument(artifacts, (doc) => ((doc as unknown as Saved).report.companion.densityChoice = 1));
+    await expect(CutPasteDetector.load(tf.io.fromMemory(strayChoice))).rejects.toBeInstanceOf(FormatError);
+    const describesFeatures = editDocument(artifacts, (doc) =>
+      Object.assign((doc as unknown as Saved).report.companion, { density: 'shared', other: { mean: 1, sd: 1 } }),
+    );
+    await expect(CutPasteDetector.load(tf.io.fromMemory(describesFeatures))).rejects.toThrow(/does not describe the scorers/);
+    const nullColour = editDocument(artifacts, (doc) => ((doc.companion as { colour: unknown }).colour = null));
+    await expect(CutPasteDetector.load(tf.io.fromMemory(nullColour))).rejects.toThrow(/companion\.colour must be/);
   });
 });
