@@ -25,9 +25,9 @@ import type { FitReport } from './types';
  * images (a χ²-like scale), growing without bound for anomalies; it is never normalised over a
  * batch, so an image's score does not depend on the other images scored with it. Patch mode scores
  * every patch and an image's score is the maximum of its score map. With `fusion` (the fast patch
- * default: `'feature-density+colour'` at ≥ 256 px, `'colour'` below) the map is the sum of CutPaste's
- * and untrained scorers' maps (an untrained feature density's, patch colour and gradient
- * statistics'), each divided by the standard deviation of its out-of-fold training scores.
+ * default: `'colour'`) the map is the sum of CutPaste's and untrained scorers' maps (patch colour and
+ * gradient statistics', with `'feature-density…'` an untrained feature density's), each divided by the
+ * standard deviation of its out-of-fold training scores.
  *
  * **Concurrency.** Scoring calls (`score`, `scoreMaps`, `predict`, `calibrate`, `calibrateWithLabels`,
  * `evaluate`) and `save` may run together (the shared lifecycle, `DetectorCore`). `fit` may start while they run: it trains alongside them and

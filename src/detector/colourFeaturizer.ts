@@ -3,24 +3,42 @@ import type { PatchGridGeometry } from '../math/spreadScores';
 import type { Featurizer } from './featurizer';
 
 /**
+ * The colour scorer's windows, as multiples of the patch's side, each centred on the patch: half the
+ * patch (a small stain or a thin stroke is not averaged away), the patch itself, and twice the patch
+ * (a faint, wide stain stands out of the noise of a larger area). Chosen on the generator's
+ * validation draw (docs/results.md, session 8).
+ */
+export const COLOUR_SCALES: readonly number[] = [0.5, 1, 2];
+
+/**
  * Colour and gradient statistics as features: on every patch of `grid`, the mean and the standard
  * deviation of each channel and of each channel's gradient magnitude (forward differences,
- * `√(∂x² + ∂y²)`, 0 beyond the last row and column), ordered
- * `[mean₁ … mean_C, gmean₁ … gmean_C, sd₁ … sd_C, gsd₁ … gsd_C]`. No network: what a stain, a
- * discolouration, a smoothed-over patch or a faint stroke changes (the level and the texture energy
- * of a patch), and what L2-normalised CNN features lose (their norm carries contrast). A shift of the
- * pixel scale changes the features affinely, which a Gaussian density's Mahalanobis distance does not
- * see.
+ * `√(∂x² + ∂y²)`, 0 beyond the last row and column), over windows of each of `scales` × the patch
+ * centred on it; per scale, ordered `[mean₁ … mean_C, gmean₁ … gmean_C, sd₁ … sd_C, gsd₁ … gsd_C]`.
+ * A window larger than the patch reaches past the image's edge by mirroring it (`reflect`). No
+ * network: what a stain, a discolouration, a smoothed-over patch or a faint stroke changes (the level
+ * and the texture energy of a patch), and what L2-normalised CNN features lose (their norm carries
+ * contrast). A shift of the pixel scale changes the features affinely, which a Gaussian density's
+ * Mahalanobis distance does not see.
  *
  * @param grid the patch grid (`patchLayout` of the detector's own features): patches of
  *   `patchHeight × patchWidth` at `strideY`, `strideX` over images of `height × width`.
- * @param channels the images' channels (1 or 3): the features have four times as many.
+ * @param channels the images' channels (1 or 3): the features have `4 × channels × scales.length`.
  * @param batch images per pass.
+ * @param scales the windows' sides as multiples of the patch's, each in (0, 2] (default
+ *   `COLOUR_SCALES`; `[1]`: the patch alone, as saves made before them).
  * @example
  * const colour = colourFeaturizer(layout, 3, 16);
- * const features = await colour.embed(images); // [count, rows × cols, 4 × channels]
+ * const features = await colour.embed(images); // [count, rows × cols, 4 × 3 × 3]
  */
-export function colourFeaturizer(grid: PatchGridGeometry, channels: number, batch: number): Featurizer {
+export function colourFeaturizer(
+  grid: PatchGridGeometry,
+  channels: number,
+  batch: number,
+  scales: readonly number[] = COLOUR_SCALES,
+): Featurizer {
+  if (scales.length === 0 || !scales.every((s) => Number.isFinite(s) && s > 0 && s <= 2))
+    throw new RangeError(`colourFeaturizer: scales must be numbers in (0, 2], at least one, got [${scales.join(', ')}]`);
   const { rows, cols, patchHeight, patchWidth, strideY, strideX } = grid;
   const geometry: PatchGridGeometry = {
     rows,
@@ -32,8 +50,16 @@ export function colourFeaturizer(grid: PatchGridGeometry, channels: number, batc
     height: grid.height,
     width: grid.width,
   };
+  // Each window's margin beyond the patch on every side (negative: inside it); the window is the patch plus twice the margin.
+  const windows = scales.map((s) => {
+    const [my, mx] = [Math.round(((s - 1) * patchHeight) / 2), Math.round(((s - 1) * patchWidth) / 2)];
+    // At least one pixel wide; mirroring reaches at most one side less than the image (`reflect`'s limit).
+    const clamp = (m: number, side: number, image: number) => Math.min(Math.max(m, 1 - Math.ceil(side / 2)), image - 1);
+    return { my: clamp(my, patchHeight, grid.height), mx: clamp(mx, patchWidth, grid.width) };
+  });
+  const features = 4 * channels;
   return {
-    dimension: 4 * channels,
+    dimension: features * scales.length,
     grid: geometry,
     batch,
     async embed(images, onImage) {
@@ -42,17 +68,23 @@ export function colourFeaturizer(grid: PatchGridGeometry, channels: number, batc
         throw new RangeError(
           `colourFeaturizer: images must be ${grid.height}×${grid.width} px with ${channels} channels, got ${height}×${width} with ${given}`,
         );
-      const size = rows * cols * 4 * channels;
+      const size = rows * cols * features * scales.length;
       const out = new Float32Array(count * size);
       for (let start = 0; start < count; start += batch) {
         const n = Math.min(batch, count - start);
         const stats = tf.tidy(() => {
           const image = tf.slice(images, [start, 0, 0, 0], [n, height, width, channels]);
           const x = tf.concat([image, gradientMagnitude(image)], 3);
-          const pool = (t: tf.Tensor4D) => tf.avgPool(t, [patchHeight, patchWidth], [strideY, strideX], 'valid');
-          const mean = pool(x);
-          const variance = tf.relu(tf.sub(pool(tf.square(x)), tf.square(mean)));
-          return tf.concat([mean, tf.sqrt(variance)], 3);
+          return tf.concat(
+            windows.map(({ my, mx }) => {
+              const framed = frame(x, my, mx);
+              const pool = (t: tf.Tensor4D) => tf.avgPool(t, [patchHeight + 2 * my, patchWidth + 2 * mx], [strideY, strideX], 'valid');
+              const mean = pool(framed);
+              const variance = tf.relu(tf.sub(pool(tf.square(framed)), tf.square(mean)));
+              return tf.concat([mean, tf.sqrt(variance)], 3);
+            }),
+            3,
+          );
         });
         try {
           if (stats.shape[1] !== rows || stats.shape[2] !== cols)
@@ -67,6 +99,28 @@ export function colourFeaturizer(grid: PatchGridGeometry, channels: number, batc
       return out;
     },
   };
+}
+
+/** `x` grown by `my` rows and `mx` columns on each side (mirrored), or cut by as many where they are negative. */
+function frame(x: tf.Tensor4D, my: number, mx: number): tf.Tensor4D {
+  const [n, , , channels] = x.shape;
+  const grown =
+    my > 0 || mx > 0
+      ? tf.mirrorPad(
+          x,
+          [
+            [0, 0],
+            [Math.max(my, 0), Math.max(my, 0)],
+            [Math.max(mx, 0), Math.max(mx, 0)],
+            [0, 0],
+          ],
+          'reflect',
+        )
+      : x;
+  if (my >= 0 && mx >= 0) return grown;
+  const [cy, cx] = [Math.max(-my, 0), Math.max(-mx, 0)];
+  const [h, w] = [grown.shape[1], grown.shape[2]];
+  return tf.slice(grown, [0, cy, cx, 0], [n, h - 2 * cy, w - 2 * cx, channels]);
 }
 
 /** Each channel's gradient magnitude by forward differences, `√(∂x² + ∂y²)`, with 0 differences past the last row and column. */

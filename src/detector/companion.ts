@@ -11,7 +11,7 @@ import { mapsFromGrid, type ScoringState } from './scoring';
 import { fitScoringStage, type FittedScoringStage } from './scoringStage';
 import { resizeBilinear } from '../math/resizeBilinear';
 import type { PatchGridGeometry } from '../math/spreadScores';
-import { colourFeaturizer } from './colourFeaturizer';
+import { COLOUR_SCALES, colourFeaturizer } from './colourFeaturizer';
 import type { FitProgress, FitReport } from './types';
 
 /**
@@ -38,7 +38,10 @@ export interface FusedScorer {
 }
 
 /** The colour scorer (`fusion: 'colour'` or `'feature-density+colour'`): `colourFeaturizer` on the detector's own patch grid, its density on raw features. */
-export type ColourScorer = FusedScorer;
+export interface ColourScorer extends FusedScorer {
+  /** Its windows' sides as multiples of the patch's (`colourFeaturizer`'s `scales`). */
+  readonly scales: readonly number[];
+}
 
 /** The untrained feature density (`fusion: 'feature-density'` or `'feature-density+colour'`). */
 export interface FeatureDensityScorer extends FusedScorer {
@@ -78,7 +81,8 @@ export interface Companion {
 
 /** The companion's scorers in fusion order (feature density, colour), those it has. */
 function scorersOf(c: Pick<Companion, 'featureDensity' | 'colour'>): FusedScorer[] {
-  return [c.featureDensity, c.colour].filter((x): x is FusedScorer => x !== undefined);
+  const all: (FusedScorer | undefined)[] = [c.featureDensity, c.colour];
+  return all.filter((x): x is FusedScorer => x !== undefined);
 }
 
 /** A companion from its parts, with its `fuse` and `dispose`. */
@@ -119,8 +123,11 @@ export interface CompanionJSON {
   density?: DetectorDensityJSON;
   other?: ScoreStatistics;
   own: ScoreStatistics;
-  /** The colour scorer's density and statistics (its featurizer follows from the detector's grid). */
-  colour?: { density: DetectorDensityJSON; stats: ScoreStatistics };
+  /**
+   * The colour scorer's density, statistics and windows (its featurizer follows from the detector's
+   * grid and them; saves without `scales` used the patch alone, `[1]`).
+   */
+  colour?: { density: DetectorDensityJSON; stats: ScoreStatistics; scales?: number[] };
 }
 
 interface CompanionSetup {
@@ -142,8 +149,11 @@ function setup(imageSize: readonly [number, number], channels: 1 | 3, seed: stri
 }
 
 /** The colour scorer's featurizer and settings: the detector's own patch grid and settings, on raw features. */
-function colourSetup(grid: PatchGridGeometry, own: ScoringState['settings'], channels: number, batch: number) {
-  return { featurizer: colourFeaturizer(grid, channels, batch), settings: { ...own, l2Normalize: false, perLocation: 'auto' as const } };
+function colourSetup(grid: PatchGridGeometry, own: ScoringState['settings'], channels: number, batch: number, scales: readonly number[]) {
+  return {
+    featurizer: colourFeaturizer(grid, channels, batch, scales),
+    settings: { ...own, l2Normalize: false, perLocation: 'auto' as const },
+  };
 }
 
 /**
@@ -168,7 +178,10 @@ export async function fitCompanion(
   try {
     const other =
       built && (await fitScoringStage(featurizerFor(built.encoder, built.plan, built.options), images, built.options, progress));
-    const c = fusion === 'feature-density' ? undefined : colourSetup(own.state.featurizer.grid!, own.state.settings, channels, batch);
+    const c =
+      fusion === 'feature-density'
+        ? undefined
+        : colourSetup(own.state.featurizer.grid!, own.state.settings, channels, batch, COLOUR_SCALES);
     const colourStage = c && (await fitScoringStage(c.featurizer, images, c.settings, progress));
     const stages = [own, other, colourStage].filter((x): x is FittedScoringStage => x !== undefined);
     if (stages.some((stage) => !stage.outOfFold))
@@ -188,7 +201,7 @@ export async function fitCompanion(
             },
           }
         : {}),
-      ...(colourStage ? { colour: { scoring: colourStage.state, stats: statistics(colourStage.outOfFold!) } } : {}),
+      ...(colourStage ? { colour: { scoring: colourStage.state, stats: statistics(colourStage.outOfFold!), scales: COLOUR_SCALES } } : {}),
     });
     const scorerReport = (stage: FittedScoringStage) => ({
       density: stage.report.density,
@@ -324,7 +337,9 @@ export function companionToJSON(c: Companion, seed: string): { json: CompanionJS
           }
         : {}),
       own: { ...c.own },
-      ...(c.colour ? { colour: { density: densityToJSON(c.colour.scoring.density), stats: { ...c.colour.stats } } } : {}),
+      ...(c.colour
+        ? { colour: { density: densityToJSON(c.colour.scoring.density), stats: { ...c.colour.stats }, scales: [...c.colour.scales] } }
+        : {}),
     },
     weights: Object.fromEntries([...prefixed(fd, WEIGHT_PREFIX), ...prefixed(c.colour, COLOUR_PREFIX)]),
   };
@@ -367,12 +382,18 @@ export async function readCompanion(json: unknown, weights: tf.NamedTensorMap, h
       wantsColour ? `.colour is missing: options.fusion is '${host.fusion}'` : ".colour is there but options.fusion is 'feature-density'",
     );
   if (wantsColour && (typeof j.colour !== 'object' || j.colour === null || !statisticsOk(j.colour.stats)))
-    throw fail('.colour must be { density, stats: { mean, sd > 0 } }');
+    throw fail('.colour must be { density, stats: { mean, sd > 0 }, scales? }');
+  const scales = j.colour?.scales ?? [1];
+  if (
+    wantsColour &&
+    !(Array.isArray(scales) && scales.length >= 1 && scales.length <= 8 && scales.every((v) => typeof v === 'number' && v > 0 && v <= 2))
+  )
+    throw fail(`.colour.scales must be 1 to 8 numbers in (0, 2], got ${capText(JSON.stringify(scales) ?? String(scales))}`);
   const featureDensity = wantsFeatures ? await readFeatureDensity(j, weights, host, fail, where) : undefined;
   try {
     let colour: ColourScorer | undefined;
     if (wantsColour) {
-      const c = colourSetup(host.grid, host.settings, host.channels, host.batch);
+      const c = colourSetup(host.grid, host.settings, host.channels, host.batch, scales);
       const colourDensity = await readScorerDensity(
         j.colour!.density,
         weights,
@@ -382,7 +403,7 @@ export async function readCompanion(json: unknown, weights: tf.NamedTensorMap, h
         '.colour.density',
         where,
       );
-      colour = { scoring: { featurizer: c.featurizer, density: colourDensity, settings: c.settings }, stats: j.colour!.stats };
+      colour = { scoring: { featurizer: c.featurizer, density: colourDensity, settings: c.settings }, stats: j.colour!.stats, scales };
     }
     return companionOf({ own: j.own!, ...(featureDensity ? { featureDensity } : {}), ...(colour ? { colour } : {}) });
   } catch (error) {

@@ -66,9 +66,6 @@ function copyEncoder(encoder: unknown): unknown {
 
 const T = TRAIN_OPTION_ROWS;
 
-/** The fast preset fuses the untrained feature density by default only at image sides of at least this many px (below: the colour scorer alone). */
-export const FUSION_MIN_SIDE = 256;
-
 /** The `fusion` values that fuse scorers with CutPaste's. */
 const FUSED = ['feature-density+colour', 'feature-density', 'colour'] as const;
 
@@ -166,14 +163,9 @@ export const CUTPASTE_OPTION_SCHEMA: {
   densityMaxRows: DENSITY_OPTION_ROWS.densityMaxRows,
   fusion: {
     group: 'density',
-    help: "patch mode: add untrained scorers' maps to CutPaste's: feature-density+colour (an untrained multi-stage feature density and patch colour and gradient statistics; default with the fast preset at ≥ 256 px), colour (the statistics alone; default below 256 px), feature-density, or none",
-    // Measured (docs/results.md): the feature density helps at 256 px and hurts at 128 px, where its grid is coarse; the colour scorer, on CutPaste's own grid, helps at both.
-    default: (o) =>
-      o.preset !== 'fast' || o.mode !== 'patch' || pretrained(o)
-        ? 'none'
-        : Math.min(...o.imageSize) >= FUSION_MIN_SIDE
-          ? 'feature-density+colour'
-          : 'colour',
+    help: "patch mode: add untrained scorers' maps to CutPaste's: colour (patch colour and gradient statistics; the fast preset's default), feature-density+colour (also an untrained multi-stage feature density), feature-density, or none",
+    // Measured (docs/results.md): the colour scorer, on CutPaste's own grid, helps at 128 and 256 px; the feature density adds nothing to it on average and hurts at 128 px and on bottle's validation split.
+    default: (o) => (o.preset !== 'fast' || o.mode !== 'patch' || pretrained(o) ? 'none' : 'colour'),
     check: (v, o) =>
       v === 'none' || ((FUSED as readonly unknown[]).includes(v) && o?.mode === 'patch')
         ? undefined

@@ -46,13 +46,13 @@ export interface CutPasteModelOptions {
   /**
    * Patch mode: untrained scorers beside CutPaste's. `'feature-density'`: an untrained
    * `resnet18-slim`'s stage 2 and 3 maps, 100 seeded channels, their own density chosen as CutPaste's
-   * is (a deeper, wider receptive field). `'colour'`: each patch's mean and standard deviation of
-   * every channel and of its gradient magnitude (`colourFeaturizer`) with their own density, for
-   * stains, discolourations, strokes and smoothed patches, which the L2-normalised patch features
-   * miss. `'feature-density+colour'`: both. Each map is divided by the spread of its scorer's
-   * out-of-fold training scores and the maps are summed. Default with the fast preset in patch mode
-   * (not with a pretrained encoder): `'feature-density+colour'` at images of at least 256 px a side,
-   * `'colour'` below (where the feature density's coarse grid was measured to hurt); else `'none'`.
+   * is (a deeper, wider receptive field). `'colour'`: the mean and standard deviation of every
+   * channel and of its gradient magnitude over windows of half, once and twice each patch
+   * (`colourFeaturizer`), with their own density, for stains, discolourations, strokes and smoothed
+   * patches, which the L2-normalised patch features miss. `'feature-density+colour'`: both. Each map
+   * is divided by the spread of its scorer's out-of-fold training scores and the maps are summed.
+   * Default with the fast preset in patch mode (not with a pretrained encoder): `'colour'` (the
+   * feature density added nothing to it on average at 256 px and hurt at 128 px); else `'none'`.
    */
   fusion?: 'feature-density+colour' | 'feature-density' | 'colour' | 'none';
   /**

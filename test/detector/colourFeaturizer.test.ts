@@ -21,10 +21,15 @@ function gradients(data: Float32Array, batch: number, channels: number): Float32
   return out;
 }
 
-/** Each patch's mean and population standard deviation of every channel, then of every gradient magnitude, by loops. */
-function reference(data: Float32Array, batch: number, channels: number): Float32Array {
+/**
+ * Each patch's mean and population standard deviation of every channel, then of every gradient
+ * magnitude, by loops, over the window grown by `my` rows and `mx` columns on each side (negative:
+ * shrunk), mirrored past the image's edge without repeating the edge (`reflect`).
+ */
+function reference(data: Float32Array, batch: number, channels: number, my = 0, mx = 0): Float32Array {
   const { rows, cols, patchHeight, patchWidth, strideY, strideX, height, width } = GRID;
   const grad = gradients(data, batch, channels);
+  const mirror = (i: number, n: number) => (i < 0 ? -i : i >= n ? 2 * (n - 1) - i : i);
   const out: number[] = [];
   for (let b = 0; b < batch; b++)
     for (let r = 0; r < rows; r++)
@@ -34,9 +39,9 @@ function reference(data: Float32Array, batch: number, channels: number): Float32
         for (const source of [data, grad])
           for (let ch = 0; ch < channels; ch++) {
             const values: number[] = [];
-            for (let y = r * strideY; y < r * strideY + patchHeight; y++)
-              for (let x = c * strideX; x < c * strideX + patchWidth; x++)
-                values.push(source[((b * height + y) * width + x) * channels + ch]!);
+            for (let y = r * strideY - my; y < r * strideY + patchHeight + my; y++)
+              for (let x = c * strideX - mx; x < c * strideX + patchWidth + mx; x++)
+                values.push(source[((b * height + mirror(y, height)) * width + mirror(x, width)) * channels + ch]!);
             const mean = values.reduce((s, v) => s + v, 0) / values.length;
             means.push(mean);
             sds.push(Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length));
@@ -44,6 +49,15 @@ function reference(data: Float32Array, batch: number, channels: number): Float32
         out.push(...means, ...sds);
       }
   return Float32Array.from(out);
+}
+
+/** Per image and location, the features of each scale's reference in turn. */
+function interleave(parts: Float32Array[], count: number): Float32Array {
+  const d = parts[0]!.length / count;
+  const out = new Float32Array(parts.length * parts[0]!.length);
+  for (let row = 0; row < count; row++)
+    parts.forEach((part, k) => out.set(part.subarray(row * d, (row + 1) * d), (row * parts.length + k) * d));
+  return out;
 }
 
 describe('colourFeaturizer', () => {
@@ -57,7 +71,7 @@ describe('colourFeaturizer', () => {
           (_, i) => Math.sin(i * 0.37) * 2 + (i % 7) * 0.1,
         );
         const images = tf.tensor4d(data, [batch, GRID.height, GRID.width, channels]);
-        const featurizer = colourFeaturizer(GRID, channels, 2);
+        const featurizer = colourFeaturizer(GRID, channels, 2, [1]);
         expect(featurizer.dimension).toBe(4 * channels);
         expect(featurizer.grid).toEqual(GRID);
         const seen: number[] = [];
@@ -70,6 +84,27 @@ describe('colourFeaturizer', () => {
       });
     },
   );
+
+  it('stacks the statistics of windows of half, once and twice the patch, centred on it and mirrored past the edges (the default)', async () => {
+    await expectNoLeak(async () => {
+      const batch = 3;
+      const data = Float32Array.from({ length: batch * GRID.height * GRID.width * 3 }, (_, i) => Math.cos(i * 0.53) + (i % 5) * 0.2);
+      const images = tf.tensor4d(data, [batch, GRID.height, GRID.width, 3]);
+      const featurizer = colourFeaturizer(GRID, 3, 2);
+      expect(featurizer.dimension).toBe(36);
+      const features = await featurizer.embed(images);
+      images.dispose();
+      // Patches of 4×6: half is 2×4 (a margin of −1 row and −1 column, rounded up), twice is 8×12 (margins 2 and 3).
+      const want = interleave([reference(data, batch, 3, -1, -1), reference(data, batch, 3), reference(data, batch, 3, 2, 3)], batch * 6);
+      expect(features.length).toBe(want.length);
+      for (let i = 0; i < want.length; i++) expect(features[i]).toBeCloseTo(want[i]!, 4);
+    });
+  });
+
+  it('refuses scales outside (0, 2]', () => {
+    for (const scales of [[], [0], [2.5], [Number.NaN], [1, -1]])
+      expect(() => colourFeaturizer(GRID, 3, 2, scales)).toThrow(/scales must be numbers in \(0, 2\], at least one/);
+  });
 
   it('refuses images of another size or channel count', async () => {
     const featurizer = colourFeaturizer(GRID, 3, 2);

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { CutPasteDetector, FormatError, OptionError, type CutPasteOptions, type RawImage } from '../../src/index';
-import { FUSION_MIN_SIDE } from '../../src/detector/cutPasteOptionTable';
 import { createSyntheticCategory } from '../../src/synthetic';
 import { editDocument, saveToMemory } from '../helpers/artifacts';
 import { expectNoLeak } from '../helpers/tensors';
@@ -44,15 +43,15 @@ describe("fusion: 'feature-density'", () => {
   const train = [...category.trainImages()];
   const test = [...category.testSamples()].map((s) => s.image);
 
-  it('is the fast patch default at 256 px and more (with colour); smaller images get the colour scorer alone; image mode and the paper preset have none', async () => {
+  it("is not the fast patch default (that is 'colour' at every size); image mode and the paper preset fuse nothing", async () => {
     const defaultOf = async (options: CutPasteOptions) => {
       const detector = await CutPasteDetector.create(options);
       detector.dispose();
       return detector.options.fusion;
     };
-    expect(await defaultOf({})).toBe('feature-density+colour');
-    expect(await defaultOf({ imageSize: [256, 320] })).toBe('feature-density+colour');
-    expect(await defaultOf({ imageSize: [FUSION_MIN_SIDE - 1, 320] })).toBe('colour');
+    expect(await defaultOf({})).toBe('colour');
+    expect(await defaultOf({ imageSize: [256, 320] })).toBe('colour');
+    expect(await defaultOf({ imageSize: [255, 320] })).toBe('colour');
     expect(await defaultOf({ imageSize: 64 })).toBe('colour');
     expect(await defaultOf({ imageSize: 128, fusion: 'feature-density' })).toBe('feature-density');
     expect(await defaultOf({ mode: 'image' })).toBe('none');
@@ -240,5 +239,27 @@ describe("fusion: 'colour'", () => {
     await expect(CutPasteDetector.load(tf.io.fromMemory(describesFeatures))).rejects.toThrow(/does not describe the scorers/);
     const nullColour = editDocument(artifacts, (doc) => ((doc.companion as { colour: unknown }).colour = null));
     await expect(CutPasteDetector.load(tf.io.fromMemory(nullColour))).rejects.toThrow(/companion\.colour must be/);
+  });
+
+  it('saves its windows; the featurizer is rebuilt from them, and saves without them meant the patch alone', async () => {
+    const artifacts = await fitSaveAndReload({ ...DETECTOR, steps: 1, fusion: 'colour' }, train, test);
+    type Colour = { colour: { scales?: unknown; density: { dimension?: number } } };
+    const document = (artifacts.userDefinedMetadata as { cutpaste: { companion: Colour } }).cutpaste;
+    expect(document.companion.colour.scales).toEqual([0.5, 1, 2]);
+    for (const scales of [[3], [], 'all', [1, 'x']]) {
+      const bad = editDocument(artifacts, (doc) => ((doc.companion as Colour).colour.scales = scales));
+      await expect(CutPasteDetector.load(tf.io.fromMemory(bad))).rejects.toThrow(
+        /companion\.colour\.scales must be 1 to 8 numbers in \(0, 2\]/,
+      );
+    }
+    // Without scales the featurizer is the patch's alone (12 features), which the saved density (36) does not fit.
+    const unscaled = editDocument(artifacts, (doc) => delete (doc.companion as Colour).colour.scales);
+    await expect(CutPasteDetector.load(tf.io.fromMemory(unscaled))).rejects.toThrow(
+      /colour\.density does not fit the scorer's features \(12 on/,
+    );
+    const twoScales = editDocument(artifacts, (doc) => ((doc.companion as Colour).colour.scales = [1, 2]));
+    await expect(CutPasteDetector.load(tf.io.fromMemory(twoScales))).rejects.toThrow(
+      /colour\.density does not fit the scorer's features \(24 on/,
+    );
   });
 });
