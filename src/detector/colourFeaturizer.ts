@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { PatchGridGeometry } from '../math/spreadScores';
+import { capText } from '../math/validate';
 import type { Featurizer } from './featurizer';
 
 /**
@@ -8,7 +9,7 @@ import type { Featurizer } from './featurizer';
  * (a faint, wide stain stands out of the noise of a larger area). Chosen on the generator's
  * validation draw (docs/results.md, session 8).
  */
-export const COLOUR_SCALES: readonly number[] = [0.5, 1, 2];
+export const COLOUR_SCALES: readonly number[] = Object.freeze([0.5, 1, 2]);
 
 /**
  * Colour and gradient statistics as features: on every patch of `grid`, the mean and the standard
@@ -25,8 +26,10 @@ export const COLOUR_SCALES: readonly number[] = [0.5, 1, 2];
  *   `patchHeight × patchWidth` at `strideY`, `strideX` over images of `height × width`.
  * @param channels the images' channels (1 or 3): the features have `4 × channels × scales.length`.
  * @param batch images per pass.
- * @param scales the windows' sides as multiples of the patch's, each in (0, 2] (default
- *   `COLOUR_SCALES`; `[1]`: the patch alone, as saves made before them).
+ * @param scales the windows' sides as multiples of the patch's, distinct, each in (0, 2] (default
+ *   `COLOUR_SCALES`; `[1]`: the patch alone, as saves made before them). A window is the patch grown
+ *   or shrunk by the same whole number of pixels on each side (`round((scale − 1) × side / 2)`, at
+ *   least 1 px wide), so that it stays centred: half of a 6 px side is 4 px.
  * @example
  * const colour = colourFeaturizer(layout, 3, 16);
  * const features = await colour.embed(images); // [count, rows × cols, 4 × 3 × 3]
@@ -37,8 +40,10 @@ export function colourFeaturizer(
   batch: number,
   scales: readonly number[] = COLOUR_SCALES,
 ): Featurizer {
-  if (scales.length === 0 || !scales.every((s) => Number.isFinite(s) && s > 0 && s <= 2))
-    throw new RangeError(`colourFeaturizer: scales must be numbers in (0, 2], at least one, got [${scales.join(', ')}]`);
+  if (scales.length === 0 || new Set(scales).size !== scales.length || !scales.every((s) => Number.isFinite(s) && s > 0 && s <= 2))
+    throw new RangeError(
+      `colourFeaturizer: scales must be distinct numbers in (0, 2], at least one, got ${capText(`[${scales.join(', ')}]`)}`,
+    );
   const { rows, cols, patchHeight, patchWidth, strideY, strideX } = grid;
   const geometry: PatchGridGeometry = {
     rows,

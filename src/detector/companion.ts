@@ -383,12 +383,16 @@ export async function readCompanion(json: unknown, weights: tf.NamedTensorMap, h
     );
   if (wantsColour && (typeof j.colour !== 'object' || j.colour === null || !statisticsOk(j.colour.stats)))
     throw fail('.colour must be { density, stats: { mean, sd > 0 }, scales? }');
-  const scales = j.colour?.scales ?? [1];
+  const saved = j.colour?.scales;
+  const scales = saved === undefined ? [1] : saved;
+  const distinct = Array.isArray(scales) && new Set(scales).size === scales.length;
   if (
     wantsColour &&
-    !(Array.isArray(scales) && scales.length >= 1 && scales.length <= 8 && scales.every((v) => typeof v === 'number' && v > 0 && v <= 2))
+    !(distinct && scales.length >= 1 && scales.length <= 8 && scales.every((v) => typeof v === 'number' && v > 0 && v <= 2))
   )
-    throw fail(`.colour.scales must be 1 to 8 numbers in (0, 2], got ${capText(JSON.stringify(scales) ?? String(scales))}`);
+    throw fail(
+      `.colour.scales must be 1 to 8 distinct numbers in (0, 2], got ${Array.isArray(scales) && scales.length <= 8 ? capText(JSON.stringify(scales)) : describeValue(scales)}`,
+    );
   const featureDensity = wantsFeatures ? await readFeatureDensity(j, weights, host, fail, where) : undefined;
   try {
     let colour: ColourScorer | undefined;
@@ -403,7 +407,11 @@ export async function readCompanion(json: unknown, weights: tf.NamedTensorMap, h
         '.colour.density',
         where,
       );
-      colour = { scoring: { featurizer: c.featurizer, density: colourDensity, settings: c.settings }, stats: j.colour!.stats, scales };
+      colour = {
+        scoring: { featurizer: c.featurizer, density: colourDensity, settings: c.settings },
+        stats: j.colour!.stats,
+        scales: Object.freeze([...scales]),
+      };
     }
     return companionOf({ own: j.own!, ...(featureDensity ? { featureDensity } : {}), ...(colour ? { colour } : {}) });
   } catch (error) {

@@ -4,10 +4,11 @@ import { colourFeaturizer } from '../../src/detector/colourFeaturizer';
 import { expectNoLeak } from '../helpers/tensors';
 
 const GRID = { rows: 3, cols: 2, patchHeight: 4, patchWidth: 6, strideY: 2, strideX: 3, height: 8, width: 9 };
+type Grid = typeof GRID;
 
 /** Each channel's gradient magnitude by loops: forward differences, 0 past the last row and column. */
-function gradients(data: Float32Array, batch: number, channels: number): Float32Array {
-  const { height, width } = GRID;
+function gradients(data: Float32Array, batch: number, channels: number, grid: Grid = GRID): Float32Array {
+  const { height, width } = grid;
   const at = (b: number, y: number, x: number, ch: number) => data[((b * height + y) * width + x) * channels + ch]!;
   const out = new Float32Array(data.length);
   for (let b = 0; b < batch; b++)
@@ -26,9 +27,9 @@ function gradients(data: Float32Array, batch: number, channels: number): Float32
  * magnitude, by loops, over the window grown by `my` rows and `mx` columns on each side (negative:
  * shrunk), mirrored past the image's edge without repeating the edge (`reflect`).
  */
-function reference(data: Float32Array, batch: number, channels: number, my = 0, mx = 0): Float32Array {
-  const { rows, cols, patchHeight, patchWidth, strideY, strideX, height, width } = GRID;
-  const grad = gradients(data, batch, channels);
+function reference(data: Float32Array, batch: number, channels: number, my = 0, mx = 0, grid: Grid = GRID): Float32Array {
+  const { rows, cols, patchHeight, patchWidth, strideY, strideX, height, width } = grid;
+  const grad = gradients(data, batch, channels, grid);
   const mirror = (i: number, n: number) => (i < 0 ? -i : i >= n ? 2 * (n - 1) - i : i);
   const out: number[] = [];
   for (let b = 0; b < batch; b++)
@@ -101,9 +102,27 @@ describe('colourFeaturizer', () => {
     });
   });
 
-  it('refuses scales outside (0, 2]', () => {
-    for (const scales of [[], [0], [2.5], [Number.NaN], [1, -1]])
-      expect(() => colourFeaturizer(GRID, 3, 2, scales)).toThrow(/scales must be numbers in \(0, 2\], at least one/);
+  it('keeps windows centred on odd patches, strides that do not divide the image, and the smallest window', async () => {
+    await expectNoLeak(async () => {
+      // 11 × 10 px, patches of 5 × 5 at strides 3 and 2 (a row and a column are left over): 3 × 3 patches.
+      const grid = { rows: 3, cols: 3, patchHeight: 5, patchWidth: 5, strideY: 3, strideX: 2, height: 11, width: 10 };
+      const data = Float32Array.from({ length: 2 * 11 * 10 }, (_, i) => Math.sin(i * 0.71) + (i % 3) * 0.3);
+      const images = tf.tensor4d(data, [2, 11, 10, 1]);
+      const features = await colourFeaturizer(grid, 1, 2, [0.1, 0.5, 2]).embed(images);
+      images.dispose();
+      // 0.1 → at least 1 px (margin −2), 0.5 → 3 px (round(−1.25) = −1), 2 → 11 px (round(2.5) = 3, mirrored).
+      const want = interleave(
+        [reference(data, 2, 1, -2, -2, grid), reference(data, 2, 1, -1, -1, grid), reference(data, 2, 1, 3, 3, grid)],
+        2 * 9,
+      );
+      expect(features.length).toBe(want.length);
+      for (let i = 0; i < want.length; i++) expect(features[i]).toBeCloseTo(want[i]!, 4);
+    });
+  });
+
+  it('refuses scales outside (0, 2] and repeated ones', () => {
+    for (const scales of [[], [0], [2.5], [Number.NaN], [1, -1], [1, 1]])
+      expect(() => colourFeaturizer(GRID, 3, 2, scales)).toThrow(/scales must be distinct numbers in \(0, 2\], at least one/);
   });
 
   it('refuses images of another size or channel count', async () => {

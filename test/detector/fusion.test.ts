@@ -246,10 +246,10 @@ describe("fusion: 'colour'", () => {
     type Colour = { colour: { scales?: unknown; density: { dimension?: number } } };
     const document = (artifacts.userDefinedMetadata as { cutpaste: { companion: Colour } }).cutpaste;
     expect(document.companion.colour.scales).toEqual([0.5, 1, 2]);
-    for (const scales of [[3], [], 'all', [1, 'x']]) {
+    for (const scales of [[3], [], 'all', [1, 'x'], [1, 1], null, Array(9).fill(1)]) {
       const bad = editDocument(artifacts, (doc) => ((doc.companion as Colour).colour.scales = scales));
       await expect(CutPasteDetector.load(tf.io.fromMemory(bad))).rejects.toThrow(
-        /companion\.colour\.scales must be 1 to 8 numbers in \(0, 2\]/,
+        /companion\.colour\.scales must be 1 to 8 distinct numbers in \(0, 2\]/,
       );
     }
     // Without scales the featurizer is the patch's alone (12 features), which the saved density (36) does not fit.
