@@ -11,6 +11,16 @@ import type { Featurizer } from './featurizer';
  */
 export const COLOUR_SCALES: readonly number[] = Object.freeze([0.5, 1, 2]);
 
+/** Whether `scales` can be `colourFeaturizer`'s: at least one, distinct, each a number in (0, 2]. */
+export function areColourScales(scales: unknown): scales is readonly number[] {
+  return (
+    Array.isArray(scales) &&
+    scales.length > 0 &&
+    new Set(scales).size === scales.length &&
+    scales.every((s) => typeof s === 'number' && s > 0 && s <= 2)
+  );
+}
+
 /**
  * Colour and gradient statistics as features: on every patch of `grid`, the mean and the standard
  * deviation of each channel and of each channel's gradient magnitude (forward differences,
@@ -40,9 +50,9 @@ export function colourFeaturizer(
   batch: number,
   scales: readonly number[] = COLOUR_SCALES,
 ): Featurizer {
-  if (scales.length === 0 || new Set(scales).size !== scales.length || !scales.every((s) => Number.isFinite(s) && s > 0 && s <= 2))
+  if (!areColourScales(scales))
     throw new RangeError(
-      `colourFeaturizer: scales must be distinct numbers in (0, 2], at least one, got ${capText(`[${scales.join(', ')}]`)}`,
+      `colourFeaturizer: scales must be distinct numbers in (0, 2], at least one, got ${capText(`[${String(scales)}]`)}`,
     );
   const { rows, cols, patchHeight, patchWidth, strideY, strideX } = grid;
   const geometry: PatchGridGeometry = {
@@ -55,13 +65,11 @@ export function colourFeaturizer(
     height: grid.height,
     width: grid.width,
   };
-  // Each window's margin beyond the patch on every side (negative: inside it); the window is the patch plus twice the margin.
-  const windows = scales.map((s) => {
-    const [my, mx] = [Math.round(((s - 1) * patchHeight) / 2), Math.round(((s - 1) * patchWidth) / 2)];
-    // At least one pixel wide; mirroring reaches at most one side less than the image (`reflect`'s limit).
-    const clamp = (m: number, side: number, image: number) => Math.min(Math.max(m, 1 - Math.ceil(side / 2)), image - 1);
-    return { my: clamp(my, patchHeight, grid.height), mx: clamp(mx, patchWidth, grid.width) };
-  });
+  // Each window's margin beyond the patch on every side (negative: inside it): the window is the patch plus twice the
+  // margin, at least 1 px wide; mirroring reaches at most one side less than the image (`reflect`'s limit).
+  const margin = (scale: number, side: number, image: number) =>
+    Math.min(Math.max(Math.round(((scale - 1) * side) / 2), 1 - Math.ceil(side / 2)), image - 1);
+  const windows = scales.map((s) => ({ my: margin(s, patchHeight, grid.height), mx: margin(s, patchWidth, grid.width) }));
   const features = 4 * channels;
   return {
     dimension: features * scales.length,

@@ -11,7 +11,7 @@ import { mapsFromGrid, type ScoringState } from './scoring';
 import { fitScoringStage, type FittedScoringStage } from './scoringStage';
 import { resizeBilinear } from '../math/resizeBilinear';
 import type { PatchGridGeometry } from '../math/spreadScores';
-import { COLOUR_SCALES, colourFeaturizer } from './colourFeaturizer';
+import { areColourScales, COLOUR_SCALES, colourFeaturizer } from './colourFeaturizer';
 import type { FitProgress, FitReport } from './types';
 
 /**
@@ -383,20 +383,16 @@ export async function readCompanion(json: unknown, weights: tf.NamedTensorMap, h
     );
   if (wantsColour && (typeof j.colour !== 'object' || j.colour === null || !statisticsOk(j.colour.stats)))
     throw fail('.colour must be { density, stats: { mean, sd > 0 }, scales? }');
-  const saved = j.colour?.scales;
-  const scales = saved === undefined ? [1] : saved;
-  const distinct = Array.isArray(scales) && new Set(scales).size === scales.length;
-  if (
-    wantsColour &&
-    !(distinct && scales.length >= 1 && scales.length <= 8 && scales.every((v) => typeof v === 'number' && v > 0 && v <= 2))
-  )
+  const saved: unknown = j.colour?.scales === undefined ? [1] : j.colour.scales;
+  if (wantsColour && !(areColourScales(saved) && saved.length <= 8))
     throw fail(
-      `.colour.scales must be 1 to 8 distinct numbers in (0, 2], got ${Array.isArray(scales) && scales.length <= 8 ? capText(JSON.stringify(scales)) : describeValue(scales)}`,
+      `.colour.scales must be 1 to 8 distinct numbers in (0, 2], got ${Array.isArray(saved) && saved.length <= 8 ? capText(JSON.stringify(saved)) : describeValue(saved)}`,
     );
   const featureDensity = wantsFeatures ? await readFeatureDensity(j, weights, host, fail, where) : undefined;
   try {
     let colour: ColourScorer | undefined;
     if (wantsColour) {
+      const scales = saved as readonly number[]; // checked above
       const c = colourSetup(host.grid, host.settings, host.channels, host.batch, scales);
       const colourDensity = await readScorerDensity(
         j.colour!.density,
