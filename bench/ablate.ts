@@ -39,7 +39,7 @@ await import('@tensorflow/tfjs-layers');
 await import('@tensorflow/tfjs-backend-wasm');
 const lib = await import('../src/node/index');
 const { createSyntheticCategory } = await import('../src/synthetic');
-const { resolveCutPasteOptions } = await import('../src/detector/options');
+const { resolveCutPasteOptions, trainOptionsOf } = await import('../src/detector/options');
 const { buildNetworks, disposeNetworks } = await import('../src/detector/networks');
 const { patchLayout } = await import('../src/detector/embedding');
 const { mapsFromGrid } = await import('../src/detector/scoring');
@@ -75,23 +75,8 @@ for (const kind of values.kinds.split(',') as Kind[]) {
         'ablate',
       );
       const start = performance.now();
-      const report = await trainSelfSupervised(networks, trainIn.images, {
-        variant: o.variant,
-        steps: o.steps,
-        batchSize: o.batchSize,
-        learningRate: o.learningRate,
-        momentum: o.momentum,
-        weightDecay: o.weightDecay,
-        colorJitter: o.colorJitter,
-        translate: o.translate,
-        seed: `${o.seed}/train`,
-        level: 'patch',
-        patchSize: o.patchSize,
-        pasteFrom: o.pasteFrom,
-        rotate: o.rotate,
-        redrawInvisible: o.redrawInvisible,
-        workers,
-      });
+      // The detector's own training options (patch level, seed `${seed}/train`), as `fit` passes them.
+      const report = await trainSelfSupervised(networks, trainIn.images, { ...trainOptionsOf(o), workers });
       const trainSeconds = (performance.now() - start) / 1000;
       const [h, w] = o.imageSize;
       const layout = patchLayout(networks.encoder, h, w, o.patchSize, o.stride);

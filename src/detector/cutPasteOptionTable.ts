@@ -9,7 +9,7 @@ import { patchEncoderSizeFor } from '../models/patchEncoder';
 import type { ResNetPresetName } from '../models/resnetPresets';
 import { choiceFlag } from '../math/optionFlags';
 import { frozenCopy, isPlainObject, oneOf, optionError, type OptionRow } from '../math/optionSchema';
-import { OPTION_LIMITS, TRAIN_OPTION_ROWS } from '../train/trainOptionRows';
+import { OPTION_LIMITS, PATCH_PASTE_CENTRE, TRAIN_OPTION_ROWS } from '../train/trainOptionRows';
 import { ALIGN_OBJECTS_ROW, DENSITY_OPTION_ROWS, IMAGE_SIZE_ROW, PATCH_OPTION_ROWS, RUNTIME_OPTION_ROWS } from './detectorOptionRows';
 import type { CutPasteOptions, DetectorPreset, ResolvedCutPasteOptions } from './options';
 
@@ -156,7 +156,12 @@ export const CUTPASTE_OPTION_SCHEMA: {
   },
   pasteFrom: T.pasteFrom,
   rotate: T.rotate,
-  redrawInvisible: T.redrawInvisible,
+  redrawInvisible: { ...T.redrawInvisible, default: (o) => o.mode === 'patch' },
+  pasteCentre: {
+    ...T.pasteCentre,
+    help: 'middle fraction of each crop (image mode: image) side where CutPaste patches and scars are centred while training (default: patch mode 0.5, image mode 1 = anywhere)',
+    default: (o) => (o.mode === 'patch' ? PATCH_PASTE_CENTRE : 1),
+  },
   perLocation: DENSITY_OPTION_ROWS.perLocation,
   l2Normalize: DENSITY_OPTION_ROWS.l2Normalize,
   shrinkage: DENSITY_OPTION_ROWS.shrinkage,

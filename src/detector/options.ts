@@ -98,8 +98,14 @@ export interface CutPasteTrainOptions {
   pasteFrom?: 'crop' | 'image';
   /** Train on images (patch mode: crops) turned by a random 90° rotation and flip, for objects that lie at any angle (default false). */
   rotate?: boolean;
-  /** Draw a training crop again while one of its augmented copies does not differ visibly from it (default false). */
+  /** Draw a training crop again while one of its augmented copies does not differ visibly from it (default: patch mode true, image mode false). */
   redrawInvisible?: boolean;
+  /**
+   * Where CutPaste patches and scars land while training: their centre in the middle `pasteCentre`
+   * fraction of each side of the crop (image mode: of the image), in (0, 1]. Default: patch mode 0.5
+   * (a patch feature stands for its crop's middle; see `TrainOptions.pasteCentre`), image mode 1 (anywhere, the paper's).
+   */
+  pasteCentre?: number;
 }
 
 /** Patch-mode options of `CutPasteDetector.create`. */

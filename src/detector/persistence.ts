@@ -83,9 +83,12 @@ export async function loadDetectorState(source: string | tf.io.IOHandler, option
   const pretrained = (document.networks.encoder as { kind?: string })?.kind === 'pretrained';
   const optionsIn = {
     ...document.options,
-    // Saves made before fusion or alignment existed have neither.
+    // Saves made before fusion or alignment existed have neither; those made before `pasteCentre`
+    // (or `redrawInvisible`) were trained pasting anywhere (and without redraws).
     fusion: document.options.fusion ?? 'none',
     alignObjects: document.options.alignObjects ?? false,
+    pasteCentre: document.options.pasteCentre ?? 1,
+    redrawInvisible: document.options.redrawInvisible ?? false,
     encoder: pretrained ? { ...(savedEncoder as object), model: options.encoderModel } : savedEncoder,
   } as CutPasteOptions;
   let resolved: ResolvedCutPasteOptions;

@@ -1,4 +1,4 @@
-import { createRng, type Rng } from '../math/random';
+import { createRng, randomInt, type Rng } from '../math/random';
 import { capText, checkNumberInRange, describeValue } from '../math/validate';
 
 /** A closed interval `[min, max]` of an option (a sampling range). */
@@ -61,6 +61,25 @@ export function checkRange(op: string, name: string, value: unknown, bounds: Bou
 export function checkNumber(op: string, name: string, value: unknown, bounds: Bounds): number {
   const ends = { minExclusive: bounds.minInclusive === false, maxExclusive: bounds.maxInclusive === false };
   return checkNumberInRange(op, name, value, bounds.min, bounds.max, ends);
+}
+
+/**
+ * Checks the `centre` option of the pasting ops: the middle fraction of each side, in (0, 1], where a
+ * pasted patch's centre is drawn (default 1: anywhere the patch fits).
+ */
+export function checkCentre(op: string, value: unknown): number {
+  return value === undefined ? 1 : checkNumber(op, 'centre', value, { min: 0, max: 1, minInclusive: false });
+}
+
+/**
+ * Top (or left) of a `size` px box in a side of `full` px, its centre uniform in the middle `centre`
+ * fraction of the side, clamped so that the box stays inside: one draw from `rng`. `centre` 1 gives
+ * `randomInt(rng, 0, full - size)`, every position that keeps the box inside.
+ */
+export function placeInCentre(rng: Rng, full: number, size: number, centre: number): number {
+  const low = Math.max(0, Math.round((full * (1 - centre) - size) / 2));
+  const high = Math.min(full - size, Math.round((full * (1 + centre) - size) / 2));
+  return randomInt(rng, low, high);
 }
 
 /** Checks a size option: a positive integer or `[height, width]` of positive integers. */

@@ -2,7 +2,7 @@ import type { Rng } from '../math/random';
 import type { GradientWorkerProvider } from './gradientWorkers';
 import { frozenCopy, integer, oneOf, resolveOptions, type AnyOptionRow } from '../math/optionSchema';
 import type { PretextVariant } from './pretext';
-import { MIN_PATCH_SIZE, TRAIN_OPTION_ROWS } from './trainOptionRows';
+import { MIN_PATCH_SIZE, PATCH_PASTE_CENTRE, TRAIN_OPTION_ROWS } from './trainOptionRows';
 
 /** One progress report of the trainer, emitted after each step. */
 export interface TrainProgress {
@@ -62,9 +62,19 @@ export interface TrainOptions {
   /**
    * Draw an original again (crop and augmentations, up to `INVISIBLE_REDRAWS` times) while one of its
    * augmented copies does not differ visibly from it (`visibleCopiesOf`): no copy of plain background
-   * with plain background pasted in is labelled an anomaly. Default false.
+   * with plain background pasted in is labelled an anomaly. Default true at patch level (where most
+   * crops of an object's plain surface have copies that do not differ: docs/results.md), false at
+   * image level.
    */
   redrawInvisible?: boolean;
+  /**
+   * Where CutPaste patches and scars land: their centre is drawn in the middle `pasteCentre` fraction
+   * of each side of the image (patch level: of the crop), in (0, 1]; 1 is anywhere they fit (the
+   * paper's). Default 0.5 at patch level, 1 at image level: a patch encoder with a receptive field
+   * of its crop's size sees the crop's rim through few paths, so a change there is hardly learnt
+   * (docs/results.md), and its feature stands for the crop's middle.
+   */
+  pasteCentre?: number;
   /** Crop size for `level: 'patch'`, pixels: a number or `[height, width]` (default 32). */
   patchSize?: number | readonly [number, number];
   /** Whole-image colour jitter before CutPaste: max brightness/contrast/saturation/hue change (default 0.1; 0 = off). */
@@ -120,7 +130,10 @@ export interface TrainOptions {
  */
 export const AUTO_WORKERS_MIN_STEPS = 20;
 
-/** The defaults of `TrainOptions` (the paper's where it gives one). */
+/**
+ * The defaults of `TrainOptions` (the paper's where it gives one), at the default `level: 'image'`.
+ * At `level: 'patch'` two differ: `redrawInvisible` true and `pasteCentre` 0.5 (`PATCH_PASTE_CENTRE`).
+ */
 export const DEFAULT_TRAIN_OPTIONS: Readonly<
   Required<
     Pick<
@@ -136,6 +149,7 @@ export const DEFAULT_TRAIN_OPTIONS: Readonly<
       | 'pasteFrom'
       | 'rotate'
       | 'redrawInvisible'
+      | 'pasteCentre'
       | 'patchSize'
       | 'colorJitter'
       | 'translate'
@@ -158,6 +172,7 @@ export const DEFAULT_TRAIN_OPTIONS: Readonly<
   pasteFrom: 'crop',
   rotate: false,
   redrawInvisible: false,
+  pasteCentre: 1,
   patchSize: 32,
   colorJitter: 0.1,
   translate: 0,
@@ -208,7 +223,8 @@ const TRAIN_SCHEMA = {
   level: { group: 'train', help: 'train on whole images or on patches', default: D.level, check: oneOf(['image', 'patch']) },
   pasteFrom: R.pasteFrom,
   rotate: R.rotate,
-  redrawInvisible: R.redrawInvisible,
+  redrawInvisible: { ...R.redrawInvisible, default: (o: Context) => o?.level === 'patch' },
+  pasteCentre: { ...R.pasteCentre, default: (o: Context) => (o?.level === 'patch' ? PATCH_PASTE_CENTRE : 1) },
   patchSize: {
     group: 'train',
     help: 'crop size of level patch',

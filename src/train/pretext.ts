@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { shuffleInPlace, type Rng } from '../math/random';
+import { checkCentre } from '../ops/validate';
 import { pixelsFromTensor } from '../ops/pixelTensors';
 import { gatherImages } from '../ops/pixels/gatherImages';
 import { checkPixelBatch, type PixelBatch } from '../ops/pixels/pixelBatch';
@@ -47,6 +48,11 @@ export interface PretextOptions {
    * originals themselves.
    */
   source?: PixelBatch;
+  /**
+   * Where CutPaste patches and scars land: their centre in the middle `centre` fraction of each side,
+   * in (0, 1] (`CutPasteAugmentOptions.centre`). Default 1: anywhere they fit.
+   */
+  centre?: number;
 }
 
 /** A pretext batch in JS memory: the images and their class labels (0 = normal). */
@@ -83,6 +89,7 @@ export function pretextPixels(originals: PixelBatch, variant: PretextVariant, rn
   checkVariant('pretextPixels', variant);
   checkPixelBatch('pretextPixels', originals, 'originals');
   const { scarScale } = options;
+  checkCentre('pretextPixels', options.centre);
   if (scarScale !== undefined && !(typeof scarScale === 'number' && scarScale > 0 && Number.isFinite(scarScale))) {
     throw new RangeError(`pretextPixels: options.scarScale must be a positive finite number, got ${String(scarScale)}`);
   }
@@ -97,9 +104,9 @@ export function pretextOfClasses(
   originals: PixelBatch,
   classes: readonly (readonly PretextAugmentationName[])[],
   rng: Rng,
-  { source, scarScale }: PretextOptions,
+  { source, scarScale, centre }: PretextOptions,
 ): PretextPixels {
-  const scale = scarScale === undefined ? {} : { scarScale };
+  const shared = { ...(scarScale === undefined ? {} : { scarScale }), ...(centre === undefined ? {} : { centre }) };
   const n = originals.batch;
   const size = originals.data.length;
   const copies = classes.length;
@@ -112,7 +119,7 @@ export function pretextOfClasses(
     const out = data.subarray(k * size, (k + 1) * size);
     labels.fill(k, k * n, (k + 1) * n);
     if (augmentations.length === 1) {
-      PRETEXT_AUGMENTATIONS[augmentations[0]!](originals, rng, out, { ...scale, ...(source ? { source } : {}) });
+      PRETEXT_AUGMENTATIONS[augmentations[0]!](originals, rng, out, { ...shared, ...(source ? { source } : {}) });
       return;
     }
     // Several augmentations share the class: a shuffled order, cut into equal parts (the first ones take the odd one).
@@ -128,7 +135,7 @@ export function pretextOfClasses(
       if (part.length) {
         const partSource = source ? { source: gatherImages(source, part) } : {};
         PRETEXT_AUGMENTATIONS[name](gatherImages(originals, part), rng, out.subarray(start * imageSize, end * imageSize), {
-          ...scale,
+          ...shared,
           ...partSource,
         });
       }

@@ -56,7 +56,7 @@ function drawBatch(dataset: PixelBatch, indices: number[], o: ResolvedTrainOptio
     colorJitterPixels(x, { brightness: j, contrast: j, saturation: j, hue: j, rng, out: x.data });
   }
   const scarScale = o.level === 'patch' ? Math.min(dataset.height, dataset.width) / 256 : undefined;
-  return pretextPixels(x, o.variant, rng, { scarScale, ...(source ? { source } : {}) });
+  return pretextPixels(x, o.variant, rng, { scarScale, centre: o.pasteCentre, ...(source ? { source } : {}) });
 }
 
 /** The originals (indices into the batch's first `n` images) with at least one copy that does not differ visibly. */

@@ -9,6 +9,8 @@ export interface PretextAugmentOptions {
   readonly source?: PixelBatch;
   /** Pixel scale of scars (`PretextOptions.scarScale`); undefined: the images' own. */
   readonly scarScale?: number;
+  /** Where patches and scars land (`PretextOptions.centre`); undefined: anywhere. */
+  readonly centre?: number;
 }
 
 /**
@@ -19,10 +21,11 @@ export type PretextAugmentation = (images: PixelBatch, rng: Rng, out: Float32Arr
 
 /** The augmentations the pretext variants are made of, by name: each a row naming its own op's file. */
 export const PRETEXT_AUGMENTATIONS = {
-  cutpaste: (images, rng, out, { source }) => void cutPastePixels(images, { ...(source ? { source } : {}), rng, out }),
-  scar: (images, rng, out, { source, scarScale }) =>
+  cutpaste: (images, rng, out, { source, centre }) => void cutPastePixels(images, { ...(source ? { source } : {}), centre, rng, out }),
+  scar: (images, rng, out, { source, scarScale, centre }) =>
     void cutPasteScarPixels(images, {
       shrinkToFit: true,
+      centre,
       ...(scarScale === undefined ? {} : { scale: scarScale }),
       ...(source ? { source } : {}),
       rng,

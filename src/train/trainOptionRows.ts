@@ -30,6 +30,9 @@ export const MIN_PATCH_SIZE = 8;
 const VARIANT_SET: Readonly<Record<PretextVariant, true>> = { binary: true, scar: true, '3way': true, union: true };
 const VARIANTS = Object.keys(VARIANT_SET) as PretextVariant[];
 
+/** `pasteCentre` at patch level (the trainer's `level: 'patch'`, the detectors' patch mode): see `TrainOptions.pasteCentre`. */
+export const PATCH_PASTE_CENTRE = 0.5;
+
 /** What the training rows' defaults and checks read of the options resolved before them. */
 interface TrainContext {
   readonly steps: number;
@@ -53,6 +56,7 @@ export interface TrainRowValues {
   pasteFrom: 'crop' | 'image';
   rotate: boolean;
   redrawInvisible: boolean;
+  pasteCentre: number;
 }
 
 /** The training rows, with the trainer's defaults (the paper's where it gives one); `to.train`: passed to the trainer. */
@@ -174,10 +178,22 @@ export const TRAIN_OPTION_ROWS = Object.freeze({
   },
   redrawInvisible: {
     group: 'train',
-    help: 'draw a crop and its augmentations again while a copy does not differ visibly from its original',
+    help: 'draw a crop and its augmentations again while a copy does not differ visibly from its original (default false; patch mode true)',
     default: false,
     check: boolean,
-    flag: { on: 'redraw-invisible' },
+    flag: {
+      on: 'redraw-invisible',
+      off: 'no-redraw-invisible',
+      offHelp: "keep crops whose copies do not differ visibly from them (the paper's training)",
+    },
+    to: { train: true },
+  },
+  pasteCentre: {
+    group: 'train',
+    help: 'middle fraction of each image (patch mode: crop) side where CutPaste patches and scars are centred (default 1: anywhere; patch mode 0.5)',
+    default: 1,
+    check: numberIn(Number.MIN_VALUE, 1, 'a number in (0, 1]'),
+    flag: numberFlag('paste-centre'),
     to: { train: true },
   },
 } satisfies { readonly [K in keyof TrainRowValues]: OptionRow<TrainRowValues[K], TrainContext> });

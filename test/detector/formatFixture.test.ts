@@ -53,11 +53,13 @@ describe('detector format version 1 fixture', () => {
         const detector = await CutPasteDetector.load(fileSystemHandler(`${FIXTURE}${name}`));
         try {
           // Options added after format version 1 load with their defaults; fusion with 'none' and
-          // alignObjects with false (those saves have no companion and no pose frame).
+          // alignObjects with false (those saves have no companion and no pose frame), pasteCentre with
+          // 1 (they were trained pasting anywhere).
           expect(JSON.parse(JSON.stringify(detector.options))).toEqual({
             pasteFrom: 'crop',
             rotate: false,
             redrawInvisible: false,
+            pasteCentre: 1,
             fusion: 'none',
             alignObjects: false,
             ...saved.options,

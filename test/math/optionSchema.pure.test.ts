@@ -45,6 +45,7 @@ const WRONG: Readonly<Record<keyof CutPasteOptions, unknown>> = {
   pasteFrom: 'nowhere',
   rotate: 1,
   redrawInvisible: 'on',
+  pasteCentre: 0,
   perLocation: 'always',
   l2Normalize: 0,
   fusion: 'both',
@@ -133,9 +134,16 @@ describe('the trainer reads the same rows', () => {
       patchSize: 32,
       pasteFrom: 'crop',
       rotate: true,
+      redrawInvisible: true,
+      pasteCentre: 0.5,
+    });
+    expect(trainOptionsOf(resolveCutPasteOptions({ mode: 'image' }))).toMatchObject({
+      level: 'image',
+      steps: 300,
+      seed: '0/train',
+      pasteCentre: 1,
       redrawInvisible: false,
     });
-    expect(trainOptionsOf(resolveCutPasteOptions({ mode: 'image' }))).toMatchObject({ level: 'image', steps: 300, seed: '0/train' });
   });
 
   it('refuses what the detector refuses, with the same words (the ranges that used to differ)', () => {

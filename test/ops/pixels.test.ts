@@ -72,6 +72,16 @@ const PAIRS: Pair[] = [
     pixels: (x, rng) => cutPasteScarPixelsWithMask(x, { scale: 1, jitter: 0.3, rng }),
   },
   {
+    name: 'cutPaste (centred in the middle third)',
+    tensor: (x, rng) => cutPasteWithMask(x, { centre: 1 / 3, rng }),
+    pixels: (x, rng) => cutPastePixelsWithMask(x, { centre: 1 / 3, rng }),
+  },
+  {
+    name: 'cutPasteScar (centred in the middle half)',
+    tensor: (x, rng) => cutPasteScarWithMask(x, { scale: 0.5, centre: 0.5, rng }),
+    pixels: (x, rng) => cutPasteScarPixelsWithMask(x, { scale: 0.5, centre: 0.5, rng }),
+  },
+  {
     name: 'cutPasteScar (default scale)',
     tensor: (x, rng) => ({ images: cutPasteScar(x, { rng }) }),
     pixels: (x, rng) => ({ images: cutPasteScarPixels(x, { rng }) }),

@@ -25,6 +25,8 @@ interface Region {
   /** Bounding box of the changed pixels. */
   rows: number;
   cols: number;
+  /** Centre of the bounding box (row, column; pixel centres at integers). */
+  middle: [number, number];
   /** Sides of the rectangle with the same second moments (a rotated scar's length and width). */
   long: number;
   short: number;
@@ -61,14 +63,15 @@ function changedRegion(images: PixelBatch, i: number, k: number): Region {
     area: n,
     rows: n ? Math.max(...ys) - Math.min(...ys) + 1 : 0,
     cols: n ? Math.max(...xs) - Math.min(...xs) + 1 : 0,
+    middle: [(Math.max(...ys) + Math.min(...ys)) / 2, (Math.max(...xs) + Math.min(...xs)) / 2],
     long: Math.sqrt(12 * l1 + 1),
     short: Math.sqrt(12 * Math.max(0, l2) + 1),
   };
 }
 
 /** The regions of every augmented copy of class `label` over `batches` patch-level batches. */
-function regions(source: PixelBatch, patchSize: number, label: 1 | 2, batches: number): Region[] {
-  const o = resolveTrainOptions({ level: 'patch', patchSize, variant: '3way', colorJitter: 0, translate: 0, batchSize: 32 });
+function regions(source: PixelBatch, patchSize: number, label: 1 | 2, batches: number, pasteCentre?: number): Region[] {
+  const o = resolveTrainOptions({ level: 'patch', patchSize, variant: '3way', colorJitter: 0, translate: 0, batchSize: 32, pasteCentre });
   const rng = createRng(`scale-${patchSize}`);
   const out: Region[] = [];
   for (let b = 0; b < batches; b++) {
@@ -132,6 +135,20 @@ describe('patch-level pretext batches', () => {
     expect(patches.every((p) => p.rows >= 2 && p.cols >= 2)).toBe(true);
     // 2–15 % of the crop's 256 px.
     expect(Math.max(...patches.map((p) => p.area))).toBeLessThanOrEqual(0.15 * 256 * 1.5);
+  });
+
+  it('land patches and scars in the middle half of 32 px crops by default, anywhere with pasteCentre 1', () => {
+    // Off the middle: the bounding box's centre more than a quarter of the crop (8 px, plus the half
+    // pixel that rounding a corner may add) from the crop's centre (15.5).
+    const off = (r: Region) => Math.max(Math.abs(r.middle[0] - 15.5), Math.abs(r.middle[1] - 15.5)) > 8.5;
+    for (const label of [1, 2] as const) {
+      const centred = regions(source, 32, label, 4);
+      expect(centred.filter(off), `class ${label}`).toEqual([]);
+      const anywhere = regions(source, 32, label, 4, 1);
+      expect(anywhere.filter(off).length, `class ${label}`).toBeGreaterThan(anywhere.length / 32);
+    }
+    expect(resolveTrainOptions({ level: 'patch' }).pasteCentre).toBe(0.5);
+    expect(resolveTrainOptions({ level: 'image' }).pasteCentre).toBe(1);
   });
 
   it('leave image-level batches as pretextPixels makes them (scar scale of the images themselves)', () => {

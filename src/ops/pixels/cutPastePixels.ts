@@ -1,7 +1,7 @@
 import { randomInt, type Rng } from '../../math/random';
 import { resolveJitter, sampleJitter, type JitterAmounts, type JitterOption, type JitterParams } from '../jitter';
 import { resolveRectangle, sampleRectangle, type RectangleShape } from '../rectangleShape';
-import { checkKeys, resolveRng, type Range } from '../validate';
+import { checkCentre, checkKeys, placeInCentre, resolveRng, type Range } from '../validate';
 import { maskRectangle, pasteRectangle, pixelResult, type PixelAugmentResult } from './pastePixels';
 import { checkPixelBatch, outputArray, patchSource, type ImageShape, type PixelBatch } from './pixelBatch';
 
@@ -18,6 +18,12 @@ export interface CutPasteAugmentOptions {
    * Default 0.1 each; 0 copies the patch unchanged.
    */
   jitter?: JitterOption;
+  /**
+   * Where the patch lands: its centre is drawn uniformly in the middle `centre` fraction of each side
+   * (then moved in so that the patch stays inside), in (0, 1]. Default 1: anywhere the patch fits (the
+   * paper's). Patch-level training uses 0.5: a patch encoder's feature stands for its crop's middle.
+   */
+  centre?: number;
   /**
    * Uniform [0, 1) generator, e.g. `createRng(seed)`; the same seed gives the same output on every
    * backend. Default: a fresh clock-seeded generator per call (not reproducible).
@@ -53,12 +59,13 @@ export interface CutPastePatch {
 }
 
 /** Option names of `cutPaste` (the tensor op). */
-export const CUT_PASTE_KEYS = ['area', 'aspect', 'jitter', 'rng'] as const;
+export const CUT_PASTE_KEYS = ['area', 'aspect', 'jitter', 'centre', 'rng'] as const;
 
 /** Validated options of the CutPaste family. Internal. */
 export interface CutPasteSettings {
   readonly rectangle: RectangleShape;
   readonly amounts: Readonly<JitterAmounts>;
+  readonly centre: number;
   readonly rng: Rng;
 }
 
@@ -67,6 +74,7 @@ export function resolveCutPaste(op: string, options: CutPasteAugmentOptions): Cu
   return {
     rectangle: resolveRectangle(op, options),
     amounts: resolveJitter(op, 'options.jitter', options.jitter),
+    centre: checkCentre(op, options.centre),
     rng: resolveRng(op, options.rng),
   };
 }
@@ -82,14 +90,14 @@ export function applyCutPaste(
   dst: Float32Array,
   masks?: Float32Array,
 ): CutPastePatch[] {
-  const { rectangle, amounts, rng } = settings;
+  const { rectangle, amounts, centre, rng } = settings;
   const { height: H, width: W } = shape;
   const jitterOn = amounts.brightness > 0 || amounts.contrast > 0 || amounts.saturation > 0 || amounts.hue > 0;
   const patches: CutPastePatch[] = [];
   for (let i = 0; i < shape.batch; i++) {
     const { height, width } = sampleRectangle(rng, rectangle, H, W);
     const source = { top: randomInt(rng, 0, H - height), left: randomInt(rng, 0, W - width) };
-    const target = { top: randomInt(rng, 0, H - height), left: randomInt(rng, 0, W - width) };
+    const target = { top: placeInCentre(rng, H, height, centre), left: placeInCentre(rng, W, width, centre) };
     const jitter = sampleJitter(rng, amounts);
     patches.push({ height, width, source, target, jitter });
     pasteRectangle(src, dst, shape, i, source, target, height, width, jitterOn ? jitter : undefined);
@@ -117,8 +125,8 @@ function run(op: string, images: PixelBatch, options: CutPastePixelsOptions, wit
  * Random draws, image by image in batch order: area fraction, aspect ratio (size =
  * round(√(A·r)) × round(√(A/r)), at least 2 px a side, clamped to the image), source top,
  * source left, target top, target left (integers, uniform over the positions that keep the patch
- * inside), then the jitter (3 draws for the order of brightness/contrast/saturation/hue, then
- * their 4 factors; always drawn, even when
+ * inside; the target's with its centre in the middle `centre` of each side), then the jitter (3 draws
+ * for the order of brightness/contrast/saturation/hue, then their 4 factors; always drawn, even when
  * the jitter is 0). The contrast step blends with the mean grey level of the patch. For 1-channel
  * images saturation and hue do nothing (as in torchvision).
  *

@@ -1,7 +1,7 @@
 import { randomInt, type Rng } from '../../math/random';
 import { resolveJitter, sampleJitter, type JitterAmounts, type JitterOption, type JitterParams } from '../jitter';
 import { fitScar, rasterizeScar, resolveScar, sampleScar, scarScale, type ScarShape } from '../scarShape';
-import { checkKeys, resolveRng, type Range } from '../validate';
+import { checkCentre, checkKeys, placeInCentre, resolveRng, type Range } from '../validate';
 import { maskPixelList, pastePixelList, pixelResult, placePixelList, type PixelAugmentResult } from './pastePixels';
 import { checkPixelBatch, outputArray, patchSource, type ImageShape, type PixelBatch } from './pixelBatch';
 
@@ -25,6 +25,8 @@ export interface CutPasteScarOptions {
   shrinkToFit?: boolean;
   /** Color jitter of the scar's content, as in `CutPasteAugmentOptions.jitter`. Default 0.1 each. */
   jitter?: JitterOption;
+  /** Where the scar lands, as `CutPasteAugmentOptions.centre` (of the rotated scar's bounding box). Default 1. */
+  centre?: number;
   /** Uniform [0, 1) generator; default a fresh clock-seeded one per call (not reproducible). */
   rng?: Rng;
 }
@@ -59,7 +61,7 @@ export interface CutPasteScarPatch {
 }
 
 /** Option names of `cutPasteScar` (the tensor op). */
-export const CUT_PASTE_SCAR_KEYS = ['width', 'height', 'angle', 'scale', 'shrinkToFit', 'jitter', 'rng'] as const;
+export const CUT_PASTE_SCAR_KEYS = ['width', 'height', 'angle', 'scale', 'shrinkToFit', 'jitter', 'centre', 'rng'] as const;
 
 /** Validated options of CutPaste-Scar. Internal. */
 export interface CutPasteScarSettings {
@@ -67,6 +69,7 @@ export interface CutPasteScarSettings {
   /** Size multiplier for these images (checked: the largest scar fits, unless `shrinkToFit`). */
   readonly scale: number;
   readonly amounts: Readonly<JitterAmounts>;
+  readonly centre: number;
   readonly rng: Rng;
 }
 
@@ -83,6 +86,7 @@ export function resolveCutPasteScar(op: string, options: CutPasteScarOptions, sh
     scar,
     scale: scarScale(op, scar, shape.height, shape.width, shrink),
     amounts: resolveJitter(op, 'options.jitter', options.jitter),
+    centre: checkCentre(op, options.centre),
     rng: resolveRng(op, options.rng),
   };
 }
@@ -98,7 +102,7 @@ export function applyCutPasteScar(
   dst: Float32Array,
   masks?: Float32Array,
 ): CutPasteScarPatch[] {
-  const { scar, scale, amounts, rng } = settings;
+  const { scar, scale, amounts, centre, rng } = settings;
   const { height: H, width: W } = shape;
   const jitterOn = amounts.brightness > 0 || amounts.contrast > 0 || amounts.saturation > 0 || amounts.hue > 0;
   const patches: CutPasteScarPatch[] = [];
@@ -106,7 +110,7 @@ export function applyCutPasteScar(
     const draw = fitScar(sampleScar(rng, scar, scale), H, W);
     const { width, height, box } = draw;
     const source = { top: randomInt(rng, 0, H - height), left: randomInt(rng, 0, W - width) };
-    const target = { top: randomInt(rng, 0, H - box.height), left: randomInt(rng, 0, W - box.width) };
+    const target = { top: placeInCentre(rng, H, box.height, centre), left: placeInCentre(rng, W, box.width, centre) };
     const jitter = sampleJitter(rng, amounts);
     patches.push({ width, height, angle: draw.angle, source, target, box, jitter });
     const raster = rasterizeScar(draw);
