@@ -1,4 +1,4 @@
-import { logUniform, uniform, type Rng } from '../math/random';
+import { logUniform, randomInt, uniform, type Rng } from '../math/random';
 import { checkRange, type Range } from './validate';
 
 /** The size distribution of CutPaste's and Cutout's rectangles. */
@@ -52,4 +52,15 @@ export function sampleRectangle(
     height: Math.min(imageHeight, Math.max(MIN_SIDE, Math.round(Math.sqrt(area / aspect)))),
     width: Math.min(imageWidth, Math.max(MIN_SIDE, Math.round(Math.sqrt(area * aspect)))),
   };
+}
+
+/**
+ * Top (or left) of a `size` px box in a side of `full` px, its centre uniform in the middle `centre`
+ * fraction of the side, clamped so that the box stays inside: one draw from `rng`. `centre` 1 gives
+ * `randomInt(rng, 0, full - size)`, every position that keeps the box inside.
+ */
+export function placeInCentre(rng: Rng, full: number, size: number, centre: number): number {
+  const low = Math.max(0, Math.round((full * (1 - centre) - size) / 2));
+  const high = Math.min(full - size, Math.round((full * (1 + centre) - size) / 2));
+  return randomInt(rng, low, high);
 }

@@ -1,4 +1,4 @@
-import { createRng, randomInt, type Rng } from '../math/random';
+import { createRng, type Rng } from '../math/random';
 import { capText, checkNumberInRange, describeValue } from '../math/validate';
 
 /** A closed interval `[min, max]` of an option (a sampling range). */
@@ -69,17 +69,6 @@ export function checkNumber(op: string, name: string, value: unknown, bounds: Bo
  */
 export function checkCentre(op: string, value: unknown): number {
   return value === undefined ? 1 : checkNumber(op, 'centre', value, { min: 0, max: 1, minInclusive: false });
-}
-
-/**
- * Top (or left) of a `size` px box in a side of `full` px, its centre uniform in the middle `centre`
- * fraction of the side, clamped so that the box stays inside: one draw from `rng`. `centre` 1 gives
- * `randomInt(rng, 0, full - size)`, every position that keeps the box inside.
- */
-export function placeInCentre(rng: Rng, full: number, size: number, centre: number): number {
-  const low = Math.max(0, Math.round((full * (1 - centre) - size) / 2));
-  const high = Math.min(full - size, Math.round((full * (1 + centre) - size) / 2));
-  return randomInt(rng, low, high);
 }
 
 /** Checks a size option: a positive integer or `[height, width]` of positive integers. */

@@ -5,7 +5,8 @@ import { createRng, randomInt } from '../../src/math/random';
 import { cutPastePixelsWithMask } from '../../src/ops/pixels/cutPastePixels';
 import { cutPasteScarPixelsWithMask } from '../../src/ops/pixels/cutPasteScarPixels';
 import type { PixelBatch } from '../../src/ops/pixels/pixelBatch';
-import { checkCentre, placeInCentre } from '../../src/ops/validate';
+import { placeInCentre } from '../../src/ops/rectangleShape';
+import { checkCentre } from '../../src/ops/validate';
 
 function images(batch: number, height: number, width: number): PixelBatch {
   const rng = createRng(3);

@@ -1,7 +1,7 @@
 import { randomInt, type Rng } from '../../math/random';
 import { resolveJitter, sampleJitter, type JitterAmounts, type JitterOption, type JitterParams } from '../jitter';
-import { resolveRectangle, sampleRectangle, type RectangleShape } from '../rectangleShape';
-import { checkCentre, checkKeys, placeInCentre, resolveRng, type Range } from '../validate';
+import { placeInCentre, resolveRectangle, sampleRectangle, type RectangleShape } from '../rectangleShape';
+import { checkCentre, checkKeys, resolveRng, type Range } from '../validate';
 import { maskRectangle, pasteRectangle, pixelResult, type PixelAugmentResult } from './pastePixels';
 import { checkPixelBatch, outputArray, patchSource, type ImageShape, type PixelBatch } from './pixelBatch';
 

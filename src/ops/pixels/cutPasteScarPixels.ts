@@ -1,7 +1,8 @@
 import { randomInt, type Rng } from '../../math/random';
 import { resolveJitter, sampleJitter, type JitterAmounts, type JitterOption, type JitterParams } from '../jitter';
 import { fitScar, rasterizeScar, resolveScar, sampleScar, scarScale, type ScarShape } from '../scarShape';
-import { checkCentre, checkKeys, placeInCentre, resolveRng, type Range } from '../validate';
+import { placeInCentre } from '../rectangleShape';
+import { checkCentre, checkKeys, resolveRng, type Range } from '../validate';
 import { maskPixelList, pastePixelList, pixelResult, placePixelList, type PixelAugmentResult } from './pastePixels';
 import { checkPixelBatch, outputArray, patchSource, type ImageShape, type PixelBatch } from './pixelBatch';
 
