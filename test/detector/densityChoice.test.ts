@@ -23,10 +23,12 @@ const DETECTOR = { imageSize: 96, encoder: TINY_PATCH_ENCODER, headWidths: [16],
  */
 describe("perLocation 'auto' chooses by validation on synthetic defects", () => {
   // Here the bolt's two AUROCs are within noise (the screw covers few patches at 96 px) and its low
-  // alignment decides; the board's per-location density wins clearly.
-  const cases: [SyntheticKind, 'shared' | 'per-location', 'validation' | 'alignment'][] = [
+  // alignment decides. The board's per-location density scores higher on the synthetic defects (by
+  // 1.6 to over 2 standard errors, depending on the one training step's draws), and its alignment
+  // agrees: per location either way. `decideDensity`'s own tests pin where the margin falls.
+  const cases: [SyntheticKind, 'shared' | 'per-location', 'validation' | 'alignment' | 'either'][] = [
     ['bolt', 'shared', 'alignment'],
-    ['board', 'per-location', 'validation'],
+    ['board', 'per-location', 'either'],
   ];
   for (const [kind, expected, decided] of cases) {
     it(`chooses ${expected} on ${kind}`, async () => {
@@ -53,7 +55,11 @@ describe("perLocation 'auto' chooses by validation on synthetic defects", () => 
               ? 'per-location'
               : 'shared',
         );
-        expect(decidedBy).toBe(decided);
+        if (decided === 'either')
+          expect(auroc[expected === 'shared' ? 'shared' : 'perLocation']).toBeGreaterThan(
+            auroc[expected === 'shared' ? 'perLocation' : 'shared'],
+          );
+        else expect(decidedBy).toBe(decided);
         // l2Normalize 'auto' (the default): raw rows compared too, and kept only when they beat the kind's normalised density.
         const { candidates, l2Normalize } = report.densityChoice!;
         expect(candidates?.map((c) => `${c.kind}/${c.l2Normalize}`).sort()).toEqual([

@@ -136,7 +136,7 @@ describe('the augmentations refuse options out of range', () => {
       'an unknown option',
       () => cutPaste(x, { areas: [0.1, 0.2] } as never),
       TypeError,
-      /^cutPaste: unknown option "areas"; allowed: area, aspect, jitter, rng$/,
+      /^cutPaste: unknown option "areas"; allowed: area, aspect, jitter, centre, rng$/,
     ],
     [
       'an rng that is not a function',
