@@ -5,13 +5,13 @@ import type { Encoder } from '../models/types';
 import { trainSelfSupervised } from '../train/trainer';
 import { DetectorCore, type FitContext, type FittedModel, type FittedResult, type ModelInputSpec } from './DetectorCore';
 import { patchLayout, type PatchLayout } from './embedding';
-import { fitCompanion, type Companion } from './companion';
+import { fitCompanion, fusedScorers, type Companion } from './companion';
 import { encoderFeaturizer } from './featurizer';
 import { buildNetworks, disposeNetworks, type Networks } from './networks';
 import { resolveCutPasteOptions, trainOptionsOf, type CutPasteOptions, type ResolvedCutPasteOptions } from './options';
 import { loadDetectorState, saveDetectorState, type LoadOptions } from './persistence';
 import type { ScoringState } from './scoring';
-import { fitPoseStage, type PoseStage } from './poseStage';
+import { fitPoseStage, shownMasks, type PoseStage } from './poseStage';
 import { fitScoringStage } from './scoringStage';
 import type { Threshold } from './thresholds';
 import type { FitReport } from './types';
@@ -134,15 +134,17 @@ export class CutPasteDetector extends DetectorCore<CutPasteModel, FitReport> {
         onProgress: (p) => progress({ stage: 'train', ...p }),
       });
       const layout = this.#layout && layoutFor(fresh, o);
+      const shown = layout && pose.stage && shownMasks(pose.poses!, pose.stage, layout);
       const stage = await fitScoringStage(
         encoderFeaturizer(fresh.encoder, layout, o.inferenceBatchSize),
         images,
         o,
         progress,
         fresh.encoder,
+        shown,
       );
-      const fused =
-        o.fusion === 'none' ? undefined : await fitCompanion(stage, images, String(o.seed), o.inferenceBatchSize, progress, o.fusion);
+      const fusion = fusedScorers(o.fusion, pose.stage !== undefined);
+      const fused = fusion && (await fitCompanion(stage, images, String(o.seed), o.inferenceBatchSize, progress, fusion, shown));
       const report: Omit<FitReport, 'seconds'> = {
         steps: train.steps,
         finalLoss: train.finalLoss,

@@ -7,7 +7,7 @@ import { densityToJSON, scoreDensity, type DetectorDensity, type DetectorDensity
 import { densityWeights, readDensity } from './artifacts';
 import { featurizerFor, planFor, type FeaturePlan } from './featureDensity/featurePlan';
 import { resolveFeatureDensityOptions, type ResolvedFeatureDensityOptions } from './featureDensity/options';
-import { mapsFromGrid, type ScoringState } from './scoring';
+import { mapsFromGrid, maskUnshown, type ScoringState, type ShownMasks } from './scoring';
 import { fitScoringStage, type FittedScoringStage } from './scoringStage';
 import { resizeBilinear } from '../math/resizeBilinear';
 import type { PatchGridGeometry } from '../math/spreadScores';
@@ -54,6 +54,23 @@ export interface FeatureDensityScorer extends FusedScorer {
 
 /** The `fusion` values that fuse something. */
 export type CompanionFusion = 'feature-density+colour' | 'feature-density' | 'colour';
+
+/** The `fusion` option: the scorers it names, `'auto'` (decided at fit), or `'none'`. */
+export type FusionSetting = CompanionFusion | 'auto' | 'none';
+
+/**
+ * The scorers a detector fuses (`undefined`: none). `'auto'` fuses the colour scorer, and the untrained
+ * feature density beside it when the images were aligned to their objects' poses (`alignObjects`):
+ * an aligned object's geometry is what its defects change, and the feature density's deeper, wider
+ * features add to the colour statistics there (docs/results.md: the bolt, on two validation draws).
+ *
+ * @param aligned whether `alignObjects` aligned the training images (a save: whether it holds a pose frame).
+ */
+export function fusedScorers(fusion: FusionSetting, aligned: boolean): CompanionFusion | undefined {
+  if (fusion === 'none') return undefined;
+  if (fusion !== 'auto') return fusion;
+  return aligned ? 'feature-density+colour' : 'colour';
+}
 
 /**
  * The scorers fused with a detector's own (`fusion`): PaDiM-style features of an untrained ResNet
@@ -164,6 +181,7 @@ function colourSetup(grid: PatchGridGeometry, own: ScoringState['settings'], cha
  * @param own the detector's own fitted stage (its features, grid, settings and out-of-fold scores).
  * @param images the training images at model resolution; not disposed.
  * @param fusion which scorers: the feature density, the colour scorer (on `own`'s grid), or both.
+ * @param shown aligned images: what each shows (`shownMasks`; `own` was fitted with them).
  */
 export async function fitCompanion(
   own: FittedScoringStage,
@@ -172,17 +190,19 @@ export async function fitCompanion(
   batch: number,
   progress: (p: FitProgress) => void,
   fusion: CompanionFusion,
+  shown?: ShownMasks,
 ): Promise<{ companion: Companion; outOfFold: Float32Array; report: CompanionReport }> {
   const [, height, width, channels] = images.shape;
   const built = fusion === 'colour' ? undefined : setup([height, width], channels as 1 | 3, seed, batch);
   try {
     const other =
-      built && (await fitScoringStage(featurizerFor(built.encoder, built.plan, built.options), images, built.options, progress));
+      built &&
+      (await fitScoringStage(featurizerFor(built.encoder, built.plan, built.options), images, built.options, progress, undefined, shown));
     const c =
       fusion === 'feature-density'
         ? undefined
         : colourSetup(own.state.featurizer.grid!, own.state.settings, channels, batch, COLOUR_SCALES);
-    const colourStage = c && (await fitScoringStage(c.featurizer, images, c.settings, progress));
+    const colourStage = c && (await fitScoringStage(c.featurizer, images, c.settings, progress, undefined, shown));
     const stages = [own, other, colourStage].filter((x): x is FittedScoringStage => x !== undefined);
     if (stages.some((stage) => !stage.outOfFold))
       throw new RangeError(
@@ -213,7 +233,7 @@ export async function fitCompanion(
       ...(companion.featureDensity ? { other: companion.featureDensity.stats } : {}),
       ...(colourStage ? { colour: { ...scorerReport(colourStage), stats: companion.colour!.stats } } : {}),
     };
-    return { companion, outOfFold: fusedOutOfFold(stages, companion), report };
+    return { companion, outOfFold: fusedOutOfFold(stages, companion, shown), report };
   } catch (error) {
     built?.encoder.dispose();
     throw error;
@@ -262,11 +282,11 @@ function scorerMaps(scoring: ScoringState, features: Float32Array, count: number
 
 /**
  * Out-of-fold fused scores: each stage's out-of-fold grid scores (the same folds, `outOfFoldGrid`),
- * spread into maps, fused, and each fused map's maximum.
+ * spread into maps, fused, and each fused map's maximum (over the pixels `shown` marks, for aligned images).
  *
  * @param stages the detector's own stage, then its scorers' in `scorersOf` order.
  */
-function fusedOutOfFold(stages: readonly FittedScoringStage[], c: Companion): Float32Array {
+function fusedOutOfFold(stages: readonly FittedScoringStage[], c: Companion, shown: ShownMasks): Float32Array {
   const [own, ...others] = stages;
   const count = own!.outOfFold!.length;
   const mapOf = (stage: FittedScoringStage, i: number): SizedMap => {
@@ -289,7 +309,7 @@ function fusedOutOfFold(stages: readonly FittedScoringStage[], c: Companion): Fl
       mine.map,
       others.map((stage) => mapOf(stage, i)),
     );
-    out[i] = fused.reduce((m, v) => (v > m ? v : m), -Infinity);
+    out[i] = maskUnshown(fused, shown?.[i]).reduce((m, v) => (v > m ? v : m), -Infinity);
   }
   return out;
 }
@@ -354,8 +374,10 @@ export interface CompanionHost {
   /** The detector's own patch grid and scoring settings (the colour scorer's). */
   grid: PatchGridGeometry;
   settings: ScoringState['settings'];
-  /** The detector's `fusion`: which scorers the save must hold. */
+  /** The scorers the save must hold (`fusedScorers` of the detector's `fusion`). */
   fusion: CompanionFusion;
+  /** The detector's `fusion` option as given (`'auto'` or `fusion`), for messages. */
+  setting: FusionSetting;
 }
 
 /**
@@ -373,14 +395,10 @@ export async function readCompanion(json: unknown, weights: tf.NamedTensorMap, h
   if (!statisticsOk(j.own)) throw fail('.own must be { mean, sd > 0 }');
   const wantsFeatures = host.fusion !== 'colour';
   const wantsColour = host.fusion !== 'feature-density';
+  const named = `options.fusion is '${host.setting}'${host.setting === 'auto' ? ` (here '${host.fusion}': the save ${host.fusion === 'colour' ? 'did not align' : 'aligned'} its objects)` : ''}`;
   if (wantsFeatures !== (j.encoder !== undefined))
-    throw fail(
-      wantsFeatures ? `.encoder is missing: options.fusion is '${host.fusion}'` : ".encoder is there but options.fusion is 'colour'",
-    );
-  if (wantsColour !== (j.colour !== undefined))
-    throw fail(
-      wantsColour ? `.colour is missing: options.fusion is '${host.fusion}'` : ".colour is there but options.fusion is 'feature-density'",
-    );
+    throw fail(`${wantsFeatures ? '.encoder is missing:' : '.encoder is there but'} ${named}`);
+  if (wantsColour !== (j.colour !== undefined)) throw fail(`${wantsColour ? '.colour is missing:' : '.colour is there but'} ${named}`);
   if (wantsColour && (typeof j.colour !== 'object' || j.colour === null || !statisticsOk(j.colour.stats)))
     throw fail('.colour must be { density, stats: { mean, sd > 0 }, scales? }');
   const saved: unknown = j.colour?.scales === undefined ? [1] : j.colour.scales;

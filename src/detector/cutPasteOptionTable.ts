@@ -67,7 +67,7 @@ function copyEncoder(encoder: unknown): unknown {
 const T = TRAIN_OPTION_ROWS;
 
 /** The `fusion` values that fuse scorers with CutPaste's. */
-const FUSED = ['feature-density+colour', 'feature-density', 'colour'] as const;
+const FUSED = ['auto', 'feature-density+colour', 'feature-density', 'colour'] as const;
 
 /** `CutPasteDetector`'s options, one row each, in resolution order (a default or check reads the rows above it). */
 export const CUTPASTE_OPTION_SCHEMA: {
@@ -168,14 +168,14 @@ export const CUTPASTE_OPTION_SCHEMA: {
   densityMaxRows: DENSITY_OPTION_ROWS.densityMaxRows,
   fusion: {
     group: 'density',
-    help: "patch mode: add untrained scorers' maps to CutPaste's: colour (patch colour and gradient statistics; the fast preset's default), feature-density+colour (also an untrained multi-stage feature density), feature-density, or none",
-    // Measured (docs/results.md): the colour scorer, on CutPaste's own grid, helps at 128 and 256 px; the feature density adds nothing to it on average and hurts at 128 px and on bottle's validation split.
-    default: (o) => (o.preset !== 'fast' || o.mode !== 'patch' || pretrained(o) ? 'none' : 'colour'),
+    help: "patch mode: add untrained scorers' maps to CutPaste's: colour (patch colour and gradient statistics), feature-density+colour (also an untrained multi-stage feature density), feature-density, auto (the fast preset's default: feature-density+colour when alignObjects aligned the images, else colour), or none",
+    // Measured (docs/results.md): the colour scorer, on CutPaste's own grid, helps at 128 and 256 px; the feature density adds nothing to it on average and hurts at 128 px and on bottle's validation split, but helps aligned objects (the bolt).
+    default: (o) => (o.preset !== 'fast' || o.mode !== 'patch' || pretrained(o) ? 'none' : 'auto'),
     check: (v, o) =>
       v === 'none' || ((FUSED as readonly unknown[]).includes(v) && o?.mode === 'patch')
         ? undefined
         : o?.mode !== 'image'
-          ? "'feature-density+colour', 'feature-density', 'colour' or 'none'"
+          ? "'auto', 'feature-density+colour', 'feature-density', 'colour' or 'none'"
           : "'none' in image mode (fusion needs patch mode)",
     flag: choiceFlag('fusion', 'KIND', [...FUSED, 'none']),
   },

@@ -11,7 +11,7 @@ import { locationAlignment } from '../density/locationAlignment';
 import { fitDensity, type DetectorDensity } from './densityStage';
 import { locationsOf, type Featurizer } from './featurizer';
 import { ALIGNMENT_THRESHOLD } from './options';
-import { densityFitOptions, pickRows, scoresFromFeatures, type ScoringSettings, type ScoringState } from './scoring';
+import { densityFitOptions, pickRows, scoresFromFeatures, type ScoringSettings, type ScoringState, type ShownMasks } from './scoring';
 import { yieldToEventLoop } from '../train/trainer';
 
 /** One density the choice compared: its kind, whether rows were L2-normalised, and its validation AUROC in [0, 1]. */
@@ -97,6 +97,7 @@ export async function fitDetectorDensity(
   features: Float32Array,
   settings: DensitySettings,
   onProgress?: (done: number, total: number) => void,
+  shown?: ShownMasks,
 ): Promise<FittedDensity> {
   const count = images.shape[0];
   const { dimension } = featurizer;
@@ -109,7 +110,7 @@ export async function fitDetectorDensity(
   const alignment = locationAlignment(features, count, locations, dimension, fixedNorm);
   const choice =
     settings.perLocation === 'auto' && count >= CHOICE_MIN_IMAGES
-      ? await chooseDensityKind(featurizer, images, features, settings, alignment)
+      ? await chooseDensityKind(featurizer, images, features, settings, alignment, {}, shown)
       : undefined;
   const perLocation =
     settings.perLocation !== 'auto' ? settings.perLocation : choice ? choice.kind === 'per-location' : alignment >= ALIGNMENT_THRESHOLD;
@@ -151,6 +152,7 @@ export async function chooseDensityKind(
   settings: DensitySettings,
   alignment: number,
   probeOptions: ProbeOptions = {},
+  shown?: ShownMasks,
 ): Promise<DensityChoice> {
   const count = images.shape[0];
   const locations = locationsOf(featurizer);
@@ -164,6 +166,8 @@ export async function chooseDensityKind(
 
   const stride = locations * dimension;
   const pick = (from: Float32Array, indices: number[]) => pickRows(from, indices, stride);
+  // Aligned images: each held-out image's mask; a probe shows what its source image shows.
+  const masks = (indices: number[]) => shown && indices.map((i) => shown[i]!);
   const norms = settings.l2Normalize === 'auto' ? [true, false] : [settings.l2Normalize];
   const candidates: ScoredCandidate[] = [];
   let labels: number[] = [];
@@ -179,8 +183,10 @@ export async function chooseDensityKind(
         const gde = densityFitOptions(settings, `${settings.seed}/choice${f}`, l2Normalize);
         const density = fitDensity(kind, pick(features, kept), kept.length, locations, dimension, gde);
         const state: ScoringState = { featurizer, density, settings };
-        const normal = scoresFromFeatures(state, pick(features, held), held.length);
-        const defective = probes.length ? scoresFromFeatures(state, pick(probeFeatures, probes), probes.length) : [];
+        const normal = scoresFromFeatures(state, pick(features, held), held.length, density, masks(held));
+        const defective = probes.length
+          ? scoresFromFeatures(state, pick(probeFeatures, probes), probes.length, density, masks(probes.map((j) => sources[j]!)))
+          : [];
         scores.push(...normal, ...defective);
         labels.push(...new Array<number>(normal.length).fill(0), ...new Array<number>(defective.length).fill(1));
         await yieldToEventLoop();

@@ -51,10 +51,12 @@ export interface CutPasteModelOptions {
    * (`colourFeaturizer`), with their own density, for stains, discolourations, strokes and smoothed
    * patches, which the L2-normalised patch features miss. `'feature-density+colour'`: both. Each map
    * is divided by the spread of its scorer's out-of-fold training scores and the maps are summed.
-   * Default with the fast preset in patch mode (not with a pretrained encoder): `'colour'` (the
-   * feature density added nothing to it on average at 256 px and hurt at 128 px); else `'none'`.
+   * `'auto'`: `'feature-density+colour'` when `alignObjects` aligned the training images (objects at
+   * random angles or positions), else `'colour'` (the feature density added nothing to it on average
+   * on textures and bottle at 256 px and hurt at 128 px). Default with the fast preset in patch mode
+   * (not with a pretrained encoder): `'auto'`; else `'none'`.
    */
-  fusion?: 'feature-density+colour' | 'feature-density' | 'colour' | 'none';
+  fusion?: 'auto' | 'feature-density+colour' | 'feature-density' | 'colour' | 'none';
   /**
    * Patch mode: before anything else sees an image, turn and shift it so that its object lies in a
    * canonical pose (centroid at the centre, principal axis to the right; `objectPoses`) and frame it

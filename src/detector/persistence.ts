@@ -4,7 +4,7 @@ import { FormatError } from '../errors';
 import { capText } from '../math/validate';
 import type { GraphModelLike } from '../models/pretrainedEncoder';
 import { VERSION } from '../version';
-import { companionToJSON, readCompanion, type Companion } from './companion';
+import { companionToJSON, fusedScorers, readCompanion, type Companion } from './companion';
 import { checkDensityFits, densityToJSON, type DetectorDensity } from './densityStage';
 import { patchLayout } from './embedding';
 import { DETECTOR_FORMAT, DETECTOR_FORMAT_VERSION, readDocument, type DetectorDocument } from './detectorDocument';
@@ -117,7 +117,7 @@ export async function loadDetectorState(source: string | tf.io.IOHandler, option
     }
     const pose = readPoseFrame(document.pose, resolved.alignObjects, resolved.imageSize, WHERE);
     // Last: nothing after it throws, so its encoder is never left behind.
-    const companion = await readSavedCompanion(document, resolved, networks, weights);
+    const companion = await readSavedCompanion(document, resolved, networks, weights, pose !== undefined);
     return {
       options: resolved,
       networks,
@@ -135,14 +135,16 @@ export async function loadDetectorState(source: string | tf.io.IOHandler, option
   }
 }
 
-/** The saved companion when the options fuse one (and none otherwise). */
+/** The saved companion when the options fuse one (and none otherwise); `aligned`: the save holds a pose frame. */
 async function readSavedCompanion(
   document: DetectorDocument,
   o: ResolvedCutPasteOptions,
   networks: Networks,
   weights: tf.NamedTensorMap,
+  aligned: boolean,
 ): Promise<Companion | undefined> {
-  if (o.fusion === 'none') {
+  const fusion = fusedScorers(o.fusion, aligned);
+  if (fusion === undefined) {
     if (document.companion !== undefined) throw new FormatError(`${WHERE}: the document holds a companion but options.fusion is 'none'`);
     return undefined;
   }
@@ -155,7 +157,8 @@ async function readSavedCompanion(
     batch: o.inferenceBatchSize,
     grid,
     settings: o,
-    fusion: o.fusion,
+    fusion,
+    setting: o.fusion,
   };
   const companion = await readCompanion(document.companion, weights, host, WHERE);
   // The saved report must describe the scorers the companion has (a summary of absent scorers would mislead).

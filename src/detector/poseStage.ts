@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { FormatError } from '../errors';
 import { capText } from '../math/validate';
-import { mapsFromPoses, objectPoses, warpToPoses, type ObjectPose } from '../ops/pixels/objectPose';
+import type { PatchGridGeometry } from '../math/spreadScores';
+import { mapsFromPoses, objectPoses, shownByPoses, warpToPoses, type ObjectPose } from '../ops/pixels/objectPose';
 import type { PixelBatch } from '../ops/pixels/pixelBatch';
 
 /**
@@ -48,19 +49,22 @@ const POSE_CHUNK = 16;
 /** The framed disc is this much larger than the largest object radius among the training images. */
 const FRAME_MARGIN = 1.1;
 
+/** The least margin of `shownMasks`, as a share of the image's shorter side (32 px at 256 px: the default patch). */
+const SHOWN_MARGIN = 1 / 8;
+
 /**
  * Decides whether to align the training images to their objects' poses and, if so, fits the frame and
  * aligns them (with the poses found for the decision: each image's pose is found once).
  *
  * @param images normal images at model resolution `[count, height, width, channels]`; not disposed.
  * @param setting the `alignObjects` option: `true`, `false` or `'auto'` (`POSE_RULE`).
- * @returns the stage and the aligned images (both absent when not aligning; the caller disposes the
- *   images), and the report (absent when `setting` is false).
+ * @returns the stage, the aligned images and their poses (all absent when not aligning; the caller
+ *   disposes the images), and the report (absent when `setting` is false).
  */
 export async function fitPoseStage(
   images: tf.Tensor4D,
   setting: boolean | 'auto',
-): Promise<{ stage?: PoseStage; report?: PoseReport; images?: tf.Tensor4D }> {
+): Promise<{ stage?: PoseStage; report?: PoseReport; images?: tf.Tensor4D; poses?: ObjectPose[] }> {
   if (setting === false) return {};
   const [count, height, width, channels] = images.shape;
   const side = Math.min(height, width);
@@ -104,7 +108,22 @@ export async function fitPoseStage(
     stage: { radius },
     report: { aligned, decidedBy, ...stats, radius },
     images: tf.tensor4d(data, images.shape),
+    poses,
   };
+}
+
+/**
+ * What each aligned image shows (`shownByPoses`) at model resolution, with a margin of the grid's
+ * patch and at least `SHOWN_MARGIN` of the shorter side (feature maps whose cells are smaller than
+ * their receptive fields): 1 where every patch that covers the pixel lies within the image as given,
+ * 0 where one reaches the level the frame was filled with beyond the image's border. A map is no evidence
+ * there: a flat fill beside the table's texture is unlike every training image's texture at that
+ * place, and near the border (a bolt close to the image's edge) it gave normal images their highest
+ * scores (docs/results.md). Scores and out-of-fold scores take the maximum over shown pixels only.
+ */
+export function shownMasks(poses: readonly ObjectPose[], stage: PoseStage, grid: PatchGridGeometry): Uint8Array[] {
+  const margin = Math.ceil(Math.max(grid.patchHeight, grid.patchWidth, SHOWN_MARGIN * Math.min(grid.height, grid.width)));
+  return shownByPoses(poses, grid.height, grid.width, stage.radius, margin);
 }
 
 /** `fn` on the pixels of `POSE_CHUNK` images at a time (never a copy of the whole batch); its results in order. */

@@ -5,7 +5,7 @@ import type { Encoder } from '../models/types';
 import { fitDensity, scoreDensity, type DetectorDensity } from './densityStage';
 import { locationsOf, type Featurizer } from './featurizer';
 import type { Companion } from './companion';
-import { alignImages, mapsToImages, type PoseStage } from './poseStage';
+import { alignImages, mapsToImages, shownMasks, type PoseStage } from './poseStage';
 import { gradCamMaps } from './gradCam';
 import type { ScoreMap } from './types';
 
@@ -47,16 +47,42 @@ export function mapsFromGrid(grid: Float32Array, count: number, layout: PatchGri
   return maps;
 }
 
-/** Image scores from features: the GDE score (image mode) or the maximum of the spread map (patch mode). */
-export function scoresFromFeatures(state: ScoringState, features: Float32Array, count: number, density = state.density): Float32Array {
-  return scoresFromGrid(state, scoreDensity(density, features, count, locationsOf(state.featurizer)), count);
+/**
+ * What each image of a batch shows, for images aligned to their objects' poses (`shownMasks`, at model
+ * resolution): its maps are judged on shown pixels only (`maskUnshown`). `undefined`: every pixel.
+ */
+export type ShownMasks = readonly Uint8Array[] | undefined;
+
+/** Image scores from features: the GDE score (image mode) or the maximum of the spread map over shown pixels (patch mode). */
+export function scoresFromFeatures(
+  state: ScoringState,
+  features: Float32Array,
+  count: number,
+  density = state.density,
+  shown?: ShownMasks,
+): Float32Array {
+  return scoresFromGrid(state, scoreDensity(density, features, count, locationsOf(state.featurizer)), count, shown);
 }
 
-/** Image scores from grid scores `[count, locations]`: the scores themselves (image mode) or each spread map's maximum. */
-export function scoresFromGrid(state: ScoringState, grid: Float32Array, count: number): Float32Array {
+/** Image scores from grid scores `[count, locations]`: the scores themselves (image mode) or each spread map's maximum over shown pixels. */
+export function scoresFromGrid(state: ScoringState, grid: Float32Array, count: number, shown?: ShownMasks): Float32Array {
   const layout = state.featurizer.grid;
   if (!layout) return grid;
-  return Float32Array.from(mapsFromGrid(grid, count, layout, state.settings.scoreSigma), maxOf);
+  return Float32Array.from(mapsFromGrid(grid, count, layout, state.settings.scoreSigma), (map, i) => maxOf(maskUnshown(map, shown?.[i])));
+}
+
+/**
+ * The map with every pixel that `shown` marks 0 lowered to the least shown value (in place; the same
+ * array): nothing is seen there, so it neither raises the image's score (the map's maximum) nor stands
+ * out in the map. Unchanged without a mask or when nothing is shown.
+ */
+export function maskUnshown(map: Float32Array, shown: Uint8Array | undefined): Float32Array {
+  if (!shown) return map;
+  let low = Infinity;
+  for (let i = 0; i < map.length; i++) if (shown[i] && map[i]! < low) low = map[i]!;
+  if (low === Infinity) return map;
+  for (let i = 0; i < map.length; i++) if (!shown[i]) map[i] = low;
+  return map;
 }
 
 /**
@@ -78,7 +104,11 @@ export async function scoreChunk(
       const grid = scoreDensity(density, await featurizer.embed(x), count, layout.rows * layout.cols);
       let m = mapsFromGrid(grid, count, layout, state.settings.scoreSigma);
       if (state.companion) m = await state.companion.fuse(x, m, [layout.height, layout.width]);
-      // The score is the aligned map's maximum; the map the caller sees lies on the image as given.
+      // The score is the aligned map's maximum over what the image shows; the map the caller sees lies on the image as given.
+      if (aligned) {
+        const shown = shownMasks(aligned.poses, state.pose!, layout);
+        m.forEach((map, i) => maskUnshown(map, shown[i]));
+      }
       const scores = Float32Array.from(m, maxOf);
       if (!maps) return { scores };
       if (aligned) m = mapsToImages(m, layout.height, layout.width, aligned.poses, state.pose!);

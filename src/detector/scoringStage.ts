@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { Encoder } from '../models/types';
 import { fitDetectorDensity, type DensitySettings } from './densityChoice';
 import type { Featurizer } from './featurizer';
-import { outOfFoldGrid, scoresFromGrid, type ScoringState } from './scoring';
+import { outOfFoldGrid, scoresFromGrid, type ScoringState, type ShownMasks } from './scoring';
 import type { DetectorFitReport, FitProgress } from './types';
 
 /** What {@link fitScoringStage} fitted: the state to score with, how its density was chosen, and out-of-fold scores. */
@@ -24,6 +24,8 @@ export interface FittedScoringStage {
  *
  * @param images normal images at model resolution `[count, height, width, channels]`; not disposed.
  * @param encoder image-level featurizers only: the encoder whose GradCAM maps localise.
+ * @param shown images aligned to their objects' poses: what each shows (`shownMasks`); image scores
+ *   (out of fold, and in the density choice) are their maps' maxima over shown pixels.
  */
 export async function fitScoringStage(
   featurizer: Featurizer,
@@ -31,17 +33,23 @@ export async function fitScoringStage(
   settings: DensitySettings,
   progress: (p: FitProgress) => void,
   encoder?: Encoder,
+  shown?: ShownMasks,
 ): Promise<FittedScoringStage> {
   const count = images.shape[0];
   const features = await featurizer.embed(images, (done) => progress({ stage: 'embed', done, total: count }));
-  const { density, l2Normalize, alignment, choice } = await fitDetectorDensity(featurizer, images, features, settings, (done, total) =>
-    progress({ stage: 'density', done, total }),
+  const { density, l2Normalize, alignment, choice } = await fitDetectorDensity(
+    featurizer,
+    images,
+    features,
+    settings,
+    (done, total) => progress({ stage: 'density', done, total }),
+    shown,
   );
   const state: ScoringState = { featurizer, density, settings, ...(encoder ? { encoder } : {}) };
   const oofGrid = outOfFoldGrid(state, features, count, featurizer.dimension, l2Normalize);
   return {
     state,
-    outOfFold: oofGrid && scoresFromGrid(state, oofGrid, count),
+    outOfFold: oofGrid && scoresFromGrid(state, oofGrid, count, shown),
     outOfFoldGrid: oofGrid,
     report: {
       images: count,

@@ -38,7 +38,7 @@ export { colorJitterPixels, type ColorJitterOptions, type ColorJitterPixelsOptio
 export { randomTranslatePixels, type RandomTranslateOptions, type RandomTranslatePixelsOptions } from './pixels/randomTranslatePixels';
 export { randomCropsPixels } from './pixels/randomCropsPixels';
 export { randomDihedralPixels } from './pixels/randomDihedralPixels';
-export { mapsFromPoses, objectPoses, warpToPoses, type ObjectPose } from './pixels/objectPose';
+export { mapsFromPoses, objectPoses, shownByPoses, warpToPoses, type ObjectPose } from './pixels/objectPose';
 export { DEFAULT_JITTER, type JitterAmounts, type JitterOption, type JitterParams, type JitterStep } from './jitter';
 export { DEFAULT_RECTANGLE, type RectangleShape } from './rectangleShape';
 export { DEFAULT_SCAR, type ScarShape } from './scarShape';

@@ -5,6 +5,7 @@ import { createSyntheticCategory } from '../../src/synthetic';
 import { editDocument, saveToMemory } from '../helpers/artifacts';
 import { expectNoLeak } from '../helpers/tensors';
 import { TINY_PATCH_ENCODER } from '../helpers/tinyDetectors';
+import { objectPoses } from '../../src/ops/pixels/objectPose';
 
 /** A tiny patch detector at 64 px (the pose stage works on any backend: it reads the pixels once). */
 const DETECTOR: CutPasteOptions = {
@@ -76,6 +77,40 @@ describe('alignObjects', () => {
         expect(follows).toBeGreaterThan(0.9);
         expect(follows).toBeGreaterThan(stays + 0.2);
       });
+      detector.dispose();
+    });
+  });
+
+  it('judges an aligned map only where every patch lies in the image: the band along a near border is the map minimum', async () => {
+    await expectNoLeak(async () => {
+      const detector = await CutPasteDetector.create({ ...DETECTOR, steps: 1 });
+      const report = await detector.fit(train, { workers: 0 });
+      const radius = report.objectPose!.radius!;
+      // Training images too: more bolts, some close to a border.
+      const images = [...test, ...train];
+      const maps = await detector.scoreMaps(images);
+      const scores = await detector.score(images);
+      let near = 0;
+      images.forEach((image, i) => {
+        const pixels = Float32Array.from(image.data, (v) => (image.data instanceof Uint8Array ? v / 255 : v));
+        const [pose] = objectPoses({ data: pixels, batch: 1, height: 64, width: 64, channels: 1 });
+        const { data } = maps[i]!;
+        const low = Math.min(...data);
+        expect(scores[i]).toBeGreaterThan(low);
+        // The border pixel nearest the centroid, where the frame (radius px about it) overhangs the image.
+        const gaps = [pose!.cx, 64 - pose!.cx, pose!.cy, 64 - pose!.cy];
+        const side = gaps.indexOf(Math.min(...gaps));
+        if (gaps[side]! >= radius) return;
+        near++;
+        const [x, y] = [
+          [0, Math.floor(pose!.cy)],
+          [63, Math.floor(pose!.cy)],
+          [Math.floor(pose!.cx), 0],
+          [Math.floor(pose!.cx), 63],
+        ][side]!;
+        expect(data[y! * 64 + x!]).toBe(low);
+      });
+      expect(near).toBeGreaterThan(0);
       detector.dispose();
     });
   });

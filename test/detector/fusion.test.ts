@@ -43,22 +43,23 @@ describe("fusion: 'feature-density'", () => {
   const train = [...category.trainImages()];
   const test = [...category.testSamples()].map((s) => s.image);
 
-  it("is not the fast patch default (that is 'colour' at every size); image mode and the paper preset fuse nothing", async () => {
+  it("is not the fast patch default (that is 'auto' at every size); image mode and the paper preset fuse nothing", async () => {
     const defaultOf = async (options: CutPasteOptions) => {
       const detector = await CutPasteDetector.create(options);
       detector.dispose();
       return detector.options.fusion;
     };
-    expect(await defaultOf({})).toBe('colour');
-    expect(await defaultOf({ imageSize: [256, 320] })).toBe('colour');
-    expect(await defaultOf({ imageSize: [255, 320] })).toBe('colour');
-    expect(await defaultOf({ imageSize: 64 })).toBe('colour');
+    expect(await defaultOf({})).toBe('auto');
+    expect(await defaultOf({ imageSize: [256, 320] })).toBe('auto');
+    expect(await defaultOf({ imageSize: [255, 320] })).toBe('auto');
+    expect(await defaultOf({ imageSize: 64 })).toBe('auto');
     expect(await defaultOf({ imageSize: 128, fusion: 'feature-density' })).toBe('feature-density');
     expect(await defaultOf({ mode: 'image' })).toBe('none');
     expect(await defaultOf({ preset: 'paper' })).toBe('none');
     await expect(CutPasteDetector.create({ mode: 'image', fusion: 'feature-density' })).rejects.toThrow(OptionError);
     await expect(CutPasteDetector.create({ mode: 'image', fusion: 'feature-density+colour' })).rejects.toThrow(OptionError);
     await expect(CutPasteDetector.create({ mode: 'image', fusion: 'colour' })).rejects.toThrow(OptionError);
+    await expect(CutPasteDetector.create({ mode: 'image', fusion: 'auto' })).rejects.toThrow(OptionError);
     await expect(CutPasteDetector.create({ fusion: 'both' as never })).rejects.toThrow(/option fusion must/);
   });
 
@@ -260,6 +261,61 @@ describe("fusion: 'colour'", () => {
     const twoScales = editDocument(artifacts, (doc) => ((doc.companion as Colour).colour.scales = [1, 2]));
     await expect(CutPasteDetector.load(tf.io.fromMemory(twoScales))).rejects.toThrow(
       /colour\.density does not fit the scorer's features \(24 on/,
+    );
+  });
+});
+
+/**
+ * `fusion: 'auto'` (the fast patch default): the colour scorer, and the untrained feature density too
+ * when `alignObjects` aligned the training images; a save's pose frame says which it fused.
+ */
+describe("fusion: 'auto'", () => {
+  const bolts = createSyntheticCategory({ kind: 'bolt', seed: 4, trainCount: 16, testCount: 4, imageSize: 64 });
+  const tiles = createSyntheticCategory({ kind: 'tile', seed: 4, trainCount: 16, testCount: 4, imageSize: 64 });
+  const AUTO = { ...DETECTOR, steps: 1, fusion: 'auto' } as const;
+
+  it('fuses both scorers where the objects were aligned and the colour scorer alone where they were not: the same scores as naming them', async () => {
+    await expectNoLeak(async () => {
+      const cases = [
+        { category: bolts, aligned: true, named: 'feature-density+colour' },
+        { category: tiles, aligned: false, named: 'colour' },
+      ] as const;
+      for (const { category, aligned, named } of cases) {
+        const train = [...category.trainImages()];
+        const test = [...category.testSamples()].map((s) => s.image);
+        const auto = await CutPasteDetector.create(AUTO);
+        const explicit = await CutPasteDetector.create({ ...AUTO, fusion: named });
+        const report = await auto.fit(train, { workers: 0 });
+        await explicit.fit(train, { workers: 0 });
+        expect(report.objectPose?.aligned).toBe(aligned);
+        expect(report.companion?.other !== undefined).toBe(aligned);
+        expect(report.companion?.colour).toBeDefined();
+        expect(report.companion).toEqual(explicit.fitReport?.companion);
+        expect(Array.from(await auto.score(test))).toEqual(Array.from(await explicit.score(test)));
+        auto.dispose();
+        explicit.dispose();
+      }
+    });
+  });
+
+  it('saves and loads both kinds; a save whose pose frame contradicts its scorers is refused', async () => {
+    const aligned = await fitSaveAndReload(
+      AUTO,
+      [...bolts.trainImages()],
+      [...bolts.testSamples()].map((s) => s.image),
+    );
+    const noFrame = editDocument(aligned, (doc) => delete doc.pose);
+    await expect(CutPasteDetector.load(tf.io.fromMemory(noFrame))).rejects.toThrow(
+      /companion\.encoder is there but options\.fusion is 'auto' \(here 'colour': the save did not align its objects\)/,
+    );
+    const plain = await fitSaveAndReload(
+      AUTO,
+      [...tiles.trainImages()],
+      [...tiles.testSamples()].map((s) => s.image),
+    );
+    const framed = editDocument(plain, (doc) => (doc.pose = { radius: 20 }));
+    await expect(CutPasteDetector.load(tf.io.fromMemory(framed))).rejects.toThrow(
+      /companion\.encoder is missing: options\.fusion is 'auto' \(here 'feature-density\+colour': the save aligned its objects\)/,
     );
   });
 });

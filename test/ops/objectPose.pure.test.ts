@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPixelBatch } from '../../src/advanced';
 import { createRng } from '../../src/math/random';
-import { mapsFromPoses, objectPoses, warpToPoses, type ObjectPose } from '../../src/ops/pixels/objectPose';
+import { mapsFromPoses, objectPoses, shownByPoses, warpToPoses, type ObjectPose } from '../../src/ops/pixels/objectPose';
 
 interface Key {
   cx: number;
@@ -164,5 +164,48 @@ describe('mapsFromPoses', () => {
     const far = Math.floor(p.cy) * 80 + (p.cx > 40 ? 0 : 79);
     expect(back.data[far]).toBe(1);
     expect(() => mapsFromPoses(createPixelBatch({ batch: 1, height: 72, width: 80, channels: 2 }), poses)).toThrow(/1 channel/);
+  });
+});
+
+describe('shownByPoses', () => {
+  it('marks exactly the framed pixels that warpToPoses took from within the image, then keeps `margin` away from the rest', () => {
+    const images = batchOf(64, 64, 1, [
+      { cx: 12, cy: 40, angle: 1 },
+      { cx: 32, cy: 32, angle: 0.7 },
+    ]);
+    const poses = objectPoses(images);
+    // A batch whose image is the distinct level 7 everywhere: its warp shows 7 where the image was
+    // read and the background level where it lay beyond the border.
+    const sevens = createPixelBatch({ batch: 2, height: 64, width: 64, channels: 1 });
+    sevens.data.fill(7);
+    const warped = warpToPoses(sevens, poses, undefined, 16);
+    const [near, central] = shownByPoses(poses, 64, 64, 16);
+    for (let p = 0; p < 64 * 64; p++) expect(near![p]).toBe(warped.data[p] === 7 ? 1 : 0);
+    // The key near the left edge leaves part of the frame beyond the image; the central one does not.
+    const count = (mask: Uint8Array) => mask.reduce((a, v) => a + v, 0);
+    expect(count(near!)).toBeLessThan(64 * 60);
+    expect(count(central!)).toBe(64 * 64);
+    // With a margin, a pixel is shown only when every pixel within `margin` (a square) is.
+    const margin = 5;
+    const [eroded] = shownByPoses(poses, 64, 64, 16, margin);
+    for (let y = 0; y < 64; y++)
+      for (let x = 0; x < 64; x++) {
+        let all = 1;
+        for (let dy = -margin; dy <= margin; dy++)
+          for (let dx = -margin; dx <= margin; dx++) {
+            const [yy, xx] = [y + dy, x + dx];
+            if (yy >= 0 && yy < 64 && xx >= 0 && xx < 64 && !near![yy * 64 + xx]) all = 0;
+          }
+        expect(eroded![y * 64 + x]).toBe(all);
+      }
+    expect(count(eroded!)).toBeLessThan(count(near!));
+    expect(count(eroded!)).toBeGreaterThan(64 * 16);
+  });
+
+  it('refuses a bad margin or bad poses', () => {
+    const [pose] = objectPoses(batchOf(32, 32, 1, [KEYS[0]!]));
+    expect(() => shownByPoses([pose!], 32, 32, undefined, -1)).toThrow(/margin must be an integer ≥ 0, got -1/);
+    expect(() => shownByPoses([pose!], 32, 32, undefined, 1.5)).toThrow(/margin must be an integer/);
+    expect(() => shownByPoses([{ ...pose!, cx: NaN }], 32, 32)).toThrow(/poses\[0\] must have finite cx, cy and angle/);
   });
 });

@@ -140,6 +140,7 @@ export const ADVANCED = {
     'objectPoses',
     'warpToPoses',
     'mapsFromPoses',
+    'shownByPoses',
     'randomTranslate',
     'randomTranslatePixels',
     'registerDensity',

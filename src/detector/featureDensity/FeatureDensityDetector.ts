@@ -6,7 +6,7 @@ import { resnetPreset } from '../../models/resnetPresets';
 import type { Encoder } from '../../models/types';
 import { DetectorCore, type FitContext, type FittedModel, type FittedResult, type ModelInputSpec } from '../DetectorCore';
 import type { Featurizer } from '../featurizer';
-import { fitPoseStage, type PoseStage } from '../poseStage';
+import { fitPoseStage, shownMasks, type PoseStage } from '../poseStage';
 import { fitScoringStage } from '../scoringStage';
 import type { ScoringState } from '../scoring';
 import type { Threshold } from '../thresholds';
@@ -108,8 +108,9 @@ export class FeatureDensityDetector extends DetectorCore<FeatureDensityModel, Fe
   protected async fitModel(given: tf.Tensor4D, context: FitContext): Promise<FittedResult<FeatureDensityModel, FeatureDensityFitReport>> {
     const pose = await fitPoseStage(given, this.options.alignObjects);
     try {
-      const stage = await fitScoringStage(this.#featurizer, pose.images ?? given, this.options, context.progress);
       const grid = this.#featurizer.grid!;
+      const shown = pose.stage && shownMasks(pose.poses!, pose.stage, grid);
+      const stage = await fitScoringStage(this.#featurizer, pose.images ?? given, this.options, context.progress, undefined, shown);
       const report: Omit<FeatureDensityFitReport, 'seconds'> = {
         encoder: this.#encoder.name,
         features: this.#featurizer.dimension,

@@ -121,6 +121,58 @@ export function mapsFromPoses(maps: PixelBatch, poses: readonly ObjectPose[], ra
   return { data, batch, height, width, channels: 1 };
 }
 
+/**
+ * Which pixels of each image warped by `warpToPoses` (the same poses and radius) the original image
+ * shows: 1 where the warped pixel, and every pixel within `margin` of it (a square of side
+ * 2 · margin + 1), came from within the original image; 0 where any came from beyond its border (the
+ * background level `warpToPoses` filled in). A map computed on the warped image is not evidence there.
+ *
+ * @param margin pixels, an integer ≥ 0.
+ * @returns one `height × width` mask per pose.
+ * @example
+ * const shown = shownByPoses(poses, 256, 256, radius, 16);
+ */
+export function shownByPoses(poses: readonly ObjectPose[], height: number, width: number, radius?: number, margin = 0): Uint8Array[] {
+  const op = 'shownByPoses';
+  checkPoses(op, poses, poses.length, 1);
+  if (!(Number.isInteger(margin) && margin >= 0)) throw new RangeError(`${op}: margin must be an integer ≥ 0, got ${show(margin)}`);
+  const ones = new Float32Array(height * width).fill(1);
+  const warped = new Float32Array(height * width);
+  return poses.map((p) => {
+    warp(ones, warped, height, width, 1, {
+      from: [width / 2, height / 2],
+      to: [p.cx, p.cy],
+      angle: p.angle,
+      scale: radius ? (2 * radius) / Math.min(height, width) : 1,
+      fill: [0],
+    });
+    return shownAfterMargin(warped, height, width, margin);
+  });
+}
+
+/** 1 where no pixel within `margin` (square window, clipped at the border) is 0 in `warped`: an integral image of the unshown pixels. */
+function shownAfterMargin(warped: Float32Array, height: number, width: number, margin: number): Uint8Array {
+  const W1 = width + 1;
+  const sums = new Float64Array((height + 1) * W1);
+  for (let y = 0; y < height; y++) {
+    let row = 0;
+    for (let x = 0; x < width; x++) {
+      row += warped[y * width + x]! > 0 ? 0 : 1;
+      sums[(y + 1) * W1 + x + 1] = sums[y * W1 + x + 1]! + row;
+    }
+  }
+  const out = new Uint8Array(height * width);
+  for (let y = 0; y < height; y++) {
+    const [y0, y1] = [Math.max(0, y - margin), Math.min(height, y + margin + 1)];
+    for (let x = 0; x < width; x++) {
+      const [x0, x1] = [Math.max(0, x - margin), Math.min(width, x + margin + 1)];
+      const unshown = sums[y1 * W1 + x1]! - sums[y0 * W1 + x1]! - sums[y1 * W1 + x0]! + sums[y0 * W1 + x0]!;
+      out[y * width + x] = unshown === 0 ? 1 : 0;
+    }
+  }
+  return out;
+}
+
 function checkPoses(op: string, poses: readonly ObjectPose[], batch: number, channels: number): void {
   if (!Array.isArray(poses) || poses.length !== batch) {
     throw new RangeError(`${op}: poses must be an array of ${batch} poses (one per image), got ${show(poses)}`);
