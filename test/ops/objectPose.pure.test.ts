@@ -202,10 +202,13 @@ describe('shownByPoses', () => {
     expect(count(eroded!)).toBeGreaterThan(64 * 16);
   });
 
-  it('refuses a bad margin or bad poses', () => {
+  it('refuses a bad margin, size, radius or poses', () => {
     const [pose] = objectPoses(batchOf(32, 32, 1, [KEYS[0]!]));
     expect(() => shownByPoses([pose!], 32, 32, undefined, -1)).toThrow(/margin must be an integer ≥ 0, got -1/);
     expect(() => shownByPoses([pose!], 32, 32, undefined, 1.5)).toThrow(/margin must be an integer/);
     expect(() => shownByPoses([{ ...pose!, cx: NaN }], 32, 32)).toThrow(/poses\[0\] must have finite cx, cy and angle/);
+    expect(() => shownByPoses([pose!], 0, 32)).toThrow(/\[height, width\] must be a positive integer/);
+    expect(() => shownByPoses([pose!], 32, 32.5)).toThrow(/\[height, width\] must be a positive integer/);
+    expect(() => shownByPoses([pose!], 32, 32, -4)).toThrow(/radius must be a finite number > 0 or undefined, got -4/);
   });
 });

@@ -1,4 +1,4 @@
-import { show } from '../validate';
+import { checkSize, show } from '../validate';
 import { checkPixelBatch, outputArray, type PixelBatch } from './pixelBatch';
 
 /**
@@ -135,6 +135,9 @@ export function mapsFromPoses(maps: PixelBatch, poses: readonly ObjectPose[], ra
 export function shownByPoses(poses: readonly ObjectPose[], height: number, width: number, radius?: number, margin = 0): Uint8Array[] {
   const op = 'shownByPoses';
   checkPoses(op, poses, poses.length, 1);
+  checkSize(op, '[height, width]', [height, width]);
+  if (!(radius === undefined || (typeof radius === 'number' && Number.isFinite(radius) && radius > 0)))
+    throw new RangeError(`${op}: radius must be a finite number > 0 or undefined, got ${show(radius)}`);
   if (!(Number.isInteger(margin) && margin >= 0)) throw new RangeError(`${op}: margin must be an integer ≥ 0, got ${show(margin)}`);
   const ones = new Float32Array(height * width).fill(1);
   const warped = new Float32Array(height * width);
