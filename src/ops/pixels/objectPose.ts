@@ -74,16 +74,24 @@ export function warpToPoses(images: PixelBatch, poses: readonly ObjectPose[], ou
   const size = height * width * channels;
   for (let b = 0; b < batch; b++) {
     const p = poses[b]!;
-    // Output point (x', y') comes from the source point centroid + R(angle) · ((x', y') − centre).
-    warp(images.data.subarray(b * size, (b + 1) * size), data.subarray(b * size, (b + 1) * size), height, width, channels, {
-      from: [width / 2, height / 2],
-      to: [p.cx, p.cy],
-      angle: p.angle,
-      scale: radius ? (2 * radius) / Math.min(height, width) : 1,
-      fill: p.background,
-    });
+    const frame = poseFrame(p, height, width, radius, p.background);
+    warp(images.data.subarray(b * size, (b + 1) * size), data.subarray(b * size, (b + 1) * size), height, width, channels, frame);
   }
   return { data, batch, height, width, channels };
+}
+
+/**
+ * The transform of `warpToPoses` for one pose: output point (x', y') comes from the source point
+ * centroid + R(angle) · scale · ((x', y') − centre); `fill` beyond the source's border.
+ */
+function poseFrame(p: ObjectPose, height: number, width: number, radius: number | undefined, fill: readonly number[]): Rigid {
+  return {
+    from: [width / 2, height / 2],
+    to: [p.cx, p.cy],
+    angle: p.angle,
+    scale: radius ? (2 * radius) / Math.min(height, width) : 1,
+    fill,
+  };
 }
 
 /**
@@ -139,24 +147,23 @@ export function shownByPoses(poses: readonly ObjectPose[], height: number, width
   if (!(radius === undefined || (typeof radius === 'number' && Number.isFinite(radius) && radius > 0)))
     throw new RangeError(`${op}: radius must be a finite number > 0 or undefined, got ${show(radius)}`);
   if (!(Number.isInteger(margin) && margin >= 0)) throw new RangeError(`${op}: margin must be an integer ≥ 0, got ${show(margin)}`);
+  // A constant image warped with fill 0: 0 exactly where the warp read beyond the border.
   const ones = new Float32Array(height * width).fill(1);
   const warped = new Float32Array(height * width);
+  const sums = new Float64Array((height + 1) * (width + 1));
   return poses.map((p) => {
-    warp(ones, warped, height, width, 1, {
-      from: [width / 2, height / 2],
-      to: [p.cx, p.cy],
-      angle: p.angle,
-      scale: radius ? (2 * radius) / Math.min(height, width) : 1,
-      fill: [0],
-    });
-    return shownAfterMargin(warped, height, width, margin);
+    warp(ones, warped, height, width, 1, poseFrame(p, height, width, radius, [0]));
+    return shownAfterMargin(warped, sums, height, width, margin);
   });
 }
 
-/** 1 where no pixel within `margin` (square window, clipped at the border) is 0 in `warped`: an integral image of the unshown pixels. */
-function shownAfterMargin(warped: Float32Array, height: number, width: number, margin: number): Uint8Array {
+/**
+ * 1 where no pixel within `margin` (square window, clipped at the border) is 0 in `warped`, from an
+ * integral image of the unshown pixels (`sums`: scratch of `(height + 1) × (width + 1)`, its first row
+ * and column 0).
+ */
+function shownAfterMargin(warped: Float32Array, sums: Float64Array, height: number, width: number, margin: number): Uint8Array {
   const W1 = width + 1;
-  const sums = new Float64Array((height + 1) * W1);
   for (let y = 0; y < height; y++) {
     let row = 0;
     for (let x = 0; x < width; x++) {
@@ -166,9 +173,11 @@ function shownAfterMargin(warped: Float32Array, height: number, width: number, m
   }
   const out = new Uint8Array(height * width);
   for (let y = 0; y < height; y++) {
-    const [y0, y1] = [Math.max(0, y - margin), Math.min(height, y + margin + 1)];
+    const y0 = Math.max(0, y - margin);
+    const y1 = Math.min(height, y + margin + 1);
     for (let x = 0; x < width; x++) {
-      const [x0, x1] = [Math.max(0, x - margin), Math.min(width, x + margin + 1)];
+      const x0 = Math.max(0, x - margin);
+      const x1 = Math.min(width, x + margin + 1);
       const unshown = sums[y1 * W1 + x1]! - sums[y0 * W1 + x1]! - sums[y1 * W1 + x0]! + sums[y0 * W1 + x0]!;
       out[y * width + x] = unshown === 0 ? 1 : 0;
     }
