@@ -4,9 +4,9 @@ import { encoderFor, type EncoderConfig } from '../models/encoderRegistry';
 import type { Encoder } from '../models/types';
 import { trainSelfSupervised } from '../train/trainer';
 import { DetectorCore, type FitContext, type FittedModel, type FittedResult, type ModelInputSpec } from './DetectorCore';
-import { patchLayout, type PatchLayout } from './embedding';
+import { featureStagesOf, patchLayout, type PatchLayout } from './embedding';
 import { fitCompanion, fusedScorers, type Companion } from './companion';
-import { encoderFeaturizer } from './featurizer';
+import { encoderFeaturizer, type Featurizer } from './featurizer';
 import { buildNetworks, disposeNetworks, type Networks } from './networks';
 import { resolveCutPasteOptions, trainOptionsOf, type CutPasteOptions, type ResolvedCutPasteOptions } from './options';
 import { loadDetectorState, saveDetectorState, type LoadOptions } from './persistence';
@@ -58,6 +58,7 @@ export class CutPasteDetector extends DetectorCore<CutPasteModel, FitReport> {
     this.options = options;
     this.#channels = networks.encoder.inputChannels;
     this.#layout = layoutFor(networks, options); // a patch the encoder cannot take throws here
+    featureStagesOf(networks.encoder, options.featureStages); // so do stages it lacks
   }
 
   /**
@@ -135,14 +136,7 @@ export class CutPasteDetector extends DetectorCore<CutPasteModel, FitReport> {
       });
       const layout = this.#layout && layoutFor(fresh, o);
       const shown = layout && pose.stage && shownMasks(pose.poses!, pose.stage, layout);
-      const stage = await fitScoringStage(
-        encoderFeaturizer(fresh.encoder, layout, o.inferenceBatchSize),
-        images,
-        o,
-        progress,
-        fresh.encoder,
-        shown,
-      );
+      const stage = await fitScoringStage(featurizerFor(fresh, layout, o), images, o, progress, fresh.encoder, shown);
       const fusion = fusedScorers(o.fusion, pose.stage !== undefined);
       const fused = fusion && (await fitCompanion(stage, images, String(o.seed), o.inferenceBatchSize, progress, fusion, shown));
       const report: Omit<FitReport, 'seconds'> = {
@@ -220,6 +214,11 @@ function copyOf(encoder: Encoder): Encoder {
   }
 }
 
+/** What CutPaste's density sees: the encoder's features of the stages `featureStages` names, on the layout. */
+function featurizerFor(networks: Networks, layout: PatchLayout | undefined, o: ResolvedCutPasteOptions): Featurizer {
+  return encoderFeaturizer(networks.encoder, layout, o.inferenceBatchSize, featureStagesOf(networks.encoder, o.featureStages));
+}
+
 function layoutFor(networks: Networks, o: ResolvedCutPasteOptions): PatchLayout | undefined {
   return o.mode === 'patch' ? patchLayout(networks.encoder, o.imageSize[0], o.imageSize[1], o.patchSize, o.stride) : undefined;
 }
@@ -233,7 +232,7 @@ function cutPasteModel(
   pose?: PoseStage,
 ): CutPasteModel {
   const scoring: ScoringState = {
-    featurizer: encoderFeaturizer(networks.encoder, layout, o.inferenceBatchSize),
+    featurizer: featurizerFor(networks, layout, o),
     density,
     settings: o,
     encoder: networks.encoder,

@@ -127,6 +127,22 @@ export const CUTPASTE_OPTION_SCHEMA: {
       return v.length > 16 || v.some((w) => w > OPTION_LIMITS.width) ? `at most 16 integers in [1, ${OPTION_LIMITS.width}]` : undefined;
     },
   },
+  featureStages: {
+    group: 'model',
+    help: "patch mode: encoder stages whose maps, averaged over each patch and stacked, make the features: last (default: the encoder's own) or stage numbers",
+    default: 'last',
+    check: (v, o) => {
+      if (v === 'last') return undefined;
+      const stages =
+        Array.isArray(v) &&
+        v.length >= 1 &&
+        v.length <= 16 &&
+        v.every((s, i) => Number.isInteger(s) && s >= 1 && (i === 0 || s > v[i - 1]));
+      if (!stages) return "'last' or increasing stage numbers (integers ≥ 1)";
+      // Image mode's maps come from GradCAM on the encoder's own features.
+      return o?.mode === 'patch' ? undefined : "'last' in image mode (stage numbers need patch mode)";
+    },
+  },
   variant: T.variant,
   steps: {
     ...T.steps,

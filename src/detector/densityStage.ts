@@ -1,7 +1,7 @@
 import { densityFor, densityKinds } from '../density/densityRegistry';
 import type { DensityFitOptions, DensityJSON, FeatureDensity } from '../density/featureDensity';
 import type { Encoder } from '../models/types';
-import { patchLayout } from './embedding';
+import { featureDimension, featureStagesOf, patchLayout } from './embedding';
 import type { ResolvedCutPasteOptions } from './options';
 
 /**
@@ -66,8 +66,11 @@ export function checkDensityFits(density: DetectorDensity, options: ResolvedCutP
     );
   }
   if (reported !== undefined && reported !== kind) throw new Error(`density.kind '${kind}' differs from report.density '${reported}'`);
-  if (density.dimension !== encoder.featureDim) {
-    throw new Error(`the density's dimension ${density.dimension} differs from the encoder's feature dimension ${encoder.featureDim}`);
+  const dimension = featureDimension(encoder, featureStagesOf(encoder, options.featureStages));
+  if (density.dimension !== dimension) {
+    throw new Error(
+      `the density's dimension ${density.dimension} differs from the ${dimension} of the encoder's features (featureStages ${JSON.stringify(options.featureStages)})`,
+    );
   }
   if (density.locations !== undefined) {
     const [height, width] = options.imageSize;

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { PatchGridGeometry } from '../math/spreadScores';
 import type { Encoder } from '../models/types';
-import { embedImages, embedPatches, type PatchLayout } from './embedding';
+import { embedImages, embedPatches, featureDimension, type PatchLayout } from './embedding';
 
 /**
  * What a detector's density sees: model-resolution images in, features out. The scoring stage
@@ -31,16 +31,22 @@ export const locationsOf = (featurizer: Featurizer): number => (featurizer.grid 
 
 /**
  * An encoder's features: pooled (one vector per image) without `layout`, or one embedding per patch
- * of `layout` (a one-pass dense map when the layout allows it, else patch by patch).
+ * of `layout` (a one-pass dense map when the layout allows it, else patch by patch). With `stages`
+ * (`featureStagesOf`), the maps of those stages, each averaged over the patch or image, stacked.
  */
-export function encoderFeaturizer(encoder: Encoder, layout: PatchLayout | undefined, batch: number): Featurizer {
+export function encoderFeaturizer(
+  encoder: Encoder,
+  layout: PatchLayout | undefined,
+  batch: number,
+  stages?: readonly number[],
+): Featurizer {
   return {
-    dimension: encoder.featureDim,
+    dimension: featureDimension(encoder, stages),
     grid: layout,
     batch,
     async embed(images, onImage) {
-      if (layout) return embedPatches(encoder, images, layout, batch, onImage);
-      const out = await embedImages(encoder, images, batch);
+      if (layout) return embedPatches(encoder, images, layout, batch, onImage, stages);
+      const out = await embedImages(encoder, images, batch, stages);
       onImage?.(images.shape[0]);
       return out;
     },

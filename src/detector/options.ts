@@ -44,6 +44,14 @@ export interface CutPasteModelOptions {
   /** Projection-head widths; the last is the head's output (default [512, 128]). */
   headWidths?: readonly number[];
   /**
+   * Patch mode: the encoder stages (1-based) whose maps, each averaged over a patch, stacked, are the
+   * features the density sees; built-in ResNets only. `'last'` (default): the encoder's own features
+   * (its last stage). `patch32`'s stage 1 (`[1]`: 16 px receptive field, 64-d) scored CutPaste's own
+   * maps better on three of four generated kinds, but the fused detector no better (docs/results.md).
+   * Training is the same either way.
+   */
+  featureStages?: 'last' | readonly number[];
+  /**
    * Patch mode: untrained scorers beside CutPaste's. `'feature-density'`: an untrained
    * `resnet18-slim`'s stage 2 and 3 maps, 100 seeded channels, their own density chosen as CutPaste's
    * is (a deeper, wider receptive field). `'colour'`: the mean and standard deviation of every

@@ -89,6 +89,8 @@ export async function loadDetectorState(source: string | tf.io.IOHandler, option
     alignObjects: document.options.alignObjects ?? false,
     pasteCentre: document.options.pasteCentre ?? 1,
     redrawInvisible: document.options.redrawInvisible ?? false,
+    // Saves made before `featureStages` scored the encoder's own (last-stage) features.
+    featureStages: document.options.featureStages ?? 'last',
     encoder: pretrained ? { ...(savedEncoder as object), model: options.encoderModel } : savedEncoder,
   } as CutPasteOptions;
   let resolved: ResolvedCutPasteOptions;

@@ -170,8 +170,8 @@ class ResNet implements ResNetEncoder {
     return tf.tidy(() => this.forward(images, mode).at(-1)!);
   }
 
-  /** The feature map after each stage (call inside `tf.tidy`). */
-  private forward(images: tf.Tensor4D, mode: ForwardMode): tf.Tensor4D[] {
+  /** The feature map after each stage up to `stages` (all by default; call inside `tf.tidy`). */
+  private forward(images: tf.Tensor4D, mode: ForwardMode, stages = this.config.blocks.length): tf.Tensor4D[] {
     const c = this.config;
     let x = tf.add(tf.mul(images, this.inputScale), this.inputShift) as tf.Tensor4D;
     x = this.stem.apply(x, mode, true);
@@ -181,7 +181,7 @@ class ResNet implements ResNetEncoder {
     }
     const after: tf.Tensor4D[] = [];
     let block = 0;
-    for (const count of c.blocks) {
+    for (const count of c.blocks.slice(0, stages)) {
       for (let b = 0; b < count; b++) x = this.blocks[block++]!.apply(x, mode);
       after.push(x);
     }
@@ -202,7 +202,7 @@ class ResNet implements ResNetEncoder {
     }
     const mode: ForwardMode = this.fold && !tf.engine().isTapeOn() ? 'folded' : 'eval';
     return tf.tidy(() => {
-      const after = this.forward(images, mode);
+      const after = this.forward(images, mode, Math.max(...stages));
       return stages.map((s) => after[s - 1]!);
     });
   }

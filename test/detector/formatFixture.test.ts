@@ -54,12 +54,13 @@ describe('detector format version 1 fixture', () => {
         try {
           // Options added after format version 1 load with their defaults; fusion with 'none' and
           // alignObjects with false (those saves have no companion and no pose frame), pasteCentre with
-          // 1 (they were trained pasting anywhere).
+          // 1 (they were trained pasting anywhere), featureStages with 'last' (they scored the last stage).
           expect(JSON.parse(JSON.stringify(detector.options))).toEqual({
             pasteFrom: 'crop',
             rotate: false,
             redrawInvisible: false,
             pasteCentre: 1,
+            featureStages: 'last',
             fusion: 'none',
             alignObjects: false,
             ...saved.options,

@@ -31,6 +31,7 @@ const WRONG: Readonly<Record<keyof CutPasteOptions, unknown>> = {
   scoreSigma: 0,
   encoder: 'resnet50',
   headWidths: [],
+  featureStages: [2, 1],
   variant: '4way',
   steps: 0,
   batchSize: 5000,

@@ -3,7 +3,7 @@ import { createRng, shuffleInPlace } from '../../math/random';
 import { optionError } from '../../math/optionSchema';
 import type { ResNetEncoder } from '../../models/resnet';
 import type { Encoder } from '../../models/types';
-import { patchLayout } from '../embedding';
+import { isResNet, patchLayout } from '../embedding';
 import { encoderFeaturizer, type Featurizer } from '../featurizer';
 import type { ResolvedFeatureDensityOptions } from './options';
 import { stageFeaturizer } from './stageFeaturizer';
@@ -15,8 +15,6 @@ export interface FeaturePlan {
   /** Kept channels of the stacked maps, ascending; all when absent. */
   readonly channels?: readonly number[];
 }
-
-const isResNet = (e: Encoder): e is ResNetEncoder => typeof (e as Partial<ResNetEncoder>).stageMaps === 'function';
 
 /**
  * The feature plan of `encoder`: a `'same'`-padded ResNet stacks `stages`; a `'valid'`-padded one (a
