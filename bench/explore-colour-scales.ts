@@ -9,7 +9,7 @@
  *   npx tsx bench/explore-colour-scales.ts --runs tile-d8-s0-trained:shared,pill-d8-s0-trained:per-location [--variants '1;1,2;0.5,1,2']
  */
 import { parseArgs } from 'node:util';
-import { pixelAuroc, readSavedRun } from './savedFeatures';
+import { pixelAuroc, readSavedRun, spread } from './savedFeatures';
 
 const { values } = parseArgs({
   options: {
@@ -34,11 +34,6 @@ await tf.setBackend('wasm');
 tf.enableProdMode();
 
 const pct = (x: number) => (100 * x).toFixed(1);
-const spread = (xs: ArrayLike<number>) => {
-  const a = Array.from(xs);
-  const mu = a.reduce((s, v) => s + v, 0) / a.length;
-  return { mu, sd: Math.sqrt(a.reduce((s, v) => s + (v - mu) ** 2, 0) / a.length) || 1 };
-};
 /** Each map's mean of its k highest values (k = 1: its maximum). */
 const topMean = (maps: Float32Array[], k: number) =>
   maps.map(

@@ -7,7 +7,7 @@
  *   npx tsx bench/explore-probes.ts --runs tile-d8-s0-trained-stain --probes '[{},{"stain":{"strength":[0.2,0.5]}}]'
  */
 import { parseArgs } from 'node:util';
-import { readEncoderWeights, readSavedRun } from './savedFeatures';
+import { readSavedRun, savedNetworks } from './savedFeatures';
 
 const { values } = parseArgs({
   options: {
@@ -23,8 +23,7 @@ await import('@tensorflow/tfjs-layers');
 await import('@tensorflow/tfjs-backend-wasm');
 const lib = await import('../src/node/index');
 const { createSyntheticCategory } = await import('../src/synthetic');
-const { resolveCutPasteOptions } = await import('../src/detector/options');
-const { buildNetworks, disposeNetworks } = await import('../src/detector/networks');
+const { disposeNetworks } = await import('../src/detector/networks');
 const { encoderFeaturizer } = await import('../src/detector/featurizer');
 const { fitDensity, scoreDensity } = await import('../src/detector/densityStage');
 const { chooseDensityKind } = await import('../src/detector/densityChoice');
@@ -39,13 +38,7 @@ const probeSettings = JSON.parse(values.probes) as Record<string, unknown>[];
 
 for (const run of (values.runs ?? '').split(',')) {
   const { meta, train: fTrain, test: fTest } = readSavedRun(values.dir, run);
-  const saved = readEncoderWeights(values.dir, run);
-  const o = resolveCutPasteOptions(saved.options);
-  const networks = buildNetworks(o);
-  const named: Record<string, import('@tensorflow/tfjs-core').Tensor> = {};
-  for (const w of saved.weights) named[w.name] = tf.tensor(w.values, w.shape);
-  networks.encoder.setWeights(named);
-  Object.values(named).forEach((t) => t.dispose());
+  const { options: o, networks } = await savedNetworks(values.dir, run);
   const category = createSyntheticCategory({
     kind: meta.kind as never,
     seed: Number(values['data-seed']),

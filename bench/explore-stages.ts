@@ -15,7 +15,7 @@
  *   npx tsx bench/explore-stages.ts --runs tile-d8-s0-trained:shared,pill-d8-s0-trained:per-location [--dir /tmp/feats] [--data-seed 8]
  */
 import { parseArgs } from 'node:util';
-import { pixelAuroc, readEncoderWeights, readSavedRun } from './savedFeatures';
+import { pixelAuroc, readSavedRun, savedNetworks, spread } from './savedFeatures';
 
 const { values } = parseArgs({
   options: {
@@ -30,8 +30,6 @@ await import('@tensorflow/tfjs-layers');
 await import('@tensorflow/tfjs-backend-wasm');
 const { rocAuc } = await import('../src/math/rocAuc');
 const { createSyntheticCategory } = await import('../src/synthetic');
-const { resolveCutPasteOptions } = await import('../src/detector/options');
-const { buildNetworks } = await import('../src/detector/networks');
 const { fitDensity, scoreDensity } = await import('../src/detector/densityStage');
 const { mapsFromGrid, outOfFoldScores } = await import('../src/detector/scoring');
 const { fitScoringStage } = await import('../src/detector/scoringStage');
@@ -43,11 +41,6 @@ tf.enableProdMode();
 type ResNet = import('../src/models/resnet').ResNetEncoder;
 type Layout = import('../src/detector/embedding').PatchLayout;
 const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1) : '–');
-const spread = (xs: ArrayLike<number>) => {
-  const a = Array.from(xs);
-  const mu = a.reduce((s, v) => s + v, 0) / a.length;
-  return { mu, sd: Math.sqrt(a.reduce((s, v) => s + (v - mu) ** 2, 0) / a.length) || 1 };
-};
 const maxima = (maps: Float32Array[]) => maps.map((map) => map.reduce((a, b) => Math.max(a, b), -Infinity));
 
 /** `[count, rows·cols, dimension]` features of one variant, one dense pass per batch. */
@@ -94,13 +87,7 @@ async function stageFeatures(encoder: ResNet, images: import('@tensorflow/tfjs-c
 for (const spec of (values.runs ?? '').split(',')) {
   const [run, densityKind] = spec.split(':') as [string, 'shared' | 'per-location'];
   const { meta, masks } = readSavedRun(values.dir, run);
-  const saved = readEncoderWeights(values.dir, run);
-  const o = resolveCutPasteOptions(saved.options);
-  const networks = buildNetworks(o);
-  const named: Record<string, import('@tensorflow/tfjs-core').Tensor> = {};
-  for (const w of saved.weights) named[w.name] = tf.tensor(w.values, w.shape);
-  networks.encoder.setWeights(named);
-  Object.values(named).forEach((t) => t.dispose());
+  const { networks } = await savedNetworks(values.dir, run);
   const encoder = networks.encoder as unknown as ResNet;
   const { n, m, L, labels } = meta;
   const layout = meta.layout as Layout;

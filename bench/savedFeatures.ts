@@ -70,6 +70,31 @@ export function readEncoderWeights(
   return { options, weights };
 }
 
+/**
+ * The networks of a saved run, built from its options with the trained encoder's weights set
+ * (`readEncoderWeights`), and the resolved options. The caller disposes the networks.
+ */
+export async function savedNetworks(dir: string, run: string) {
+  const tf = await import('@tensorflow/tfjs-core');
+  const { resolveCutPasteOptions } = await import('../src/detector/options');
+  const { buildNetworks } = await import('../src/detector/networks');
+  const saved = readEncoderWeights(dir, run);
+  const options = resolveCutPasteOptions(saved.options);
+  const networks = buildNetworks(options);
+  const named: Record<string, import('@tensorflow/tfjs-core').Tensor> = {};
+  for (const w of saved.weights) named[w.name] = tf.tensor(w.values, w.shape);
+  networks.encoder.setWeights(named);
+  Object.values(named).forEach((t) => t.dispose());
+  return { options, networks };
+}
+
+/** Mean and standard deviation of `xs` (sd 1 when they are all equal): how the detector scales a scorer's map. */
+export function spread(xs: ArrayLike<number>): { mu: number; sd: number } {
+  const a = Array.from(xs);
+  const mu = a.reduce((s, v) => s + v, 0) / a.length;
+  return { mu, sd: Math.sqrt(a.reduce((s, v) => s + (v - mu) ** 2, 0) / a.length) || 1 };
+}
+
 /** Pixel AUROC of `maps` against the saved masks (every 16th pixel); NaN when the maps are not at the masks' size. */
 export function pixelAuroc(maps: Float32Array[], masks: Uint8Array): number {
   const pixelSize = masks.length / maps.length;

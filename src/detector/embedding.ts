@@ -60,7 +60,7 @@ export type FeatureStagesOption = 'last' | readonly number[];
 
 /**
  * The encoder stages whose maps make the features, or `undefined` for the encoder's own features (its
- * last stage, averaged over each patch or image): `'last'`, or stage numbers that end with the last.
+ * last stage, averaged over each patch or image), which `'last'` and the last stage's number alone give.
  *
  * @throws OptionError (a `RangeError`, option `featureStages`) for stage numbers with an encoder that is
  *   not a built-in ResNet, or beyond its stages

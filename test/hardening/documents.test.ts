@@ -71,7 +71,7 @@ describe('CutPasteDetector.load refuses documents that can never score, naming t
         Object.assign(gde, { dimension: 2, mean: [0, 0], covariance: [1, 0, 0, 1] });
       }),
       new RegExp(
-        `${at}the saved density does not fit the detector: the density's dimension 2 differs from the encoder's feature dimension 8$`,
+        `${at}the saved density does not fit the detector: the density's dimension 2 differs from the 8 of the encoder's features \\(featureStages "last"\\)$`,
       ),
     ],
     [
