@@ -14,7 +14,7 @@
  *   npx tsx bench/explore-calibration.ts --runs pill-d8-s0-trained:per-location,board-d8-s0-trained:per-location [--dir /tmp/feats] [--data-seed 8]
  */
 import { parseArgs } from 'node:util';
-import { pixelAuroc, readSavedRun, spread } from './savedFeatures';
+import { fitColourScorer, pixelAuroc, readSavedRun, spread } from './savedFeatures';
 
 const { values } = parseArgs({
   options: {
@@ -29,9 +29,7 @@ const { rocAuc } = await import('../src/math/rocAuc');
 const { createSyntheticCategory } = await import('../src/synthetic');
 const { fitDensity, scoreDensity } = await import('../src/detector/densityStage');
 const { mapsFromGrid, outOfFoldGrid, outOfFoldScores } = await import('../src/detector/scoring');
-const { fitScoringStage } = await import('../src/detector/scoringStage');
 const { toModelInput } = await import('../src/detector/input');
-const { colourFeaturizer } = await import('../src/detector/colourFeaturizer');
 await tf.setBackend('wasm');
 tf.enableProdMode();
 
@@ -74,13 +72,7 @@ for (const spec of (values.runs ?? '').split(',')) {
     category.channels,
     'calibration',
   );
-  const colour = colourFeaturizer(layout, category.channels, 16, [0.5, 1, 2]);
-  const colourStage = await fitScoringStage(
-    colour,
-    trainIn.images,
-    { ...settings, l2Normalize: false, perLocation: 'auto' } as never,
-    () => {},
-  );
+  const { featurizer: colour, stage: colourStage } = await fitColourScorer(layout, category.channels, trainIn.images, meta.scoreSigma);
   const cTrain = await colour.embed(trainIn.images);
   const c = {
     test: scoreDensity(colourStage.state.density, await colour.embed(testIn.images), m, L),

@@ -15,7 +15,7 @@
  *   npx tsx bench/explore-stages.ts --runs tile-d8-s0-trained:shared,pill-d8-s0-trained:per-location [--dir /tmp/feats] [--data-seed 8]
  */
 import { parseArgs } from 'node:util';
-import { pixelAuroc, readSavedRun, savedNetworks, spread } from './savedFeatures';
+import { fitColourScorer, pixelAuroc, readSavedRun, savedNetworks, spread } from './savedFeatures';
 
 const { values } = parseArgs({
   options: {
@@ -32,9 +32,7 @@ const { rocAuc } = await import('../src/math/rocAuc');
 const { createSyntheticCategory } = await import('../src/synthetic');
 const { fitDensity, scoreDensity } = await import('../src/detector/densityStage');
 const { mapsFromGrid, outOfFoldScores } = await import('../src/detector/scoring');
-const { fitScoringStage } = await import('../src/detector/scoringStage');
 const { toModelInput } = await import('../src/detector/input');
-const { colourFeaturizer } = await import('../src/detector/colourFeaturizer');
 await tf.setBackend('wasm');
 tf.enableProdMode();
 
@@ -101,13 +99,7 @@ for (const spec of (values.runs ?? '').split(',')) {
     'stages',
   );
   const settings = { scoreSigma: meta.scoreSigma, shrinkage: 'ledoit-wolf', l2Normalize: true, densityMaxRows: 100_000, seed: 0 };
-  const colour = colourFeaturizer(layout, category.channels, 16, [0.5, 1, 2]);
-  const colourStage = await fitScoringStage(
-    colour,
-    trainIn.images,
-    { ...settings, l2Normalize: false, perLocation: 'auto' } as never,
-    () => {},
-  );
+  const { featurizer: colour, stage: colourStage } = await fitColourScorer(layout, category.channels, trainIn.images, meta.scoreSigma);
   const colourMaps = mapsFromGrid(
     scoreDensity(colourStage.state.density, await colour.embed(testIn.images), m, L),
     m,

@@ -88,6 +88,24 @@ export async function savedNetworks(dir: string, run: string) {
   return { options, networks };
 }
 
+/**
+ * The colour scorer as the detector fuses it (`colourFeaturizer` over windows of ½, 1 and 2 patches,
+ * its density chosen by validation), fitted on `images` (model resolution) on the grid `layout`.
+ */
+export async function fitColourScorer(
+  layout: PatchGridGeometry,
+  channels: number,
+  images: import('@tensorflow/tfjs-core').Tensor4D,
+  scoreSigma: number,
+) {
+  const { colourFeaturizer } = await import('../src/detector/colourFeaturizer');
+  const { fitScoringStage } = await import('../src/detector/scoringStage');
+  const featurizer = colourFeaturizer(layout, channels, 16, [0.5, 1, 2]);
+  const settings = { scoreSigma, shrinkage: 'ledoit-wolf', l2Normalize: false, densityMaxRows: 100_000, seed: 0, perLocation: 'auto' };
+  const stage = await fitScoringStage(featurizer, images, settings as never, () => {});
+  return { featurizer, stage };
+}
+
 /** Mean and standard deviation of `xs` (sd 1 when they are all equal): how the detector scales a scorer's map. */
 export function spread(xs: ArrayLike<number>): { mu: number; sd: number } {
   const a = Array.from(xs);
