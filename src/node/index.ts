@@ -8,7 +8,9 @@
  * the `worker_threads` gradient-worker provider that makes training use a spare core
  * (`FitOptions.workers`; unless another provider is registered).
  */
-import './fileSystemRouter'; // registers the file:// routers on import
+// A called import, not a bare one: a bundler drops a bare import of a module that package.json's
+// `sideEffects` does not list (tsup did, so the published `cutpaste/node` registered no routers).
+import { registerFileSystemRouter } from './fileSystemRouter';
 import { registerThreadGradientWorkers } from './parallel/threadGradientWorkers';
 
 export * from 'cutpaste';
@@ -28,4 +30,5 @@ export { replaceableFolder } from './modelFiles';
 export { generateSyntheticCategory, type GenerateSyntheticOptions, type SyntheticCategorySummary } from './synthetic';
 export { useThreadedWasm, threadedWasmThreads, type ThreadedWasmOptions, type ThreadedWasmInfo } from './threadedWasm';
 
+registerFileSystemRouter();
 registerThreadGradientWorkers();

@@ -167,6 +167,16 @@ describe('the packed npm package', () => {
     expect(out.node).toBeGreaterThanOrEqual(out.cjs.length);
   });
 
+  it('registers the file:// save and load routers on importing cutpaste/node, from ESM and from CommonJS', () => {
+    // A bundler drops a bare import of a module that package.json's sideEffects does not list: the
+    // published entry once registered none, and detector.save('file://…') failed there alone.
+    const body = `console.log(JSON.stringify([tf.io.getSaveHandlers('file://model').length, tf.io.getLoadHandlers('file://model').length]));`;
+    writeFileSync(join(project, 'routers.mjs'), `import * as tf from '@tensorflow/tfjs-core';\nimport 'cutpaste/node';\n${body}`);
+    writeFileSync(join(project, 'routers.cjs'), `const tf = require('@tensorflow/tfjs-core');\nrequire('cutpaste/node');\n${body}`);
+    for (const file of ['routers.mjs', 'routers.cjs'])
+      expect(JSON.parse(run('node', [file]).trim().split('\n').at(-1)!), file).toEqual([1, 1]);
+  });
+
   it('runs the multi-threaded wasm build from the installed package, from ESM and from CommonJS', () => {
     const body = `await useThreadedWasm({ threads: 2 });
        await tf.setBackend('wasm');
