@@ -3,7 +3,7 @@ import { createRng, shuffleInPlace } from '../../math/random';
 import { optionError } from '../../math/optionSchema';
 import type { ResNetEncoder } from '../../models/resnet';
 import type { Encoder } from '../../models/types';
-import { isResNet, patchLayout } from '../embedding';
+import { featureDimension, isResNet, patchLayout } from '../embedding';
 import { encoderFeaturizer, type Featurizer } from '../featurizer';
 import type { ResolvedFeatureDensityOptions } from './options';
 import { stageFeaturizer } from './stageFeaturizer';
@@ -34,7 +34,7 @@ export function planFor(encoder: Encoder, o: ResolvedFeatureDensityOptions): Fea
         `stage numbers in [1, ${most}] (the encoder ${encoder.name} has ${most} stages)`,
       );
   }
-  const stacked = isResNet(encoder) ? o.stages.reduce((n, s) => n + encoder.config.widths[s - 1]!, 0) : encoder.featureDim;
+  const stacked = featureDimension(encoder, isResNet(encoder) ? o.stages : undefined);
   if (stacked <= o.maxFeatures) return { source };
   const picked = shuffleInPlace(
     Array.from({ length: stacked }, (_, i) => i),
